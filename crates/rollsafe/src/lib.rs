@@ -1,0 +1,168 @@
+//! rollsafe: catches schema and contract changes that break the previous release (N-1).
+//!
+//! This crate is the command-line tool and the library call for build scripts. It loads the
+//! workspace ([`rollsafe_workspace`]), runs the analysis ([`rollsafe_core`]) and renders findings
+//! (`render`: human output with miette, JSON). It is the only crate that knows output formats.
+//!
+//! From a build script:
+//!
+//! ```no_run
+//! let report = rollsafe::check(&rollsafe::CheckOptions::in_dir(".")).expect("rollsafe could not run");
+//! for finding in report.errors() {
+//!     println!("cargo:warning={}: {}", finding.rule, finding.message);
+//! }
+//! ```
+
+pub mod render;
+
+pub use rollsafe_core::{Finding, Location, Severity, Side, Summary};
+pub use rollsafe_workspace::{BaselineSource, LoadError};
+
+use rollsafe_core::Analysis;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// What to check.
+#[derive(Clone, Debug, Default)]
+pub struct CheckOptions {
+    /// The working directory; paths in output are relative to it.
+    pub cwd: PathBuf,
+    /// `--against`: a git revision or a directory with the N-1 tree.
+    pub against: Option<String>,
+    /// `--config`: another configuration file.
+    pub config: Option<PathBuf>,
+    /// Report only findings in these files or directories (relative to `cwd`); everything is still
+    /// analysed.
+    pub paths: Vec<PathBuf>,
+}
+
+impl CheckOptions {
+    pub fn in_dir(dir: impl Into<PathBuf>) -> CheckOptions {
+        CheckOptions {
+            cwd: dir.into(),
+            ..CheckOptions::default()
+        }
+    }
+}
+
+/// The result of a check, with what renderers need.
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub summary: Summary,
+    pub baseline_label: String,
+    pub baseline_source: BaselineSource,
+    /// The workspace root; finding paths are relative to it.
+    pub root: PathBuf,
+    /// Where rollsafe ran; output paths are relative to it.
+    pub cwd: PathBuf,
+    analysis: Analysis,
+}
+
+impl std::fmt::Debug for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Report")
+            .field("findings", &self.findings)
+            .field("summary", &self.summary)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Report {
+    pub fn errors(&self) -> impl Iterator<Item = &Finding> {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.errors().next().is_some()
+    }
+
+    /// The text a location points into.
+    pub fn text(&self, side: Side, path: &str) -> Option<Arc<str>> {
+        self.analysis.text(side, path)
+    }
+
+    /// A root-relative path as seen from the working directory.
+    pub fn display_path(&self, path: &str) -> String {
+        relative_to(&self.root.join(path), &self.cwd)
+    }
+}
+
+/// Loads the workspace, analyses it and returns the findings. Errors are one-line input errors.
+pub fn check(options: &CheckOptions) -> Result<Report, LoadError> {
+    let loaded = rollsafe_workspace::load(&rollsafe_workspace::LoadOptions {
+        cwd: options.cwd.clone(),
+        against: options.against.clone(),
+        config: options.config.clone(),
+    })?;
+    let cwd = options
+        .cwd
+        .canonicalize()
+        .unwrap_or_else(|_| options.cwd.clone());
+    let filters = path_filters(&options.paths, &cwd, &loaded.root)?;
+    let baseline_label = loaded.input.baseline_label.clone();
+    let analysis = Analysis::new(loaded.input);
+    let mut findings = analysis.findings();
+    if !filters.is_empty() {
+        findings.retain(|f| {
+            filters.iter().any(|p| {
+                p.is_empty() || f.primary.path == *p || f.primary.path.starts_with(&format!("{p}/"))
+            })
+        });
+    }
+    let summary = analysis.summary(&findings);
+    Ok(Report {
+        findings,
+        summary,
+        baseline_label,
+        baseline_source: loaded.baseline_source,
+        root: loaded.root,
+        cwd,
+        analysis,
+    })
+}
+
+/// `PATH` arguments as root-relative prefixes.
+fn path_filters(paths: &[PathBuf], cwd: &Path, root: &Path) -> Result<Vec<String>, LoadError> {
+    paths
+        .iter()
+        .map(|p| {
+            let abs = cwd.join(p);
+            let abs = abs
+                .canonicalize()
+                .map_err(|_| LoadError(format!("{}: no such file or directory", p.display())))?;
+            let rel = abs.strip_prefix(root).map_err(|_| {
+                LoadError(format!(
+                    "{}: outside the workspace {}",
+                    p.display(),
+                    root.display()
+                ))
+            })?;
+            Ok(rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/"))
+        })
+        .collect()
+}
+
+/// `path` relative to `base`, with `..` where needed, `/`-separated.
+fn relative_to(path: &Path, base: &Path) -> String {
+    let path_parts: Vec<_> = path.components().collect();
+    let base_parts: Vec<_> = base.components().collect();
+    let common = path_parts
+        .iter()
+        .zip(&base_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out: Vec<String> =
+        std::iter::repeat_n("..".to_string(), base_parts.len() - common).collect();
+    out.extend(
+        path_parts[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    out.join("/")
+}

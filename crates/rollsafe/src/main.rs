@@ -1,0 +1,175 @@
+//! The `rollsafe` command.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use rollsafe::render;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "rollsafe",
+    version,
+    about = "Catches schema and contract changes that break the previous release (N-1)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check the working tree against the previous release.
+    Check(CheckArgs),
+    /// Print a rule's documentation.
+    Explain {
+        /// A rule id, e.g. column-removed.
+        rule: String,
+    },
+    /// List the rules.
+    Rules,
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Report only findings in these files or directories (the whole workspace is still analysed).
+    paths: Vec<PathBuf>,
+    /// The N-1 baseline: a git revision, or a directory holding the N-1 tree.
+    #[arg(long, value_name = "REV|DIR")]
+    against: Option<String>,
+    /// Compatibility mode for message contracts (SQL is always judged against N-1).
+    #[arg(long, value_enum, default_value_t = Compat::Full)]
+    compat: Compat,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// A configuration file other than <root>/rollsafe.toml.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Compat {
+    Backward,
+    Forward,
+    Full,
+    BackwardTransitive,
+    ForwardTransitive,
+    FullTransitive,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Command::Check(args) => check(args),
+        Command::Explain { rule } => explain(&rule),
+        Command::Rules => {
+            let mut out = String::new();
+            for rule in rollsafe_core::rules::ALL {
+                out.push_str(&format!(
+                    "{:<26} {:<8} {}\n",
+                    rule.id, rule.severity, rule.summary
+                ));
+            }
+            print(&out)
+        }
+    }
+}
+
+fn explain(rule: &str) -> ExitCode {
+    match rollsafe_core::rules::lookup(rule) {
+        Some(r) => {
+            let doc: String = r
+                .doc
+                .lines()
+                .map(|l| l.strip_prefix(' ').unwrap_or(l))
+                .collect::<Vec<_>>()
+                .join("\n");
+            print(&format!(
+                "# {} ({})\n\n{}\n\n{}\n",
+                r.id,
+                r.severity,
+                r.summary,
+                doc.trim_end()
+            ))
+        }
+        None => fail(&format!("unknown rule `{rule}` (see `rollsafe rules`)")),
+    }
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let _ = args.compat;
+    let cwd = match std::env::current_dir() {
+        Ok(d) => d,
+        Err(e) => return fail(&format!("cannot read the working directory: {e}")),
+    };
+    let options = rollsafe::CheckOptions {
+        cwd,
+        against: args.against,
+        config: args.config,
+        paths: args.paths,
+    };
+    let report = match rollsafe::check(&options) {
+        Ok(r) => r,
+        Err(e) => return fail(&e.to_string()),
+    };
+    let out = match args.format {
+        Format::Json => render::json::render(&report),
+        Format::Human => {
+            let terminal = std::io::stdout().is_terminal();
+            let color = terminal && std::env::var_os("NO_COLOR").is_none()
+                || std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0");
+            let width = std::env::var("COLUMNS")
+                .ok()
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(100);
+            render::human::render(
+                &report,
+                &render::human::Style {
+                    color,
+                    unicode: true,
+                    width,
+                },
+            )
+        }
+    };
+    let code = print(&out);
+    if code != ExitCode::SUCCESS {
+        return code;
+    }
+    if report.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn print(text: &str) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`rollsafe check | head`) is not an error worth a message.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => fail(&format!("cannot write output: {e}")),
+    }
+}
+
+fn fail(message: &str) -> ExitCode {
+    eprintln!("rollsafe: {message}");
+    ExitCode::from(2)
+}

@@ -1,0 +1,172 @@
+//! The façade the CLI, the library API and the language server call: plain data in, plain data out.
+
+use crate::config::Config;
+use crate::db::{FileSet, RootDatabase, SourceFile, Workspace};
+use crate::finding::{Finding, Severity, Side};
+use crate::sql::{self, HistoryKey, SchemaKey};
+use crate::suppress;
+use salsa::Setter;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+/// The two trees to compare, as read from disk, git or editor buffers.
+#[derive(Clone, Debug, Default)]
+pub struct WorkspaceInput {
+    /// Workspace-relative `/`-separated path → text.
+    pub current: BTreeMap<String, Arc<str>>,
+    pub baseline: BTreeMap<String, Arc<str>>,
+    /// How the baseline is named in messages (`v1.4.0`).
+    pub baseline_label: String,
+    pub config: Config,
+}
+
+/// Counts for the summary line.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub histories: usize,
+    pub migrations: usize,
+    pub new_migrations: usize,
+    pub schema_files: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+/// Every finding of the workspace, sorted, with the configuration's allow-list applied.
+#[salsa::tracked(returns(ref))]
+pub fn all_findings(db: &dyn crate::db::Db, ws: Workspace) -> Vec<Finding> {
+    let layouts = sql::sql_layouts(db, ws);
+    let dirs: BTreeSet<&String> = layouts
+        .baseline
+        .histories
+        .iter()
+        .chain(&layouts.current.histories)
+        .map(|h| &h.dir)
+        .collect();
+    let schemas: BTreeSet<&String> = layouts
+        .baseline
+        .schema_files
+        .iter()
+        .chain(&layouts.current.schema_files)
+        .collect();
+    let mut out = Vec::new();
+    for dir in dirs {
+        out.extend(
+            sql::check::history_findings(db, HistoryKey::new(db, ws, dir.clone()))
+                .iter()
+                .cloned(),
+        );
+    }
+    for path in schemas {
+        out.extend(
+            sql::check::schema_file_findings(db, SchemaKey::new(db, ws, path.clone()))
+                .iter()
+                .cloned(),
+        );
+    }
+    let config = ws.config(db);
+    out.retain(|f| !suppress::allowed(f, config));
+    out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    out.dedup();
+    out
+}
+
+/// An analysis session over one workspace.
+pub struct Analysis {
+    db: RootDatabase,
+    workspace: Workspace,
+}
+
+impl std::fmt::Debug for Analysis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Analysis").finish_non_exhaustive()
+    }
+}
+
+impl Analysis {
+    pub fn new(input: WorkspaceInput) -> Analysis {
+        let db = RootDatabase::default();
+        let mut current = FileSet::default();
+        let mut baseline = FileSet::default();
+        for (path, text) in &input.baseline {
+            baseline.0.insert(
+                path.clone(),
+                SourceFile::new(&db, path.clone(), text.clone()),
+            );
+        }
+        for (path, text) in &input.current {
+            // A file unchanged since N-1 is one input, parsed once for both sides.
+            let file = match baseline.get(path) {
+                Some(f) if **f.text(&db) == **text => f,
+                _ => SourceFile::new(&db, path.clone(), text.clone()),
+            };
+            current.0.insert(path.clone(), file);
+        }
+        let workspace = Workspace::new(&db, current, baseline, input.baseline_label, input.config);
+        Analysis { db, workspace }
+    }
+
+    pub fn findings(&self) -> Vec<Finding> {
+        all_findings(&self.db, self.workspace).clone()
+    }
+
+    pub fn baseline_label(&self) -> &str {
+        self.workspace.baseline_label(&self.db)
+    }
+
+    /// The text of a file on one side, for renderers.
+    pub fn text(&self, side: Side, path: &str) -> Option<Arc<str>> {
+        let files = match side {
+            Side::Current => self.workspace.current(&self.db),
+            Side::Baseline => self.workspace.baseline(&self.db),
+        };
+        files.get(path).map(|f| f.text(&self.db).clone())
+    }
+
+    pub fn summary(&self, findings: &[Finding]) -> Summary {
+        let db = &self.db;
+        let layouts = sql::sql_layouts(db, self.workspace);
+        let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+        let mut new_migrations = 0;
+        for h in &layouts.current.histories {
+            new_migrations +=
+                sql::history_delta(db, HistoryKey::new(db, self.workspace, h.dir.clone()))
+                    .new
+                    .len();
+        }
+        Summary {
+            histories: layouts.current.histories.len(),
+            migrations: layouts
+                .current
+                .histories
+                .iter()
+                .map(|h| h.migrations.len())
+                .sum(),
+            new_migrations,
+            schema_files: layouts.current.schema_files.len(),
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            infos: count(Severity::Info),
+        }
+    }
+
+    /// Replaces the text of a working-tree file (the language server's edits).
+    pub fn set_current_text(&mut self, path: &str, text: Arc<str>) {
+        let files = self.workspace.current(&self.db).clone();
+        let baseline = self.workspace.baseline(&self.db).clone();
+        match files.get(path) {
+            // Shared with the baseline: give the working tree its own input instead of editing N-1.
+            Some(f) if baseline.get(path) != Some(f) => {
+                f.set_text(&mut self.db).to(text);
+            }
+            _ => {
+                let mut files = files;
+                files.0.insert(
+                    path.to_string(),
+                    SourceFile::new(&self.db, path.to_string(), text),
+                );
+                self.workspace.set_current(&mut self.db).to(files);
+            }
+        }
+    }
+}

@@ -1,0 +1,253 @@
+//! `rollsafe.toml`: optional; the common layouts need none.
+//!
+//! ```toml
+//! baseline = "v1.4.0"            # N-1 when --against is not given (a git revision)
+//! release-tags = "v*"            # which tags are releases (default: version-like tags, no pre-releases)
+//! default-branch = "main"        # for the merge-base fallback
+//! exclude = ["vendor/**"]        # paths never analysed
+//!
+//! [sql]
+//! dialect = "postgresql"         # postgresql | mysql | sqlite; default: detected, else postgresql
+//! migrations = ["db/migrate"]    # extra migration directories (detected ones stay)
+//! schemas = ["db/schema.sql"]    # extra declarative schema files
+//! [sql.dialects]                 # per-path dialects, first match wins
+//! "services/legacy/**" = "mysql"
+//!
+//! [rules]                        # severity overrides: "error" | "warning" | "info" | "off"
+//! column-type-widened = "off"
+//!
+//! [[allow]]                      # accepted findings, each with a reason
+//! rule = "column-removed"
+//! object = "public.users.legacy_flag"
+//! reason = "nothing has read legacy_flag since v1.2"
+//! ```
+
+use crate::finding::Severity;
+use rollsafe_sql::Dialect;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Config {
+    pub baseline: Option<String>,
+    pub release_tags: Option<String>,
+    pub default_branch: Option<String>,
+    pub exclude: Vec<String>,
+    pub sql: SqlConfig,
+    /// Rule id → level; `None` turns the rule off.
+    pub rules: BTreeMap<String, Option<Severity>>,
+    pub allow: Vec<Allow>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct SqlConfig {
+    pub dialect: Option<Dialect>,
+    pub dialects: Vec<(String, Dialect)>,
+    pub migrations: Vec<String>,
+    pub schemas: Vec<String>,
+}
+
+/// An accepted finding: matches by rule and, when given, object and path.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Allow {
+    pub rule: String,
+    pub object: Option<String>,
+    pub path: Option<String>,
+    pub reason: String,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    baseline: Option<String>,
+    release_tags: Option<String>,
+    default_branch: Option<String>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    #[serde(default)]
+    sql: RawSql,
+    #[serde(default)]
+    rules: BTreeMap<String, String>,
+    #[serde(default)]
+    allow: Vec<RawAllow>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawSql {
+    dialect: Option<String>,
+    #[serde(default)]
+    dialects: toml::Table,
+    #[serde(default)]
+    migrations: Vec<String>,
+    #[serde(default)]
+    schemas: Vec<String>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAllow {
+    rule: String,
+    object: Option<String>,
+    path: Option<String>,
+    reason: Option<String>,
+}
+
+impl Config {
+    /// Parses and validates `rollsafe.toml`. The error is one line, fit for the CLI's exit-2 message.
+    pub fn parse(text: &str) -> Result<Config, String> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| one_line(&e.to_string()))?;
+        let dialect = |name: &str| {
+            Dialect::from_name(name).ok_or_else(|| {
+                format!("unknown SQL dialect `{name}` (expected postgresql, mysql or sqlite)")
+            })
+        };
+        let mut dialects = Vec::new();
+        for (glob, value) in raw.sql.dialects {
+            let name = value
+                .as_str()
+                .ok_or_else(|| format!("[sql.dialects] \"{glob}\" must be a string"))?;
+            check_glob(&glob)?;
+            dialects.push((glob, dialect(name)?));
+        }
+        for glob in &raw.exclude {
+            check_glob(glob)?;
+        }
+        let mut rules = BTreeMap::new();
+        for (rule, level) in raw.rules {
+            known_rule(&rule)?;
+            let level = match level.as_str() {
+                "off" => None,
+                other => Some(Severity::parse(other).ok_or_else(|| format!("[rules] {rule}: unknown level `{other}` (expected error, warning, info or off)"))?),
+            };
+            rules.insert(rule, level);
+        }
+        let mut allow = Vec::new();
+        for entry in raw.allow {
+            known_rule(&entry.rule)?;
+            let reason = entry
+                .reason
+                .filter(|r| !r.trim().is_empty())
+                .ok_or_else(|| format!("[[allow]] for {} needs a reason", entry.rule))?;
+            allow.push(Allow {
+                rule: entry.rule,
+                object: entry.object,
+                path: entry.path,
+                reason,
+            });
+        }
+        Ok(Config {
+            baseline: raw.baseline,
+            release_tags: raw.release_tags,
+            default_branch: raw.default_branch,
+            exclude: raw.exclude,
+            sql: SqlConfig {
+                dialect: raw.sql.dialect.as_deref().map(dialect).transpose()?,
+                dialects,
+                migrations: raw.sql.migrations,
+                schemas: raw.sql.schemas,
+            },
+            rules,
+            allow,
+        })
+    }
+
+    /// The dialect configured for a path, if any.
+    pub fn dialect_for(&self, path: &str) -> Option<Dialect> {
+        self.sql
+            .dialects
+            .iter()
+            .find(|(glob, _)| glob_matches(glob, path))
+            .map(|(_, d)| *d)
+            .or(self.sql.dialect)
+    }
+
+    pub fn is_excluded(&self, path: &str) -> bool {
+        self.exclude.iter().any(|g| glob_matches(g, path))
+    }
+}
+
+fn known_rule(rule: &str) -> Result<(), String> {
+    if crate::rules::lookup(rule).is_some() {
+        Ok(())
+    } else {
+        Err(format!("unknown rule `{rule}` (see `rollsafe rules`)"))
+    }
+}
+
+fn check_glob(glob: &str) -> Result<(), String> {
+    globset::Glob::new(glob)
+        .map(|_| ())
+        .map_err(|e| format!("invalid glob `{glob}`: {e}"))
+}
+
+/// Whether a workspace-relative path matches a glob; a glob naming a directory matches what is under it.
+pub fn glob_matches(glob: &str, path: &str) -> bool {
+    let Ok(g) = globset::GlobBuilder::new(glob)
+        .literal_separator(true)
+        .build()
+    else {
+        return false;
+    };
+    let m = g.compile_matcher();
+    m.is_match(path) || {
+        let dir = glob.trim_end_matches('/');
+        path.starts_with(dir) && path.as_bytes().get(dir.len()) == Some(&b'/')
+    }
+}
+
+fn one_line(message: &str) -> String {
+    message
+        .lines()
+        .map(str::trim)
+        .filter(|l| {
+            !l.is_empty() && !l.starts_with('|') && !l.chars().all(|c| c == '^' || c == ' ')
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_full_config() {
+        let config = Config::parse(
+            r#"
+baseline = "v1.4.0"
+exclude = ["vendor/**"]
+[sql]
+dialect = "mysql"
+migrations = ["db/migrate"]
+[sql.dialects]
+"legacy/**" = "sqlite"
+[rules]
+column-type-widened = "off"
+[[allow]]
+rule = "column-removed"
+object = "users.legacy"
+reason = "unused since v1.2"
+"#,
+        )
+        .unwrap();
+        assert_eq!(config.baseline.as_deref(), Some("v1.4.0"));
+        assert_eq!(config.dialect_for("legacy/a.sql"), Some(Dialect::Sqlite));
+        assert_eq!(config.dialect_for("db/a.sql"), Some(Dialect::MySql));
+        assert_eq!(config.rules.get("column-type-widened"), Some(&None));
+        assert!(config.is_excluded("vendor/x/y.sql"));
+    }
+
+    #[test]
+    fn rejects_bad_configs_with_one_line() {
+        for (text, expected) in [
+            ("[rules]\nno-such-rule = \"off\"", "unknown rule"),
+            ("[[allow]]\nrule = \"column-removed\"", "needs a reason"),
+            ("[sql]\ndialect = \"oracle\"", "unknown SQL dialect"),
+            ("bogus = 1", "unknown field"),
+        ] {
+            let err = Config::parse(text).unwrap_err();
+            assert!(err.contains(expected), "{err}");
+            assert!(!err.contains('\n'));
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! The salsa database: inputs and the queries every front-end shares.
+//!
+//! Inputs are the files of both trees ([`SourceFile`], one per distinct path and content: a file that
+//! is the same in N-1 and N is one input, so it is parsed once) and the [`Workspace`] that lists them.
+//! Everything else is a tracked query, so the language server re-runs only what an edit invalidates.
+
+use crate::config::Config;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+#[salsa::db]
+pub trait Db: salsa::Database {}
+
+/// The database used by the CLI, the library API and the language server.
+#[salsa::db]
+#[derive(Clone, Default)]
+pub struct RootDatabase {
+    storage: salsa::Storage<Self>,
+}
+
+#[salsa::db]
+impl salsa::Database for RootDatabase {}
+
+#[salsa::db]
+impl Db for RootDatabase {}
+
+impl std::fmt::Debug for RootDatabase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RootDatabase")
+    }
+}
+
+/// The text of one file. Files whose content is identical on both sides share one input.
+#[salsa::input(debug)]
+pub struct SourceFile {
+    /// Workspace-relative, `/`-separated.
+    #[returns(ref)]
+    pub path: String,
+    #[returns(ref)]
+    pub text: Arc<str>,
+}
+
+/// The files of one tree, by workspace-relative path.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct FileSet(pub BTreeMap<String, SourceFile>);
+
+impl FileSet {
+    pub fn get(&self, path: &str) -> Option<SourceFile> {
+        self.0.get(path).copied()
+    }
+
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.0.keys().map(String::as_str)
+    }
+}
+
+/// What is being checked: the working tree against the N-1 baseline.
+#[salsa::input(debug)]
+pub struct Workspace {
+    #[returns(ref)]
+    pub current: FileSet,
+    #[returns(ref)]
+    pub baseline: FileSet,
+    /// How the baseline is named in messages (`v1.4.0`).
+    #[returns(ref)]
+    pub baseline_label: String,
+    #[returns(ref)]
+    pub config: Config,
+}

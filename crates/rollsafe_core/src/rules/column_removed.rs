@@ -1,0 +1,65 @@
+use super::SqlContext;
+use crate::finding::Finding;
+use crate::sql::diff::ChangeKind;
+
+declare_rule! {
+    /// ## What it detects
+    /// A column that exists in the previous release (N-1) and is gone after this release's
+    /// migrations: dropped, lost in a table rebuild, or missing from a view that replaced its table.
+    ///
+    /// ## Why it breaks N-1 or rollback
+    /// While N rolls out, and after a rollback, N-1 code runs against the new schema. Every query of
+    /// N-1 that selects, filters on or inserts the column fails with "column does not exist". The data
+    /// is gone too, so rolling the schema back does not bring it back.
+    ///
+    /// ## Example
+    /// ```sql title="N-1: migrations/0001_init.sql"
+    /// CREATE TABLE users (id bigint PRIMARY KEY, full_name text);
+    /// ```
+    /// ```sql title="N: migrations/0002_drop_full_name.sql"
+    /// ALTER TABLE users DROP COLUMN full_name;
+    /// ```
+    ///
+    /// ## Use instead
+    /// Contract in a later release: first ship a release whose code neither reads nor writes the
+    /// column, and drop it in the release after that.
+    /// ```sql title="N: migrations/0002_add_display_name.sql"
+    /// ALTER TABLE users ADD COLUMN display_name text;
+    /// ```
+    pub static COLUMN_REMOVED = ("column-removed", Error, "A column N-1 reads or writes is removed");
+}
+
+pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
+    for change in cx.changes {
+        let ChangeKind::ColumnRemoved {
+            table,
+            column,
+            via_view,
+        } = &change.kind
+        else {
+            continue;
+        };
+        let (message, label) = if *via_view {
+            (
+                format!(
+                    "view {table} replaces the table but has no column {column}, which code from release {} reads",
+                    cx.baseline
+                ),
+                "view defined here",
+            )
+        } else {
+            (
+                format!(
+                    "column {table}.{column} is removed, but code from release {} still reads it",
+                    cx.baseline
+                ),
+                "dropped here",
+            )
+        };
+        let help = format!(
+            "contract in a later release: first ship a release that no longer reads or writes {column}, then drop it. \
+             To rename: add the new column, backfill, keep both in sync, switch reads, drop {column} later."
+        );
+        out.push(cx.finding(&COLUMN_REMOVED, change, message, label, help));
+    }
+}

@@ -1,0 +1,59 @@
+use super::SqlContext;
+use crate::finding::Finding;
+use crate::sql::diff::ChangeKind;
+
+declare_rule! {
+    /// ## What it detects
+    /// A check, unique, foreign key or exclusion constraint, a unique index, or a first primary key,
+    /// added to a table that exists in N-1. Constraints that only cover columns new in this release
+    /// (which N-1 leaves NULL) are not reported.
+    ///
+    /// ## Why it breaks N-1 or rollback
+    /// Whether N-1 writes still succeed depends on data and code paths the database cannot see: N-1
+    /// may insert duplicates, orphans or values the check rejects. `NOT VALID` skips existing rows
+    /// but still checks every new write.
+    ///
+    /// ## Example
+    /// ```sql title="N-1: migrations/0001_init.sql"
+    /// CREATE TABLE users (id bigint PRIMARY KEY, email text);
+    /// ```
+    /// ```sql title="N: migrations/0002_email_check.sql"
+    /// ALTER TABLE users ADD CONSTRAINT users_email_check CHECK (email LIKE '%@%');
+    /// ```
+    ///
+    /// ## Use instead
+    /// Make sure every N-1 code path already satisfies the constraint (and say so with a
+    /// suppression), or add it in the release after the code that guarantees it.
+    /// ```sql title="N: migrations/0002_email_check.sql"
+    /// -- rollsafe-allow: constraint-added signup validates emails since v1.2
+    /// ALTER TABLE users ADD CONSTRAINT users_email_check CHECK (email LIKE '%@%');
+    /// ```
+    pub static CONSTRAINT_ADDED = ("constraint-added", Warning, "A constraint may reject N-1 writes");
+}
+
+pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
+    for change in cx.changes {
+        let ChangeKind::ConstraintAdded {
+            table,
+            name,
+            label,
+            not_valid,
+        } = &change.kind
+        else {
+            continue;
+        };
+        let mut message = format!(
+            "{label} {name} is added to {table}: writes from release {} that violate it will fail",
+            cx.baseline
+        );
+        if *not_valid {
+            message.push_str(" (NOT VALID skips existing rows, not new writes)");
+        }
+        let help = format!(
+            "first ship code that never violates {name}, then add it in a later release; \
+             if code from release {} already guarantees it, suppress this with a reason.",
+            cx.baseline
+        );
+        out.push(cx.finding(&CONSTRAINT_ADDED, change, message, "added here", help));
+    }
+}

@@ -1,0 +1,54 @@
+use super::SqlContext;
+use crate::finding::Finding;
+
+declare_rule! {
+    /// ## What it detects
+    /// A migration of the previous release that is deleted, or renamed (the same SQL under another
+    /// file name or version).
+    ///
+    /// ## Why it breaks N-1 or rollback
+    /// Databases at N-1 have applied it and keep its effects; tools that verify the applied history
+    /// (Flyway, sqlx, Diesel) refuse to run, and a renamed one is applied a second time.
+    ///
+    /// ## Example
+    /// ```sql title="N-1: migrations/0001_init.sql"
+    /// CREATE TABLE users (id bigint PRIMARY KEY);
+    /// ```
+    /// ```sql title="N-1 only: migrations/0002_add_email.sql"
+    /// ALTER TABLE users ADD COLUMN email text;
+    /// ```
+    ///
+    /// ## Use instead
+    /// Keep released migrations; undo their effect with a new migration.
+    /// ```sql title="N: migrations/0002_add_email.sql"
+    /// ALTER TABLE users ADD COLUMN email text;
+    /// ```
+    pub static MIGRATION_DELETED = ("migration-deleted", Error, "A released migration is deleted or renamed");
+}
+
+pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
+    let Some(history) = cx.history else { return };
+    for deleted in &history.deleted {
+        let (message, label) = match &deleted.renamed_to {
+            Some(new) => (
+                format!(
+                    "released migration {} is renamed to {new}: databases at release {} have applied it under its old name and will apply it again",
+                    deleted.id, cx.baseline
+                ),
+                "renamed migration",
+            ),
+            None => (
+                format!(
+                    "released migration {} is deleted: databases at release {} have applied it, and history checks will fail",
+                    deleted.id, cx.baseline
+                ),
+                "deleted migration",
+            ),
+        };
+        out.push(
+            Finding::new(MIGRATION_DELETED.id, MIGRATION_DELETED.severity, message, deleted.at.clone(), label)
+                .object(deleted.id.clone())
+                .help("restore the released migration unchanged; undo its effect with a new migration if needed."),
+        );
+    }
+}

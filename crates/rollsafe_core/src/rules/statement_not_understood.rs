@@ -1,0 +1,37 @@
+use super::SqlContext;
+use crate::finding::Finding;
+
+declare_rule! {
+    /// ## What it detects
+    /// A statement in a new or edited file that rollsafe could not read, or whose effect on the
+    /// schema it does not model (a `DO` block, `CREATE RULE`, a vendor extension). The rest of the
+    /// file is still analysed.
+    ///
+    /// ## Why it matters
+    /// Whatever that statement does to the schema is invisible to the other rules, so a breaking
+    /// change inside it goes unreported.
+    ///
+    /// ## Example
+    /// ```sql title="N-1: migrations/0001_init.sql"
+    /// CREATE TABLE users (id bigint PRIMARY KEY);
+    /// ```
+    /// ```sql title="N: migrations/0002_dynamic.sql"
+    /// DO $$ BEGIN EXECUTE 'ALTER TABLE users ADD COLUMN email text'; END $$;
+    /// ```
+    ///
+    /// ## Use instead
+    /// Write schema changes as plain DDL.
+    /// ```sql title="N: migrations/0002_add_email.sql"
+    /// ALTER TABLE users ADD COLUMN email text;
+    /// ```
+    pub static STATEMENT_NOT_UNDERSTOOD = ("statement-not-understood", Info, "A statement could not be analysed");
+}
+
+pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
+    for (location, what) in cx.not_understood {
+        out.push(
+            Finding::new(STATEMENT_NOT_UNDERSTOOD.id, STATEMENT_NOT_UNDERSTOOD.severity, format!("{what}; analysis may be incomplete"), location.clone(), "not understood")
+                .help("if this statement changes the schema, rollsafe cannot check that change; prefer plain DDL."),
+        );
+    }
+}

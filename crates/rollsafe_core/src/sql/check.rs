@@ -1,0 +1,292 @@
+//! Findings for one migration history or schema file: diff, history facts, rules, suppressions.
+
+use super::diff::{DiffInput, diff};
+use super::*;
+use crate::finding::Finding;
+use crate::rules::{
+    DeletedMigration, EditedMigration, HistoryFacts, OutOfOrder, SQL_CHECKS, SqlContext,
+};
+use crate::suppress;
+use rollsafe_sql::ops::StatementKind;
+
+#[salsa::tracked(returns(ref))]
+pub fn history_findings<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Vec<Finding> {
+    let ws = key.workspace(db);
+    let dialect = history_dialect(db, key);
+    let base = baseline_state(db, key);
+    let cur = current_state(db, key);
+    let delta = history_delta(db, key);
+    let current_files = ws.current(db);
+    let old_locator = Locator {
+        sources: &base.sources,
+        current: current_files,
+    };
+    let new_locator = Locator {
+        sources: &cur.sources,
+        current: current_files,
+    };
+    let first_new = cur.first_new_source;
+    let changes = diff(&DiffInput {
+        old: &base.catalog,
+        new: &cur.catalog,
+        events: &cur.events,
+        old_loc: &|o| old_locator.baseline_location(o),
+        new_loc: &|o| new_locator.location(o),
+        is_new: &|o| o.source.0 >= first_new,
+        fallback: None,
+    });
+
+    // Files under review: new migrations (up and down) and edited released ones.
+    let mut reviewed: Vec<(String, SourceFile)> = Vec::new();
+    let mut facts = HistoryFacts {
+        down_checks: Vec::new(),
+        ..HistoryFacts::default()
+    };
+    for m in &delta.new {
+        for path in m.up.iter().chain(&m.down) {
+            if let Some(f) = current_files.get(path) {
+                reviewed.push((path.clone(), f));
+            }
+        }
+    }
+    for m in &delta.released {
+        let Some(path) = &m.up else { continue };
+        let (Some(old), Some(new)) = (ws.baseline(db).get(path), current_files.get(path)) else {
+            continue;
+        };
+        // Repeatable migrations are meant to be edited.
+        if old == new || m.version.is_none() || normalized(old.text(db)) == normalized(new.text(db))
+        {
+            continue;
+        }
+        reviewed.push((path.clone(), new));
+        let (at, was) = first_difference(
+            &parsed(db, old, dialect),
+            &parsed(db, new, dialect),
+            old.text(db),
+            new.text(db),
+        );
+        facts.edited.push(EditedMigration {
+            id: m.id.clone(),
+            at: Location::current(path.clone(), at),
+            was: was.map(|r| Location::baseline(path.clone(), r)),
+        });
+    }
+    for (gone, renamed) in &delta.deleted {
+        let Some(path) = gone.up.clone().or_else(|| gone.down.clone()) else {
+            continue;
+        };
+        let at = match renamed.as_ref().and_then(|n| n.up.clone()) {
+            Some(new_path) => Location::current(new_path, TextRange::empty(0)),
+            None => {
+                let range = ws
+                    .baseline(db)
+                    .get(&path)
+                    .and_then(|f| parsed(db, f, dialect).statements.first().map(|s| s.range))
+                    .unwrap_or_default();
+                Location::baseline(path, range)
+            }
+        };
+        facts.deleted.push(DeletedMigration {
+            id: gone.id.clone(),
+            at,
+            renamed_to: renamed.as_ref().map(|n| n.id.clone()),
+        });
+    }
+    if let Some(latest) = delta
+        .released
+        .iter()
+        .filter(|m| m.version.is_some())
+        .max_by(|a, b| a.version.cmp(&b.version))
+    {
+        let latest_version = latest
+            .version
+            .as_ref()
+            .expect("filtered on versioned migrations");
+        for m in &delta.new {
+            let Some(version) = &m.version else { continue };
+            if version > latest_version {
+                continue;
+            }
+            let clash = delta
+                .released
+                .iter()
+                .find(|r| r.version.as_ref() == Some(version));
+            let path = m.up.clone().or_else(|| m.down.clone()).unwrap_or_default();
+            let range = current_files
+                .get(&path)
+                .and_then(|f| parsed(db, f, dialect).statements.first().map(|s| s.range))
+                .unwrap_or_default();
+            facts.out_of_order.push(OutOfOrder {
+                id: m.id.clone(),
+                version: version.text.clone(),
+                at: Location::current(path, range),
+                latest_released: clash.unwrap_or(latest).id.clone(),
+                clash: clash.is_some(),
+            });
+        }
+    }
+    facts.layout_has_downs = layout_has_downs(db, key);
+    facts.down_checks = cur
+        .down_checks
+        .iter()
+        .map(|c| DownCheck {
+            migration: c.migration.clone(),
+            location: c.location.clone(),
+            differences: c.differences.clone(),
+        })
+        .collect();
+
+    let parsed_reviewed: Vec<(String, Arc<ParsedFile>)> = reviewed
+        .iter()
+        .map(|(p, f)| (p.clone(), parsed(db, *f, dialect)))
+        .collect();
+    let not_understood = not_understood(&parsed_reviewed);
+    let cx = SqlContext {
+        baseline: ws.baseline_label(db),
+        changes: &changes,
+        history: Some(&facts),
+        not_understood: &not_understood,
+    };
+    let mut findings = Vec::new();
+    for check in SQL_CHECKS {
+        check(&cx, &mut findings);
+    }
+    suppress::apply(findings, &parsed_reviewed, ws.config(db))
+}
+
+/// The first statement that differs between a released migration and its edited version: its range in
+/// the new text and, when it exists there, in the old text.
+fn first_difference(
+    old: &ParsedFile,
+    new: &ParsedFile,
+    old_text: &str,
+    new_text: &str,
+) -> (TextRange, Option<TextRange>) {
+    let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    for (i, n) in new.statements.iter().enumerate() {
+        match old.statements.get(i) {
+            Some(o)
+                if squash(&old_text[o.range.as_usize()])
+                    == squash(&new_text[n.range.as_usize()]) =>
+            {
+                continue;
+            }
+            Some(o) => return (n.range, Some(o.range)),
+            None => return (n.range, None),
+        }
+    }
+    // Statements were removed at the end (or only comments changed): point at the end of the file.
+    let end = new.statements.last().map_or(0, |s| s.range.end);
+    (
+        TextRange::empty(end),
+        old.statements.get(new.statements.len()).map(|s| s.range),
+    )
+}
+
+/// Statements (and parts) of the reviewed files that were not understood or not modelled.
+fn not_understood(files: &[(String, Arc<ParsedFile>)]) -> Vec<(Location, String)> {
+    let mut out = Vec::new();
+    for (path, parsed) in files {
+        for stmt in &parsed.statements {
+            let what = match &stmt.kind {
+                StatementKind::NotUnderstood { message } => {
+                    format!("statement not understood ({message})")
+                }
+                StatementKind::NotModelled { what } => format!("{what} is not modelled"),
+                _ => continue,
+            };
+            out.push((Location::current(path.clone(), stmt.range), what));
+        }
+        for part in &parsed.unread {
+            out.push((
+                Location::current(path.clone(), part.range),
+                format!("{} not understood", part.what),
+            ));
+        }
+        for err in &parsed.errors {
+            out.push((
+                Location::current(path.clone(), err.range),
+                err.message.clone(),
+            ));
+        }
+    }
+    out
+}
+
+#[salsa::tracked(returns(copy))]
+pub fn schema_dialect<'db>(db: &'db dyn Db, key: SchemaKey<'db>) -> Dialect {
+    let ws = key.workspace(db);
+    let path = key.path(db);
+    if let Some(d) = ws.config(db).dialect_for(path) {
+        return d;
+    }
+    let heads: Vec<&str> = [ws.current(db).get(path), ws.baseline(db).get(path)]
+        .into_iter()
+        .flatten()
+        .map(|f| file_head(db, f).as_str())
+        .collect();
+    dialect::detect(layout::split_path(path).0, heads.into_iter())
+}
+
+#[salsa::tracked(returns(ref))]
+pub fn schema_file_findings<'db>(db: &'db dyn Db, key: SchemaKey<'db>) -> Vec<Finding> {
+    let ws = key.workspace(db);
+    let path = key.path(db);
+    let (Some(old_file), Some(new_file)) = (ws.baseline(db).get(path), ws.current(db).get(path))
+    else {
+        return Vec::new();
+    };
+    let dialect = schema_dialect(db, key);
+    let mut sources = SourceTable::default();
+    let old_id = sources.add(path, Side::Baseline, old_file);
+    let new_id = SourceId(sources.files.len() as u32);
+    sources.files.push((path.clone(), Side::Current, new_file));
+    let old_parsed = parsed(db, old_file, dialect);
+    let new_parsed = parsed(db, new_file, dialect);
+    let (mut old_catalog, mut new_catalog) = (Catalog::new(dialect), Catalog::new(dialect));
+    let mut scratch = Vec::new();
+    replay_file(
+        &mut old_catalog,
+        &mut scratch,
+        old_id,
+        old_parsed.statements.iter(),
+    );
+    replay_file(
+        &mut new_catalog,
+        &mut scratch,
+        new_id,
+        new_parsed.statements.iter(),
+    );
+    let empty = crate::db::FileSet::default();
+    let locator = Locator {
+        sources: &sources,
+        current: &empty,
+    };
+    let changes = diff(&DiffInput {
+        old: &old_catalog,
+        new: &new_catalog,
+        events: &[],
+        old_loc: &|o| locator.baseline_location(o),
+        new_loc: &|o| locator.location(o),
+        is_new: &|o| o.source == new_id,
+        fallback: Some(Location::current(path.clone(), TextRange::empty(0))),
+    });
+    let reviewed = vec![(path.clone(), new_parsed.clone())];
+    let not_understood = if old_file == new_file {
+        Vec::new()
+    } else {
+        not_understood(&reviewed)
+    };
+    let cx = SqlContext {
+        baseline: ws.baseline_label(db),
+        changes: &changes,
+        history: None,
+        not_understood: &not_understood,
+    };
+    let mut findings = Vec::new();
+    for check in SQL_CHECKS {
+        check(&cx, &mut findings);
+    }
+    suppress::apply(findings, &reviewed, ws.config(db))
+}

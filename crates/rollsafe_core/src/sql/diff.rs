@@ -1,0 +1,949 @@
+//! The N-1 → N comparison: what changed for every object that existed in N-1, and where.
+//!
+//! Only the net effect counts (a column made nullable and back is no change), objects created in this
+//! release are free to change, and each change is attributed to the statement that last touched the
+//! attribute: the `SET NOT NULL` of a split sequence, the `DROP` that removed a table, the `CREATE
+//! TABLE` of a rebuilt table.
+
+use crate::finding::Location;
+use rollsafe_sql::Dialect;
+use rollsafe_sql::catalog::*;
+use rollsafe_sql::ty::{TypeChange, TypeKind, compare};
+use std::collections::BTreeSet;
+
+/// One change to an N-1 object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    pub kind: ChangeKind,
+    /// The object as the user wrote it (`public.users.full_name`).
+    pub object: String,
+    /// The statement that caused the change.
+    pub at: Location,
+    /// Where the object was defined in N-1.
+    pub defined: Option<Location>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChangeKind {
+    SchemaRemoved {
+        renamed_to: Option<String>,
+    },
+    TableRemoved,
+    TableRenamed {
+        to: String,
+    },
+    ViewRemoved {
+        materialized: bool,
+    },
+    ViewRenamed {
+        to: String,
+    },
+    /// `table` is the relation N-1 reads (a table, or a view that replaced it).
+    ColumnRemoved {
+        table: String,
+        column: String,
+        via_view: bool,
+    },
+    ColumnRenamed {
+        table: String,
+        column: String,
+        to: String,
+    },
+    ColumnType {
+        table: String,
+        column: String,
+        old: String,
+        new: String,
+        verdict: TypeChange,
+    },
+    NotNullAdded {
+        table: String,
+        column: String,
+        has_default: bool,
+    },
+    NotNullDropped {
+        table: String,
+        column: String,
+    },
+    /// A NOT NULL column lost the default (or identity) N-1 writes relied on.
+    DefaultDropped {
+        table: String,
+        column: String,
+        old: String,
+    },
+    DefaultChanged {
+        table: String,
+        column: String,
+        old: Option<String>,
+        new: Option<String>,
+    },
+    RequiredColumnAdded {
+        table: String,
+        column: String,
+    },
+    ColumnRecreated {
+        table: String,
+        column: String,
+        dropped_at: Location,
+    },
+    ConstraintAdded {
+        table: String,
+        name: String,
+        label: &'static str,
+        not_valid: bool,
+    },
+    PrimaryKeyChanged {
+        table: String,
+        old: Vec<String>,
+        new: Vec<String>,
+    },
+    UniqueDropped {
+        table: String,
+        name: String,
+        columns: Vec<String>,
+    },
+    EnumValueRemoved {
+        ty: String,
+        value: String,
+    },
+    EnumValueRenamed {
+        ty: String,
+        value: String,
+        to: String,
+    },
+    EnumValueAdded {
+        ty: String,
+        value: String,
+    },
+    TypeRemoved,
+    TypeRenamed {
+        to: String,
+    },
+    SequenceRemoved {
+        renamed_to: Option<String>,
+    },
+    FunctionRemoved {
+        renamed_to: Option<String>,
+    },
+    PartitionDetached {
+        parent: String,
+        partition: String,
+    },
+}
+
+/// What the diff needs besides the two catalogs.
+pub struct DiffInput<'a> {
+    pub old: &'a Catalog,
+    pub new: &'a Catalog,
+    /// Events of the changes under review (new migrations); empty for schema files.
+    pub events: &'a [Event],
+    /// Location of an N-1 origin (baseline side).
+    pub old_loc: &'a dyn Fn(Origin) -> Option<Location>,
+    /// Location of an N origin.
+    pub new_loc: &'a dyn Fn(Origin) -> Option<Location>,
+    /// Whether an N origin belongs to the changes under review.
+    pub is_new: &'a dyn Fn(Origin) -> bool,
+    /// Where to point when nothing better is known: the N-1 definition for histories, the start of
+    /// the current file for schema files.
+    pub fallback: Option<Location>,
+}
+
+struct Differ<'a> {
+    input: &'a DiffInput<'a>,
+    out: Vec<Change>,
+    removed_schemas: BTreeSet<String>,
+}
+
+pub fn diff(input: &DiffInput<'_>) -> Vec<Change> {
+    let mut d = Differ {
+        input,
+        out: Vec::new(),
+        removed_schemas: BTreeSet::new(),
+    };
+    d.schemas();
+    d.tables();
+    d.views();
+    d.types();
+    d.sequences_and_functions();
+    d.partitions();
+    d.out
+}
+
+impl Differ<'_> {
+    fn dialect(&self) -> Dialect {
+        self.input.new.dialect
+    }
+
+    fn push(
+        &mut self,
+        kind: ChangeKind,
+        object: String,
+        at: Option<Location>,
+        defined: Option<Origin>,
+    ) {
+        let defined = defined.and_then(|o| (self.input.old_loc)(o));
+        let Some(at) = at
+            .or_else(|| self.input.fallback.clone())
+            .or_else(|| defined.clone())
+        else {
+            return;
+        };
+        self.out.push(Change {
+            kind,
+            object,
+            at,
+            defined,
+        });
+    }
+
+    fn loc(&self, origin: Origin) -> Option<Location> {
+        (self.input.new_loc)(origin)
+    }
+
+    fn event_loc(&self, pred: impl Fn(&Event) -> bool) -> Option<Location> {
+        self.input
+            .events
+            .iter()
+            .rev()
+            .find(|e| pred(e))
+            .and_then(|e| self.loc(e.origin()))
+    }
+
+    fn schemas(&mut self) {
+        let default = self.dialect().default_schema();
+        for (key, schema) in &self.input.old.schemas {
+            if key == default || self.input.new.schemas.contains_key(key) {
+                continue;
+            }
+            self.removed_schemas.insert(key.clone());
+            let renamed = self
+                .input
+                .new
+                .tables
+                .values()
+                .chain(std::iter::empty())
+                .find_map(|t| {
+                    t.renamed_from
+                        .iter()
+                        .find(|(k, _)| &k.schema == key)
+                        .map(|(_, o)| (t.written.split('.').next().unwrap_or("").to_string(), *o))
+                });
+            let (renamed_to, at) = match renamed {
+                Some((to, origin)) => (Some(to), self.loc(origin)),
+                None => (
+                    None,
+                    self.event_loc(
+                        |e| matches!(e, Event::SchemaDropped { schema, .. } if schema == key),
+                    ),
+                ),
+            };
+            self.push(
+                ChangeKind::SchemaRemoved { renamed_to },
+                schema.written.clone(),
+                at,
+                Some(schema.origin),
+            );
+        }
+    }
+
+    fn tables(&mut self) {
+        for (key, old) in &self.input.old.tables {
+            if self.removed_schemas.contains(&key.schema) {
+                continue;
+            }
+            if let Some(new) = self.input.new.tables.get(key) {
+                self.table(key, old, new);
+                continue;
+            }
+            if let Some(view) = self.input.new.views.get(key) {
+                self.shim_view(old, view);
+                continue;
+            }
+            let renamed = self.input.new.tables.values().find_map(|t| {
+                t.renamed_from
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .map(|(_, o)| (t, *o))
+            });
+            if let Some((t, origin)) = renamed {
+                // Renamed away and a view left under the old name is the shim case, handled above.
+                self.push(
+                    ChangeKind::TableRenamed {
+                        to: t.written.clone(),
+                    },
+                    old.written.clone(),
+                    self.loc(origin),
+                    Some(old.origin),
+                );
+                continue;
+            }
+            let at =
+                self.event_loc(|e| matches!(e, Event::TableDropped { table, .. } if table == key));
+            self.push(
+                ChangeKind::TableRemoved,
+                old.written.clone(),
+                at,
+                Some(old.origin),
+            );
+        }
+    }
+
+    /// A view under a removed table's name keeps N-1 readers working; check it still has the columns.
+    fn shim_view(&mut self, old: &Table, view: &View) {
+        let columns: Option<Vec<String>> = match (&view.columns, &view.star_of) {
+            (Some(cols), _) => Some(cols.iter().map(|c| c.key.clone()).collect()),
+            (None, Some(src)) => self
+                .input
+                .new
+                .tables
+                .get(src)
+                .filter(|t| !t.columns_unknown)
+                .map(|t| t.columns.iter().map(|c| c.name.key.clone()).collect()),
+            _ => None,
+        };
+        let Some(columns) = columns else { return };
+        for c in &old.columns {
+            if !columns.contains(&c.name.key) {
+                let kind = ChangeKind::ColumnRemoved {
+                    table: old.written.clone(),
+                    column: c.name.written.clone(),
+                    via_view: true,
+                };
+                self.push(
+                    kind,
+                    format!("{}.{}", old.written, c.name),
+                    self.loc(view.origin),
+                    Some(c.origin),
+                );
+            }
+        }
+    }
+
+    fn table(&mut self, key: &ObjKey, old: &Table, new: &Table) {
+        let t = &old.written;
+        if !(old.columns_unknown || new.columns_unknown) {
+            let rebuilt = (self.input.is_new)(new.origin);
+            for oc in &old.columns {
+                let object = format!("{t}.{}", oc.name);
+                match new.column(&oc.name.key) {
+                    Some(nc) => self.column(key, t, oc, nc, object),
+                    None => {
+                        let renamed = new.columns.iter().find_map(|nc| {
+                            nc.renamed_from
+                                .iter()
+                                .find(|(k, _)| *k == oc.name.key)
+                                .map(|(_, o)| (nc, *o))
+                        });
+                        if let Some((nc, origin)) = renamed {
+                            let kind = ChangeKind::ColumnRenamed {
+                                table: t.clone(),
+                                column: oc.name.written.clone(),
+                                to: nc.name.written.clone(),
+                            };
+                            self.push(kind, object, self.loc(origin), Some(oc.origin));
+                            continue;
+                        }
+                        let at = self
+                            .event_loc(|e| matches!(e, Event::ColumnDropped { table, column, .. } if table == key && *column == oc.name.key))
+                            .or_else(|| rebuilt.then(|| self.loc(new.origin)).flatten())
+                            .or_else(|| self.schema_file_table(new));
+                        let kind = ChangeKind::ColumnRemoved {
+                            table: t.clone(),
+                            column: oc.name.written.clone(),
+                            via_view: false,
+                        };
+                        self.push(kind, object, at, Some(oc.origin));
+                    }
+                }
+            }
+            for nc in &new.columns {
+                let existed = old.column(&nc.name.key).is_some()
+                    || nc.renamed_from.iter().any(|(k, _)| old.column(k).is_some());
+                if !existed && !nc.optional_on_insert() {
+                    let kind = ChangeKind::RequiredColumnAdded {
+                        table: t.clone(),
+                        column: nc.name.written.clone(),
+                    };
+                    self.push(kind, format!("{t}.{}", nc.name), self.loc(nc.origin), None);
+                }
+            }
+        }
+        self.constraints(key, old, new);
+        self.indexes(key, old, new);
+    }
+
+    /// In schema files, a removed column is shown on its table's definition.
+    fn schema_file_table(&self, new: &Table) -> Option<Location> {
+        self.input
+            .events
+            .is_empty()
+            .then(|| self.loc(new.origin))
+            .flatten()
+    }
+
+    fn column(&mut self, key: &ObjKey, t: &str, oc: &Column, nc: &Column, object: String) {
+        let col = || oc.name.written.clone();
+        if (self.input.is_new)(nc.origin)
+            && let Some(dropped_at) =
+                self.event_loc(|e| matches!(e, Event::ColumnDropped { table, column, .. } if table == key && *column == oc.name.key))
+        {
+            self.push(ChangeKind::ColumnRecreated { table: t.to_string(), column: col(), dropped_at }, object.clone(), self.loc(nc.origin), Some(oc.origin));
+        }
+        let verdict = self.type_verdict(&oc.ty.value, &nc.ty.value);
+        if verdict != TypeChange::Same {
+            let kind = ChangeKind::ColumnType {
+                table: t.to_string(),
+                column: col(),
+                old: display_type(&oc.type_text),
+                new: display_type(&nc.type_text),
+                verdict,
+            };
+            self.push(
+                kind,
+                object.clone(),
+                self.loc(nc.ty.origin),
+                Some(oc.origin),
+            );
+        }
+        match (oc.not_null.value, nc.not_null.value) {
+            (false, true) => {
+                let has_default = nc.default.value.is_some() || nc.generated.value.is_some();
+                self.push(
+                    ChangeKind::NotNullAdded {
+                        table: t.to_string(),
+                        column: col(),
+                        has_default,
+                    },
+                    object.clone(),
+                    self.loc(nc.not_null.origin),
+                    Some(oc.origin),
+                );
+            }
+            (true, false) => {
+                self.push(
+                    ChangeKind::NotNullDropped {
+                        table: t.to_string(),
+                        column: col(),
+                    },
+                    object.clone(),
+                    self.loc(nc.not_null.origin),
+                    Some(oc.origin),
+                );
+            }
+            _ => {}
+        }
+        let old_fills = oc.default.value.is_some() || oc.generated.value.is_some();
+        let new_fills = nc.default.value.is_some() || nc.generated.value.is_some();
+        if oc.not_null.value && nc.not_null.value && old_fills && !new_fills {
+            let old = oc
+                .default
+                .value
+                .clone()
+                .unwrap_or_else(|| "an identity value".to_string());
+            // The default's origin, or the identity's when that is what went away.
+            let origin = if oc.default.value.is_some() {
+                nc.default.origin
+            } else {
+                nc.generated.origin
+            };
+            self.push(
+                ChangeKind::DefaultDropped {
+                    table: t.to_string(),
+                    column: col(),
+                    old,
+                },
+                object,
+                self.loc(origin),
+                Some(oc.origin),
+            );
+            return;
+        }
+        if oc.default.value != nc.default.value
+            && oc.default.value.is_some()
+            && !(nc.not_null.value && !new_fills)
+        {
+            let kind = ChangeKind::DefaultChanged {
+                table: t.to_string(),
+                column: col(),
+                old: oc.default.value.clone(),
+                new: nc.default.value.clone(),
+            };
+            self.push(kind, object, self.loc(nc.default.origin), Some(oc.origin));
+        }
+    }
+
+    /// Compares types, treating a user type that was renamed as the same type.
+    fn type_verdict(
+        &self,
+        old: &rollsafe_sql::ty::SqlType,
+        new: &rollsafe_sql::ty::SqlType,
+    ) -> TypeChange {
+        if let (
+            TypeKind::Named {
+                schema: os,
+                name: on,
+            },
+            TypeKind::Named {
+                schema: ns,
+                name: nn,
+            },
+        ) = (&old.kind, &new.kind)
+            && old.array_dims == new.array_dims
+        {
+            let default = self.dialect().default_schema();
+            let old_key = ObjKey::new(os.as_deref().unwrap_or(default), on.clone());
+            let new_key = ObjKey::new(ns.as_deref().unwrap_or(default), nn.clone());
+            if old_key == new_key
+                || self
+                    .input
+                    .new
+                    .types
+                    .get(&new_key)
+                    .is_some_and(|t| t.renamed_from.iter().any(|(k, _)| *k == old_key))
+            {
+                return TypeChange::Same;
+            }
+        }
+        compare(old, new, self.dialect())
+    }
+
+    /// Columns N-1 never writes and that stay NULL for its inserts: constraints on them alone cannot
+    /// reject N-1 writes (a NULL passes unique, check and foreign key constraints).
+    fn only_null_new_columns(&self, old: &Table, new: &Table, columns: &[String]) -> bool {
+        !columns.is_empty()
+            && columns.iter().all(|c| {
+                old.column(c).is_none()
+                    && new.column(c).is_some_and(|nc| {
+                        !nc.not_null.value
+                            && nc.default.value.is_none()
+                            && nc.generated.value.is_none()
+                    })
+            })
+    }
+
+    fn constraint_columns(&self, shape: &ConstraintShape, table: &Table) -> Vec<String> {
+        match shape {
+            ConstraintShape::Check { expr } => rollsafe_sql::lexer::tokenize(expr, self.dialect())
+                .into_iter()
+                .filter(|t| {
+                    matches!(
+                        t.kind,
+                        rollsafe_sql::lexer::TokenKind::Word
+                            | rollsafe_sql::lexer::TokenKind::QuotedIdent
+                    )
+                })
+                .map(|tok| rollsafe_sql::name::Name::from_sql(tok.text(expr), self.dialect()).key)
+                .filter(|w| table.column(w).is_some())
+                .collect(),
+            other => other.columns().to_vec(),
+        }
+    }
+
+    fn constraints(&mut self, key: &ObjKey, old: &Table, new: &Table) {
+        let t = &old.written;
+        let old_pk = old.primary_key();
+        let new_pk = new.primary_key();
+        match (old_pk, new_pk) {
+            (Some(o), Some(n)) if o.kind.columns() != n.kind.columns() => {
+                let kind = ChangeKind::PrimaryKeyChanged {
+                    table: t.clone(),
+                    old: o.kind.columns().to_vec(),
+                    new: n.kind.columns().to_vec(),
+                };
+                self.push(kind, t.clone(), self.loc(n.origin), Some(o.origin));
+            }
+            (None, Some(n)) => {
+                let kind = ChangeKind::ConstraintAdded {
+                    table: t.clone(),
+                    name: n.name.written.clone(),
+                    label: "primary key",
+                    not_valid: false,
+                };
+                self.push(kind, format!("{t}.{}", n.name), self.loc(n.origin), None);
+            }
+            (Some(o), None) => {
+                if !o.kind.columns().iter().any(|c| new.column(c).is_none()) {
+                    let at = self.event_loc(|e| matches!(e, Event::ConstraintDropped { table, name, .. } if table == key && *name == o.name.key));
+                    let kind = ChangeKind::UniqueDropped {
+                        table: t.clone(),
+                        name: o.name.written.clone(),
+                        columns: o.kind.columns().to_vec(),
+                    };
+                    self.push(kind, format!("{t}.{}", o.name), at, Some(o.origin));
+                }
+            }
+            _ => {}
+        }
+        for nc in &new.constraints {
+            if matches!(nc.kind, ConstraintShape::PrimaryKey { .. })
+                || old.constraints.iter().any(|oc| oc.kind == nc.kind)
+            {
+                continue;
+            }
+            // A unique constraint that took over an N-1 unique index is not new.
+            if let ConstraintShape::Unique { columns } = &nc.kind
+                && self.old_unique_index_on(key, columns)
+            {
+                continue;
+            }
+            let columns = self.constraint_columns(&nc.kind, new);
+            if self.only_null_new_columns(old, new, &columns) {
+                continue;
+            }
+            let kind = ChangeKind::ConstraintAdded {
+                table: t.clone(),
+                name: nc.name.written.clone(),
+                label: nc.kind.label(),
+                not_valid: nc.not_valid,
+            };
+            self.push(kind, format!("{t}.{}", nc.name), self.loc(nc.origin), None);
+        }
+        for oc in &old.constraints {
+            let ConstraintShape::Unique { columns } = &oc.kind else {
+                continue;
+            };
+            let still_unique = new.constraints.iter().any(|nc| nc.kind == oc.kind)
+                || self.new_unique_index_on(key, columns);
+            // Dropped together with a removed column: that removal is the finding.
+            if still_unique || columns.iter().any(|c| new.column(c).is_none()) {
+                continue;
+            }
+            let at = self.event_loc(|e| matches!(e, Event::ConstraintDropped { table, name, .. } if table == key && *name == oc.name.key));
+            let kind = ChangeKind::UniqueDropped {
+                table: t.clone(),
+                name: oc.name.written.clone(),
+                columns: columns.clone(),
+            };
+            self.push(kind, format!("{t}.{}", oc.name), at, Some(oc.origin));
+        }
+    }
+
+    fn old_unique_index_on(&self, table: &ObjKey, columns: &[String]) -> bool {
+        self.input
+            .old
+            .indexes
+            .values()
+            .any(|ix| ix.unique && ix.table == *table && index_columns(ix) == columns)
+    }
+
+    fn new_unique_index_on(&self, table: &ObjKey, columns: &[String]) -> bool {
+        self.input
+            .new
+            .indexes
+            .values()
+            .any(|ix| ix.unique && ix.table == *table && index_columns(ix) == columns)
+    }
+
+    fn indexes(&mut self, key: &ObjKey, old: &Table, new: &Table) {
+        let t = &old.written;
+        for (ikey, ix) in self
+            .input
+            .old
+            .indexes
+            .iter()
+            .filter(|(_, ix)| ix.unique && ix.table == *key)
+        {
+            let columns = index_columns(ix);
+            let kept = self.input.new.indexes.get(ikey).is_some_and(|n| n.unique && n.table == *key)
+                || self.new_unique_index_on(key, &columns)
+                || new.constraints.iter().any(|c| matches!(&c.kind, ConstraintShape::Unique { columns: cs } | ConstraintShape::PrimaryKey { columns: cs } if *cs == columns));
+            if kept || columns.iter().any(|c| new.column(c).is_none()) {
+                continue;
+            }
+            let at =
+                self.event_loc(|e| matches!(e, Event::IndexDropped { index, .. } if index == ikey));
+            let kind = ChangeKind::UniqueDropped {
+                table: t.clone(),
+                name: ix.name.written.clone(),
+                columns,
+            };
+            self.push(kind, ix.name.written.clone(), at, Some(ix.origin));
+        }
+        for (ikey, ix) in self
+            .input
+            .new
+            .indexes
+            .iter()
+            .filter(|(_, ix)| ix.unique && ix.table == *key)
+        {
+            let columns = index_columns(ix);
+            let existed = self.input.old.indexes.get(ikey).is_some_and(|o| o.unique)
+                || self.old_unique_index_on(key, &columns)
+                || old.constraints.iter().any(|c| matches!(&c.kind, ConstraintShape::Unique { columns: cs } | ConstraintShape::PrimaryKey { columns: cs } if *cs == columns));
+            if existed || self.only_null_new_columns(old, new, &columns) {
+                continue;
+            }
+            let kind = ChangeKind::ConstraintAdded {
+                table: t.clone(),
+                name: ix.name.written.clone(),
+                label: "unique index",
+                not_valid: false,
+            };
+            self.push(kind, ix.name.written.clone(), self.loc(ix.origin), None);
+        }
+    }
+
+    fn views(&mut self) {
+        for (key, old) in &self.input.old.views {
+            if self.removed_schemas.contains(&key.schema) {
+                continue;
+            }
+            if let Some(new) = self.input.new.views.get(key) {
+                if let (Some(oc), Some(nc)) = (&old.columns, &new.columns) {
+                    for c in oc.iter().filter(|c| !nc.iter().any(|n| n.key == c.key)) {
+                        let kind = ChangeKind::ColumnRemoved {
+                            table: old.written.clone(),
+                            column: c.written.clone(),
+                            via_view: false,
+                        };
+                        self.push(
+                            kind,
+                            format!("{}.{}", old.written, c),
+                            self.loc(new.origin),
+                            Some(old.origin),
+                        );
+                    }
+                }
+                continue;
+            }
+            if self.input.new.tables.contains_key(key) {
+                continue;
+            }
+            let renamed = self.input.new.views.values().find_map(|v| {
+                v.renamed_from
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .map(|(_, o)| (v, *o))
+            });
+            match renamed {
+                Some((v, origin)) => {
+                    self.push(
+                        ChangeKind::ViewRenamed {
+                            to: v.written.clone(),
+                        },
+                        old.written.clone(),
+                        self.loc(origin),
+                        Some(old.origin),
+                    );
+                }
+                None => {
+                    let at = self
+                        .event_loc(|e| matches!(e, Event::ViewDropped { view, .. } if view == key));
+                    self.push(
+                        ChangeKind::ViewRemoved {
+                            materialized: old.materialized,
+                        },
+                        old.written.clone(),
+                        at,
+                        Some(old.origin),
+                    );
+                }
+            }
+        }
+    }
+
+    fn types(&mut self) {
+        for (key, old) in &self.input.old.types {
+            if self.removed_schemas.contains(&key.schema) {
+                continue;
+            }
+            let Some(new) = self.input.new.types.get(key) else {
+                let renamed = self.input.new.types.values().find_map(|t| {
+                    t.renamed_from
+                        .iter()
+                        .find(|(k, _)| k == key)
+                        .map(|(_, o)| (t, *o))
+                });
+                match renamed {
+                    Some((t, origin)) => self.push(
+                        ChangeKind::TypeRenamed {
+                            to: t.written.clone(),
+                        },
+                        old.written.clone(),
+                        self.loc(origin),
+                        Some(old.origin),
+                    ),
+                    None => {
+                        let at = self
+                            .event_loc(|e| matches!(e, Event::TypeDropped { ty, .. } if ty == key));
+                        self.push(
+                            ChangeKind::TypeRemoved,
+                            old.written.clone(),
+                            at,
+                            Some(old.origin),
+                        );
+                    }
+                }
+                continue;
+            };
+            let (TypeShape::Enum { values: ov }, TypeShape::Enum { values: nv }) =
+                (&old.shape, &new.shape)
+            else {
+                continue;
+            };
+            let mut rename_targets = Vec::new();
+            for v in ov.iter().filter(|v| !nv.contains(v)) {
+                let object = format!("{}.'{v}'", old.written);
+                match new
+                    .renamed_values
+                    .iter()
+                    .rev()
+                    .find(|(from, to, _)| from == v && nv.contains(to))
+                {
+                    Some((_, to, origin)) => {
+                        rename_targets.push(to.clone());
+                        let kind = ChangeKind::EnumValueRenamed {
+                            ty: old.written.clone(),
+                            value: v.clone(),
+                            to: to.clone(),
+                        };
+                        self.push(kind, object, self.loc(*origin), Some(old.origin));
+                    }
+                    None => {
+                        let at = (self.input.is_new)(new.origin)
+                            .then(|| self.loc(new.origin))
+                            .flatten();
+                        self.push(
+                            ChangeKind::EnumValueRemoved {
+                                ty: old.written.clone(),
+                                value: v.clone(),
+                            },
+                            object,
+                            at,
+                            Some(old.origin),
+                        );
+                    }
+                }
+            }
+            for v in nv
+                .iter()
+                .filter(|v| !ov.contains(v) && !rename_targets.contains(v))
+            {
+                let origin = new
+                    .added_values
+                    .iter()
+                    .find(|(a, _)| a == v)
+                    .map_or(new.origin, |(_, o)| *o);
+                let kind = ChangeKind::EnumValueAdded {
+                    ty: old.written.clone(),
+                    value: v.clone(),
+                };
+                self.push(
+                    kind,
+                    format!("{}.'{v}'", old.written),
+                    self.loc(origin),
+                    Some(old.origin),
+                );
+            }
+        }
+    }
+
+    fn sequences_and_functions(&mut self) {
+        for (key, old) in &self.input.old.sequences {
+            // Owned sequences go with their column or table; that removal is the finding.
+            if old.owned_by.is_some()
+                || self.removed_schemas.contains(&key.schema)
+                || self.input.new.sequences.contains_key(key)
+            {
+                continue;
+            }
+            let renamed = self.input.new.sequences.values().find_map(|s| {
+                s.renamed_from
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .map(|(_, o)| (s, *o))
+            });
+            let (renamed_to, at) = match renamed {
+                Some((s, origin)) => (Some(s.written.clone()), self.loc(origin)),
+                None => (
+                    None,
+                    self.event_loc(
+                        |e| matches!(e, Event::SequenceDropped { sequence, .. } if sequence == key),
+                    ),
+                ),
+            };
+            self.push(
+                ChangeKind::SequenceRemoved { renamed_to },
+                old.written.clone(),
+                at,
+                Some(old.origin),
+            );
+        }
+        for (key, old) in &self.input.old.functions {
+            if self.removed_schemas.contains(&key.schema)
+                || self.input.new.functions.contains_key(key)
+            {
+                continue;
+            }
+            let renamed = self.input.new.functions.values().find_map(|f| {
+                f.renamed_from
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .map(|(_, o)| (f, *o))
+            });
+            let (renamed_to, at) = match renamed {
+                Some((f, origin)) => (Some(f.written.clone()), self.loc(origin)),
+                None => (
+                    None,
+                    self.event_loc(
+                        |e| matches!(e, Event::FunctionDropped { function, .. } if function == key),
+                    ),
+                ),
+            };
+            self.push(
+                ChangeKind::FunctionRemoved { renamed_to },
+                old.written.clone(),
+                at,
+                Some(old.origin),
+            );
+        }
+    }
+
+    fn partitions(&mut self) {
+        for event in self.input.events {
+            let Event::PartitionDetached {
+                parent,
+                partition,
+                origin,
+            } = event
+            else {
+                continue;
+            };
+            let (Some(p), Some(part)) = (
+                self.input.old.tables.get(parent),
+                self.input.old.tables.get(partition),
+            ) else {
+                continue;
+            };
+            if part.partition_of.as_ref() != Some(parent) {
+                continue;
+            }
+            let kind = ChangeKind::PartitionDetached {
+                parent: p.written.clone(),
+                partition: part.written.clone(),
+            };
+            self.push(
+                kind,
+                part.written.clone(),
+                self.loc(*origin),
+                Some(part.origin),
+            );
+        }
+    }
+}
+
+fn index_columns(ix: &Index) -> Vec<String> {
+    ix.columns
+        .iter()
+        .map(|c| c.clone().unwrap_or_default())
+        .collect()
+}
+
+/// Types as sqlparser renders them are upper case; show them the way people write them.
+pub fn display_type(text: &str) -> String {
+    if text.contains(['"', '`']) {
+        text.to_string()
+    } else {
+        text.to_lowercase()
+    }
+}

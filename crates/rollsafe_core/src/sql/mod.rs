@@ -1,0 +1,481 @@
+//! SQL analysis: parse each file once, replay the N-1 history and the N history, diff, run the rules.
+//!
+//! Replay follows what production sees. The N-1 state is the baseline's migrations as released. The
+//! N state continues from it with the new migrations only: an edited released migration does not run
+//! again in production (that edit is its own finding), and a deleted one stays applied.
+
+pub mod check;
+pub(crate) mod compare;
+pub(crate) mod dialect;
+pub(crate) mod diff;
+
+use crate::db::{Db, SourceFile, Workspace};
+use crate::finding::{Location, Side};
+use crate::layout::{self, ContentProbe, History, Migration, SqlLayout};
+use rollsafe_sql::catalog::{Catalog, Event, Origin, SourceId};
+use rollsafe_sql::ops::Statement;
+use rollsafe_sql::replay::Replayer;
+use rollsafe_sql::split::Section;
+use rollsafe_sql::{Dialect, ParsedFile};
+use rollsafe_text::TextRange;
+use std::sync::Arc;
+
+/// A file and the dialect to read it in: the key of the parse query.
+#[salsa::interned(debug)]
+pub struct SqlUnit<'db> {
+    #[returns(copy)]
+    pub file: SourceFile,
+    #[returns(copy)]
+    pub dialect: Dialect,
+}
+
+/// Parses one SQL file. The front-end never fails, so neither does this query.
+#[salsa::tracked(returns(ref))]
+pub fn parse_sql<'db>(db: &'db dyn Db, unit: SqlUnit<'db>) -> Arc<ParsedFile> {
+    Arc::new(rollsafe_sql::parse_file(
+        unit.file(db).text(db),
+        unit.dialect(db),
+    ))
+}
+
+/// Parses a file in a dialect.
+pub fn parsed(db: &dyn Db, file: SourceFile, dialect: Dialect) -> Arc<ParsedFile> {
+    parse_sql(db, SqlUnit::new(db, file, dialect)).clone()
+}
+
+/// The first few kilobytes of a file, for layout and dialect detection.
+#[salsa::tracked(returns(ref))]
+pub fn file_head(db: &dyn Db, file: SourceFile) -> String {
+    let text = file.text(db);
+    text[..rollsafe_text::floor_char_boundary(text, 4096)].to_string()
+}
+
+/// The histories and schema files of both trees.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SqlLayouts {
+    pub baseline: SqlLayout,
+    pub current: SqlLayout,
+}
+
+#[salsa::tracked(returns(ref))]
+pub fn sql_layouts(db: &dyn Db, ws: Workspace) -> SqlLayouts {
+    let config = ws.config(db);
+    let side = |files: &crate::db::FileSet| {
+        let paths: Vec<&str> = files.paths().collect();
+        struct Probe<'a> {
+            db: &'a dyn Db,
+            files: &'a crate::db::FileSet,
+        }
+        impl ContentProbe for Probe<'_> {
+            fn head(&self, path: &str) -> Option<String> {
+                self.files.get(path).map(|f| file_head(self.db, f).clone())
+            }
+        }
+        layout::detect(&paths, config, &Probe { db, files })
+    };
+    SqlLayouts {
+        baseline: side(ws.baseline(db)),
+        current: side(ws.current(db)),
+    }
+}
+
+/// A migration history, identified by its directory.
+#[salsa::interned(debug)]
+pub struct HistoryKey<'db> {
+    #[returns(copy)]
+    pub workspace: Workspace,
+    #[returns(ref)]
+    pub dir: String,
+}
+
+/// A declarative schema file, identified by its path.
+#[salsa::interned(debug)]
+pub struct SchemaKey<'db> {
+    #[returns(copy)]
+    pub workspace: Workspace,
+    #[returns(ref)]
+    pub path: String,
+}
+
+impl<'db> HistoryKey<'db> {
+    pub fn baseline_history(self, db: &'db dyn Db) -> Option<&'db History> {
+        let dir = self.dir(db);
+        sql_layouts(db, self.workspace(db))
+            .baseline
+            .histories
+            .iter()
+            .find(|h| &h.dir == dir)
+    }
+
+    pub fn current_history(self, db: &'db dyn Db) -> Option<&'db History> {
+        let dir = self.dir(db);
+        sql_layouts(db, self.workspace(db))
+            .current
+            .histories
+            .iter()
+            .find(|h| &h.dir == dir)
+    }
+}
+
+/// Where each [`SourceId`] of a replay points.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SourceTable {
+    pub files: Vec<(String, Side, SourceFile)>,
+}
+
+impl SourceTable {
+    pub fn add(&mut self, path: &str, side: Side, file: SourceFile) -> SourceId {
+        if let Some(i) = self
+            .files
+            .iter()
+            .position(|(p, s, f)| p == path && *s == side && *f == file)
+        {
+            return SourceId(i as u32);
+        }
+        self.files.push((path.to_string(), side, file));
+        SourceId(self.files.len() as u32 - 1)
+    }
+
+    pub fn file(&self, id: SourceId) -> Option<&(String, Side, SourceFile)> {
+        self.files.get(id.0 as usize)
+    }
+}
+
+/// The N-1 state of one history.
+#[derive(Debug, PartialEq, Eq)]
+pub struct BaselineState {
+    pub catalog: Catalog,
+    pub sources: SourceTable,
+}
+
+/// The N state of one history, and how it was reached.
+#[derive(Debug, PartialEq, Eq)]
+pub struct CurrentState {
+    pub catalog: Catalog,
+    pub sources: SourceTable,
+    /// Events of the new migrations only.
+    pub events: Vec<Event>,
+    /// Sources at or after this id belong to new migrations.
+    pub first_new_source: u32,
+    /// Per new migration with a down script: differences between the state before it and the state
+    /// after running it up and down again.
+    pub down_checks: Vec<DownCheck>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct DownCheck {
+    pub migration: Migration,
+    /// Where the down script is (the file, or the down section of a sectioned file).
+    pub location: Location,
+    /// `None`: the migration has no down script.
+    pub differences: Option<Vec<String>>,
+}
+
+/// Which migrations of a history are released, edited, deleted or new.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HistoryDelta {
+    /// Baseline migrations, in order.
+    pub released: Vec<Migration>,
+    /// Current migrations not in the baseline, in order.
+    pub new: Vec<Migration>,
+    /// Released migrations whose up file is gone, with the new migration that holds the same SQL
+    /// under another name, if any.
+    pub deleted: Vec<(Migration, Option<Migration>)>,
+}
+
+pub fn delta(
+    baseline: Option<&History>,
+    current: Option<&History>,
+    db: &dyn Db,
+    ws: Workspace,
+) -> HistoryDelta {
+    let released: Vec<Migration> = baseline.map(|h| h.migrations.clone()).unwrap_or_default();
+    let current_migrations: Vec<Migration> =
+        current.map(|h| h.migrations.clone()).unwrap_or_default();
+    let key = |m: &Migration| m.up.clone().or_else(|| m.down.clone());
+    let mut new: Vec<Migration> = current_migrations
+        .iter()
+        .filter(|m| !released.iter().any(|r| key(r) == key(m)))
+        .cloned()
+        .collect();
+    let mut deleted = Vec::new();
+    for r in &released {
+        if current_migrations.iter().any(|m| key(m) == key(r)) {
+            continue;
+        }
+        // Renamed released migration: the same SQL under a new name.
+        let old_text =
+            r.up.as_deref()
+                .and_then(|p| ws.baseline(db).get(p))
+                .map(|f| normalized(f.text(db)));
+        let renamed = new.iter().position(|n| {
+            let new_text =
+                n.up.as_deref()
+                    .and_then(|p| ws.current(db).get(p))
+                    .map(|f| normalized(f.text(db)));
+            old_text.is_some() && new_text == old_text
+        });
+        deleted.push((r.clone(), renamed.map(|i| new.remove(i))));
+    }
+    HistoryDelta {
+        released,
+        new,
+        deleted,
+    }
+}
+
+/// Migration text as tools checksum it: no BOM, LF line ends, no trailing blank space.
+pub fn normalized(text: &str) -> String {
+    text.trim_start_matches('\u{feff}')
+        .replace("\r\n", "\n")
+        .trim_end()
+        .to_string()
+}
+
+#[salsa::tracked(returns(ref))]
+pub fn history_delta<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> HistoryDelta {
+    delta(
+        key.baseline_history(db),
+        key.current_history(db),
+        db,
+        key.workspace(db),
+    )
+}
+
+#[salsa::tracked(returns(copy))]
+pub fn history_dialect<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Dialect {
+    let ws = key.workspace(db);
+    let dir = key.dir(db);
+    if let Some(d) = ws.config(db).dialect_for(&format!("{dir}/")) {
+        return d;
+    }
+    let histories = [key.current_history(db), key.baseline_history(db)];
+    if let Some(hint) = histories.iter().flatten().find_map(|h| h.dialect_hint) {
+        return hint;
+    }
+    let mut heads = Vec::new();
+    for (history, files) in [
+        (histories[0], ws.current(db)),
+        (histories[1], ws.baseline(db)),
+    ] {
+        for m in history.map(|h| h.migrations.as_slice()).unwrap_or_default() {
+            for path in m.up.iter().chain(&m.down) {
+                if let Some(f) = files.get(path) {
+                    heads.push(file_head(db, f).as_str());
+                }
+            }
+        }
+    }
+    dialect::detect(dir, heads.iter().copied())
+}
+
+/// Whether the history's layout gives migrations down scripts: by its file layout, or because its
+/// files use up/down sections (dbmate, goose, sql-migrate).
+#[salsa::tracked(returns(copy))]
+pub fn layout_has_downs<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> bool {
+    let Some(history) = key.current_history(db) else {
+        return false;
+    };
+    if history.has_downs() {
+        return true;
+    }
+    let dialect = history_dialect(db, key);
+    let files = key.workspace(db).current(db);
+    history
+        .migrations
+        .iter()
+        .filter_map(|m| m.up.as_deref())
+        .filter_map(|p| files.get(p))
+        .any(|f| parsed(db, f, dialect).has_sections)
+}
+
+/// Statements of a migration's up part.
+fn up_statements(parsed: &ParsedFile) -> impl Iterator<Item = &Statement> {
+    parsed
+        .statements
+        .iter()
+        .filter(|s| s.section != Section::Down)
+}
+
+/// Statements of a migration's down part: a separate file, or the down section of the up file.
+fn down_statements<'a>(
+    parsed: &'a ParsedFile,
+    separate_file: bool,
+) -> impl Iterator<Item = &'a Statement> {
+    parsed
+        .statements
+        .iter()
+        .filter(move |s| separate_file || s.section == Section::Down)
+}
+
+fn replay_file(
+    catalog: &mut Catalog,
+    events: &mut Vec<Event>,
+    id: SourceId,
+    statements: impl Iterator<Item = impl std::ops::Deref<Target = Statement>>,
+) {
+    let mut replayer = Replayer::new(catalog, events, id);
+    for stmt in statements {
+        replayer.statement(&stmt);
+    }
+}
+
+#[salsa::tracked(returns(ref), no_eq)]
+pub fn baseline_state<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Arc<BaselineState> {
+    let dialect = history_dialect(db, key);
+    let ws = key.workspace(db);
+    let mut catalog = Catalog::new(dialect);
+    let mut sources = SourceTable::default();
+    let mut events = Vec::new();
+    for m in &history_delta(db, key).released {
+        let Some(path) = &m.up else { continue };
+        let Some(file) = ws.baseline(db).get(path) else {
+            continue;
+        };
+        let id = sources.add(path, Side::Baseline, file);
+        let parsed = parsed(db, file, dialect);
+        replay_file(&mut catalog, &mut events, id, up_statements(&parsed));
+    }
+    Arc::new(BaselineState { catalog, sources })
+}
+
+#[salsa::tracked(returns(ref), no_eq)]
+pub fn current_state<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Arc<CurrentState> {
+    let dialect = history_dialect(db, key);
+    let ws = key.workspace(db);
+    let base = baseline_state(db, key).clone();
+    let mut catalog = base.catalog.clone();
+    let mut sources = base.sources.clone();
+    let first_new_source = sources.files.len() as u32;
+    let mut events = Vec::new();
+    let mut down_checks = Vec::new();
+    let history = key.current_history(db);
+    let has_downs = layout_has_downs(db, key);
+    let delta = history_delta(db, key);
+    // Repeatable migrations run after the versioned ones, again, when they changed.
+    let released_repeatables: Vec<&Migration> = delta
+        .released
+        .iter()
+        .filter(|m| m.version.is_none())
+        .collect();
+    let changed_repeatables = history
+        .map(|h| h.migrations.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .filter(|m| {
+            m.version.is_none()
+                && m.up.as_deref().is_some_and(|p| {
+                    let cur = ws.current(db).get(p);
+                    let old = released_repeatables
+                        .iter()
+                        .find(|r| r.up.as_deref() == Some(p))
+                        .and_then(|_| ws.baseline(db).get(p));
+                    cur.is_some() && cur != old
+                })
+        });
+    let new_versioned = delta.new.iter().filter(|m| m.version.is_some());
+    for m in new_versioned
+        .chain(changed_repeatables.filter(|m| !delta.new.contains(m)))
+        .chain(delta.new.iter().filter(|m| m.version.is_none()))
+    {
+        let up =
+            m.up.as_deref()
+                .and_then(|p| ws.current(db).get(p).map(|f| (p, f)));
+        let before = has_downs.then(|| catalog.clone());
+        let mut up_parsed = None;
+        if let Some((path, file)) = up {
+            let id = sources.add(path, Side::Current, file);
+            let p = parsed(db, file, dialect);
+            replay_file(&mut catalog, &mut events, id, up_statements(&p));
+            up_parsed = Some((path, p));
+        }
+        let Some(before) = before else { continue };
+        if m.version.is_none() {
+            continue;
+        }
+        // Down script: a separate file, or the down section of the up file.
+        let down = match (&m.down, &up_parsed) {
+            (Some(path), _) => ws
+                .current(db)
+                .get(path)
+                .map(|f| (path.as_str(), parsed(db, f, dialect), true)),
+            (None, Some((path, p))) if p.has_sections => Some((*path, p.clone(), false)),
+            _ => None,
+        };
+        let check = match down {
+            Some((path, p, separate)) => {
+                let stmts: Vec<&Statement> = down_statements(&p, separate).collect();
+                let range = match (stmts.first(), stmts.last()) {
+                    (Some(a), Some(b)) => a.range.cover(b.range),
+                    _ => TextRange::empty(0),
+                };
+                let mut restored = catalog.clone();
+                let mut scratch = Vec::new();
+                replay_file(
+                    &mut restored,
+                    &mut scratch,
+                    SourceId(u32::MAX),
+                    stmts.into_iter(),
+                );
+                DownCheck {
+                    migration: m.clone(),
+                    location: Location::current(path, range),
+                    differences: Some(compare::differences(&restored, &before)),
+                }
+            }
+            None => {
+                let (path, range) = match &up_parsed {
+                    Some((path, p)) => (
+                        path.to_string(),
+                        p.statements
+                            .first()
+                            .map_or(TextRange::empty(0), |s| s.range),
+                    ),
+                    None => (m.up.clone().unwrap_or_default(), TextRange::empty(0)),
+                };
+                DownCheck {
+                    migration: m.clone(),
+                    location: Location::current(path, range),
+                    differences: None,
+                }
+            }
+        };
+        down_checks.push(check);
+    }
+    Arc::new(CurrentState {
+        catalog,
+        sources,
+        events,
+        first_new_source,
+        down_checks,
+    })
+}
+
+/// Turns replay origins into locations users can open.
+pub struct Locator<'a> {
+    pub sources: &'a SourceTable,
+    pub current: &'a crate::db::FileSet,
+}
+
+impl Locator<'_> {
+    pub fn location(&self, origin: Origin) -> Option<Location> {
+        let (path, side, file) = self.sources.file(origin.source)?;
+        // A released file that is unchanged is shown as the working-tree file.
+        let side = if *side == Side::Baseline && self.current.get(path) == Some(*file) {
+            Side::Current
+        } else {
+            *side
+        };
+        Some(Location {
+            path: path.clone(),
+            side,
+            range: origin.range,
+        })
+    }
+
+    /// Where something is defined in N-1: always the baseline side.
+    pub fn baseline_location(&self, origin: Origin) -> Option<Location> {
+        let (path, _, _) = self.sources.file(origin.source)?;
+        Some(Location::baseline(path.clone(), origin.range))
+    }
+}

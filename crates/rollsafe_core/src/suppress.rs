@@ -1,0 +1,116 @@
+//! Configured severities and in-source suppressions.
+//!
+//! A `-- rollsafe-allow: RULE[, RULE] reason` comment applies to the statement it sits in, the
+//! statement it trails on the same line, or else the next statement. A suppression needs a reason and
+//! known rule ids (else `invalid-suppression`), and one that suppresses nothing is reported
+//! (`unused-suppression`), so stale ones do not hide the next real finding.
+
+use crate::config::{Config, glob_matches};
+use crate::finding::{Finding, Location, Side};
+use crate::rules::{self, INVALID_SUPPRESSION, UNUSED_SUPPRESSION};
+use rollsafe_sql::ParsedFile;
+use std::sync::Arc;
+
+/// Applies `[rules]` levels, then the suppressions of the reviewed files.
+pub fn apply(
+    findings: Vec<Finding>,
+    files: &[(String, Arc<ParsedFile>)],
+    config: &Config,
+) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = findings
+        .into_iter()
+        .filter_map(|f| with_configured_level(f, config))
+        .collect();
+    let mut extra = Vec::new();
+    for (path, parsed) in files {
+        for s in &parsed.suppressions {
+            let location = Location::current(path.clone(), s.range);
+            let unknown: Vec<&str> = s
+                .rules
+                .iter()
+                .map(String::as_str)
+                .filter(|r| rules::lookup(r).is_none())
+                .collect();
+            let problem = if s.rules.is_empty() {
+                Some("names no rule".to_string())
+            } else if !unknown.is_empty() {
+                Some(format!("names unknown rule {}", unknown.join(", ")))
+            } else if s.reason.is_none() {
+                Some("gives no reason".to_string())
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                extra.push(
+                    Finding::new(
+                        INVALID_SUPPRESSION.id,
+                        INVALID_SUPPRESSION.severity,
+                        format!("this rollsafe-allow comment {problem}, so it suppresses nothing"),
+                        location,
+                        "invalid suppression",
+                    )
+                    .help("write it as: -- rollsafe-allow: RULE[, RULE] reason"),
+                );
+                continue;
+            }
+            let Some(statement) = s.statement.and_then(|i| parsed.statements.get(i)) else {
+                extra.push(unused(location, &s.rules));
+                continue;
+            };
+            let before = findings.len();
+            findings.retain(|f| {
+                !(f.primary.side == Side::Current
+                    && f.primary.path == *path
+                    && statement.range.contains_range(f.primary.range)
+                    && s.rules.iter().any(|r| r == f.rule))
+            });
+            if findings.len() == before {
+                extra.push(unused(location, &s.rules));
+            }
+        }
+    }
+    findings.extend(
+        extra
+            .into_iter()
+            .filter_map(|f| with_configured_level(f, config)),
+    );
+    findings
+}
+
+fn unused(location: Location, rules: &[String]) -> Finding {
+    Finding::new(
+        UNUSED_SUPPRESSION.id,
+        UNUSED_SUPPRESSION.severity,
+        format!(
+            "this rollsafe-allow comment suppresses nothing: no {} finding on this statement",
+            rules.join(" or ")
+        ),
+        location,
+        "unused suppression",
+    )
+    .help("remove the comment")
+}
+
+fn with_configured_level(mut finding: Finding, config: &Config) -> Option<Finding> {
+    match config.rules.get(finding.rule) {
+        Some(None) => None,
+        Some(Some(level)) => {
+            finding.severity = *level;
+            Some(finding)
+        }
+        None => Some(finding),
+    }
+}
+
+/// Whether a `[[allow]]` entry of the configuration accepts a finding.
+pub fn allowed(finding: &Finding, config: &Config) -> bool {
+    config.allow.iter().any(|a| {
+        a.rule == finding.rule
+            && a.object
+                .as_ref()
+                .is_none_or(|o| finding.object.as_deref() == Some(o.as_str()))
+            && a.path
+                .as_ref()
+                .is_none_or(|p| glob_matches(p, &finding.primary.path))
+    })
+}

@@ -1,0 +1,377 @@
+//! rollsafe's model of a database schema at one point in a migration history.
+//!
+//! Keys are folded as the dialect folds identifiers; every object keeps its spelling as written and
+//! the [`Origin`] of the statement that created it, and every column attribute remembers the statement
+//! that last set it, so a difference between two catalogs can be attributed to the statement that
+//! caused it.
+
+use crate::Dialect;
+use crate::name::Name;
+use crate::ops::ValueSource;
+use crate::ty::SqlType;
+use rollsafe_text::TextRange;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Identifies a source file; chosen by the caller of replay (rollsafe's core uses an index into its
+/// file table).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SourceId(pub u32);
+
+/// Where something was defined or changed: a file and a byte range in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Origin {
+    pub source: SourceId,
+    pub range: TextRange,
+}
+
+/// A schema-qualified key, folded.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ObjKey {
+    pub schema: String,
+    pub name: String,
+}
+
+impl ObjKey {
+    pub fn new(schema: impl Into<String>, name: impl Into<String>) -> ObjKey {
+        ObjKey {
+            schema: schema.into(),
+            name: name.into(),
+        }
+    }
+}
+
+impl fmt::Debug for ObjKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.schema.is_empty() {
+            write!(f, "{}", self.name)
+        } else {
+            write!(f, "{}.{}", self.schema, self.name)
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Catalog {
+    pub dialect: Dialect,
+    pub schemas: BTreeMap<String, Schema>,
+    pub tables: BTreeMap<ObjKey, Table>,
+    pub views: BTreeMap<ObjKey, View>,
+    pub types: BTreeMap<ObjKey, TypeDef>,
+    pub sequences: BTreeMap<ObjKey, Sequence>,
+    /// Indexes created with `CREATE INDEX` (or MySQL `KEY`). Indexes that back a primary key or unique
+    /// constraint are part of the constraint.
+    pub indexes: BTreeMap<ObjKey, Index>,
+    pub functions: BTreeMap<ObjKey, Function>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Schema {
+    pub written: String,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Table {
+    /// The name as written where the table was created (`public.users` or `users`).
+    pub written: String,
+    pub origin: Origin,
+    pub columns: Vec<Column>,
+    pub constraints: Vec<Constraint>,
+    pub partition_of: Option<ObjKey>,
+    /// Columns could not be known (`CREATE TABLE … AS SELECT`, `LIKE` an unknown table, virtual tables).
+    pub columns_unknown: bool,
+    /// Earlier keys of this table, with the statement that renamed or moved it.
+    pub renamed_from: Vec<(ObjKey, Origin)>,
+}
+
+impl Table {
+    pub fn column(&self, key: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name.key == key)
+    }
+
+    pub fn column_mut(&mut self, key: &str) -> Option<&mut Column> {
+        self.columns.iter_mut().find(|c| c.name.key == key)
+    }
+
+    pub fn primary_key(&self) -> Option<&Constraint> {
+        self.constraints
+            .iter()
+            .find(|c| matches!(c.kind, ConstraintShape::PrimaryKey { .. }))
+    }
+}
+
+/// A value of a column attribute together with the statement that last set it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tracked<T> {
+    pub value: T,
+    pub origin: Origin,
+}
+
+impl<T> Tracked<T> {
+    pub fn new(value: T, origin: Origin) -> Tracked<T> {
+        Tracked { value, origin }
+    }
+
+    pub fn set(&mut self, value: T, origin: Origin) {
+        self.value = value;
+        self.origin = origin;
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Column {
+    pub name: Name,
+    /// Where the column was created.
+    pub origin: Origin,
+    pub ty: Tracked<SqlType>,
+    pub type_text: String,
+    pub not_null: Tracked<bool>,
+    pub default: Tracked<Option<String>>,
+    pub generated: Tracked<Option<ValueSource>>,
+    /// Earlier names of this column (folded), with the statement that renamed it.
+    pub renamed_from: Vec<(String, Origin)>,
+}
+
+impl Column {
+    /// Whether an insert that leaves this column out succeeds.
+    pub fn optional_on_insert(&self) -> bool {
+        !self.not_null.value || self.default.value.is_some() || self.generated.value.is_some()
+    }
+
+    /// Whether writes must leave the column out (`GENERATED ALWAYS AS (…) STORED`).
+    pub fn is_computed(&self) -> bool {
+        self.generated.value == Some(ValueSource::Computed)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Constraint {
+    /// The constraint's name: as given, or as the database generates it.
+    pub name: Name,
+    pub kind: ConstraintShape,
+    pub not_valid: bool,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ConstraintShape {
+    PrimaryKey {
+        columns: Vec<String>,
+    },
+    Unique {
+        columns: Vec<String>,
+    },
+    Check {
+        expr: String,
+    },
+    ForeignKey {
+        columns: Vec<String>,
+        ref_table: ObjKey,
+        ref_columns: Vec<String>,
+    },
+    Exclusion {
+        columns: Vec<String>,
+    },
+}
+
+impl ConstraintShape {
+    pub fn columns(&self) -> &[String] {
+        match self {
+            ConstraintShape::PrimaryKey { columns }
+            | ConstraintShape::Unique { columns }
+            | ConstraintShape::ForeignKey { columns, .. }
+            | ConstraintShape::Exclusion { columns } => columns,
+            ConstraintShape::Check { .. } => &[],
+        }
+    }
+
+    pub fn label(&self) -> &'static str {
+        match self {
+            ConstraintShape::PrimaryKey { .. } => "primary key",
+            ConstraintShape::Unique { .. } => "unique constraint",
+            ConstraintShape::Check { .. } => "check constraint",
+            ConstraintShape::ForeignKey { .. } => "foreign key",
+            ConstraintShape::Exclusion { .. } => "exclusion constraint",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Index {
+    pub name: Name,
+    pub table: ObjKey,
+    pub columns: Vec<Option<String>>,
+    pub unique: bool,
+    pub partial: bool,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct View {
+    pub written: String,
+    pub origin: Origin,
+    pub materialized: bool,
+    /// Output columns when known.
+    pub columns: Option<Vec<Name>>,
+    pub sources: Vec<ObjKey>,
+    /// `SELECT * FROM t`: exposes every column of `t`.
+    pub star_of: Option<ObjKey>,
+    pub renamed_from: Vec<(ObjKey, Origin)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TypeShape {
+    Enum { values: Vec<String> },
+    Domain { base: SqlType },
+    Other,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TypeDef {
+    pub written: String,
+    pub origin: Origin,
+    pub shape: TypeShape,
+    /// Enum values renamed in place: (old value, new value, statement).
+    pub renamed_values: Vec<(String, String, Origin)>,
+    /// Enum values added after creation, with the statement that added them.
+    pub added_values: Vec<(String, Origin)>,
+    pub renamed_from: Vec<(ObjKey, Origin)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sequence {
+    pub written: String,
+    pub origin: Origin,
+    pub data_type: Option<SqlType>,
+    /// The column that owns it (`serial`, `OWNED BY`): dropped together with it.
+    pub owned_by: Option<(ObjKey, String)>,
+    pub renamed_from: Vec<(ObjKey, Origin)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Function {
+    pub written: String,
+    pub origin: Origin,
+    pub renamed_from: Vec<(ObjKey, Origin)>,
+}
+
+/// Something replay did that the catalog alone no longer shows: used to point findings at the
+/// statement that removed or detached an object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    TableDropped {
+        table: ObjKey,
+        origin: Origin,
+    },
+    ViewDropped {
+        view: ObjKey,
+        origin: Origin,
+    },
+    TypeDropped {
+        ty: ObjKey,
+        origin: Origin,
+    },
+    SequenceDropped {
+        sequence: ObjKey,
+        origin: Origin,
+    },
+    SchemaDropped {
+        schema: String,
+        origin: Origin,
+    },
+    FunctionDropped {
+        function: ObjKey,
+        origin: Origin,
+    },
+    ColumnDropped {
+        table: ObjKey,
+        column: String,
+        origin: Origin,
+    },
+    ConstraintDropped {
+        table: ObjKey,
+        name: String,
+        origin: Origin,
+    },
+    IndexDropped {
+        index: ObjKey,
+        origin: Origin,
+    },
+    PartitionDetached {
+        parent: ObjKey,
+        partition: ObjKey,
+        origin: Origin,
+    },
+}
+
+impl Event {
+    pub fn origin(&self) -> Origin {
+        match self {
+            Event::TableDropped { origin, .. }
+            | Event::ViewDropped { origin, .. }
+            | Event::TypeDropped { origin, .. }
+            | Event::SequenceDropped { origin, .. }
+            | Event::SchemaDropped { origin, .. }
+            | Event::FunctionDropped { origin, .. }
+            | Event::ColumnDropped { origin, .. }
+            | Event::ConstraintDropped { origin, .. }
+            | Event::IndexDropped { origin, .. }
+            | Event::PartitionDetached { origin, .. } => *origin,
+        }
+    }
+}
+
+impl Catalog {
+    pub fn new(dialect: Dialect) -> Catalog {
+        let mut catalog = Catalog {
+            dialect,
+            ..Catalog::default()
+        };
+        let default = dialect.default_schema();
+        let origin = Origin {
+            source: SourceId(u32::MAX),
+            range: TextRange::default(),
+        };
+        catalog.schemas.insert(
+            default.to_string(),
+            Schema {
+                written: default.to_string(),
+                origin,
+            },
+        );
+        catalog
+    }
+
+    /// Whether a relation-like name (table, view, sequence, index) is taken in a schema.
+    pub fn relation_name_taken(&self, key: &ObjKey) -> bool {
+        self.tables.contains_key(key)
+            || self.views.contains_key(key)
+            || self.sequences.contains_key(key)
+            || self.indexes.contains_key(key)
+            || self
+                .constraint_index_names(&key.schema)
+                .any(|n| n == key.name)
+    }
+
+    /// Names of the indexes that back primary key and unique constraints in a schema.
+    pub fn constraint_index_names<'a>(
+        &'a self,
+        schema: &'a str,
+    ) -> impl Iterator<Item = &'a str> + 'a {
+        self.tables
+            .iter()
+            .filter(move |(k, _)| k.schema == schema)
+            .flat_map(|(_, t)| {
+                t.constraints
+                    .iter()
+                    .filter(|c| {
+                        matches!(
+                            c.kind,
+                            ConstraintShape::PrimaryKey { .. } | ConstraintShape::Unique { .. }
+                        )
+                    })
+                    .map(|c| c.name.key.as_str())
+            })
+    }
+}

@@ -1,0 +1,1334 @@
+//! The token-level reader for statements sqlparser does not parse.
+//!
+//! Some statements that change compatibility are outside sqlparser's grammar (`ALTER TABLE … SET
+//! SCHEMA`, `DROP INDEX CONCURRENTLY`, `ALTER SEQUENCE`, `ALTER VIEW … RENAME`, `DETACH PARTITION`, …),
+//! and one unsupported action makes sqlparser reject a whole `ALTER TABLE`. This reader recognises
+//! those forms from tokens. For `ALTER TABLE` and `CREATE TABLE` it splits the statement into actions
+//! or elements and hands each back to sqlparser on its own, reading only the pieces sqlparser still
+//! rejects itself, so one exotic clause costs one "not understood" note, not the statement.
+
+use crate::Dialect;
+use crate::cursor::Cursor;
+use crate::lexer::TokenKind;
+use crate::lower::{Lowerer, first_words};
+use crate::name::{Name, QualifiedName, string_literal};
+use crate::ops::*;
+use crate::ty::parse_type;
+use sqlparser::ast::Statement as S;
+
+/// Statements that never change the schema model, by their leading words.
+const NO_EFFECT_PREFIXES: &[&[&str]] = &[
+    &["COMMENT"],
+    &["GRANT"],
+    &["REVOKE"],
+    &["ALTER", "DEFAULT", "PRIVILEGES"],
+    &["SECURITY", "LABEL"],
+    &["REINDEX"],
+    &["CLUSTER"],
+    &["REFRESH"],
+    &["VACUUM"],
+    &["ANALYZE"],
+    &["ANALYSE"],
+    &["SET"],
+    &["RESET"],
+    &["SELECT"],
+    &["WITH"],
+    &["INSERT"],
+    &["UPDATE"],
+    &["DELETE"],
+    &["COPY"],
+    &["PRAGMA"],
+    &["CHECKPOINT"],
+    &["LOCK"],
+    &["UNLOCK"],
+    &["NOTIFY"],
+    &["LISTEN"],
+    &["UNLISTEN"],
+    &["DISCARD"],
+    &["PREPARE"],
+    &["EXECUTE"],
+    &["DEALLOCATE"],
+    &["EXPLAIN"],
+    &["START"],
+    &["BEGIN"],
+    &["COMMIT"],
+    &["END"],
+    &["ROLLBACK"],
+    &["ABORT"],
+    &["SAVEPOINT"],
+    &["RELEASE"],
+    &["CREATE", "EXTENSION"],
+    &["ALTER", "EXTENSION"],
+    &["DROP", "EXTENSION"],
+    &["CREATE", "TRIGGER"],
+    &["CREATE", "CONSTRAINT", "TRIGGER"],
+    &["CREATE", "OR", "REPLACE", "TRIGGER"],
+    &["CREATE", "EVENT", "TRIGGER"],
+    &["DROP", "TRIGGER"],
+    &["DROP", "EVENT", "TRIGGER"],
+    &["ALTER", "TRIGGER"],
+    &["CREATE", "POLICY"],
+    &["ALTER", "POLICY"],
+    &["DROP", "POLICY"],
+    &["CREATE", "ROLE"],
+    &["ALTER", "ROLE"],
+    &["DROP", "ROLE"],
+    &["CREATE", "USER"],
+    &["ALTER", "USER"],
+    &["DROP", "USER"],
+    &["DROP", "OWNED"],
+    &["REASSIGN", "OWNED"],
+    &["CREATE", "PUBLICATION"],
+    &["ALTER", "PUBLICATION"],
+    &["DROP", "PUBLICATION"],
+    &["CREATE", "SUBSCRIPTION"],
+    &["ALTER", "SUBSCRIPTION"],
+    &["DROP", "SUBSCRIPTION"],
+    &["ALTER", "SYSTEM"],
+    &["ALTER", "DATABASE"],
+    &["CREATE", "DATABASE"],
+    &["ALTER", "LARGE", "OBJECT"],
+    &["CREATE", "STATISTICS"],
+    &["ALTER", "STATISTICS"],
+    &["DROP", "STATISTICS"],
+    &["CREATE", "TEXT", "SEARCH"],
+    &["ALTER", "TEXT", "SEARCH"],
+    &["CREATE", "COLLATION"],
+    &["ALTER", "COLLATION"],
+    &["CREATE", "CAST"],
+    &["CREATE", "OPERATOR"],
+    &["ALTER", "OPERATOR"],
+    &["CREATE", "AGGREGATE"],
+    &["CREATE", "OR", "REPLACE", "AGGREGATE"],
+    &["ALTER", "AGGREGATE"],
+    &["CREATE", "LANGUAGE"],
+    &["CREATE", "OR", "REPLACE", "LANGUAGE"],
+    &["CREATE", "SERVER"],
+    &["CREATE", "FOREIGN", "DATA", "WRAPPER"],
+    &["CREATE", "USER", "MAPPING"],
+    &["CREATE", "TABLESPACE"],
+    &["CREATE", "ACCESS", "METHOD"],
+    &["CREATE", "CONVERSION"],
+    &["CREATE", "TRANSFORM"],
+    &["IMPORT", "FOREIGN", "SCHEMA"],
+    &["USE"],
+    &["SHOW"],
+    &["DESCRIBE"],
+    &["OPTIMIZE"],
+    &["FLUSH"],
+];
+
+pub(crate) fn read(l: &mut Lowerer<'_>, parse_error: &str) -> StatementKind {
+    let words: Vec<String> = l
+        .cur
+        .toks
+        .iter()
+        .take(6)
+        .take_while(|t| t.kind == TokenKind::Word)
+        .map(|t| t.text(l.cur.src).to_ascii_uppercase())
+        .collect();
+    let w: Vec<&str> = words.iter().map(String::as_str).collect();
+    let starts = |prefix: &[&str]| w.len() >= prefix.len() && w[..prefix.len()] == *prefix;
+    let not_understood = || StatementKind::NotUnderstood {
+        message: parse_error.to_string(),
+    };
+
+    if starts(&["DO"]) {
+        return StatementKind::NotModelled {
+            what: "a DO block".into(),
+        };
+    }
+    if starts(&["CREATE", "RULE"]) || starts(&["CREATE", "OR", "REPLACE", "RULE"]) {
+        return StatementKind::NotModelled {
+            what: "CREATE RULE".into(),
+        };
+    }
+    if starts(&["ALTER", "DOMAIN"]) {
+        return StatementKind::NotModelled {
+            what: "ALTER DOMAIN".into(),
+        };
+    }
+    if starts(&["ALTER", "TABLE"]) || starts(&["ALTER", "FOREIGN", "TABLE"]) {
+        return alter_table(l).unwrap_or_else(not_understood);
+    }
+    if is_create_table(&w) {
+        return create_table(l).unwrap_or_else(not_understood);
+    }
+    let reader: Option<fn(&mut Lowerer<'_>) -> Option<StatementKind>> = if starts(&["DROP"]) {
+        Some(drop)
+    } else if starts(&["ALTER", "SEQUENCE"]) {
+        Some(alter_sequence)
+    } else if starts(&["CREATE", "SEQUENCE"])
+        || starts(&["CREATE", "TEMP", "SEQUENCE"])
+        || starts(&["CREATE", "TEMPORARY", "SEQUENCE"])
+        || starts(&["CREATE", "UNLOGGED", "SEQUENCE"])
+    {
+        Some(create_sequence)
+    } else if starts(&["ALTER", "VIEW"]) || starts(&["ALTER", "MATERIALIZED", "VIEW"]) {
+        Some(alter_view)
+    } else if starts(&["ALTER", "INDEX"]) {
+        Some(alter_index)
+    } else if starts(&["ALTER", "TYPE"]) {
+        Some(alter_type)
+    } else if starts(&["ALTER", "FUNCTION"])
+        || starts(&["ALTER", "PROCEDURE"])
+        || starts(&["ALTER", "ROUTINE"])
+    {
+        Some(alter_function)
+    } else if starts(&["ALTER", "SCHEMA"]) {
+        Some(alter_schema)
+    } else if w.first() == Some(&"CREATE") && w.iter().take(4).any(|x| *x == "VIEW") {
+        Some(create_view)
+    } else if w.first() == Some(&"CREATE")
+        && w.iter()
+            .take(4)
+            .any(|x| matches!(*x, "FUNCTION" | "PROCEDURE"))
+    {
+        Some(create_function)
+    } else if starts(&["CREATE", "TYPE"]) {
+        Some(create_type)
+    } else if starts(&["CREATE", "DOMAIN"]) {
+        Some(create_domain)
+    } else if starts(&["CREATE", "SCHEMA"]) {
+        Some(create_schema)
+    } else if starts(&["CREATE", "INDEX"]) || starts(&["CREATE", "UNIQUE", "INDEX"]) {
+        Some(create_index)
+    } else {
+        None
+    };
+    if let Some(reader) = reader {
+        l.cur.pos = 0;
+        if let Some(kind) = reader(l) {
+            return kind;
+        }
+    }
+    if NO_EFFECT_PREFIXES.iter().any(|p| starts(p)) {
+        return StatementKind::NoSchemaEffect;
+    }
+    not_understood()
+}
+
+fn is_create_table(w: &[&str]) -> bool {
+    if w.first() != Some(&"CREATE") {
+        return false;
+    }
+    for word in &w[1..] {
+        match *word {
+            "TABLE" => return true,
+            "OR" | "REPLACE" | "TEMP" | "TEMPORARY" | "UNLOGGED" | "GLOBAL" | "LOCAL" => continue,
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// Parses `sql` with sqlparser (one statement).
+fn sqlparser_one(sql_text: &str, dialect: Dialect) -> Option<S> {
+    let d = dialect.sqlparser();
+    let mut stmts =
+        crate::guarded(|| sqlparser::parser::Parser::parse_sql(d.as_ref(), sql_text))?.ok()?;
+    (stmts.len() == 1).then(|| stmts.remove(0))
+}
+
+fn alter_table(l: &mut Lowerer<'_>) -> Option<StatementKind> {
+    let c = &mut l.cur;
+    c.pos = 0;
+    c.eat_word("ALTER");
+    c.eat_word("FOREIGN");
+    c.eat_word("TABLE");
+    let if_exists = c.eat_words(&["IF", "EXISTS"]);
+    c.eat_word("ONLY");
+    let name_start = c.pos;
+    let table = c.qualified_name()?;
+    let name_text = c.text(name_start, c.pos).to_string();
+    c.eat_punct('*');
+    let items = c.split_commas(c.pos, c.toks.len());
+    let mut actions = Vec::new();
+    for (from, to) in items {
+        let range = l.cur.range(from, to);
+        let text = l.cur.text(from, to).to_string();
+        // First, sqlparser on this action alone.
+        if let Some(S::AlterTable(at)) =
+            sqlparser_one(&format!("ALTER TABLE {name_text} {text}"), l.dialect)
+            && at.operations.len() == 1
+            && let Some(kind) = lower_single_action(l, &at.operations[0], range)
+        {
+            actions.push(Action { range, kind });
+            continue;
+        }
+        l.cur.pos = from;
+        match action(l, to) {
+            Some(kind) => actions.push(Action { range, kind }),
+            None => l.unread.push((
+                range,
+                format!("ALTER TABLE action `{}`", first_words(&text, 4)),
+            )),
+        }
+    }
+    Some(StatementKind::Ddl(vec![Op::AlterTable {
+        table,
+        if_exists,
+        actions,
+    }]))
+}
+
+fn lower_single_action(
+    l: &mut Lowerer<'_>,
+    op: &sqlparser::ast::AlterTableOperation,
+    range: rollsafe_text::TextRange,
+) -> Option<ActionKind> {
+    // Reuse the AST lowering for one action, with the action's own range.
+    let fake = sqlparser::ast::AlterTable {
+        name: sqlparser::ast::ObjectName(vec![]),
+        if_exists: false,
+        only: false,
+        operations: vec![op.clone()],
+        location: None,
+        on_cluster: None,
+        table_type: None,
+        end_token: sqlparser::ast::helpers::attached_token::AttachedToken::empty(),
+    };
+    let before = l.unread.len();
+    let kind = l.lower(&S::AlterTable(fake));
+    if l.unread.len() > before {
+        l.unread.truncate(before);
+        return None;
+    }
+    match kind {
+        StatementKind::Ddl(mut ops) => match ops.pop() {
+            Some(Op::AlterTable { mut actions, .. }) if actions.len() == 1 => {
+                let mut a = actions.remove(0);
+                // The AST lowering saw a one-action statement: give the action its real range.
+                if let ActionKind::AddColumn { def, .. } | ActionKind::RedefineColumn { def, .. } =
+                    &mut a.kind
+                {
+                    def.range = range;
+                }
+                if let ActionKind::AddConstraint(def) = &mut a.kind {
+                    def.range = range;
+                }
+                Some(a.kind)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// One `ALTER TABLE` action from tokens `l.cur.pos..to`.
+fn action(l: &mut Lowerer<'_>, to: usize) -> Option<ActionKind> {
+    let dialect = l.dialect;
+    let c = &mut l.cur;
+    let first = c.peek_text().to_ascii_uppercase();
+    let act = Some;
+    match first.as_str() {
+        "SET" => {
+            c.pos += 1;
+            if c.eat_word("SCHEMA") {
+                return act(ActionKind::SetSchema { schema: c.ident()? });
+            }
+            // TABLESPACE, WITH/WITHOUT OIDS, WITHOUT CLUSTER, LOGGED, UNLOGGED, ACCESS METHOD, (…)
+            act(ActionKind::NoEffect)
+        }
+        "DETACH" | "ATTACH" => {
+            c.pos += 1;
+            if !c.eat_word("PARTITION") {
+                return None;
+            }
+            let partition = c.qualified_name()?;
+            act(if first == "DETACH" {
+                ActionKind::DetachPartition { partition }
+            } else {
+                ActionKind::AttachPartition { partition }
+            })
+        }
+        "CLUSTER" | "INHERIT" | "NO" | "OF" | "NOT" | "OWNER" | "REPLICA" | "ENABLE"
+        | "DISABLE" | "FORCE" | "CONVERT" | "ENGINE" | "DEFAULT" | "CHARACTER" | "CHARSET"
+        | "COLLATE" | "COMMENT" | "AUTO_INCREMENT" | "ALGORITHM" | "LOCK" | "ROW_FORMAT"
+        | "RESET" | "VALIDATE" | "FORCE_ROW" | "STATS_PERSISTENT" | "KEY_BLOCK_SIZE" => {
+            if first == "VALIDATE" {
+                c.pos += 1;
+                c.eat_word("CONSTRAINT");
+                return act(ActionKind::ValidateConstraint { name: c.ident()? });
+            }
+            act(ActionKind::NoEffect)
+        }
+        "RENAME" => {
+            c.pos += 1;
+            if c.eat_word("INDEX") || c.eat_word("KEY") {
+                let from = c.ident()?;
+                c.eat_word("TO");
+                return act(ActionKind::RenameIndex {
+                    from,
+                    to: c.ident()?,
+                });
+            }
+            if c.eat_word("CONSTRAINT") {
+                let from = c.ident()?;
+                c.eat_word("TO");
+                return act(ActionKind::RenameConstraint {
+                    from,
+                    to: c.ident()?,
+                });
+            }
+            if c.eat_word("TO") || c.eat_word("AS") {
+                return act(ActionKind::RenameTo {
+                    to: c.qualified_name()?,
+                });
+            }
+            c.eat_word("COLUMN");
+            let from = c.ident()?;
+            c.eat_word("TO");
+            act(ActionKind::RenameColumn {
+                from,
+                to: c.ident()?,
+            })
+        }
+        "ALTER" | "MODIFY" | "CHANGE" if dialect == Dialect::MySql && first != "ALTER" => {
+            c.pos += 1;
+            c.eat_word("COLUMN");
+            let from = c.ident()?;
+            let name_tok = if first == "CHANGE" { c.pos } else { c.pos - 1 };
+            if first == "CHANGE" {
+                c.ident()?;
+            }
+            let def = column_def(l, name_tok, to)?;
+            act(ActionKind::RedefineColumn { from, def })
+        }
+        "ALTER" => {
+            c.pos += 1;
+            c.eat_word("COLUMN");
+            let column = c.ident()?;
+            if c.eat_words(&["DROP", "IDENTITY"]) {
+                return act(ActionKind::DropIdentity { column });
+            }
+            if c.eat_words(&["DROP", "EXPRESSION"]) {
+                return act(ActionKind::DropExpression { column });
+            }
+            if c.eat_words(&["DROP", "NOT", "NULL"]) {
+                return act(ActionKind::DropNotNull { column });
+            }
+            if c.eat_words(&["SET", "NOT", "NULL"]) {
+                return act(ActionKind::SetNotNull { column });
+            }
+            if c.eat_words(&["DROP", "DEFAULT"]) {
+                return act(ActionKind::DropDefault { column });
+            }
+            if c.eat_words(&["SET", "DEFAULT"]) {
+                let expr = normalize_expr(c.text(c.pos, to), dialect);
+                return act(ActionKind::SetDefault { column, expr });
+            }
+            if c.eat_word("ADD") && c.eat_word("GENERATED") {
+                let always = c.eat_word("ALWAYS");
+                return act(ActionKind::AddIdentity { column, always });
+            }
+            c.eat_words(&["SET", "DATA"]);
+            if c.eat_word("TYPE") {
+                let start = c.pos;
+                let mut end = start;
+                while end < to
+                    && !c.toks[end].is_word(c.src, "USING")
+                    && !c.toks[end].is_word(c.src, "COLLATE")
+                {
+                    end += 1;
+                }
+                let type_text = c.text(start, end).to_string();
+                let ty = parse_type(&type_text, dialect).ty;
+                return act(ActionKind::SetType {
+                    column,
+                    ty,
+                    type_text,
+                });
+            }
+            // SET STATISTICS, SET STORAGE, SET COMPRESSION, SET (…), RESET (…), SET GENERATED, RESTART
+            if matches!(
+                c.peek_text().to_ascii_uppercase().as_str(),
+                "SET" | "RESET" | "RESTART" | "OPTIONS"
+            ) {
+                return act(ActionKind::NoEffect);
+            }
+            None
+        }
+        "ADD" => {
+            c.pos += 1;
+            if matches!(
+                c.peek_text().to_ascii_uppercase().as_str(),
+                "CONSTRAINT"
+                    | "PRIMARY"
+                    | "UNIQUE"
+                    | "CHECK"
+                    | "FOREIGN"
+                    | "EXCLUDE"
+                    | "INDEX"
+                    | "KEY"
+                    | "FULLTEXT"
+                    | "SPATIAL"
+            ) {
+                return None;
+            }
+            c.eat_word("COLUMN");
+            let if_not_exists = c.eat_words(&["IF", "NOT", "EXISTS"]);
+            let start = c.pos;
+            let def = column_def(l, start, to)?;
+            act(ActionKind::AddColumn { def, if_not_exists })
+        }
+        "DROP" => {
+            c.pos += 1;
+            if c.eat_word("CONSTRAINT") {
+                let if_exists = c.eat_words(&["IF", "EXISTS"]);
+                return act(ActionKind::DropConstraint {
+                    name: c.ident()?,
+                    if_exists,
+                });
+            }
+            if c.eat_word("INDEX") || c.eat_word("KEY") {
+                return act(ActionKind::DropIndex { name: c.ident()? });
+            }
+            if c.eat_words(&["PRIMARY", "KEY"]) {
+                return act(ActionKind::DropPrimaryKey);
+            }
+            if c.eat_words(&["FOREIGN", "KEY"]) {
+                return act(ActionKind::DropForeignKey { name: c.ident()? });
+            }
+            c.eat_word("COLUMN");
+            let if_exists = c.eat_words(&["IF", "EXISTS"]);
+            act(ActionKind::DropColumn {
+                name: c.ident()?,
+                if_exists,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// A column definition from tokens `start..to`: name, type, then options.
+fn column_def(l: &mut Lowerer<'_>, start: usize, to: usize) -> Option<ColumnDef> {
+    let dialect = l.dialect;
+    let c = &mut l.cur;
+    c.pos = start;
+    let name = c.ident()?;
+    let type_start = c.pos;
+    let mut depth = 0;
+    let stop_words = [
+        "NOT",
+        "NULL",
+        "DEFAULT",
+        "PRIMARY",
+        "UNIQUE",
+        "CHECK",
+        "REFERENCES",
+        "CONSTRAINT",
+        "GENERATED",
+        "COLLATE",
+        "AUTO_INCREMENT",
+        "AUTOINCREMENT",
+        "COMMENT",
+        "ON",
+        "AS",
+        "IDENTITY",
+        "FIRST",
+        "AFTER",
+        "CHARACTER",
+        "CHARSET",
+        "STORAGE",
+        "COMPRESSION",
+        "INVISIBLE",
+        "VISIBLE",
+    ];
+    while c.pos < to {
+        let t = c.toks[c.pos];
+        if t.is_punct(c.src, '(') {
+            depth += 1;
+        } else if t.is_punct(c.src, ')') {
+            depth -= 1;
+        } else if depth == 0
+            && t.kind == TokenKind::Word
+            && stop_words.iter().any(|w| t.is_word(c.src, w))
+        {
+            // `character varying` is a type, `CHARACTER SET` is not.
+            if t.is_word(c.src, "CHARACTER") && !c.at_word_n(1, "SET") {
+                c.pos += 1;
+                continue;
+            }
+            break;
+        }
+        c.pos += 1;
+    }
+    let type_text = c.text(type_start, c.pos).to_string();
+    let parsed = parse_type(&type_text, dialect);
+    let range = c.range(start, to);
+    let mut def = ColumnDef {
+        name: name.clone(),
+        range,
+        ty: parsed.ty,
+        type_text,
+        generated_value: parsed.serial.then_some(ValueSource::Serial),
+        not_null: parsed.serial,
+        default: None,
+        constraints: Vec::new(),
+    };
+    let mut constraint_name = None;
+    while c.pos < to {
+        if c.eat_words(&["NOT", "NULL"]) {
+            def.not_null = true;
+        } else if c.eat_word("NULL") {
+            def.not_null = false;
+        } else if c.eat_word("CONSTRAINT") {
+            constraint_name = c.ident();
+        } else if c.eat_word("DEFAULT") {
+            let expr_start = c.pos;
+            let mut depth = 0;
+            while c.pos < to {
+                let t = c.toks[c.pos];
+                if t.is_punct(c.src, '(') {
+                    depth += 1;
+                } else if t.is_punct(c.src, ')') {
+                    depth -= 1;
+                } else if depth == 0
+                    && [
+                        "NOT",
+                        "NULL",
+                        "PRIMARY",
+                        "UNIQUE",
+                        "CHECK",
+                        "REFERENCES",
+                        "CONSTRAINT",
+                        "GENERATED",
+                        "COLLATE",
+                        "ON",
+                        "COMMENT",
+                    ]
+                    .iter()
+                    .any(|w| t.is_word(c.src, w))
+                    && c.pos > expr_start
+                {
+                    break;
+                }
+                c.pos += 1;
+            }
+            let text = c.text(expr_start, c.pos);
+            def.default =
+                (!text.eq_ignore_ascii_case("null")).then(|| normalize_expr(text, dialect));
+        } else if c.eat_words(&["PRIMARY", "KEY"]) {
+            def.not_null = dialect != Dialect::Sqlite;
+            def.constraints.push(ConstraintDef {
+                name: constraint_name.take(),
+                kind: ConstraintKind::PrimaryKey {
+                    columns: vec![name.clone()],
+                },
+                not_valid: false,
+                range,
+            });
+        } else if c.eat_word("UNIQUE") {
+            c.eat_word("KEY");
+            def.constraints.push(ConstraintDef {
+                name: constraint_name.take(),
+                kind: ConstraintKind::Unique {
+                    columns: vec![name.clone()],
+                    using_index: None,
+                },
+                not_valid: false,
+                range,
+            });
+        } else if c.eat_word("REFERENCES") {
+            let ref_table = c.qualified_name()?;
+            let ref_columns = c.ident_list().unwrap_or_default();
+            def.constraints.push(ConstraintDef {
+                name: constraint_name.take(),
+                kind: ConstraintKind::ForeignKey {
+                    columns: vec![name.clone()],
+                    ref_table,
+                    ref_columns,
+                },
+                not_valid: false,
+                range,
+            });
+        } else if c.eat_word("CHECK") {
+            let open = c.pos;
+            let close = c.matching_paren(open).unwrap_or(to.saturating_sub(1));
+            let expr = normalize_expr(c.text(open, close + 1), dialect);
+            c.pos = close + 1;
+            def.constraints.push(ConstraintDef {
+                name: constraint_name.take(),
+                kind: ConstraintKind::Check { expr },
+                not_valid: false,
+                range,
+            });
+        } else if c.eat_word("GENERATED") {
+            if c.eat_word("ALWAYS") {
+                if c.eat_word("AS") && c.eat_word("IDENTITY") {
+                    def.generated_value = Some(ValueSource::IdentityAlways);
+                    def.not_null = true;
+                } else {
+                    def.generated_value = Some(ValueSource::Computed);
+                }
+            } else {
+                def.generated_value = Some(ValueSource::IdentityByDefault);
+                def.not_null = true;
+            }
+            skip_parens_and_words(c, to);
+        } else if c.eat_word("AUTO_INCREMENT") || c.eat_word("AUTOINCREMENT") {
+            def.generated_value = Some(ValueSource::AutoIncrement);
+        } else if c.eat_word("AS") {
+            // MySQL/SQLite generated columns: `AS (expr) [STORED|VIRTUAL]`.
+            def.generated_value = Some(ValueSource::Computed);
+            skip_parens_and_words(c, to);
+        } else {
+            c.pos += 1;
+        }
+    }
+    Some(def)
+}
+
+fn skip_parens_and_words(c: &mut Cursor<'_>, to: usize) {
+    while c.pos < to {
+        if c.peek().is_some_and(|t| t.is_punct(c.src, '(')) {
+            c.pos = c.matching_paren(c.pos).map_or(to, |p| p + 1);
+            continue;
+        }
+        let upper = c.peek_text().to_ascii_uppercase();
+        if matches!(
+            upper.as_str(),
+            "NOT"
+                | "NULL"
+                | "DEFAULT"
+                | "PRIMARY"
+                | "UNIQUE"
+                | "CHECK"
+                | "REFERENCES"
+                | "CONSTRAINT"
+        ) {
+            return;
+        }
+        c.pos += 1;
+    }
+}
+
+/// Renders an expression the way sqlparser renders parsed defaults, so both paths compare equal.
+pub(crate) fn normalize_expr(text: &str, dialect: Dialect) -> String {
+    let d = dialect.sqlparser();
+    let parsed = crate::guarded(|| {
+        sqlparser::parser::Parser::new(d.as_ref())
+            .try_with_sql(text)
+            .and_then(|mut p| {
+                let expr = p.parse_expr()?;
+                p.expect_token(&sqlparser::tokenizer::Token::EOF)?;
+                Ok(expr)
+            })
+    });
+    match parsed {
+        Some(Ok(expr)) => expr.to_string(),
+        _ => text.split_whitespace().collect::<Vec<_>>().join(" "),
+    }
+}
+
+fn create_table(l: &mut Lowerer<'_>) -> Option<StatementKind> {
+    let c = &mut l.cur;
+    c.pos = 0;
+    c.eat_word("CREATE");
+    let or_replace = c.eat_words(&["OR", "REPLACE"]);
+    let mut temporary = false;
+    while let Some(w) = ["TEMP", "TEMPORARY", "UNLOGGED", "GLOBAL", "LOCAL"]
+        .into_iter()
+        .find(|w| c.at_word(w))
+    {
+        temporary |= w.starts_with("TEMP");
+        c.pos += 1;
+    }
+    c.eat_word("TABLE");
+    let if_not_exists = c.eat_words(&["IF", "NOT", "EXISTS"]);
+    let name = c.qualified_name()?;
+    let mut table = CreateTable {
+        name,
+        if_not_exists,
+        or_replace,
+        temporary,
+        columns: Vec::new(),
+        constraints: Vec::new(),
+        partition_of: None,
+        like: Vec::new(),
+        as_query: false,
+    };
+    let mut extra_ops = Vec::new();
+    if c.eat_words(&["PARTITION", "OF"]) {
+        table.partition_of = c.qualified_name();
+    }
+    if c.eat_word("LIKE") {
+        table.like.push(c.qualified_name()?);
+        return Some(StatementKind::Ddl(vec![Op::CreateTable(table)]));
+    }
+    if c.at_word("AS") {
+        table.as_query = true;
+        return Some(StatementKind::Ddl(vec![Op::CreateTable(table)]));
+    }
+    if !c.peek().is_some_and(|t| t.is_punct(c.src, '(')) {
+        return table
+            .partition_of
+            .is_some()
+            .then(|| StatementKind::Ddl(vec![Op::CreateTable(table)]));
+    }
+    let open = c.pos;
+    let close = c.matching_paren(open)?;
+    for (from, to) in c.clone_items(open + 1, close) {
+        let range = l.cur.range(from, to);
+        let text = l.cur.text(from, to).to_string();
+        if l.cur.toks[from].is_word(l.cur.src, "LIKE") {
+            l.cur.pos = from + 1;
+            if let Some(other) = l.cur.qualified_name() {
+                table.like.push(other);
+            }
+            continue;
+        }
+        if let Some(S::CreateTable(ct)) =
+            sqlparser_one(&format!("CREATE TABLE t ({text})"), l.dialect)
+        {
+            let mut lowered = l.create_table(&ct);
+            for col in &mut lowered.columns {
+                col.range = range;
+                for con in &mut col.constraints {
+                    con.range = range;
+                }
+            }
+            for con in &mut lowered.constraints {
+                con.range = range;
+            }
+            table.columns.extend(lowered.columns);
+            table.constraints.extend(lowered.constraints);
+            for c in &ct.constraints {
+                if let sqlparser::ast::TableConstraint::Index(ix) = c {
+                    extra_ops.push(mysql_index(l, ix, &table.name));
+                }
+            }
+            continue;
+        }
+        let first = l.cur.toks[from];
+        let is_constraint = [
+            "CONSTRAINT",
+            "PRIMARY",
+            "UNIQUE",
+            "CHECK",
+            "FOREIGN",
+            "EXCLUDE",
+            "KEY",
+            "INDEX",
+        ]
+        .iter()
+        .any(|w| first.is_word(l.cur.src, w));
+        if !is_constraint && let Some(def) = column_def(l, from, to) {
+            table.columns.push(def);
+            continue;
+        }
+        l.unread
+            .push((range, format!("table element `{}`", first_words(&text, 3))));
+    }
+    let mut ops = vec![Op::CreateTable(table)];
+    ops.extend(extra_ops);
+    Some(StatementKind::Ddl(ops))
+}
+
+pub(crate) fn mysql_index(
+    l: &Lowerer<'_>,
+    ix: &sqlparser::ast::IndexConstraint,
+    table: &QualifiedName,
+) -> Op {
+    Op::CreateIndex(CreateIndex {
+        name: ix
+            .name
+            .as_ref()
+            .map(|n| QualifiedName::new(None, l.name(n))),
+        table: table.clone(),
+        columns: ix
+            .columns
+            .iter()
+            .map(|c| match &c.column.expr {
+                sqlparser::ast::Expr::Identifier(i) => Some(l.name(i)),
+                sqlparser::ast::Expr::Function(f) => f
+                    .name
+                    .0
+                    .last()
+                    .and_then(|p| p.as_ident())
+                    .map(|i| l.name(i)),
+                _ => None,
+            })
+            .collect(),
+        unique: false,
+        if_not_exists: false,
+        partial: false,
+    })
+}
+
+impl Cursor<'_> {
+    fn clone_items(&self, from: usize, to: usize) -> Vec<(usize, usize)> {
+        self.split_commas(from, to)
+    }
+}
+
+fn drop(l: &mut Lowerer<'_>) -> Option<StatementKind> {
+    let c = &mut l.cur;
+    c.eat_word("DROP");
+    let kind = c.peek_text().to_ascii_uppercase();
+    c.pos += 1;
+    let materialized = kind == "MATERIALIZED";
+    if materialized && !c.eat_word("VIEW") {
+        return None;
+    }
+    if kind == "FOREIGN" && !c.eat_word("TABLE") {
+        return None;
+    }
+    c.eat_word("CONCURRENTLY");
+    let if_exists = c.eat_words(&["IF", "EXISTS"]);
+    let mut names = Vec::new();
+    loop {
+        let name = c.qualified_name()?;
+        // DROP FUNCTION f(int, text)
+        if c.peek().is_some_and(|t| t.is_punct(c.src, '(')) {
+            c.pos = c.matching_paren(c.pos)? + 1;
+        }
+        names.push(name);
+        if !c.eat_punct(',') {
+            break;
+        }
+    }
+    let cascade = c.eat_word("CASCADE");
+    let table = if c.eat_word("ON") {
+        c.qualified_name()
+    } else {
+        None
+    };
+    let ops: Vec<Op> = names
+        .into_iter()
+        .map(|name| match kind.as_str() {
+            "TABLE" | "FOREIGN" => Some(Op::DropTable {
+                name,
+                if_exists,
+                cascade,
+            }),
+            "VIEW" | "MATERIALIZED" => Some(Op::DropView {
+                name,
+                materialized,
+                if_exists,
+            }),
+            "INDEX" => Some(Op::DropIndex {
+                name,
+                if_exists,
+                table: table.clone(),
+            }),
+            "SEQUENCE" => Some(Op::DropSequence { name, if_exists }),
+            "TYPE" | "DOMAIN" => Some(Op::DropType {
+                name,
+                if_exists,
+                cascade,
+            }),
+            "SCHEMA" | "DATABASE" => Some(Op::DropSchema {
+                name: name.name,
+                if_exists,
+                cascade,
+            }),
+            "FUNCTION" | "PROCEDURE" | "ROUTINE" => Some(Op::DropFunction { name, if_exists }),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    Some(StatementKind::Ddl(ops))
+}
+
+fn alter_sequence(l: &mut Lowerer<'_>) -> Option<StatementKind> {
+    let dialect = l.dialect;
+    let c = &mut l.cur;
+    c.eat_words(&["ALTER", "SEQUENCE"]);
+    c.eat_words(&["IF", "EXISTS"]);
+    let name = c.qualified_name()?;
+    if c.eat_words(&["RENAME", "TO"]) {
+        return Some(StatementKind::Ddl(vec![Op::RenameSequence {
+            from: name,
+            to: c.ident()?,
+        }]));
+    }
+    if c.eat_words(&["SET", "SCHEMA"]) {
+        return Some(StatementKind::Ddl(vec![Op::SetSchema {
+            kind: ObjectKind::Sequence,
+            name,
+            schema: c.ident()?,
+        }]));
+    }
+    let (data_type, owned_by) = sequence_options(c, dialect);
+    if data_type.is_none() && owned_by.is_none() {
+        return Some(StatementKind::NoSchemaEffect);
+    }
+    Some(StatementKind::Ddl(vec![Op::AlterSequence {
+        name,
+        data_type,
+        owned_by,
+    }]))
+}
+
+type OwnedBy = Option<Option<(QualifiedName, Name)>>;
+
+fn sequence_options(c: &mut Cursor<'_>, dialect: Dialect) -> (Option<crate::ty::SqlType>, OwnedBy) {
+    let mut data_type = None;
+    let mut owned_by = None;
+    while !c.at_end() {
+        if c.eat_word("AS") {
+            let start = c.pos;
+            c.pos += 1;
+            data_type = Some(parse_type(c.text(start, c.pos), dialect).ty);
+        } else if c.eat_words(&["OWNED", "BY"]) {
+            if c.eat_word("NONE") {
+                owned_by = Some(None);
+            } else if let Some(mut full) = c.qualified_name_parts() {
+                let column = full.pop();
+                owned_by =
+                    Some(column.and_then(|col| QualifiedName::from_parts(full).map(|t| (t, col))));
+            }
+        } else {
+            c.pos += 1;
+        }
+    }
+    (data_type, owned_by)
+}
+
+impl Cursor<'_> {
+    /// All parts of a dotted name (`schema.table.column`).
+    fn qualified_name_parts(&mut self) -> Option<Vec<Name>> {
+        let mut parts = vec![self.ident()?];
+        while self.eat_punct('.') {
+            parts.push(self.ident()?);
+        }
+        Some(parts)
+    }
+}
+
+fn create_sequence(l: &mut Lowerer<'_>) -> Option<StatementKind> {
+    let dialect = l.dialect;
+    let c = &mut l.cur;
+    c.eat_word("CREATE");
+    while !c.eat_word("SEQUENCE") {
+        c.bump()?;
+    }
+    let if_not_exists = c.eat_words(&["IF", "NOT", "EXISTS"]);
+    let name = c.qualified_name()?;
+    let (data_type, owned_by) = sequence_options(c, dialect);
+    let mut ops = vec![Op::CreateSequence {
+        name: name.clone(),
+        if_not_exists,
+        data_type,
+    }];
+    if owned_by.is_some() {
+        ops.push(Op::AlterSequence {
+            name,
+            data_type: None,
+            owned_by,
+        });
+    }
+    Some(StatementKind::Ddl(ops))
+}
+
+fn alter_view(l: &mut Lowerer<'_>) -> Option<StatementKind> {
+    let c = &mut l.cur;
+    c.eat_word("ALTER");
+    let materialized = c.eat_word("MATERIALIZED");
+    c.eat_word("VIEW");
+    c.eat_words(&["IF", "EXISTS"]);
+    let name = c.qualified_name()?;
+    let kind = if materialized {
+        ObjectKind::MaterializedView
+    } else {
+        ObjectKind::View
+    };
+    if c.eat_word("RENAME") {
+        if c.eat_word("TO") {
+            return Some(StatementKind::Ddl(vec![Op::RenameView {
+                from: name,
+                to: c.ident()?,
+            }]));
+        }
+        c.eat_word("COLUMN");
+        let from = c.ident()?;
+        c.eat_word("TO");
+        return Some(StatementKind::Ddl(vec![Op::RenameViewColumn {
+            view: name,
+            from,
+            to: c.ident()?,
+        }]));
+    }
+    if c.eat_words(&["SET", "SCHEMA"]) {
+        return Some(StatementKind::Ddl(vec![Op::SetSchema {
+            kind,
+            name,
+            schema: c.ident()?,
+        }]));
+    }
+    if c.at_word("AS") {
+        return None;
+    }
+    Some(StatementKind::NoSchemaEffect)
+}
+
+fn alter_index(l: &mut Lowerer<'_>) -> Option<StatementKind> {
+    let c = &mut l.cur;
+    c.eat_words(&["ALTER", "INDEX"]);
+    c.eat_words(&["IF", "EXISTS"]);
+    let name = c.qualified_name()?;
+    if c.eat_words(&["RENAME", "TO"]) {
+        return Some(StatementKind::Ddl(vec![Op::RenameIndex {
+            from: name,
+            to: c.ident()?,
+        }]));
+    }
+    if c.eat_words(&["SET", "SCHEMA"]) {
+        return Some(StatementKind::Ddl(vec![Op::SetSchema {
+            kind: ObjectKind::Index,
+            name,
+            schema: c.ident()?,
+        }]));
+    }
+    Some(StatementKind::NoSchemaEffect)
+}
+
+fn alter_type(l: &mut Lowerer<'_>) -> Option<StatementKind> {
+    let c = &mut l.cur;
+    c.eat_words(&["ALTER", "TYPE"]);
+    let name = c.qualified_name()?;
+    if c.eat_words(&["RENAME", "TO"]) {
+        return Some(StatementKind::Ddl(vec![Op::RenameType {
+            from: name,
+            to: c.ident()?,
+        }]));
+    }
+    if c.eat_words(&["RENAME", "VALUE"]) {
+        let from = string_literal(c.bump()?.text(c.src))?;
+        c.eat_word("TO");
+        let to = string_literal(c.bump()?.text(c.src))?;
+        return Some(StatementKind::Ddl(vec![Op::RenameEnumValue {
+            name,
+            from,
+            to,
+        }]));
+    }
+    if c.eat_words(&["ADD", "VALUE"]) {
+        let if_not_exists = c.eat_words(&["IF", "NOT", "EXISTS"]);
+        let value = string_literal(c.bump()?.text(c.src))?;
+        let position = if c.eat_word("BEFORE") {
+            EnumPosition::Before(string_literal(c.bump()?.text(c.src))?)
+        } else if c.eat_word("AFTER") {
+            EnumPosition::After(string_literal(c.bump()?.text(c.src))?)
+        } else {
+            EnumPosition::End
+        };
+        return Some(StatementKind::Ddl(vec![Op::AddEnumValue {
+            name,
+            value,
+            position,
+            if_not_exists,
+        }]));
+    }
+    if c.eat_words(&["SET", "SCHEMA"]) {
+        return Some(StatementKind::Ddl(vec![Op::SetSchema {
+            kind: ObjectKind::Type,
+            name,
+            schema: c.ident()?,
+        }]));
+    }
+    if c.at_word("OWNER") {
+        return Some(StatementKind::NoSchemaEffect);
+    }
+    Some(StatementKind::NotModelled {
+        what: "ALTER TYPE on a composite type".into(),
+    })
+}
+
+fn alter_function(l: &mut Lowerer<'_>) -> Option<StatementKind> {
+    let c = &mut l.cur;
+    c.pos = 1;
+    let name = c.qualified_name()?;
+    if c.peek().is_some_and(|t| t.is_punct(c.src, '(')) {
+        c.pos = c.matching_paren(c.pos)? + 1;
+    }
+    if c.eat_words(&["RENAME", "TO"]) {
+        return Some(StatementKind::Ddl(vec![Op::RenameFunction {
+            from: name,
+            to: c.ident()?,
+        }]));
+    }
+    if c.eat_words(&["SET", "SCHEMA"]) {
+        return Some(StatementKind::Ddl(vec![Op::SetSchema {
+            kind: ObjectKind::Function,
+            name,
+            schema: c.ident()?,
+        }]));
+    }
+    Some(StatementKind::NoSchemaEffect)
+}
+
+fn alter_schema(l: &mut Lowerer<'_>) -> Option<StatementKind> {
+    let c = &mut l.cur;
+    c.eat_words(&["ALTER", "SCHEMA"]);
+    let from = c.ident()?;
+    if c.eat_words(&["RENAME", "TO"]) {
+        return Some(StatementKind::Ddl(vec![Op::RenameSchema {
+            from,
+            to: c.ident()?,
+        }]));
+    }
+    Some(StatementKind::NoSchemaEffect)
+}
+
+fn create_view(l: &mut Lowerer<'_>) -> Option<StatementKind> {
+    // `CREATE MATERIALIZED VIEW … WITH [NO] DATA`: sqlparser reads the rest without that tail.
+    let n = l.cur.toks.len();
+    if n >= 3 && l.cur.toks[n - 1].is_word(l.cur.src, "DATA") {
+        let cut = if l.cur.toks[n - 2].is_word(l.cur.src, "NO") {
+            n - 3
+        } else {
+            n - 2
+        };
+        if l.cur.toks[cut].is_word(l.cur.src, "WITH") {
+            let text = l.cur.text(0, cut).to_string();
+            if let Some(stmt) = sqlparser_one(&text, l.dialect) {
+                return Some(l.lower(&stmt));
+            }
+        }
+    }
+    let c = &mut l.cur;
+    c.eat_word("CREATE");
+    let or_replace = c.eat_words(&["OR", "REPLACE"]);
+    while ["TEMP", "TEMPORARY", "RECURSIVE"]
+        .iter()
+        .any(|w| c.at_word(w))
+    {
+        c.pos += 1;
+    }
+    let materialized = c.eat_word("MATERIALIZED");
+    if !c.eat_word("VIEW") {
+        return None;
+    }
+    let if_not_exists = c.eat_words(&["IF", "NOT", "EXISTS"]);
+    let name = c.qualified_name()?;
+    let columns = if c.peek().is_some_and(|t| t.is_punct(c.src, '(')) {
+        c.ident_list()
+    } else {
+        None
+    };
+    Some(StatementKind::Ddl(vec![Op::CreateView(CreateView {
+        name,
+        or_replace,
+        materialized,
+        if_not_exists,
+        columns,
+        sources: Vec::new(),
+        star_of: None,
+    })]))
+}
+
+fn create_function(l: &mut Lowerer<'_>) -> Option<StatementKind> {
+    let c = &mut l.cur;
+    c.eat_word("CREATE");
+    let or_replace = c.eat_words(&["OR", "REPLACE"]);
+    while !(c.at_word("FUNCTION") || c.at_word("PROCEDURE")) {
+        c.bump()?;
+    }
+    c.pos += 1;
+    let name = c.qualified_name()?;
+    Some(StatementKind::Ddl(vec![Op::CreateFunction {
+        name,
+        or_replace,
+    }]))
+}
+
+fn create_type(l: &mut Lowerer<'_>) -> Option<StatementKind> {
+    let c = &mut l.cur;
+    c.eat_words(&["CREATE", "TYPE"]);
+    let name = c.qualified_name()?;
+    if c.eat_words(&["AS", "ENUM"]) {
+        let mut values = Vec::new();
+        while let Some(t) = c.bump() {
+            if t.kind == TokenKind::String {
+                values.push(string_literal(t.text(c.src))?);
+            }
+        }
+        return Some(StatementKind::Ddl(vec![Op::CreateEnum { name, values }]));
+    }
+    Some(StatementKind::Ddl(vec![Op::CreateType {
+        name,
+        domain_of: None,
+    }]))
+}
+
+fn create_domain(l: &mut Lowerer<'_>) -> Option<StatementKind> {
+    let dialect = l.dialect;
+    let c = &mut l.cur;
+    c.eat_words(&["CREATE", "DOMAIN"]);
+    let name = c.qualified_name()?;
+    c.eat_word("AS");
+    let start = c.pos;
+    while !c.at_end()
+        && !["DEFAULT", "CONSTRAINT", "CHECK", "NOT", "NULL", "COLLATE"]
+            .iter()
+            .any(|w| c.at_word(w))
+    {
+        c.pos += 1;
+    }
+    let ty = parse_type(c.text(start, c.pos), dialect).ty;
+    Some(StatementKind::Ddl(vec![Op::CreateType {
+        name,
+        domain_of: Some(ty),
+    }]))
+}
+
+fn create_schema(l: &mut Lowerer<'_>) -> Option<StatementKind> {
+    let c = &mut l.cur;
+    c.eat_words(&["CREATE", "SCHEMA"]);
+    let if_not_exists = c.eat_words(&["IF", "NOT", "EXISTS"]);
+    let name = if c.eat_word("AUTHORIZATION") {
+        c.ident()?
+    } else {
+        c.ident()?
+    };
+    Some(StatementKind::Ddl(vec![Op::CreateSchema {
+        name,
+        if_not_exists,
+    }]))
+}
+
+fn create_index(l: &mut Lowerer<'_>) -> Option<StatementKind> {
+    let c = &mut l.cur;
+    c.eat_word("CREATE");
+    let unique = c.eat_word("UNIQUE");
+    c.eat_word("INDEX");
+    c.eat_word("CONCURRENTLY");
+    let if_not_exists = c.eat_words(&["IF", "NOT", "EXISTS"]);
+    let name = if c.at_word("ON") {
+        None
+    } else {
+        c.qualified_name()
+    };
+    if !c.eat_word("ON") {
+        return None;
+    }
+    c.eat_word("ONLY");
+    let table = c.qualified_name()?;
+    if c.eat_word("USING") {
+        c.pos += 1;
+    }
+    let open = c.pos;
+    let close = c.matching_paren(open)?;
+    let columns = c
+        .split_commas(open + 1, close)
+        .into_iter()
+        .map(|(a, b)| {
+            let t = c.toks[a];
+            (b == a + 1 || c.toks.get(a + 1).is_some_and(|n| n.kind == TokenKind::Word))
+                .then(|| Name::from_sql(t.text(c.src), c.dialect))
+                .filter(|_| matches!(t.kind, TokenKind::Word | TokenKind::QuotedIdent))
+        })
+        .collect();
+    c.pos = close + 1;
+    let partial = !c.at_end() && (c.toks[c.pos..].iter().any(|t| t.is_word(c.src, "WHERE")));
+    Some(StatementKind::Ddl(vec![Op::CreateIndex(CreateIndex {
+        name,
+        table,
+        columns,
+        unique,
+        if_not_exists,
+        partial,
+    })]))
+}

@@ -1,0 +1,244 @@
+//! rollsafe's SQL front-end.
+//!
+//! Turns the text of one SQL file into a list of statements, each lowered into schema operations
+//! ([`ops::Op`]) with exact byte ranges, and replays those operations into a catalog model
+//! ([`catalog::Catalog`]) of schemas, tables, columns, constraints, indexes, views, types, sequences
+//! and functions.
+//!
+//! Pipeline for one file: [`split`] (own tokenizer: comments, quotes, dollar bodies, psql
+//! meta-commands, up/down sections) → one statement at a time through sqlparser → [`lower`] to ops;
+//! statements sqlparser rejects go to the token-level [`fallback`] reader.
+//!
+//! Limits, by design:
+//! - Never fails: [`parse_file`] returns the model *and* its errors. A statement nobody could read is a
+//!   [`ops::StatementKind::NotUnderstood`], and the rest of the file is still read.
+//! - Knows nothing of files on disk, git, salsa, findings or output formats. Replay records where each
+//!   object came from as an opaque [`catalog::SourceId`] chosen by the caller.
+
+pub mod catalog;
+mod cursor;
+mod fallback;
+pub mod lexer;
+mod lower;
+pub mod name;
+pub mod ops;
+pub mod replay;
+pub mod split;
+pub mod ty;
+
+pub use rollsafe_text::TextRange;
+
+use ops::{Statement, StatementKind};
+use split::RawKind;
+
+/// The SQL dialect of a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum Dialect {
+    #[default]
+    Postgres,
+    MySql,
+    Sqlite,
+}
+
+impl Dialect {
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::Postgres => "postgresql",
+            Dialect::MySql => "mysql",
+            Dialect::Sqlite => "sqlite",
+        }
+    }
+
+    /// Accepts the names used in configuration files and Prisma's `migration_lock.toml`.
+    pub fn from_name(name: &str) -> Option<Dialect> {
+        match name.to_ascii_lowercase().as_str() {
+            "postgres" | "postgresql" | "pg" | "cockroachdb" => Some(Dialect::Postgres),
+            "mysql" | "mariadb" => Some(Dialect::MySql),
+            "sqlite" | "sqlite3" => Some(Dialect::Sqlite),
+            _ => None,
+        }
+    }
+
+    /// The schema unqualified names resolve to before any `SET search_path` / `USE`.
+    pub fn default_schema(self) -> &'static str {
+        match self {
+            Dialect::Postgres => "public",
+            Dialect::MySql => "",
+            Dialect::Sqlite => "main",
+        }
+    }
+
+    pub(crate) fn sqlparser(self) -> Box<dyn sqlparser::dialect::Dialect> {
+        match self {
+            Dialect::Postgres => Box::new(sqlparser::dialect::PostgreSqlDialect {}),
+            Dialect::MySql => Box::new(sqlparser::dialect::MySqlDialect {}),
+            Dialect::Sqlite => Box::new(sqlparser::dialect::SQLiteDialect {}),
+        }
+    }
+}
+
+/// A problem in the text itself (unterminated string, …).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub range: TextRange,
+    pub message: String,
+}
+
+/// A part of a statement that was not understood, while the rest of it was.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unread {
+    pub range: TextRange,
+    pub what: String,
+}
+
+/// A `rollsafe-allow` comment, parsed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppression {
+    pub range: TextRange,
+    pub rules: Vec<String>,
+    /// `None` when the comment gives no reason (such a suppression is reported, not honoured).
+    pub reason: Option<String>,
+    /// The statement it applies to (index into [`ParsedFile::statements`]).
+    pub statement: Option<usize>,
+}
+
+/// Everything the front-end knows about one file.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct ParsedFile {
+    pub dialect: Dialect,
+    pub statements: Vec<Statement>,
+    pub unread: Vec<Unread>,
+    pub suppressions: Vec<Suppression>,
+    /// The file uses up/down section markers (dbmate, goose, sql-migrate).
+    pub has_sections: bool,
+    pub errors: Vec<SyntaxError>,
+}
+
+/// Reads one SQL file. Never fails and never panics.
+pub fn parse_file(text: &str, dialect: Dialect) -> ParsedFile {
+    let split = split::split(text, dialect);
+    let mut out = ParsedFile {
+        dialect,
+        has_sections: split.has_sections,
+        errors: split.errors,
+        ..ParsedFile::default()
+    };
+    let mut index_map = Vec::with_capacity(split.statements.len());
+    for raw in &split.statements {
+        index_map.push(out.statements.len());
+        let kind = match raw.kind {
+            RawKind::PsqlMeta | RawKind::ClientCommand => StatementKind::NoSchemaEffect,
+            RawKind::Sql => {
+                let (kind, unread) =
+                    parse_statement(&text[raw.range.as_usize()], raw.range.start, dialect);
+                out.unread.extend(unread);
+                kind
+            }
+        };
+        out.statements.push(Statement {
+            range: raw.range,
+            section: raw.section,
+            kind,
+        });
+    }
+    out.suppressions = split
+        .suppressions
+        .into_iter()
+        .map(|s| {
+            let (rules, reason) = parse_suppression(&s.body);
+            Suppression {
+                range: s.range,
+                rules,
+                reason,
+                statement: s.statement.map(|i| index_map[i]),
+            }
+        })
+        .collect();
+    out
+}
+
+/// Parses and lowers one statement whose text starts at byte `base` of its file.
+pub fn parse_statement(text: &str, base: u32, dialect: Dialect) -> (StatementKind, Vec<Unread>) {
+    let mut lowerer = lower::Lowerer::new(text, base, dialect);
+    let d = dialect.sqlparser();
+    let parsed = guarded(|| sqlparser::parser::Parser::parse_sql(d.as_ref(), text));
+    let kind = match parsed {
+        Some(Ok(mut stmts)) if stmts.len() == 1 => {
+            let stmt = stmts.remove(0);
+            lowerer.lower(&stmt)
+        }
+        Some(Ok(stmts)) if stmts.is_empty() => StatementKind::NoSchemaEffect,
+        Some(Ok(_)) => fallback::read(
+            &mut lowerer,
+            "more than one statement where one was expected",
+        ),
+        Some(Err(err)) => fallback::read(&mut lowerer, &clean_parser_error(&err.to_string())),
+        None => fallback::read(&mut lowerer, "the SQL parser failed on this statement"),
+    };
+    let unread = lowerer
+        .unread
+        .into_iter()
+        .map(|(range, what)| Unread { range, what })
+        .collect();
+    (kind, unread)
+}
+
+/// Runs sqlparser behind an unwind guard: sqlparser limits its own recursion, and the guard is a last
+/// line of defence so that a bug in a dependency costs one statement, never the analysis.
+pub(crate) fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok()
+}
+
+/// sqlparser's messages say "sql parser error: … at Line: 1, Column: 23"; rollsafe points at the
+/// statement itself, so the position relative to the statement is noise.
+fn clean_parser_error(message: &str) -> String {
+    let message = message
+        .strip_prefix("sql parser error: ")
+        .unwrap_or(message);
+    match message.find(" at Line: ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// `column-removed, table-removed nobody reads it` → (rules, reason).
+pub fn parse_suppression(body: &str) -> (Vec<String>, Option<String>) {
+    let mut rules = Vec::new();
+    let mut rest = body.trim();
+    loop {
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+            .unwrap_or(rest.len());
+        if end == 0 {
+            break;
+        }
+        rules.push(rest[..end].to_string());
+        rest = rest[end..].trim_start();
+        match rest.strip_prefix(',') {
+            Some(after) => rest = after.trim_start(),
+            None => break,
+        }
+    }
+    let reason = rest.trim().trim_start_matches([':', '-', '—']).trim();
+    (rules, (!reason.is_empty()).then(|| reason.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suppression_bodies() {
+        assert_eq!(
+            parse_suppression("column-removed, table-removed nobody reads it"),
+            (
+                vec!["column-removed".to_string(), "table-removed".to_string()],
+                Some("nobody reads it".to_string())
+            )
+        );
+        assert_eq!(
+            parse_suppression("column-removed"),
+            (vec!["column-removed".to_string()], None)
+        );
+    }
+}

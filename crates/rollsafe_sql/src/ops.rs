@@ -1,0 +1,387 @@
+//! The lowered form of a SQL file: what each statement does to the schema.
+//!
+//! Both readers (sqlparser and the token-level fallback) produce these operations; replay applies them
+//! to a [`crate::catalog::Catalog`]. Every operation keeps byte ranges into the file, so a finding can
+//! point at the exact column definition or `ALTER` action that caused it.
+
+use crate::name::{Name, QualifiedName};
+use crate::split::Section;
+use crate::ty::SqlType;
+use rollsafe_text::TextRange;
+
+/// One statement of a file and what it does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Statement {
+    pub range: TextRange,
+    pub section: Section,
+    pub kind: StatementKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StatementKind {
+    /// Schema changes, in order.
+    Ddl(Vec<Op>),
+    /// `SET search_path` / `USE db`: changes how unqualified names resolve for the rest of the file.
+    SetSearchPath(Vec<Name>),
+    /// Understood and without effect on the schema model: DML, grants, comments, session settings,
+    /// transaction control, `ANALYZE`, client commands.
+    NoSchemaEffect,
+    /// Understood, but what it does to the schema is not modelled (a `DO` block, `CREATE RULE`, …).
+    NotModelled { what: String },
+    /// Neither sqlparser nor the fallback reader could read it.
+    NotUnderstood { message: String },
+}
+
+/// What kind of relation-level object an operation names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ObjectKind {
+    Table,
+    View,
+    MaterializedView,
+    Index,
+    Sequence,
+    Type,
+    Function,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Op {
+    CreateSchema {
+        name: Name,
+        if_not_exists: bool,
+    },
+    DropSchema {
+        name: Name,
+        if_exists: bool,
+        cascade: bool,
+    },
+    RenameSchema {
+        from: Name,
+        to: Name,
+    },
+    CreateTable(CreateTable),
+    DropTable {
+        name: QualifiedName,
+        if_exists: bool,
+        cascade: bool,
+    },
+    /// `ALTER TABLE a RENAME TO b`, MySQL `RENAME TABLE a TO b`.
+    RenameTable {
+        from: QualifiedName,
+        to: QualifiedName,
+    },
+    /// `ALTER TABLE … ` with its actions in order.
+    AlterTable {
+        table: QualifiedName,
+        if_exists: bool,
+        actions: Vec<Action>,
+    },
+    /// `ALTER TABLE|VIEW|SEQUENCE|TYPE|FUNCTION x SET SCHEMA s`.
+    SetSchema {
+        kind: ObjectKind,
+        name: QualifiedName,
+        schema: Name,
+    },
+    CreateIndex(CreateIndex),
+    DropIndex {
+        name: QualifiedName,
+        if_exists: bool,
+        table: Option<QualifiedName>,
+    },
+    RenameIndex {
+        from: QualifiedName,
+        to: Name,
+    },
+    CreateView(CreateView),
+    DropView {
+        name: QualifiedName,
+        materialized: bool,
+        if_exists: bool,
+    },
+    RenameView {
+        from: QualifiedName,
+        to: Name,
+    },
+    RenameViewColumn {
+        view: QualifiedName,
+        from: Name,
+        to: Name,
+    },
+    CreateEnum {
+        name: QualifiedName,
+        values: Vec<String>,
+    },
+    /// Composite, range, base and other non-enum types, and domains.
+    CreateType {
+        name: QualifiedName,
+        domain_of: Option<SqlType>,
+    },
+    AddEnumValue {
+        name: QualifiedName,
+        value: String,
+        position: EnumPosition,
+        if_not_exists: bool,
+    },
+    RenameEnumValue {
+        name: QualifiedName,
+        from: String,
+        to: String,
+    },
+    RenameType {
+        from: QualifiedName,
+        to: Name,
+    },
+    DropType {
+        name: QualifiedName,
+        if_exists: bool,
+        cascade: bool,
+    },
+    CreateSequence {
+        name: QualifiedName,
+        if_not_exists: bool,
+        data_type: Option<SqlType>,
+    },
+    AlterSequence {
+        name: QualifiedName,
+        data_type: Option<SqlType>,
+        owned_by: Option<Option<(QualifiedName, Name)>>,
+    },
+    RenameSequence {
+        from: QualifiedName,
+        to: Name,
+    },
+    DropSequence {
+        name: QualifiedName,
+        if_exists: bool,
+    },
+    CreateFunction {
+        name: QualifiedName,
+        or_replace: bool,
+    },
+    DropFunction {
+        name: QualifiedName,
+        if_exists: bool,
+    },
+    RenameFunction {
+        from: QualifiedName,
+        to: Name,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EnumPosition {
+    End,
+    Before(String),
+    After(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreateTable {
+    pub name: QualifiedName,
+    pub if_not_exists: bool,
+    pub or_replace: bool,
+    pub temporary: bool,
+    pub columns: Vec<ColumnDef>,
+    pub constraints: Vec<ConstraintDef>,
+    /// `CREATE TABLE p PARTITION OF parent …`: the columns come from the parent.
+    pub partition_of: Option<QualifiedName>,
+    /// `(LIKE other …)` and `CREATE TABLE a LIKE b`: columns copied from another table.
+    pub like: Vec<QualifiedName>,
+    /// `CREATE TABLE … AS SELECT`: the columns are not known.
+    pub as_query: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ColumnDef {
+    pub name: Name,
+    /// The whole definition (`email varchar(255) NOT NULL`).
+    pub range: TextRange,
+    pub ty: SqlType,
+    /// The type as written, for messages.
+    pub type_text: String,
+    /// `serial`, MySQL/SQLite `AUTO_INCREMENT`, or an identity column: the database fills it in.
+    pub generated_value: Option<ValueSource>,
+    pub not_null: bool,
+    pub default: Option<String>,
+    /// Inline constraints (`PRIMARY KEY`, `UNIQUE`, `CHECK`, `REFERENCES`).
+    pub constraints: Vec<ConstraintDef>,
+}
+
+/// How the database produces a column's value when a write leaves it out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ValueSource {
+    Serial,
+    IdentityAlways,
+    IdentityByDefault,
+    AutoIncrement,
+    /// `GENERATED ALWAYS AS (expr) STORED`: computed, and writes must leave it out.
+    Computed,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConstraintDef {
+    pub name: Option<Name>,
+    pub kind: ConstraintKind,
+    /// `NOT VALID`: existing rows are not checked, new writes are.
+    pub not_valid: bool,
+    pub range: TextRange,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConstraintKind {
+    PrimaryKey {
+        columns: Vec<Name>,
+    },
+    Unique {
+        columns: Vec<Name>,
+        using_index: Option<Name>,
+    },
+    Check {
+        expr: String,
+    },
+    ForeignKey {
+        columns: Vec<Name>,
+        ref_table: QualifiedName,
+        ref_columns: Vec<Name>,
+    },
+    Exclusion {
+        columns: Vec<Name>,
+    },
+    /// `ADD PRIMARY KEY USING INDEX i`.
+    PrimaryKeyUsingIndex {
+        index: Name,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreateIndex {
+    pub name: Option<QualifiedName>,
+    pub table: QualifiedName,
+    /// Plain column keys; expression keys are `None` (they name no column).
+    pub columns: Vec<Option<Name>>,
+    pub unique: bool,
+    pub if_not_exists: bool,
+    pub partial: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreateView {
+    pub name: QualifiedName,
+    pub or_replace: bool,
+    pub materialized: bool,
+    pub if_not_exists: bool,
+    /// Output column names when they can be read off the query or an explicit column list;
+    /// `None` when they cannot (e.g. `SELECT *`).
+    pub columns: Option<Vec<Name>>,
+    /// Tables the query reads from (`FROM` and `JOIN`), for recognising compatibility views.
+    pub sources: Vec<QualifiedName>,
+    /// `SELECT * FROM t` over a single table: the view exposes every column of `t`.
+    pub star_of: Option<QualifiedName>,
+}
+
+/// One action of an `ALTER TABLE`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Action {
+    pub range: TextRange,
+    pub kind: ActionKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ActionKind {
+    AddColumn {
+        def: ColumnDef,
+        if_not_exists: bool,
+    },
+    DropColumn {
+        name: Name,
+        if_exists: bool,
+    },
+    RenameColumn {
+        from: Name,
+        to: Name,
+    },
+    /// MySQL `CHANGE [COLUMN] old new type …` and `MODIFY [COLUMN] c type …`: a full redefinition.
+    RedefineColumn {
+        from: Name,
+        def: ColumnDef,
+    },
+    SetType {
+        column: Name,
+        ty: SqlType,
+        type_text: String,
+    },
+    SetNotNull {
+        column: Name,
+    },
+    DropNotNull {
+        column: Name,
+    },
+    SetDefault {
+        column: Name,
+        expr: String,
+    },
+    DropDefault {
+        column: Name,
+    },
+    AddIdentity {
+        column: Name,
+        always: bool,
+    },
+    DropIdentity {
+        column: Name,
+    },
+    /// `DROP EXPRESSION`: a generated column becomes an ordinary one.
+    DropExpression {
+        column: Name,
+    },
+    AddConstraint(ConstraintDef),
+    DropConstraint {
+        name: Name,
+        if_exists: bool,
+    },
+    /// MySQL `DROP PRIMARY KEY`.
+    DropPrimaryKey,
+    /// MySQL `DROP FOREIGN KEY fk`.
+    DropForeignKey {
+        name: Name,
+    },
+    /// MySQL `DROP INDEX|KEY i`.
+    DropIndex {
+        name: Name,
+    },
+    /// MySQL `ADD INDEX|KEY|UNIQUE …`.
+    AddIndex(CreateIndex),
+    RenameIndex {
+        from: Name,
+        to: Name,
+    },
+    RenameConstraint {
+        from: Name,
+        to: Name,
+    },
+    ValidateConstraint {
+        name: Name,
+    },
+    RenameTo {
+        to: QualifiedName,
+    },
+    SetSchema {
+        schema: Name,
+    },
+    AttachPartition {
+        partition: QualifiedName,
+    },
+    DetachPartition {
+        partition: QualifiedName,
+    },
+    /// Storage, ownership, statistics, triggers, row security: no effect on the model.
+    NoEffect,
+}
+
+impl ColumnDef {
+    /// Whether a write that leaves this column out still succeeds: nullable, defaulted or filled in
+    /// by the database.
+    pub fn optional_on_insert(&self) -> bool {
+        !self.not_null || self.default.is_some() || self.generated_value.is_some()
+    }
+}

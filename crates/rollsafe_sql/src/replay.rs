@@ -1,0 +1,1529 @@
+//! Applies lowered statements to a [`Catalog`], the way the database would.
+//!
+//! Replay follows the database's rules where they matter for compatibility: unquoted names fold,
+//! unqualified names resolve through `search_path`, constraint and index names are generated as
+//! PostgreSQL / MySQL generate them (so a later `DROP CONSTRAINT users_email_key` finds its target),
+//! `serial` creates an owned sequence, a primary key makes its columns NOT NULL, dropping a column drops
+//! the constraints and indexes on it, `CASCADE` drops dependents. Operations on objects that do not
+//! exist are skipped: the database would have rejected the migration, and rollsafe is not a database.
+
+use crate::Dialect;
+use crate::catalog::*;
+use crate::lexer::{TokenKind, tokenize};
+use crate::name::{Name, QualifiedName};
+use crate::ops::*;
+use rollsafe_text::TextRange;
+
+/// Replays statements from one file into `catalog`, appending to `events`.
+pub struct Replayer<'c> {
+    pub catalog: &'c mut Catalog,
+    pub events: &'c mut Vec<Event>,
+    source: SourceId,
+    /// Schemas unqualified names resolve through, folded.
+    search_path: Vec<String>,
+}
+
+impl<'c> Replayer<'c> {
+    /// A replayer for one file: `search_path` starts at the dialect's default for every file, as each
+    /// migration runs in its own session in the common tools.
+    pub fn new(
+        catalog: &'c mut Catalog,
+        events: &'c mut Vec<Event>,
+        source: SourceId,
+    ) -> Replayer<'c> {
+        let search_path = vec![catalog.dialect.default_schema().to_string()];
+        Replayer {
+            catalog,
+            events,
+            source,
+            search_path,
+        }
+    }
+
+    pub fn statement(&mut self, stmt: &Statement) {
+        match &stmt.kind {
+            StatementKind::Ddl(ops) => {
+                for op in ops {
+                    self.op(op, stmt.range);
+                }
+            }
+            StatementKind::SetSearchPath(names) => {
+                let path: Vec<String> = names
+                    .iter()
+                    .map(|n| n.key.clone())
+                    .filter(|k| !k.is_empty() && k != "$user")
+                    .collect();
+                if !path.is_empty() {
+                    self.search_path = path;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn dialect(&self) -> Dialect {
+        self.catalog.dialect
+    }
+
+    fn origin(&self, range: TextRange) -> Origin {
+        Origin {
+            source: self.source,
+            range,
+        }
+    }
+
+    /// The schema a new object with this name is created in.
+    fn schema_for_new(&self, name: &QualifiedName) -> String {
+        match &name.schema {
+            Some(s) => s.key.clone(),
+            None => self.search_path[0].clone(),
+        }
+    }
+
+    fn new_key(&self, name: &QualifiedName) -> ObjKey {
+        ObjKey::new(self.schema_for_new(name), name.name.key.clone())
+    }
+
+    /// Resolves an existing object through the search path; falls back to the creation schema.
+    fn find_key(&self, name: &QualifiedName, exists: impl Fn(&ObjKey) -> bool) -> ObjKey {
+        if name.schema.is_some() {
+            return self.new_key(name);
+        }
+        for schema in &self.search_path {
+            let key = ObjKey::new(schema.clone(), name.name.key.clone());
+            if exists(&key) {
+                return key;
+            }
+        }
+        self.new_key(name)
+    }
+
+    fn table_key(&self, name: &QualifiedName) -> ObjKey {
+        self.find_key(name, |k| self.catalog.tables.contains_key(k))
+    }
+
+    fn written(name: &QualifiedName) -> String {
+        name.to_string()
+    }
+
+    fn op(&mut self, op: &Op, range: TextRange) {
+        let origin = self.origin(range);
+        match op {
+            Op::CreateSchema { name, .. } => {
+                self.catalog
+                    .schemas
+                    .entry(name.key.clone())
+                    .or_insert(Schema {
+                        written: name.written.clone(),
+                        origin,
+                    });
+            }
+            Op::DropSchema { name, .. } => self.drop_schema(&name.key, origin),
+            Op::RenameSchema { from, to } => self.rename_schema(&from.key, to, origin),
+            Op::CreateTable(ct) => self.create_table(ct, origin),
+            Op::DropTable { name, cascade, .. } => {
+                let key = self.table_key(name);
+                self.drop_table(&key, *cascade, origin);
+            }
+            Op::RenameTable { from, to } => {
+                let from_key = self.find_key(from, |k| {
+                    self.catalog.tables.contains_key(k)
+                        || self.catalog.views.contains_key(k)
+                        || self.catalog.sequences.contains_key(k)
+                });
+                let schema = to
+                    .schema
+                    .as_ref()
+                    .map_or(from_key.schema.clone(), |s| s.key.clone());
+                let to_key = ObjKey::new(schema, to.name.key.clone());
+                self.move_relation(&from_key, to_key, &to.name, origin);
+            }
+            Op::AlterTable { table, actions, .. } => {
+                let key = self.table_key(table);
+                // ALTER TABLE also renames views and sequences in PostgreSQL.
+                if !self.catalog.tables.contains_key(&key) {
+                    for action in actions {
+                        if let ActionKind::RenameTo { to } = &action.kind {
+                            let vkey = self.find_key(table, |k| {
+                                self.catalog.views.contains_key(k)
+                                    || self.catalog.sequences.contains_key(k)
+                            });
+                            let to_key = ObjKey::new(vkey.schema.clone(), to.name.key.clone());
+                            self.move_relation(&vkey, to_key, &to.name, self.origin(action.range));
+                        }
+                    }
+                    return;
+                }
+                let mut key = key;
+                for action in actions {
+                    if let Some(new_key) = self.action(&key, action) {
+                        key = new_key;
+                    }
+                }
+            }
+            Op::SetSchema { kind, name, schema } => self.set_schema(*kind, name, schema, origin),
+            Op::CreateIndex(ci) => self.create_index(ci, None, origin),
+            Op::DropIndex { name, table, .. } => self.drop_index(name, table.as_ref(), origin),
+            Op::RenameIndex { from, to } => {
+                let key = self.find_key(from, |k| self.catalog.indexes.contains_key(k));
+                if let Some(mut index) = self.catalog.indexes.remove(&key) {
+                    index.name = to.clone();
+                    self.catalog
+                        .indexes
+                        .insert(ObjKey::new(key.schema, to.key.clone()), index);
+                } else {
+                    // Renaming the index of a primary key or unique constraint renames the constraint.
+                    let schema = key.schema.clone();
+                    for (tkey, table) in self.catalog.tables.iter_mut() {
+                        if tkey.schema != schema {
+                            continue;
+                        }
+                        if let Some(c) = table
+                            .constraints
+                            .iter_mut()
+                            .find(|c| c.name.key == from.name.key)
+                        {
+                            c.name = to.clone();
+                            break;
+                        }
+                    }
+                }
+            }
+            Op::CreateView(cv) => self.create_view(cv, origin),
+            Op::DropView { name, .. } => {
+                let key = self.find_key(name, |k| self.catalog.views.contains_key(k));
+                if self.catalog.views.remove(&key).is_some() {
+                    self.events.push(Event::ViewDropped { view: key, origin });
+                }
+            }
+            Op::RenameView { from, to } => {
+                let key = self.find_key(from, |k| self.catalog.views.contains_key(k));
+                let to_key = ObjKey::new(key.schema.clone(), to.key.clone());
+                self.move_relation(&key, to_key, to, origin);
+            }
+            Op::RenameViewColumn { view, from, to } => {
+                let key = self.find_key(view, |k| self.catalog.views.contains_key(k));
+                if let Some(v) = self.catalog.views.get_mut(&key)
+                    && let Some(cols) = &mut v.columns
+                    && let Some(c) = cols.iter_mut().find(|c| c.key == from.key)
+                {
+                    *c = to.clone();
+                }
+            }
+            Op::CreateEnum { name, values } => {
+                let key = self.new_key(name);
+                self.catalog.types.entry(key).or_insert(TypeDef {
+                    written: Self::written(name),
+                    origin,
+                    shape: TypeShape::Enum {
+                        values: values.clone(),
+                    },
+                    renamed_values: Vec::new(),
+                    added_values: Vec::new(),
+                    renamed_from: Vec::new(),
+                });
+            }
+            Op::CreateType { name, domain_of } => {
+                let key = self.new_key(name);
+                let shape = match domain_of {
+                    Some(base) => TypeShape::Domain { base: base.clone() },
+                    None => TypeShape::Other,
+                };
+                self.catalog.types.entry(key).or_insert(TypeDef {
+                    written: Self::written(name),
+                    origin,
+                    shape,
+                    renamed_values: Vec::new(),
+                    added_values: Vec::new(),
+                    renamed_from: Vec::new(),
+                });
+            }
+            Op::AddEnumValue {
+                name,
+                value,
+                position,
+                ..
+            } => {
+                let key = self.find_key(name, |k| self.catalog.types.contains_key(k));
+                if let Some(TypeDef {
+                    shape: TypeShape::Enum { values },
+                    added_values,
+                    ..
+                }) = self.catalog.types.get_mut(&key)
+                    && !values.contains(value)
+                {
+                    added_values.push((value.clone(), origin));
+                    let at = match position {
+                        EnumPosition::End => values.len(),
+                        EnumPosition::Before(v) => {
+                            values.iter().position(|x| x == v).unwrap_or(values.len())
+                        }
+                        EnumPosition::After(v) => values
+                            .iter()
+                            .position(|x| x == v)
+                            .map_or(values.len(), |i| i + 1),
+                    };
+                    values.insert(at, value.clone());
+                }
+            }
+            Op::RenameEnumValue { name, from, to } => {
+                let key = self.find_key(name, |k| self.catalog.types.contains_key(k));
+                if let Some(t) = self.catalog.types.get_mut(&key)
+                    && let TypeShape::Enum { values } = &mut t.shape
+                    && let Some(v) = values.iter_mut().find(|v| *v == from)
+                {
+                    *v = to.clone();
+                    t.renamed_values.push((from.clone(), to.clone(), origin));
+                }
+            }
+            Op::RenameType { from, to } => {
+                let key = self.find_key(from, |k| self.catalog.types.contains_key(k));
+                let to_key = ObjKey::new(key.schema.clone(), to.key.clone());
+                self.move_type(&key, to_key, to, origin);
+            }
+            Op::DropType { name, cascade, .. } => {
+                let key = self.find_key(name, |k| self.catalog.types.contains_key(k));
+                if self.catalog.types.remove(&key).is_some() {
+                    self.events.push(Event::TypeDropped {
+                        ty: key.clone(),
+                        origin,
+                    });
+                    if *cascade {
+                        self.drop_columns_of_type(&key, origin);
+                    }
+                }
+            }
+            Op::CreateSequence {
+                name, data_type, ..
+            } => {
+                let key = self.new_key(name);
+                self.catalog.sequences.entry(key).or_insert(Sequence {
+                    written: Self::written(name),
+                    origin,
+                    data_type: data_type.clone(),
+                    owned_by: None,
+                    renamed_from: Vec::new(),
+                });
+            }
+            Op::AlterSequence {
+                name,
+                data_type,
+                owned_by,
+            } => {
+                let key = self.find_key(name, |k| self.catalog.sequences.contains_key(k));
+                let owner = owned_by
+                    .as_ref()
+                    .map(|o| o.as_ref().map(|(t, c)| (self.table_key(t), c.key.clone())));
+                if let Some(seq) = self.catalog.sequences.get_mut(&key) {
+                    if let Some(t) = data_type {
+                        seq.data_type = Some(t.clone());
+                    }
+                    if let Some(owner) = owner {
+                        seq.owned_by = owner;
+                    }
+                }
+            }
+            Op::RenameSequence { from, to } => {
+                let key = self.find_key(from, |k| self.catalog.sequences.contains_key(k));
+                let to_key = ObjKey::new(key.schema.clone(), to.key.clone());
+                self.move_relation(&key, to_key, to, origin);
+            }
+            Op::DropSequence { name, .. } => {
+                let key = self.find_key(name, |k| self.catalog.sequences.contains_key(k));
+                if self.catalog.sequences.remove(&key).is_some() {
+                    self.events.push(Event::SequenceDropped {
+                        sequence: key,
+                        origin,
+                    });
+                }
+            }
+            Op::CreateFunction { name, .. } => {
+                let key = self.new_key(name);
+                self.catalog.functions.entry(key).or_insert(Function {
+                    written: Self::written(name),
+                    origin,
+                    renamed_from: Vec::new(),
+                });
+            }
+            Op::DropFunction { name, .. } => {
+                let key = self.find_key(name, |k| self.catalog.functions.contains_key(k));
+                if self.catalog.functions.remove(&key).is_some() {
+                    self.events.push(Event::FunctionDropped {
+                        function: key,
+                        origin,
+                    });
+                }
+            }
+            Op::RenameFunction { from, to } => {
+                let key = self.find_key(from, |k| self.catalog.functions.contains_key(k));
+                if let Some(mut f) = self.catalog.functions.remove(&key) {
+                    f.renamed_from.push((key.clone(), origin));
+                    f.written = to.written.clone();
+                    self.catalog
+                        .functions
+                        .insert(ObjKey::new(key.schema, to.key.clone()), f);
+                }
+            }
+        }
+    }
+
+    fn create_table(&mut self, ct: &CreateTable, origin: Origin) {
+        let key = self.new_key(&ct.name);
+        if ct.temporary || (self.catalog.tables.contains_key(&key) && !ct.or_replace) {
+            return;
+        }
+        let mut table = Table {
+            written: Self::written(&ct.name),
+            origin,
+            columns: Vec::new(),
+            constraints: Vec::new(),
+            partition_of: None,
+            columns_unknown: ct.as_query,
+            renamed_from: Vec::new(),
+        };
+        if let Some(parent) = &ct.partition_of {
+            let pkey = self.table_key(parent);
+            match self.catalog.tables.get(&pkey) {
+                Some(p) => {
+                    table.columns = p
+                        .columns
+                        .iter()
+                        .map(|c| Self::inherited_column(c, origin))
+                        .collect();
+                }
+                None => table.columns_unknown = true,
+            }
+            table.partition_of = Some(pkey);
+        }
+        for other in &ct.like {
+            let okey = self.table_key(other);
+            match self.catalog.tables.get(&okey) {
+                Some(o) => table
+                    .columns
+                    .extend(o.columns.iter().map(|c| Self::inherited_column(c, origin))),
+                None => table.columns_unknown = true,
+            }
+        }
+        self.catalog.tables.insert(key.clone(), table);
+        for col in &ct.columns {
+            self.add_column(&key, col, self.origin(col.range));
+        }
+        for c in &ct.constraints {
+            self.add_constraint(&key, c, self.origin(c.range));
+        }
+    }
+
+    fn inherited_column(c: &Column, origin: Origin) -> Column {
+        Column {
+            name: c.name.clone(),
+            origin,
+            ty: Tracked::new(c.ty.value.clone(), origin),
+            type_text: c.type_text.clone(),
+            not_null: Tracked::new(c.not_null.value, origin),
+            default: Tracked::new(c.default.value.clone(), origin),
+            generated: Tracked::new(c.generated.value, origin),
+            renamed_from: Vec::new(),
+        }
+    }
+
+    fn add_column(&mut self, table: &ObjKey, def: &ColumnDef, origin: Origin) {
+        let dialect = self.dialect();
+        let Some(t) = self.catalog.tables.get_mut(table) else {
+            return;
+        };
+        if t.column(&def.name.key).is_some() {
+            return;
+        }
+        let mut default = def.default.clone();
+        if def.generated_value == Some(ValueSource::Serial) && dialect == Dialect::Postgres {
+            let seq_name = pg_object_name(&table.name, Some(&def.name.key), "seq");
+            let seq_key = ObjKey::new(table.schema.clone(), seq_name.clone());
+            let qualified = if table.schema == "public" {
+                seq_name.clone()
+            } else {
+                format!("{}.{}", table.schema, seq_name)
+            };
+            default = Some(format!("nextval('{qualified}'::regclass)"));
+            self.catalog.sequences.insert(
+                seq_key,
+                Sequence {
+                    written: seq_name,
+                    origin,
+                    data_type: Some(def.ty.clone()),
+                    owned_by: Some((table.clone(), def.name.key.clone())),
+                    renamed_from: Vec::new(),
+                },
+            );
+        }
+        let t = self.catalog.tables.get_mut(table).expect("checked above");
+        t.columns.push(Column {
+            name: def.name.clone(),
+            origin,
+            ty: Tracked::new(def.ty.clone(), origin),
+            type_text: def.type_text.clone(),
+            not_null: Tracked::new(def.not_null, origin),
+            default: Tracked::new(default, origin),
+            generated: Tracked::new(def.generated_value, origin),
+            renamed_from: Vec::new(),
+        });
+        for c in &def.constraints {
+            self.add_constraint(table, c, origin);
+        }
+    }
+
+    fn add_constraint(&mut self, table: &ObjKey, def: &ConstraintDef, origin: Origin) {
+        let dialect = self.dialect();
+        let Some(t) = self.catalog.tables.get(table) else {
+            return;
+        };
+        let cols = |names: &[Name]| names.iter().map(|n| n.key.clone()).collect::<Vec<_>>();
+        let shape = match &def.kind {
+            ConstraintKind::PrimaryKey { columns } => ConstraintShape::PrimaryKey {
+                columns: cols(columns),
+            },
+            ConstraintKind::Unique {
+                columns,
+                using_index: None,
+            } => ConstraintShape::Unique {
+                columns: cols(columns),
+            },
+            ConstraintKind::Unique {
+                using_index: Some(index),
+                ..
+            }
+            | ConstraintKind::PrimaryKeyUsingIndex { index } => {
+                // The index becomes the constraint's index, under the constraint's name.
+                let ikey = ObjKey::new(table.schema.clone(), index.key.clone());
+                let Some(ix) = self.catalog.indexes.remove(&ikey) else {
+                    return;
+                };
+                let columns: Vec<String> = ix.columns.into_iter().flatten().collect();
+                let name = def.name.clone().unwrap_or(ix.name);
+                let shape = if matches!(def.kind, ConstraintKind::PrimaryKeyUsingIndex { .. }) {
+                    ConstraintShape::PrimaryKey { columns }
+                } else {
+                    ConstraintShape::Unique { columns }
+                };
+                self.push_constraint(
+                    table,
+                    Constraint {
+                        name,
+                        kind: shape,
+                        not_valid: false,
+                        origin,
+                    },
+                );
+                return;
+            }
+            ConstraintKind::Check { expr } => ConstraintShape::Check { expr: expr.clone() },
+            ConstraintKind::ForeignKey {
+                columns,
+                ref_table,
+                ref_columns,
+            } => {
+                let ref_key = self.table_key(ref_table);
+                let mut ref_columns = cols(ref_columns);
+                if ref_columns.is_empty()
+                    && let Some(pk) = self
+                        .catalog
+                        .tables
+                        .get(&ref_key)
+                        .and_then(Table::primary_key)
+                {
+                    ref_columns = pk.kind.columns().to_vec();
+                }
+                ConstraintShape::ForeignKey {
+                    columns: cols(columns),
+                    ref_table: ref_key,
+                    ref_columns,
+                }
+            }
+            ConstraintKind::Exclusion { columns } => ConstraintShape::Exclusion {
+                columns: cols(columns),
+            },
+        };
+        let name = match &def.name {
+            Some(n) => n.clone(),
+            None => Name::plain(&self.generate_constraint_name(table, t, &shape, dialect)),
+        };
+        self.push_constraint(
+            table,
+            Constraint {
+                name,
+                kind: shape,
+                not_valid: def.not_valid,
+                origin,
+            },
+        );
+    }
+
+    fn push_constraint(&mut self, table: &ObjKey, constraint: Constraint) {
+        let dialect = self.dialect();
+        let Some(t) = self.catalog.tables.get_mut(table) else {
+            return;
+        };
+        if let ConstraintShape::PrimaryKey { columns } = &constraint.kind {
+            if t.primary_key().is_some() {
+                return;
+            }
+            // A primary key makes its columns NOT NULL (SQLite keeps its historical exception).
+            if dialect != Dialect::Sqlite {
+                for col in columns {
+                    if let Some(c) = t.column_mut(col)
+                        && !c.not_null.value
+                    {
+                        c.not_null.set(true, constraint.origin);
+                    }
+                }
+            }
+        }
+        if t.constraints
+            .iter()
+            .any(|c| c.name.key == constraint.name.key)
+        {
+            return;
+        }
+        t.constraints.push(constraint);
+    }
+
+    /// The name the database gives a constraint declared without one.
+    fn generate_constraint_name(
+        &self,
+        key: &ObjKey,
+        table: &Table,
+        shape: &ConstraintShape,
+        dialect: Dialect,
+    ) -> String {
+        let tname = &key.name;
+        match dialect {
+            Dialect::Postgres => {
+                let (cols, label) = match shape {
+                    ConstraintShape::PrimaryKey { .. } => (None, "pkey"),
+                    ConstraintShape::Unique { columns } => (Some(columns.join("_")), "key"),
+                    ConstraintShape::ForeignKey { columns, .. } => {
+                        (Some(columns.join("_")), "fkey")
+                    }
+                    ConstraintShape::Exclusion { columns } => (Some(columns.join("_")), "excl"),
+                    ConstraintShape::Check { expr } => {
+                        let referenced = columns_referenced(expr, table, dialect);
+                        (
+                            (referenced.len() == 1).then(|| referenced[0].clone()),
+                            "check",
+                        )
+                    }
+                };
+                let index_backed = matches!(
+                    shape,
+                    ConstraintShape::PrimaryKey { .. } | ConstraintShape::Unique { .. }
+                );
+                let taken = |name: &str| {
+                    if index_backed {
+                        self.catalog
+                            .relation_name_taken(&ObjKey::new(key.schema.clone(), name))
+                    } else {
+                        self.catalog
+                            .tables
+                            .iter()
+                            .filter(|(k, _)| k.schema == key.schema)
+                            .any(|(_, t)| t.constraints.iter().any(|c| c.name.key == name))
+                    }
+                };
+                choose_pg_name(tname, cols.as_deref(), label, taken)
+            }
+            Dialect::MySql => match shape {
+                ConstraintShape::PrimaryKey { .. } => "PRIMARY".to_string(),
+                ConstraintShape::Unique { columns } | ConstraintShape::Exclusion { columns } => {
+                    let base = columns.first().cloned().unwrap_or_else(|| "key".into());
+                    let mut name = base.clone();
+                    let mut n = 2;
+                    while table.constraints.iter().any(|c| c.name.key == name) {
+                        name = format!("{base}_{n}");
+                        n += 1;
+                    }
+                    name
+                }
+                ConstraintShape::ForeignKey { .. } => {
+                    let n = table
+                        .constraints
+                        .iter()
+                        .filter(|c| matches!(c.kind, ConstraintShape::ForeignKey { .. }))
+                        .count();
+                    format!("{tname}_ibfk_{}", n + 1)
+                }
+                ConstraintShape::Check { .. } => {
+                    let n = table
+                        .constraints
+                        .iter()
+                        .filter(|c| matches!(c.kind, ConstraintShape::Check { .. }))
+                        .count();
+                    format!("{tname}_chk_{}", n + 1)
+                }
+            },
+            Dialect::Sqlite => {
+                let n = table.constraints.len() + 1;
+                format!("sqlite_autoindex_{tname}_{n}")
+            }
+        }
+    }
+
+    /// Applies one `ALTER TABLE` action. Returns the table's new key when the action moved it.
+    fn action(&mut self, key: &ObjKey, action: &Action) -> Option<ObjKey> {
+        let origin = self.origin(action.range);
+        match &action.kind {
+            ActionKind::AddColumn { def, .. } => self.add_column(key, def, origin),
+            ActionKind::DropColumn { name, .. } => self.drop_column(key, &name.key, origin),
+            ActionKind::RenameColumn { from, to } => self.rename_column(key, from, to, origin),
+            ActionKind::RedefineColumn { from, def } => {
+                if from.key != def.name.key {
+                    self.rename_column(key, from, &def.name, origin);
+                }
+                if let Some(c) = self
+                    .catalog
+                    .tables
+                    .get_mut(key)
+                    .and_then(|t| t.column_mut(&def.name.key))
+                {
+                    set_if_changed(&mut c.ty, def.ty.clone(), origin);
+                    c.type_text = def.type_text.clone();
+                    set_if_changed(&mut c.not_null, def.not_null, origin);
+                    set_if_changed(&mut c.default, def.default.clone(), origin);
+                    set_if_changed(&mut c.generated, def.generated_value, origin);
+                }
+                for con in &def.constraints {
+                    self.add_constraint(key, con, origin);
+                }
+            }
+            ActionKind::SetType {
+                column,
+                ty,
+                type_text,
+            } => {
+                if let Some(c) = self.column_mut(key, &column.key) {
+                    set_if_changed(&mut c.ty, ty.clone(), origin);
+                    c.type_text = type_text.clone();
+                }
+            }
+            ActionKind::SetNotNull { column } => {
+                if let Some(c) = self.column_mut(key, &column.key) {
+                    set_if_changed(&mut c.not_null, true, origin);
+                }
+            }
+            ActionKind::DropNotNull { column } => {
+                if let Some(c) = self.column_mut(key, &column.key) {
+                    set_if_changed(&mut c.not_null, false, origin);
+                }
+            }
+            ActionKind::SetDefault { column, expr } => {
+                if let Some(c) = self.column_mut(key, &column.key) {
+                    set_if_changed(&mut c.default, Some(expr.clone()), origin);
+                }
+            }
+            ActionKind::DropDefault { column } => {
+                if let Some(c) = self.column_mut(key, &column.key) {
+                    set_if_changed(&mut c.default, None, origin);
+                }
+            }
+            ActionKind::AddIdentity { column, always } => {
+                if let Some(c) = self.column_mut(key, &column.key) {
+                    let source = if *always {
+                        ValueSource::IdentityAlways
+                    } else {
+                        ValueSource::IdentityByDefault
+                    };
+                    set_if_changed(&mut c.generated, Some(source), origin);
+                    set_if_changed(&mut c.not_null, true, origin);
+                }
+            }
+            ActionKind::DropIdentity { column } | ActionKind::DropExpression { column } => {
+                if let Some(c) = self.column_mut(key, &column.key) {
+                    set_if_changed(&mut c.generated, None, origin);
+                }
+            }
+            ActionKind::AddConstraint(def) => self.add_constraint(key, def, origin),
+            ActionKind::DropConstraint { name, .. } | ActionKind::DropForeignKey { name } => {
+                self.drop_constraint(key, |c| c.name.key == name.key, origin)
+            }
+            ActionKind::DropPrimaryKey => self.drop_constraint(
+                key,
+                |c| matches!(c.kind, ConstraintShape::PrimaryKey { .. }),
+                origin,
+            ),
+            ActionKind::DropIndex { name } => {
+                let table_name =
+                    QualifiedName::new(Some(Name::plain(&key.schema)), Name::plain(&key.name));
+                self.drop_index(
+                    &QualifiedName::new(None, name.clone()),
+                    Some(&table_name),
+                    origin,
+                );
+            }
+            ActionKind::AddIndex(ci) => self.create_index(ci, Some(key.clone()), origin),
+            ActionKind::RenameIndex { from, to } => {
+                let from_key = self.index_key(key, &from.key);
+                if let Some(mut ix) = self.catalog.indexes.remove(&from_key) {
+                    ix.name = to.clone();
+                    let to_key = self.index_key(key, &to.key);
+                    self.catalog.indexes.insert(to_key, ix);
+                } else if let Some(c) = self
+                    .catalog
+                    .tables
+                    .get_mut(key)
+                    .and_then(|t| t.constraints.iter_mut().find(|c| c.name.key == from.key))
+                {
+                    c.name = to.clone();
+                }
+            }
+            ActionKind::RenameConstraint { from, to } => {
+                if let Some(c) = self
+                    .catalog
+                    .tables
+                    .get_mut(key)
+                    .and_then(|t| t.constraints.iter_mut().find(|c| c.name.key == from.key))
+                {
+                    c.name = to.clone();
+                }
+            }
+            ActionKind::ValidateConstraint { name } => {
+                if let Some(c) = self
+                    .catalog
+                    .tables
+                    .get_mut(key)
+                    .and_then(|t| t.constraints.iter_mut().find(|c| c.name.key == name.key))
+                {
+                    c.not_valid = false;
+                }
+            }
+            ActionKind::RenameTo { to } => {
+                let schema = to
+                    .schema
+                    .as_ref()
+                    .map_or(key.schema.clone(), |s| s.key.clone());
+                let to_key = ObjKey::new(schema, to.name.key.clone());
+                self.move_relation(key, to_key.clone(), &to.name, origin);
+                return Some(to_key);
+            }
+            ActionKind::SetSchema { schema } => {
+                let to_key = ObjKey::new(schema.key.clone(), key.name.clone());
+                let written = self
+                    .catalog
+                    .tables
+                    .get(key)
+                    .map(|t| t.written.rsplit('.').next().unwrap_or("").to_string());
+                let new_name = Name {
+                    key: key.name.clone(),
+                    written: written.unwrap_or_else(|| key.name.clone()),
+                };
+                self.move_relation(key, to_key.clone(), &new_name, origin);
+                if let Some(t) = self.catalog.tables.get_mut(&to_key) {
+                    t.written = format!("{}.{}", schema.written, new_name.written);
+                }
+                return Some(to_key);
+            }
+            ActionKind::AttachPartition { partition } => {
+                let pkey = self.table_key(partition);
+                if let Some(p) = self.catalog.tables.get_mut(&pkey) {
+                    p.partition_of = Some(key.clone());
+                }
+            }
+            ActionKind::DetachPartition { partition } => {
+                let pkey = self.table_key(partition);
+                if let Some(p) = self.catalog.tables.get_mut(&pkey)
+                    && p.partition_of.take().is_some()
+                {
+                    self.events.push(Event::PartitionDetached {
+                        parent: key.clone(),
+                        partition: pkey,
+                        origin,
+                    });
+                }
+            }
+            ActionKind::NoEffect => {}
+        }
+        None
+    }
+
+    fn column_mut(&mut self, table: &ObjKey, column: &str) -> Option<&mut Column> {
+        self.catalog.tables.get_mut(table)?.column_mut(column)
+    }
+
+    fn drop_column(&mut self, key: &ObjKey, column: &str, origin: Origin) {
+        let Some(t) = self.catalog.tables.get_mut(key) else {
+            return;
+        };
+        let Some(pos) = t.columns.iter().position(|c| c.name.key == column) else {
+            return;
+        };
+        t.columns.remove(pos);
+        // Constraints on the column go with it; a check constraint mentioning it too.
+        let dialect = self.catalog.dialect;
+        let table_snapshot = t.clone();
+        t.constraints.retain(|c| match &c.kind {
+            ConstraintShape::Check { expr } => !columns_referenced_raw(expr, dialect)
+                .iter()
+                .any(|w| w == column),
+            other => !other.columns().iter().any(|c| c == column),
+        });
+        let _ = table_snapshot;
+        self.events.push(Event::ColumnDropped {
+            table: key.clone(),
+            column: column.to_string(),
+            origin,
+        });
+        let indexes: Vec<ObjKey> = self
+            .catalog
+            .indexes
+            .iter()
+            .filter(|(_, ix)| {
+                ix.table == *key && ix.columns.iter().any(|c| c.as_deref() == Some(column))
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in indexes {
+            self.catalog.indexes.remove(&k);
+        }
+        self.catalog
+            .sequences
+            .retain(|_, s| s.owned_by.as_ref() != Some(&(key.clone(), column.to_string())));
+    }
+
+    fn rename_column(&mut self, key: &ObjKey, from: &Name, to: &Name, origin: Origin) {
+        let Some(t) = self.catalog.tables.get_mut(key) else {
+            return;
+        };
+        let Some(c) = t.column_mut(&from.key) else {
+            return;
+        };
+        c.renamed_from.push((from.key.clone(), origin));
+        c.name = to.clone();
+        let rename = |cols: &mut Vec<String>| {
+            for c in cols.iter_mut() {
+                if *c == from.key {
+                    *c = to.key.clone();
+                }
+            }
+        };
+        for con in &mut t.constraints {
+            match &mut con.kind {
+                ConstraintShape::PrimaryKey { columns }
+                | ConstraintShape::Unique { columns }
+                | ConstraintShape::Exclusion { columns } => rename(columns),
+                ConstraintShape::ForeignKey { columns, .. } => rename(columns),
+                ConstraintShape::Check { .. } => {}
+            }
+        }
+        for ix in self
+            .catalog
+            .indexes
+            .values_mut()
+            .filter(|ix| ix.table == *key)
+        {
+            for c in ix.columns.iter_mut().flatten() {
+                if *c == from.key {
+                    *c = to.key.clone();
+                }
+            }
+        }
+        for t in self.catalog.tables.values_mut() {
+            for con in &mut t.constraints {
+                if let ConstraintShape::ForeignKey {
+                    ref_table,
+                    ref_columns,
+                    ..
+                } = &mut con.kind
+                    && ref_table == key
+                {
+                    rename(ref_columns);
+                }
+            }
+        }
+        for s in self.catalog.sequences.values_mut() {
+            if let Some((t, c)) = &mut s.owned_by
+                && t == key
+                && *c == from.key
+            {
+                *c = to.key.clone();
+            }
+        }
+    }
+
+    fn drop_constraint(
+        &mut self,
+        key: &ObjKey,
+        pred: impl Fn(&Constraint) -> bool,
+        origin: Origin,
+    ) {
+        let Some(t) = self.catalog.tables.get_mut(key) else {
+            return;
+        };
+        if let Some(pos) = t.constraints.iter().position(&pred) {
+            let c = t.constraints.remove(pos);
+            self.events.push(Event::ConstraintDropped {
+                table: key.clone(),
+                name: c.name.key,
+                origin,
+            });
+        }
+    }
+
+    fn drop_table(&mut self, key: &ObjKey, cascade: bool, origin: Origin) {
+        if self.catalog.tables.remove(key).is_none() {
+            return;
+        }
+        self.events.push(Event::TableDropped {
+            table: key.clone(),
+            origin,
+        });
+        self.catalog.indexes.retain(|_, ix| ix.table != *key);
+        self.catalog
+            .sequences
+            .retain(|_, s| s.owned_by.as_ref().is_none_or(|(t, _)| t != key));
+        for t in self.catalog.tables.values_mut() {
+            if t.partition_of.as_ref() == Some(key) {
+                t.partition_of = None;
+            }
+        }
+        if cascade {
+            let dependent: Vec<ObjKey> = self
+                .catalog
+                .views
+                .iter()
+                .filter(|(_, v)| v.sources.contains(key))
+                .map(|(k, _)| k.clone())
+                .collect();
+            for v in dependent {
+                self.catalog.views.remove(&v);
+                self.events.push(Event::ViewDropped { view: v, origin });
+            }
+            for (tkey, t) in self.catalog.tables.iter_mut() {
+                let before = t.constraints.len();
+                let mut dropped = Vec::new();
+                t.constraints.retain(|c| {
+                    let keep = !matches!(&c.kind, ConstraintShape::ForeignKey { ref_table, .. } if ref_table == key);
+                    if !keep {
+                        dropped.push(c.name.key.clone());
+                    }
+                    keep
+                });
+                if t.constraints.len() != before {
+                    for name in dropped {
+                        self.events.push(Event::ConstraintDropped {
+                            table: tkey.clone(),
+                            name,
+                            origin,
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    fn drop_schema(&mut self, schema: &str, origin: Origin) {
+        if self.catalog.schemas.remove(schema).is_none() {
+            return;
+        }
+        self.events.push(Event::SchemaDropped {
+            schema: schema.to_string(),
+            origin,
+        });
+        let tables: Vec<ObjKey> = self
+            .catalog
+            .tables
+            .keys()
+            .filter(|k| k.schema == schema)
+            .cloned()
+            .collect();
+        for t in tables {
+            self.drop_table(&t, true, origin);
+        }
+        let views: Vec<ObjKey> = self
+            .catalog
+            .views
+            .keys()
+            .filter(|k| k.schema == schema)
+            .cloned()
+            .collect();
+        for v in views {
+            self.catalog.views.remove(&v);
+            self.events.push(Event::ViewDropped { view: v, origin });
+        }
+        let types: Vec<ObjKey> = self
+            .catalog
+            .types
+            .keys()
+            .filter(|k| k.schema == schema)
+            .cloned()
+            .collect();
+        for ty in types {
+            self.catalog.types.remove(&ty);
+            self.events.push(Event::TypeDropped { ty, origin });
+        }
+        let seqs: Vec<ObjKey> = self
+            .catalog
+            .sequences
+            .keys()
+            .filter(|k| k.schema == schema)
+            .cloned()
+            .collect();
+        for s in seqs {
+            self.catalog.sequences.remove(&s);
+            self.events.push(Event::SequenceDropped {
+                sequence: s,
+                origin,
+            });
+        }
+        self.catalog.indexes.retain(|k, _| k.schema != schema);
+        self.catalog.functions.retain(|k, _| k.schema != schema);
+    }
+
+    fn rename_schema(&mut self, from: &str, to: &Name, origin: Origin) {
+        let Some(mut schema) = self.catalog.schemas.remove(from) else {
+            return;
+        };
+        schema.written = to.written.clone();
+        self.catalog.schemas.insert(to.key.clone(), schema);
+        let moved = |k: &ObjKey| ObjKey::new(to.key.clone(), k.name.clone());
+        let tables: Vec<ObjKey> = self
+            .catalog
+            .tables
+            .keys()
+            .filter(|k| k.schema == from)
+            .cloned()
+            .collect();
+        for k in tables {
+            let name = Name {
+                key: k.name.clone(),
+                written: k.name.clone(),
+            };
+            self.move_relation(&k, moved(&k), &name, origin);
+        }
+        let views: Vec<ObjKey> = self
+            .catalog
+            .views
+            .keys()
+            .filter(|k| k.schema == from)
+            .cloned()
+            .collect();
+        for k in views {
+            let name = Name {
+                key: k.name.clone(),
+                written: k.name.clone(),
+            };
+            self.move_relation(&k, moved(&k), &name, origin);
+        }
+        let types: Vec<ObjKey> = self
+            .catalog
+            .types
+            .keys()
+            .filter(|k| k.schema == from)
+            .cloned()
+            .collect();
+        for k in types {
+            let name = Name {
+                key: k.name.clone(),
+                written: k.name.clone(),
+            };
+            self.move_type(&k, moved(&k), &name, origin);
+        }
+        let seqs: Vec<ObjKey> = self
+            .catalog
+            .sequences
+            .keys()
+            .filter(|k| k.schema == from)
+            .cloned()
+            .collect();
+        for k in seqs {
+            let name = Name {
+                key: k.name.clone(),
+                written: k.name.clone(),
+            };
+            self.move_relation(&k, moved(&k), &name, origin);
+        }
+        let indexes: Vec<ObjKey> = self
+            .catalog
+            .indexes
+            .keys()
+            .filter(|k| k.schema == from)
+            .cloned()
+            .collect();
+        for k in indexes {
+            if let Some(ix) = self.catalog.indexes.remove(&k) {
+                self.catalog.indexes.insert(moved(&k), ix);
+            }
+        }
+    }
+
+    /// Renames or moves a table, view or sequence, and updates what refers to it.
+    fn move_relation(&mut self, from: &ObjKey, to: ObjKey, to_name: &Name, origin: Origin) {
+        if from == &to {
+            return;
+        }
+        let rewrite_written = |written: &str| -> String {
+            match written.rsplit_once('.') {
+                Some((schema, _)) if from.schema == to.schema => {
+                    format!("{schema}.{}", to_name.written)
+                }
+                _ if from.schema != to.schema && !to.schema.is_empty() && to.schema != "public" => {
+                    format!("{}.{}", to.schema, to_name.written)
+                }
+                _ => to_name.written.clone(),
+            }
+        };
+        if let Some(mut t) = self.catalog.tables.remove(from) {
+            t.renamed_from.push((from.clone(), origin));
+            t.written = rewrite_written(&t.written);
+            self.catalog.tables.insert(to.clone(), t);
+            for ix in self.catalog.indexes.values_mut() {
+                if ix.table == *from {
+                    ix.table = to.clone();
+                }
+            }
+            for t in self.catalog.tables.values_mut() {
+                if t.partition_of.as_ref() == Some(from) {
+                    t.partition_of = Some(to.clone());
+                }
+                for c in &mut t.constraints {
+                    if let ConstraintShape::ForeignKey { ref_table, .. } = &mut c.kind
+                        && ref_table == from
+                    {
+                        *ref_table = to.clone();
+                    }
+                }
+            }
+            for v in self.catalog.views.values_mut() {
+                for s in &mut v.sources {
+                    if s == from {
+                        *s = to.clone();
+                    }
+                }
+                if v.star_of.as_ref() == Some(from) {
+                    v.star_of = Some(to.clone());
+                }
+            }
+            for s in self.catalog.sequences.values_mut() {
+                if let Some((t, _)) = &mut s.owned_by
+                    && t == from
+                {
+                    *t = to.clone();
+                }
+            }
+        } else if let Some(mut v) = self.catalog.views.remove(from) {
+            v.renamed_from.push((from.clone(), origin));
+            v.written = rewrite_written(&v.written);
+            self.catalog.views.insert(to, v);
+        } else if let Some(mut s) = self.catalog.sequences.remove(from) {
+            s.renamed_from.push((from.clone(), origin));
+            s.written = rewrite_written(&s.written);
+            self.catalog.sequences.insert(to, s);
+        }
+    }
+
+    fn move_type(&mut self, from: &ObjKey, to: ObjKey, to_name: &Name, origin: Origin) {
+        let Some(mut t) = self.catalog.types.remove(from) else {
+            return;
+        };
+        t.renamed_from.push((from.clone(), origin));
+        t.written = to_name.written.clone();
+        self.catalog.types.insert(to.clone(), t);
+        // Columns of the type follow it: the database stores the type's identity, not its name.
+        let default_schema = self.dialect().default_schema();
+        for table in self.catalog.tables.values_mut() {
+            for c in &mut table.columns {
+                if let crate::ty::TypeKind::Named { schema, name } = &mut c.ty.value.kind
+                    && *name == from.name
+                    && schema.as_deref().unwrap_or(default_schema) == from.schema
+                {
+                    *name = to.name.clone();
+                    if schema.is_some() {
+                        *schema = Some(to.schema.clone());
+                    }
+                }
+            }
+        }
+    }
+
+    fn drop_columns_of_type(&mut self, ty: &ObjKey, origin: Origin) {
+        let default_schema = self.dialect().default_schema().to_string();
+        let mut victims = Vec::new();
+        for (tkey, table) in &self.catalog.tables {
+            for c in &table.columns {
+                if let Some((schema, name)) = c.ty.value.user_type()
+                    && name == ty.name
+                    && schema.unwrap_or(&default_schema) == ty.schema
+                {
+                    victims.push((tkey.clone(), c.name.key.clone()));
+                }
+            }
+        }
+        for (t, c) in victims {
+            self.drop_column(&t, &c, origin);
+        }
+    }
+
+    fn set_schema(
+        &mut self,
+        kind: ObjectKind,
+        name: &QualifiedName,
+        schema: &Name,
+        origin: Origin,
+    ) {
+        match kind {
+            ObjectKind::Table
+            | ObjectKind::View
+            | ObjectKind::MaterializedView
+            | ObjectKind::Sequence => {
+                let from = self.find_key(name, |k| {
+                    self.catalog.tables.contains_key(k)
+                        || self.catalog.views.contains_key(k)
+                        || self.catalog.sequences.contains_key(k)
+                });
+                let to = ObjKey::new(schema.key.clone(), from.name.clone());
+                self.move_relation(&from, to, &name.name, origin);
+            }
+            ObjectKind::Type => {
+                let from = self.find_key(name, |k| self.catalog.types.contains_key(k));
+                let to = ObjKey::new(schema.key.clone(), from.name.clone());
+                self.move_type(&from, to, &name.name, origin);
+            }
+            ObjectKind::Function => {
+                let from = self.find_key(name, |k| self.catalog.functions.contains_key(k));
+                if let Some(mut f) = self.catalog.functions.remove(&from) {
+                    f.renamed_from.push((from.clone(), origin));
+                    self.catalog
+                        .functions
+                        .insert(ObjKey::new(schema.key.clone(), from.name.clone()), f);
+                }
+            }
+            ObjectKind::Index => {
+                let from = self.find_key(name, |k| self.catalog.indexes.contains_key(k));
+                if let Some(ix) = self.catalog.indexes.remove(&from) {
+                    self.catalog
+                        .indexes
+                        .insert(ObjKey::new(schema.key.clone(), from.name.clone()), ix);
+                }
+            }
+        }
+    }
+
+    /// MySQL index names are per table; PostgreSQL and SQLite index names are per schema.
+    fn index_key(&self, table: &ObjKey, index: &str) -> ObjKey {
+        match self.dialect() {
+            Dialect::MySql => {
+                ObjKey::new(table.schema.clone(), format!("{}.{}", table.name, index))
+            }
+            _ => ObjKey::new(table.schema.clone(), index.to_string()),
+        }
+    }
+
+    fn create_index(&mut self, ci: &CreateIndex, table_override: Option<ObjKey>, origin: Origin) {
+        let table = table_override.unwrap_or_else(|| self.table_key(&ci.table));
+        if !self.catalog.tables.contains_key(&table) && !self.catalog.views.contains_key(&table) {
+            return;
+        }
+        let dialect = self.dialect();
+        let columns: Vec<Option<String>> = ci
+            .columns
+            .iter()
+            .map(|c| c.as_ref().map(|n| n.key.clone()))
+            .collect();
+        let name = match &ci.name {
+            Some(n) => n.name.clone(),
+            None => {
+                let generated = match dialect {
+                    Dialect::MySql => columns
+                        .iter()
+                        .flatten()
+                        .next()
+                        .cloned()
+                        .unwrap_or_else(|| "index".into()),
+                    _ => {
+                        let cols: Vec<String> = columns
+                            .iter()
+                            .map(|c| c.clone().unwrap_or_else(|| "expr".into()))
+                            .collect();
+                        let label = if ci.unique { "key" } else { "idx" };
+                        choose_pg_name(&table.name, Some(&cols.join("_")), label, |n| {
+                            self.catalog
+                                .relation_name_taken(&ObjKey::new(table.schema.clone(), n))
+                        })
+                    }
+                };
+                Name::plain(&generated)
+            }
+        };
+        let key = self.index_key(&table, &name.key);
+        if self.catalog.indexes.contains_key(&key) {
+            return;
+        }
+        // MySQL unique keys are constraints and indexes at once; model them as unique constraints.
+        if dialect == Dialect::MySql && ci.unique {
+            let def = ConstraintDef {
+                name: Some(name),
+                kind: ConstraintKind::Unique {
+                    columns: ci.columns.iter().flatten().cloned().collect(),
+                    using_index: None,
+                },
+                not_valid: false,
+                range: origin.range,
+            };
+            self.add_constraint(&table, &def, origin);
+            return;
+        }
+        self.catalog.indexes.insert(
+            key,
+            Index {
+                name,
+                table,
+                columns,
+                unique: ci.unique,
+                partial: ci.partial,
+                origin,
+            },
+        );
+    }
+
+    fn drop_index(&mut self, name: &QualifiedName, table: Option<&QualifiedName>, origin: Origin) {
+        let key = match (self.dialect(), table) {
+            (Dialect::MySql, Some(t)) => {
+                let tkey = self.table_key(t);
+                self.index_key(&tkey, &name.name.key)
+            }
+            _ => self.find_key(name, |k| self.catalog.indexes.contains_key(k)),
+        };
+        if self.catalog.indexes.remove(&key).is_some() {
+            self.events.push(Event::IndexDropped { index: key, origin });
+            return;
+        }
+        // MySQL `DROP INDEX uk ON t` also drops unique keys, which rollsafe models as constraints.
+        if let (Dialect::MySql, Some(t)) = (self.dialect(), table) {
+            let tkey = self.table_key(t);
+            self.drop_constraint(&tkey, |c| c.name.key == name.name.key, origin);
+        }
+    }
+
+    fn create_view(&mut self, cv: &CreateView, origin: Origin) {
+        let key = self.new_key(&cv.name);
+        if self.catalog.views.contains_key(&key) && !cv.or_replace {
+            return;
+        }
+        let sources: Vec<ObjKey> = cv
+            .sources
+            .iter()
+            .map(|s| {
+                self.find_key(s, |k| {
+                    self.catalog.tables.contains_key(k) || self.catalog.views.contains_key(k)
+                })
+            })
+            .collect();
+        let star_of = cv.star_of.as_ref().map(|s| self.table_key(s));
+        let renamed_from = self
+            .catalog
+            .views
+            .get(&key)
+            .map(|v| v.renamed_from.clone())
+            .unwrap_or_default();
+        self.catalog.views.insert(
+            key,
+            View {
+                written: Self::written(&cv.name),
+                origin,
+                materialized: cv.materialized,
+                columns: cv.columns.clone(),
+                sources,
+                star_of,
+                renamed_from,
+            },
+        );
+    }
+}
+
+fn set_if_changed<T: PartialEq>(tracked: &mut Tracked<T>, value: T, origin: Origin) {
+    if tracked.value != value {
+        tracked.set(value, origin);
+    }
+}
+
+/// PostgreSQL's `makeObjectName`: `name1_name2_label`, with name1 and name2 truncated (the longer
+/// first) so the result fits in 63 bytes.
+pub fn pg_object_name(name1: &str, name2: Option<&str>, label: &str) -> String {
+    const MAX: usize = 63;
+    let mut overhead = 0;
+    if name2.is_some() {
+        overhead += 1;
+    }
+    if !label.is_empty() {
+        overhead += label.len() + 1;
+    }
+    let avail = MAX.saturating_sub(overhead);
+    let mut n1 = name1.len();
+    let mut n2 = name2.map_or(0, str::len);
+    while n1 + n2 > avail {
+        if n1 > n2 {
+            n1 -= 1;
+        } else {
+            n2 -= 1;
+        }
+    }
+    let mut out = name1[..rollsafe_text::floor_char_boundary(name1, n1)].to_string();
+    if let Some(n) = name2 {
+        out.push('_');
+        out.push_str(&n[..rollsafe_text::floor_char_boundary(n, n2)]);
+    }
+    if !label.is_empty() {
+        out.push('_');
+        out.push_str(label);
+    }
+    out
+}
+
+/// PostgreSQL's `ChooseRelationName` / `ChooseConstraintName`: the first of `label`, `label1`,
+/// `label2`, … whose name is free.
+fn choose_pg_name(
+    name1: &str,
+    name2: Option<&str>,
+    label: &str,
+    taken: impl Fn(&str) -> bool,
+) -> String {
+    let mut candidate = pg_object_name(name1, name2, label);
+    let mut pass = 0;
+    while taken(&candidate) {
+        pass += 1;
+        candidate = pg_object_name(name1, name2, &format!("{label}{pass}"));
+    }
+    candidate
+}
+
+/// The table's columns an expression mentions, in order of first mention.
+fn columns_referenced(expr: &str, table: &Table, dialect: Dialect) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for word in columns_referenced_raw(expr, dialect) {
+        if table.column(&word).is_some() && !out.contains(&word) {
+            out.push(word);
+        }
+    }
+    out
+}
+
+fn columns_referenced_raw(expr: &str, dialect: Dialect) -> Vec<String> {
+    tokenize(expr, dialect)
+        .into_iter()
+        .filter(|t| matches!(t.kind, TokenKind::Word | TokenKind::QuotedIdent))
+        .map(|t| Name::from_sql(t.text(expr), dialect).key)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pg_names_truncate_the_longer_part_first() {
+        assert_eq!(
+            pg_object_name("users", Some("email"), "key"),
+            "users_email_key"
+        );
+        let long = "a".repeat(70);
+        let name = pg_object_name(&long, Some("email"), "fkey");
+        assert_eq!(name.len(), 63);
+        assert!(name.ends_with("_email_fkey"));
+    }
+}

@@ -1,0 +1,283 @@
+//! The baseline from git objects, with gix.
+
+use crate::{BaselineSource, LoadError, decode, err, is_relevant};
+use rollsafe_core::Config;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub(crate) struct Repo {
+    repo: gix::Repository,
+    workdir: PathBuf,
+}
+
+/// A revision resolved to a commit, with the name to show for it.
+pub(crate) struct Resolved {
+    pub commit: gix::ObjectId,
+    pub label: String,
+}
+
+impl Repo {
+    pub fn open(root: &Path) -> Result<Repo, LoadError> {
+        let mut repo = gix::discover(root).map_err(|_| {
+            err(format!(
+                "{}: not a git repository, and no --against DIR was given",
+                root.display()
+            ))
+        })?;
+        repo.object_cache_size_if_unset(16 * 1024 * 1024);
+        let workdir = repo
+            .workdir()
+            .ok_or_else(|| err("the git repository is bare; run rollsafe in a working tree or pass --against DIR"))?
+            .canonicalize()
+            .map_err(|e| err(e.to_string()))?;
+        Ok(Repo { repo, workdir })
+    }
+
+    /// Reads the relevant files of `root` (a directory inside the working tree) as they are in `rev`.
+    pub fn read_tree(
+        &self,
+        rev: &Resolved,
+        root: &Path,
+        config: &Config,
+    ) -> Result<BTreeMap<String, Arc<str>>, LoadError> {
+        let prefix = root
+            .strip_prefix(&self.workdir)
+            .map(|p| {
+                p.components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
+            .unwrap_or_default();
+        let fail = |e: &dyn std::fmt::Display| err(format!("reading {} from git: {e}", rev.label));
+        let commit = self.repo.find_commit(rev.commit).map_err(|e| fail(&e))?;
+        let tree = commit.tree().map_err(|e| fail(&e))?;
+        let entries = tree.traverse().breadthfirst.files().map_err(|e| fail(&e))?;
+        let mut out = BTreeMap::new();
+        for entry in entries {
+            if !entry.mode.is_blob() {
+                continue;
+            }
+            let full = entry.filepath.to_string();
+            let rel = if prefix.is_empty() {
+                full
+            } else {
+                match full.strip_prefix(&prefix).and_then(|r| r.strip_prefix('/')) {
+                    Some(r) => r.to_string(),
+                    None => continue,
+                }
+            };
+            if !is_relevant(&rel) || config.is_excluded(&rel) {
+                continue;
+            }
+            let blob = self.repo.find_object(entry.oid).map_err(|e| fail(&e))?;
+            out.insert(
+                rel.clone(),
+                decode(&format!("{rel} (in {})", rev.label), blob.data.clone())?,
+            );
+        }
+        Ok(out)
+    }
+
+    fn head(&self) -> Result<gix::ObjectId, LoadError> {
+        self.repo.head_id().map(|id| id.detach()).map_err(|_| err("the git repository has no commits yet; pass --against DIR to compare with a directory"))
+    }
+
+    fn short(&self, id: gix::ObjectId) -> String {
+        id.to_hex_with_len(10).to_string()
+    }
+}
+
+impl Resolved {
+    /// A user-given revision. It is only ever parsed by gix, never passed to a shell or subprocess.
+    pub fn from_spec(repo: &Repo, spec: &str) -> Result<Resolved, LoadError> {
+        let unknown = || {
+            err(format!(
+                "unknown revision `{spec}`: not a commit, branch or tag of this repository, nor a directory"
+            ))
+        };
+        if spec.is_empty() || spec.starts_with('-') {
+            return Err(unknown());
+        }
+        let id = repo.repo.rev_parse_single(spec).map_err(|_| unknown())?;
+        let commit = id
+            .object()
+            .map_err(|_| unknown())?
+            .peel_to_commit()
+            .map_err(|_| unknown())?;
+        Ok(Resolved {
+            commit: commit.id,
+            label: spec.to_string(),
+        })
+    }
+}
+
+/// Whether a tag names a release: the config's glob, else a version without pre-release suffix
+/// (`v1.4.0`, `1.4`, `v2`).
+fn is_release_tag(name: &str, config: &Config) -> bool {
+    match &config.release_tags {
+        Some(glob) => rollsafe_core::config::glob_matches(glob, name),
+        None => {
+            let version = name
+                .strip_prefix('v')
+                .or_else(|| name.strip_prefix('V'))
+                .unwrap_or(name);
+            !version.is_empty()
+                && version
+                    .split('.')
+                    .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+        }
+    }
+}
+
+/// Parses `v1.2.10` into comparable numbers, for ties between tags on one commit.
+fn version_key(name: &str) -> Vec<u64> {
+    name.trim_start_matches(['v', 'V'])
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|p| p.parse().ok())
+        .collect()
+}
+
+/// The default baseline: the newest release tag reachable from HEAD, else the merge-base with the
+/// default branch, else HEAD.
+pub(crate) fn default_baseline(
+    repo: &Repo,
+    config: &Config,
+) -> Result<(Resolved, BaselineSource), LoadError> {
+    let head = repo.head()?;
+    if let Some(tag) = newest_release_tag(repo, head, config)? {
+        return Ok(tag);
+    }
+    if let Some((branch, tip)) = default_branch(repo, config)
+        && let Ok(Some(base)) = repo.repo.merge_base(head, tip)
+    {
+        let base = base.detach();
+        let label = if base == head {
+            format!("HEAD {}", repo.short(base))
+        } else {
+            repo.short(base)
+        };
+        return Ok((
+            Resolved {
+                commit: base,
+                label,
+            },
+            BaselineSource::MergeBase { branch },
+        ));
+    }
+    Ok((
+        Resolved {
+            commit: head,
+            label: format!("HEAD {}", repo.short(head)),
+        },
+        BaselineSource::Head,
+    ))
+}
+
+fn newest_release_tag(
+    repo: &Repo,
+    head: gix::ObjectId,
+    config: &Config,
+) -> Result<Option<(Resolved, BaselineSource)>, LoadError> {
+    let fail = |e: &dyn std::fmt::Display| err(format!("reading tags: {e}"));
+    let mut tagged: HashMap<gix::ObjectId, Vec<String>> = HashMap::new();
+    let refs = repo.repo.references().map_err(|e| fail(&e))?;
+    for reference in refs.tags().map_err(|e| fail(&e))? {
+        let Ok(mut reference) = reference else {
+            continue;
+        };
+        let name = reference.name().shorten().to_string();
+        if !is_release_tag(&name, config) {
+            continue;
+        }
+        if let Ok(commit) = reference.peel_to_commit() {
+            tagged.entry(commit.id).or_default().push(name);
+        }
+    }
+    if tagged.is_empty() {
+        return Ok(None);
+    }
+    // Walk HEAD's history newest first; the first tagged commit is the latest release.
+    let walk = repo
+        .repo
+        .find_commit(head)
+        .map_err(|e| fail(&e))?
+        .ancestors()
+        .sorting(gix::revision::walk::Sorting::ByCommitTime(
+            Default::default(),
+        ))
+        .all()
+        .map_err(|e| fail(&e))?;
+    for info in walk {
+        let Ok(info) = info else { break };
+        if let Some(names) = tagged.get(&info.id) {
+            let best = names
+                .iter()
+                .max_by_key(|n| version_key(n))
+                .cloned()
+                .unwrap_or_default();
+            return Ok(Some((
+                Resolved {
+                    commit: info.id,
+                    label: best,
+                },
+                BaselineSource::ReleaseTag,
+            )));
+        }
+    }
+    Ok(None)
+}
+
+/// The default branch: the config's, else what `origin/HEAD` points to, else `main` or `master`.
+fn default_branch(repo: &Repo, config: &Config) -> Option<(String, gix::ObjectId)> {
+    let tip = |name: &str| -> Option<gix::ObjectId> {
+        let mut r = repo.repo.try_find_reference(name).ok()??;
+        r.peel_to_commit().ok().map(|c| c.id)
+    };
+    if let Some(branch) = &config.default_branch {
+        for candidate in [
+            format!("refs/heads/{branch}"),
+            format!("refs/remotes/origin/{branch}"),
+            branch.clone(),
+        ] {
+            if let Some(id) = tip(&candidate) {
+                return Some((branch.clone(), id));
+            }
+        }
+    }
+    if let Ok(Some(origin_head)) = repo.repo.try_find_reference("refs/remotes/origin/HEAD")
+        && let gix::refs::TargetRef::Symbolic(target) = origin_head.target()
+    {
+        let name = target.as_bstr().to_string();
+        if let Some(id) = tip(&name) {
+            return Some((name.trim_start_matches("refs/remotes/").to_string(), id));
+        }
+    }
+    for branch in ["main", "master"] {
+        for candidate in [
+            format!("refs/heads/{branch}"),
+            format!("refs/remotes/origin/{branch}"),
+        ] {
+            if let Some(id) = tip(&candidate) {
+                return Some((branch.to_string(), id));
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn release_tags() {
+        let config = Config::default();
+        assert!(is_release_tag("v1.4.0", &config));
+        assert!(is_release_tag("2.0", &config));
+        assert!(!is_release_tag("v1.4.0-rc1", &config));
+        assert!(!is_release_tag("nightly", &config));
+        assert!(version_key("v1.10.0") > version_key("v1.9.3"));
+    }
+}
