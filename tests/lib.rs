@@ -1,1 +1,94 @@
-//! tests
+//! Shared helpers for rollsafe's end-to-end tests.
+//!
+//! A fixture is a directory under `tests/fixtures/` with `before/` (the N-1 tree), `after/` (the N
+//! tree, same relative layout) and `case.toml`:
+//!
+//! ```toml
+//! description = "what it demonstrates"
+//! dialect = "postgresql"
+//! postgres = true        # the PostgreSQL lane applies its migrations to a real database
+//! [expect]               # exactly the findings expected, by rule
+//! column-removed = 1
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ lives in the workspace").to_path_buf()
+}
+
+pub fn fixtures_dir() -> PathBuf {
+    repo_root().join("tests/fixtures")
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    pub description: String,
+    #[serde(default)]
+    pub dialect: Option<String>,
+    #[serde(default)]
+    pub postgres: bool,
+    #[serde(default)]
+    pub expect: BTreeMap<String, usize>,
+}
+
+#[derive(Debug)]
+pub struct Fixture {
+    pub name: String,
+    pub dir: PathBuf,
+    pub case: Case,
+}
+
+impl Fixture {
+    pub fn before(&self) -> PathBuf {
+        self.dir.join("before")
+    }
+
+    pub fn after(&self) -> PathBuf {
+        self.dir.join("after")
+    }
+
+    /// `rollsafe check --against ../before`, run in `after/`.
+    pub fn check(&self) -> rollsafe::Report {
+        let options = rollsafe::CheckOptions { against: Some("../before".into()), ..rollsafe::CheckOptions::in_dir(self.after()) };
+        rollsafe::check(&options).unwrap_or_else(|e| panic!("{}: {e}", self.name))
+    }
+}
+
+/// Every fixture, sorted by name. A fixture without a readable case.toml fails loudly.
+pub fn fixtures() -> Vec<Fixture> {
+    let mut out = Vec::new();
+    let entries = std::fs::read_dir(fixtures_dir()).expect("tests/fixtures exists");
+    for entry in entries {
+        let dir = entry.expect("readable fixtures dir").path();
+        if !dir.is_dir() {
+            continue;
+        }
+        let name = dir.file_name().and_then(|n| n.to_str()).expect("UTF-8 fixture name").to_string();
+        let text = std::fs::read_to_string(dir.join("case.toml")).unwrap_or_else(|e| panic!("{name}/case.toml: {e}"));
+        let case: Case = toml::from_str(&text).unwrap_or_else(|e| panic!("{name}/case.toml: {e}"));
+        out.push(Fixture { name, dir, case });
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+/// Human output as users see it, without colour, at a fixed width.
+pub fn human(report: &rollsafe::Report) -> String {
+    rollsafe::render::human::render(report, &rollsafe::render::human::Style { color: false, unicode: true, width: 100 })
+}
+
+pub fn json(report: &rollsafe::Report) -> String {
+    rollsafe::render::json::render(report)
+}
+
+/// Findings per rule id.
+pub fn rule_counts<'a>(findings: impl IntoIterator<Item = &'a rollsafe::Finding>) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for f in findings {
+        *counts.entry(f.rule.to_string()).or_insert(0) += 1;
+    }
+    counts
+}

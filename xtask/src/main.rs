@@ -1,1 +1,43 @@
-fn main() {}
+//! Developer tasks for rollsafe: `cargo xtask <task>`.
+//!
+//! - `gen-history DIR [--migrations N]`: writes a deterministic PostgreSQL migration history for the
+//!   benchmark: `DIR/before` (the N-1 release, all but the last 10 migrations) and `DIR/after` (N).
+//! - `bench [--runs N] [--migrations N]`: builds rollsafe in release mode, generates the history, and
+//!   times `rollsafe check` over it next to `squawk` (PyPI `squawk-cli`) linting the same files, with
+//!   peak memory. Prints the figures against the budget in DESIGN.md.
+//! - `new-rule ID SEVERITY`: scaffolds a rule file with its documentation skeleton and registers it.
+
+mod bench;
+mod generate;
+mod new_rule;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("gen-history") => generate::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
+        Some("new-rule") => new_rule::run(&args[1..]),
+        _ => {
+            Err("usage: cargo xtask gen-history DIR [--migrations N] | bench [--runs N] [--migrations N] | new-rule ID error|warning|info"
+                .to_string())
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `--name value` from an argument list.
+pub(crate) fn flag(args: &[String], name: &str) -> Option<String> {
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
+}
+
+pub(crate) fn workspace_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}

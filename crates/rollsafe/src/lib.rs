@@ -38,10 +38,7 @@ pub struct CheckOptions {
 
 impl CheckOptions {
     pub fn in_dir(dir: impl Into<PathBuf>) -> CheckOptions {
-        CheckOptions {
-            cwd: dir.into(),
-            ..CheckOptions::default()
-        }
+        CheckOptions { cwd: dir.into(), ..CheckOptions::default() }
     }
 }
 
@@ -60,18 +57,13 @@ pub struct Report {
 
 impl std::fmt::Debug for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Report")
-            .field("findings", &self.findings)
-            .field("summary", &self.summary)
-            .finish_non_exhaustive()
+        f.debug_struct("Report").field("findings", &self.findings).field("summary", &self.summary).finish_non_exhaustive()
     }
 }
 
 impl Report {
     pub fn errors(&self) -> impl Iterator<Item = &Finding> {
-        self.findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
+        self.findings.iter().filter(|f| f.severity == Severity::Error)
     }
 
     pub fn has_errors(&self) -> bool {
@@ -96,31 +88,16 @@ pub fn check(options: &CheckOptions) -> Result<Report, LoadError> {
         against: options.against.clone(),
         config: options.config.clone(),
     })?;
-    let cwd = options
-        .cwd
-        .canonicalize()
-        .unwrap_or_else(|_| options.cwd.clone());
+    let cwd = options.cwd.canonicalize().unwrap_or_else(|_| options.cwd.clone());
     let filters = path_filters(&options.paths, &cwd, &loaded.root)?;
     let baseline_label = loaded.input.baseline_label.clone();
     let analysis = Analysis::new(loaded.input);
     let mut findings = analysis.findings();
     if !filters.is_empty() {
-        findings.retain(|f| {
-            filters.iter().any(|p| {
-                p.is_empty() || f.primary.path == *p || f.primary.path.starts_with(&format!("{p}/"))
-            })
-        });
+        findings.retain(|f| filters.iter().any(|p| p.is_empty() || f.primary.path == *p || f.primary.path.starts_with(&format!("{p}/"))));
     }
     let summary = analysis.summary(&findings);
-    Ok(Report {
-        findings,
-        summary,
-        baseline_label,
-        baseline_source: loaded.baseline_source,
-        root: loaded.root,
-        cwd,
-        analysis,
-    })
+    Ok(Report { findings, summary, baseline_label, baseline_source: loaded.baseline_source, root: loaded.root, cwd, analysis })
 }
 
 /// `PATH` arguments as root-relative prefixes.
@@ -129,21 +106,10 @@ fn path_filters(paths: &[PathBuf], cwd: &Path, root: &Path) -> Result<Vec<String
         .iter()
         .map(|p| {
             let abs = cwd.join(p);
-            let abs = abs
-                .canonicalize()
-                .map_err(|_| LoadError(format!("{}: no such file or directory", p.display())))?;
-            let rel = abs.strip_prefix(root).map_err(|_| {
-                LoadError(format!(
-                    "{}: outside the workspace {}",
-                    p.display(),
-                    root.display()
-                ))
-            })?;
-            Ok(rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/"))
+            let abs = abs.canonicalize().map_err(|_| LoadError(format!("{}: no such file or directory", p.display())))?;
+            let rel =
+                abs.strip_prefix(root).map_err(|_| LoadError(format!("{}: outside the workspace {}", p.display(), root.display())))?;
+            Ok(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
         })
         .collect()
 }
@@ -152,17 +118,8 @@ fn path_filters(paths: &[PathBuf], cwd: &Path, root: &Path) -> Result<Vec<String
 fn relative_to(path: &Path, base: &Path) -> String {
     let path_parts: Vec<_> = path.components().collect();
     let base_parts: Vec<_> = base.components().collect();
-    let common = path_parts
-        .iter()
-        .zip(&base_parts)
-        .take_while(|(a, b)| a == b)
-        .count();
-    let mut out: Vec<String> =
-        std::iter::repeat_n("..".to_string(), base_parts.len() - common).collect();
-    out.extend(
-        path_parts[common..]
-            .iter()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
-    );
+    let common = path_parts.iter().zip(&base_parts).take_while(|(a, b)| a == b).count();
+    let mut out: Vec<String> = std::iter::repeat_n("..".to_string(), base_parts.len() - common).collect();
+    out.extend(path_parts[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
     out.join("/")
 }

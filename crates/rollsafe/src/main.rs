@@ -7,11 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(
-    name = "rollsafe",
-    version,
-    about = "Catches schema and contract changes that break the previous release (N-1)"
-)]
+#[command(name = "rollsafe", version, about = "Catches schema and contract changes that break the previous release (N-1)")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -66,10 +62,15 @@ enum Format {
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
+        // --help and --version print in full; usage errors are one line, like every input error.
+        Err(e) if !e.use_stderr() => {
             let _ = e.print();
-            return ExitCode::from(code);
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            let rendered = e.render().to_string();
+            let first = rendered.lines().next().unwrap_or("invalid arguments");
+            return fail(&format!("{} (see rollsafe --help)", first.trim_start_matches("error: ")));
         }
     };
     match cli.command {
@@ -78,10 +79,7 @@ fn main() -> ExitCode {
         Command::Rules => {
             let mut out = String::new();
             for rule in rollsafe_core::rules::ALL {
-                out.push_str(&format!(
-                    "{:<26} {:<8} {}\n",
-                    rule.id, rule.severity, rule.summary
-                ));
+                out.push_str(&format!("{:<26} {:<8} {}\n", rule.id, rule.severity, rule.summary));
             }
             print(&out)
         }
@@ -91,19 +89,8 @@ fn main() -> ExitCode {
 fn explain(rule: &str) -> ExitCode {
     match rollsafe_core::rules::lookup(rule) {
         Some(r) => {
-            let doc: String = r
-                .doc
-                .lines()
-                .map(|l| l.strip_prefix(' ').unwrap_or(l))
-                .collect::<Vec<_>>()
-                .join("\n");
-            print(&format!(
-                "# {} ({})\n\n{}\n\n{}\n",
-                r.id,
-                r.severity,
-                r.summary,
-                doc.trim_end()
-            ))
+            let doc: String = r.doc.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n");
+            print(&format!("# {} ({})\n\n{}\n\n{}\n", r.id, r.severity, r.summary, doc.trim_end()))
         }
         None => fail(&format!("unknown rule `{rule}` (see `rollsafe rules`)")),
     }
@@ -115,12 +102,7 @@ fn check(args: CheckArgs) -> ExitCode {
         Ok(d) => d,
         Err(e) => return fail(&format!("cannot read the working directory: {e}")),
     };
-    let options = rollsafe::CheckOptions {
-        cwd,
-        against: args.against,
-        config: args.config,
-        paths: args.paths,
-    };
+    let options = rollsafe::CheckOptions { cwd, against: args.against, config: args.config, paths: args.paths };
     let report = match rollsafe::check(&options) {
         Ok(r) => r,
         Err(e) => return fail(&e.to_string()),
@@ -129,39 +111,21 @@ fn check(args: CheckArgs) -> ExitCode {
         Format::Json => render::json::render(&report),
         Format::Human => {
             let terminal = std::io::stdout().is_terminal();
-            let color = terminal && std::env::var_os("NO_COLOR").is_none()
-                || std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0");
-            let width = std::env::var("COLUMNS")
-                .ok()
-                .and_then(|c| c.parse().ok())
-                .unwrap_or(100);
-            render::human::render(
-                &report,
-                &render::human::Style {
-                    color,
-                    unicode: true,
-                    width,
-                },
-            )
+            let color = terminal && std::env::var_os("NO_COLOR").is_none() || std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0");
+            let width = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100);
+            render::human::render(&report, &render::human::Style { color, unicode: true, width })
         }
     };
     let code = print(&out);
     if code != ExitCode::SUCCESS {
         return code;
     }
-    if report.has_errors() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    if report.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
 
 fn print(text: &str) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush())
-    {
+    match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`rollsafe check | head`) is not an error worth a message.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,

@@ -36,33 +36,14 @@ pub struct Summary {
 #[salsa::tracked(returns(ref))]
 pub fn all_findings(db: &dyn crate::db::Db, ws: Workspace) -> Vec<Finding> {
     let layouts = sql::sql_layouts(db, ws);
-    let dirs: BTreeSet<&String> = layouts
-        .baseline
-        .histories
-        .iter()
-        .chain(&layouts.current.histories)
-        .map(|h| &h.dir)
-        .collect();
-    let schemas: BTreeSet<&String> = layouts
-        .baseline
-        .schema_files
-        .iter()
-        .chain(&layouts.current.schema_files)
-        .collect();
+    let dirs: BTreeSet<&String> = layouts.baseline.histories.iter().chain(&layouts.current.histories).map(|h| &h.dir).collect();
+    let schemas: BTreeSet<&String> = layouts.baseline.schema_files.iter().chain(&layouts.current.schema_files).collect();
     let mut out = Vec::new();
     for dir in dirs {
-        out.extend(
-            sql::check::history_findings(db, HistoryKey::new(db, ws, dir.clone()))
-                .iter()
-                .cloned(),
-        );
+        out.extend(sql::check::history_findings(db, HistoryKey::new(db, ws, dir.clone())).iter().cloned());
     }
     for path in schemas {
-        out.extend(
-            sql::check::schema_file_findings(db, SchemaKey::new(db, ws, path.clone()))
-                .iter()
-                .cloned(),
-        );
+        out.extend(sql::check::schema_file_findings(db, SchemaKey::new(db, ws, path.clone())).iter().cloned());
     }
     let config = ws.config(db);
     out.retain(|f| !suppress::allowed(f, config));
@@ -89,10 +70,7 @@ impl Analysis {
         let mut current = FileSet::default();
         let mut baseline = FileSet::default();
         for (path, text) in &input.baseline {
-            baseline.0.insert(
-                path.clone(),
-                SourceFile::new(&db, path.clone(), text.clone()),
-            );
+            baseline.0.insert(path.clone(), SourceFile::new(&db, path.clone(), text.clone()));
         }
         for (path, text) in &input.current {
             // A file unchanged since N-1 is one input, parsed once for both sides.
@@ -129,19 +107,11 @@ impl Analysis {
         let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
         let mut new_migrations = 0;
         for h in &layouts.current.histories {
-            new_migrations +=
-                sql::history_delta(db, HistoryKey::new(db, self.workspace, h.dir.clone()))
-                    .new
-                    .len();
+            new_migrations += sql::history_delta(db, HistoryKey::new(db, self.workspace, h.dir.clone())).new.len();
         }
         Summary {
             histories: layouts.current.histories.len(),
-            migrations: layouts
-                .current
-                .histories
-                .iter()
-                .map(|h| h.migrations.len())
-                .sum(),
+            migrations: layouts.current.histories.iter().map(|h| h.migrations.len()).sum(),
             new_migrations,
             schema_files: layouts.current.schema_files.len(),
             errors: count(Severity::Error),
@@ -161,10 +131,7 @@ impl Analysis {
             }
             _ => {
                 let mut files = files;
-                files.0.insert(
-                    path.to_string(),
-                    SourceFile::new(&self.db, path.to_string(), text),
-                );
+                files.0.insert(path.to_string(), SourceFile::new(&self.db, path.to_string(), text));
                 self.workspace.set_current(&mut self.db).to(files);
             }
         }

@@ -97,15 +97,11 @@ impl Config {
     pub fn parse(text: &str) -> Result<Config, String> {
         let raw: RawConfig = toml::from_str(text).map_err(|e| one_line(&e.to_string()))?;
         let dialect = |name: &str| {
-            Dialect::from_name(name).ok_or_else(|| {
-                format!("unknown SQL dialect `{name}` (expected postgresql, mysql or sqlite)")
-            })
+            Dialect::from_name(name).ok_or_else(|| format!("unknown SQL dialect `{name}` (expected postgresql, mysql or sqlite)"))
         };
         let mut dialects = Vec::new();
         for (glob, value) in raw.sql.dialects {
-            let name = value
-                .as_str()
-                .ok_or_else(|| format!("[sql.dialects] \"{glob}\" must be a string"))?;
+            let name = value.as_str().ok_or_else(|| format!("[sql.dialects] \"{glob}\" must be a string"))?;
             check_glob(&glob)?;
             dialects.push((glob, dialect(name)?));
         }
@@ -117,23 +113,19 @@ impl Config {
             known_rule(&rule)?;
             let level = match level.as_str() {
                 "off" => None,
-                other => Some(Severity::parse(other).ok_or_else(|| format!("[rules] {rule}: unknown level `{other}` (expected error, warning, info or off)"))?),
+                other => Some(
+                    Severity::parse(other)
+                        .ok_or_else(|| format!("[rules] {rule}: unknown level `{other}` (expected error, warning, info or off)"))?,
+                ),
             };
             rules.insert(rule, level);
         }
         let mut allow = Vec::new();
         for entry in raw.allow {
             known_rule(&entry.rule)?;
-            let reason = entry
-                .reason
-                .filter(|r| !r.trim().is_empty())
-                .ok_or_else(|| format!("[[allow]] for {} needs a reason", entry.rule))?;
-            allow.push(Allow {
-                rule: entry.rule,
-                object: entry.object,
-                path: entry.path,
-                reason,
-            });
+            let reason =
+                entry.reason.filter(|r| !r.trim().is_empty()).ok_or_else(|| format!("[[allow]] for {} needs a reason", entry.rule))?;
+            allow.push(Allow { rule: entry.rule, object: entry.object, path: entry.path, reason });
         }
         Ok(Config {
             baseline: raw.baseline,
@@ -153,12 +145,7 @@ impl Config {
 
     /// The dialect configured for a path, if any.
     pub fn dialect_for(&self, path: &str) -> Option<Dialect> {
-        self.sql
-            .dialects
-            .iter()
-            .find(|(glob, _)| glob_matches(glob, path))
-            .map(|(_, d)| *d)
-            .or(self.sql.dialect)
+        self.sql.dialects.iter().find(|(glob, _)| glob_matches(glob, path)).map(|(_, d)| *d).or(self.sql.dialect)
     }
 
     pub fn is_excluded(&self, path: &str) -> bool {
@@ -167,25 +154,16 @@ impl Config {
 }
 
 fn known_rule(rule: &str) -> Result<(), String> {
-    if crate::rules::lookup(rule).is_some() {
-        Ok(())
-    } else {
-        Err(format!("unknown rule `{rule}` (see `rollsafe rules`)"))
-    }
+    if crate::rules::lookup(rule).is_some() { Ok(()) } else { Err(format!("unknown rule `{rule}` (see `rollsafe rules`)")) }
 }
 
 fn check_glob(glob: &str) -> Result<(), String> {
-    globset::Glob::new(glob)
-        .map(|_| ())
-        .map_err(|e| format!("invalid glob `{glob}`: {e}"))
+    globset::Glob::new(glob).map(|_| ()).map_err(|e| format!("invalid glob `{glob}`: {e}"))
 }
 
 /// Whether a workspace-relative path matches a glob; a glob naming a directory matches what is under it.
 pub fn glob_matches(glob: &str, path: &str) -> bool {
-    let Ok(g) = globset::GlobBuilder::new(glob)
-        .literal_separator(true)
-        .build()
-    else {
+    let Ok(g) = globset::GlobBuilder::new(glob).literal_separator(true).build() else {
         return false;
     };
     let m = g.compile_matcher();
@@ -199,9 +177,7 @@ fn one_line(message: &str) -> String {
     message
         .lines()
         .map(str::trim)
-        .filter(|l| {
-            !l.is_empty() && !l.starts_with('|') && !l.chars().all(|c| c == '^' || c == ' ')
-        })
+        .filter(|l| !l.is_empty() && !l.starts_with('|') && !l.chars().all(|c| c == '^' || c == ' '))
         .collect::<Vec<_>>()
         .join(" ")
 }

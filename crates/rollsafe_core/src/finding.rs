@@ -3,9 +3,7 @@
 use rollsafe_text::TextRange;
 use std::fmt;
 
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Worth knowing; never fails a check.
@@ -61,19 +59,11 @@ pub struct Location {
 
 impl Location {
     pub fn current(path: impl Into<String>, range: TextRange) -> Location {
-        Location {
-            path: path.into(),
-            side: Side::Current,
-            range,
-        }
+        Location { path: path.into(), side: Side::Current, range }
     }
 
     pub fn baseline(path: impl Into<String>, range: TextRange) -> Location {
-        Location {
-            path: path.into(),
-            side: Side::Baseline,
-            range,
-        }
+        Location { path: path.into(), side: Side::Baseline, range }
     }
 }
 
@@ -119,24 +109,8 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(
-        rule: &'static str,
-        severity: Severity,
-        message: String,
-        primary: Location,
-        label: impl Into<String>,
-    ) -> Finding {
-        Finding {
-            rule,
-            severity,
-            message,
-            object: None,
-            primary,
-            label: label.into(),
-            related: Vec::new(),
-            help: None,
-            fix: None,
-        }
+    pub fn new(rule: &'static str, severity: Severity, message: String, primary: Location, label: impl Into<String>) -> Finding {
+        Finding { rule, severity, message, object: None, primary, label: label.into(), related: Vec::new(), help: None, fix: None }
     }
 
     pub fn object(mut self, object: impl Into<String>) -> Finding {
@@ -145,10 +119,7 @@ impl Finding {
     }
 
     pub fn related(mut self, location: Location, message: impl Into<String>) -> Finding {
-        self.related.push(Related {
-            location,
-            message: message.into(),
-        });
+        self.related.push(Related { location, message: message.into() });
         self
     }
 
@@ -159,12 +130,6 @@ impl Finding {
 
     /// Order for reports: by file, then position, then rule.
     pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
-        (
-            &self.primary.path,
-            self.primary.range.start,
-            self.primary.range.end,
-            self.rule,
-            &self.message,
-        )
+        (&self.primary.path, self.primary.range.start, self.primary.range.end, self.rule, &self.message)
     }
 }

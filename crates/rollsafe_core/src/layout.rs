@@ -61,24 +61,13 @@ impl Version {
             .split(|c: char| separators.contains(&c))
             .map(|s| {
                 let trimmed = s.trim_start_matches('0');
-                if trimmed.is_empty() {
-                    "0".to_string()
-                } else {
-                    trimmed.to_string()
-                }
+                if trimmed.is_empty() { "0".to_string() } else { trimmed.to_string() }
             })
             .collect();
-        if text.is_empty()
-            || segments
-                .iter()
-                .any(|s| !s.bytes().all(|b| b.is_ascii_digit()))
-        {
+        if text.is_empty() || segments.iter().any(|s| !s.bytes().all(|b| b.is_ascii_digit())) {
             return None;
         }
-        Some(Version {
-            segments,
-            text: text.to_string(),
-        })
+        Some(Version { segments, text: text.to_string() })
     }
 }
 
@@ -142,9 +131,7 @@ impl History {
     pub fn has_downs(&self) -> bool {
         match self.kind {
             LayoutKind::Diesel => true,
-            LayoutKind::UpDownFiles | LayoutKind::Flyway => {
-                self.migrations.iter().any(|m| m.down.is_some())
-            }
+            LayoutKind::UpDownFiles | LayoutKind::Flyway => self.migrations.iter().any(|m| m.down.is_some()),
             LayoutKind::Numbered | LayoutKind::Prisma => false,
         }
     }
@@ -201,51 +188,31 @@ pub fn detect(paths: &[&str], config: &Config, probe: &dyn ContentProbe) -> SqlL
             let Some(version) = migration_dir_version(name) else {
                 continue;
             };
-            let m = migrations.entry(dir).or_insert_with(|| Migration {
-                version: Some(version),
-                id: name.to_string(),
-                up: None,
-                down: None,
-            });
+            let m =
+                migrations.entry(dir).or_insert_with(|| Migration { version: Some(version), id: name.to_string(), up: None, down: None });
             match split_path(file).1 {
                 "up.sql" | "migration.sql" => m.up = Some(file.to_string()),
                 "down.sql" => m.down = Some(file.to_string()),
                 _ => {}
             }
         }
-        let mut migrations: Vec<Migration> = migrations
-            .into_values()
-            .filter(|m| m.up.is_some() || m.down.is_some())
-            .collect();
+        let mut migrations: Vec<Migration> = migrations.into_values().filter(|m| m.up.is_some() || m.down.is_some()).collect();
         migrations.sort_by(|a, b| a.version.cmp(&b.version).then_with(|| a.id.cmp(&b.id)));
         let dialect_hint = (kind == LayoutKind::Prisma)
             .then(|| probe.head(&join(parent, "migration_lock.toml")))
             .flatten()
             .and_then(|text| prisma_provider(&text));
         claimed.extend(entries.iter().map(|(_, f)| f.to_string()));
-        histories.push(History {
-            dir: parent.to_string(),
-            kind,
-            migrations,
-            dialect_hint,
-        });
+        histories.push(History { dir: parent.to_string(), kind, migrations, dialect_hint });
     }
 
     // File-per-migration layouts.
     for (dir, files) in &by_dir {
-        let sql: Vec<&str> = files
-            .iter()
-            .copied()
-            .filter(|f| f.ends_with(".sql") && !claimed.iter().any(|c| c == f))
-            .collect();
+        let sql: Vec<&str> = files.iter().copied().filter(|f| f.ends_with(".sql") && !claimed.iter().any(|c| c == f)).collect();
         if sql.is_empty() {
             continue;
         }
-        let forced = config
-            .sql
-            .migrations
-            .iter()
-            .any(|g| glob_matches(g, dir) || g.trim_end_matches('/') == *dir);
+        let forced = config.sql.migrations.iter().any(|g| glob_matches(g, dir) || g.trim_end_matches('/') == *dir);
         let names: Vec<&str> = sql.iter().map(|f| split_path(f).1).collect();
         let flyway = names.iter().filter(|n| flyway_name(n).is_some()).count();
         let updown = names.iter().filter(|n| updown_name(n).is_some()).count();
@@ -292,14 +259,12 @@ pub fn detect(paths: &[&str], config: &Config, probe: &dyn ContentProbe) -> SqlL
                     let Some((version, id, is_up)) = updown_name(name) else {
                         continue;
                     };
-                    let m = migrations
-                        .entry(format!("{}_{id}", version.text))
-                        .or_insert_with(|| Migration {
-                            version: Some(version),
-                            id: format!("{}_{id}", name.split('_').next().unwrap_or("")),
-                            up: None,
-                            down: None,
-                        });
+                    let m = migrations.entry(format!("{}_{id}", version.text)).or_insert_with(|| Migration {
+                        version: Some(version),
+                        id: format!("{}_{id}", name.split('_').next().unwrap_or("")),
+                        up: None,
+                        down: None,
+                    });
                     if is_up {
                         m.up = Some(path.to_string());
                     } else {
@@ -312,12 +277,7 @@ pub fn detect(paths: &[&str], config: &Config, probe: &dyn ContentProbe) -> SqlL
                     };
                     migrations.insert(
                         name.to_string(),
-                        Migration {
-                            version: Some(version),
-                            id: name.to_string(),
-                            up: Some(path.to_string()),
-                            down: None,
-                        },
+                        Migration { version: Some(version), id: name.to_string(), up: Some(path.to_string()), down: None },
                     );
                 }
             }
@@ -325,12 +285,7 @@ pub fn detect(paths: &[&str], config: &Config, probe: &dyn ContentProbe) -> SqlL
         let mut migrations: Vec<Migration> = migrations.into_values().collect();
         sort_migrations(&mut migrations);
         claimed.extend(sql.iter().map(|s| s.to_string()));
-        histories.push(History {
-            dir: dir.to_string(),
-            kind,
-            migrations,
-            dialect_hint: None,
-        });
+        histories.push(History { dir: dir.to_string(), kind, migrations, dialect_hint: None });
     }
 
     merge_nested_flyway(&mut histories);
@@ -339,24 +294,18 @@ pub fn detect(paths: &[&str], config: &Config, probe: &dyn ContentProbe) -> SqlL
     // Schema files.
     let mut schema_files = Vec::new();
     for path in paths {
-        if config.is_excluded(path) || claimed.iter().any(|c| c == path) || !path.ends_with(".sql")
-        {
+        if config.is_excluded(path) || claimed.iter().any(|c| c == path) || !path.ends_with(".sql") {
             continue;
         }
         let forced = config.sql.schemas.iter().any(|g| glob_matches(g, path));
         let name = split_path(path).1;
         let named = matches!(name, "schema.sql" | "structure.sql") || name.ends_with(".schema.sql");
-        let is_schema = forced
-            || ((named || probe.head(path).is_some_and(|h| is_dump(&h)))
-                && !beside_history(path, &histories));
+        let is_schema = forced || ((named || probe.head(path).is_some_and(|h| is_dump(&h))) && !beside_history(path, &histories));
         if is_schema {
             schema_files.push(path.to_string());
         }
     }
-    SqlLayout {
-        histories,
-        schema_files,
-    }
+    SqlLayout { histories, schema_files }
 }
 
 fn sort_migrations(migrations: &mut [Migration]) {
@@ -374,11 +323,8 @@ fn merge_nested_flyway(histories: &mut Vec<History>) {
     let mut i = 0;
     while i < histories.len() {
         if histories[i].kind == LayoutKind::Flyway
-            && let Some(parent) = (0..histories.len()).find(|&j| {
-                j != i
-                    && histories[j].kind == LayoutKind::Flyway
-                    && is_ancestor(&histories[j].dir, &histories[i].dir)
-            })
+            && let Some(parent) = (0..histories.len())
+                .find(|&j| j != i && histories[j].kind == LayoutKind::Flyway && is_ancestor(&histories[j].dir, &histories[i].dir))
         {
             let child = histories.remove(i);
             let parent = if parent > i { parent - 1 } else { parent };
@@ -391,22 +337,17 @@ fn merge_nested_flyway(histories: &mut Vec<History>) {
 }
 
 fn is_ancestor(ancestor: &str, dir: &str) -> bool {
-    ancestor.is_empty() && !dir.is_empty()
-        || dir.starts_with(ancestor) && dir.as_bytes().get(ancestor.len()) == Some(&b'/')
+    ancestor.is_empty() && !dir.is_empty() || dir.starts_with(ancestor) && dir.as_bytes().get(ancestor.len()) == Some(&b'/')
 }
 
 /// A schema dump sitting beside a history (same folder or the history's parent) is generated from it.
 fn beside_history(path: &str, histories: &[History]) -> bool {
     let (dir, _) = split_path(path);
-    histories
-        .iter()
-        .any(|h| h.dir == dir || split_path(&h.dir).0 == dir)
+    histories.iter().any(|h| h.dir == dir || split_path(&h.dir).0 == dir)
 }
 
 fn is_dump(head: &str) -> bool {
-    head.contains("-- PostgreSQL database dump")
-        || head.contains("-- MySQL dump")
-        || head.contains("-- MariaDB dump")
+    head.contains("-- PostgreSQL database dump") || head.contains("-- MySQL dump") || head.contains("-- MariaDB dump")
 }
 
 fn prisma_provider(text: &str) -> Option<Dialect> {
@@ -424,11 +365,7 @@ pub fn split_path(path: &str) -> (&str, &str) {
 }
 
 fn join(dir: &str, name: &str) -> String {
-    if dir.is_empty() {
-        name.to_string()
-    } else {
-        format!("{dir}/{name}")
-    }
+    if dir.is_empty() { name.to_string() } else { format!("{dir}/{name}") }
 }
 
 /// `V1.2__name.sql` → ('V', 1.2, name); `R__name.sql` → ('R', None, name).
@@ -448,11 +385,7 @@ fn flyway_name(name: &str) -> Option<(char, Option<Version>, &str)> {
 
 /// `20240101_name.up.sql` → (version, name, is_up).
 fn updown_name(name: &str) -> Option<(Version, &str, bool)> {
-    let (stem, is_up) = if let Some(s) = name.strip_suffix(".up.sql") {
-        (s, true)
-    } else {
-        (name.strip_suffix(".down.sql")?, false)
-    };
+    let (stem, is_up) = if let Some(s) = name.strip_suffix(".up.sql") { (s, true) } else { (name.strip_suffix(".down.sql")?, false) };
     let digits = stem.bytes().take_while(u8::is_ascii_digit).count();
     let version = Version::parse(&stem[..digits], &[])?;
     let rest = stem[digits..].trim_start_matches(['_', '-', '.']);
@@ -483,10 +416,7 @@ fn migration_dir_version(name: &str) -> Option<Version> {
     if version.chars().any(|c| !(c.is_ascii_digit() || c == '-')) {
         return None;
     }
-    Version::parse(&digits, &[]).map(|v| Version {
-        text: version.to_string(),
-        ..v
-    })
+    Version::parse(&digits, &[]).map(|v| Version { text: version.to_string(), ..v })
 }
 
 #[cfg(test)]
@@ -529,19 +459,8 @@ mod tests {
         assert_eq!(l.histories.len(), 1);
         let h = &l.histories[0];
         assert_eq!(h.kind, LayoutKind::Flyway);
-        assert_eq!(
-            order(h),
-            vec![
-                "V1__init.sql",
-                "V1.9__a.sql",
-                "V1.10__b.sql",
-                "R__views.sql"
-            ]
-        );
-        assert_eq!(
-            h.migrations[2].down.as_deref(),
-            Some("db/migration/U1.10__b.sql")
-        );
+        assert_eq!(order(h), vec!["V1__init.sql", "V1.9__a.sql", "V1.10__b.sql", "R__views.sql"]);
+        assert_eq!(h.migrations[2].down.as_deref(), Some("db/migration/U1.10__b.sql"));
     }
 
     #[test]
@@ -560,11 +479,7 @@ mod tests {
             "prisma/migrations/20240101000000_init/migration.sql",
             "db/schema.sql",
         ]);
-        let kinds: Vec<_> = l
-            .histories
-            .iter()
-            .map(|h| (h.dir.as_str(), h.kind))
-            .collect();
+        let kinds: Vec<_> = l.histories.iter().map(|h| (h.dir.as_str(), h.kind)).collect();
         assert_eq!(
             kinds,
             vec![
@@ -575,20 +490,13 @@ mod tests {
             ]
         );
         assert_eq!(order(&l.histories[1]), vec!["1_a", "2_b", "10_c"]);
-        assert_eq!(
-            order(&l.histories[2]),
-            vec!["0001_init.sql", "0002_y.sql", "0010_x.sql"]
-        );
+        assert_eq!(order(&l.histories[2]), vec!["0001_init.sql", "0002_y.sql", "0010_x.sql"]);
         assert_eq!(l.schema_files, vec!["db/schema.sql"]);
     }
 
     #[test]
     fn schema_dump_beside_a_history_is_not_analysed_twice() {
-        let l = layout(&[
-            "db/migrations/001_a.sql",
-            "db/migrations/002_b.sql",
-            "db/schema.sql",
-        ]);
+        let l = layout(&["db/migrations/001_a.sql", "db/migrations/002_b.sql", "db/schema.sql"]);
         assert!(l.schema_files.is_empty());
     }
 }

@@ -12,25 +12,13 @@ use rollsafe_sql::ParsedFile;
 use std::sync::Arc;
 
 /// Applies `[rules]` levels, then the suppressions of the reviewed files.
-pub fn apply(
-    findings: Vec<Finding>,
-    files: &[(String, Arc<ParsedFile>)],
-    config: &Config,
-) -> Vec<Finding> {
-    let mut findings: Vec<Finding> = findings
-        .into_iter()
-        .filter_map(|f| with_configured_level(f, config))
-        .collect();
+pub fn apply(findings: Vec<Finding>, files: &[(String, Arc<ParsedFile>)], config: &Config) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = findings.into_iter().filter_map(|f| with_configured_level(f, config)).collect();
     let mut extra = Vec::new();
     for (path, parsed) in files {
         for s in &parsed.suppressions {
             let location = Location::current(path.clone(), s.range);
-            let unknown: Vec<&str> = s
-                .rules
-                .iter()
-                .map(String::as_str)
-                .filter(|r| rules::lookup(r).is_none())
-                .collect();
+            let unknown: Vec<&str> = s.rules.iter().map(String::as_str).filter(|r| rules::lookup(r).is_none()).collect();
             let problem = if s.rules.is_empty() {
                 Some("names no rule".to_string())
             } else if !unknown.is_empty() {
@@ -69,11 +57,7 @@ pub fn apply(
             }
         }
     }
-    findings.extend(
-        extra
-            .into_iter()
-            .filter_map(|f| with_configured_level(f, config)),
-    );
+    findings.extend(extra.into_iter().filter_map(|f| with_configured_level(f, config)));
     findings
 }
 
@@ -81,10 +65,7 @@ fn unused(location: Location, rules: &[String]) -> Finding {
     Finding::new(
         UNUSED_SUPPRESSION.id,
         UNUSED_SUPPRESSION.severity,
-        format!(
-            "this rollsafe-allow comment suppresses nothing: no {} finding on this statement",
-            rules.join(" or ")
-        ),
+        format!("this rollsafe-allow comment suppresses nothing: no {} finding on this statement", rules.join(" or ")),
         location,
         "unused suppression",
     )
@@ -106,11 +87,7 @@ fn with_configured_level(mut finding: Finding, config: &Config) -> Option<Findin
 pub fn allowed(finding: &Finding, config: &Config) -> bool {
     config.allow.iter().any(|a| {
         a.rule == finding.rule
-            && a.object
-                .as_ref()
-                .is_none_or(|o| finding.object.as_deref() == Some(o.as_str()))
-            && a.path
-                .as_ref()
-                .is_none_or(|p| glob_matches(p, &finding.primary.path))
+            && a.object.as_ref().is_none_or(|o| finding.object.as_deref() == Some(o.as_str()))
+            && a.path.as_ref().is_none_or(|p| glob_matches(p, &finding.primary.path))
     })
 }

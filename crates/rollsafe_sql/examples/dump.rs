@@ -8,10 +8,7 @@ fn main() {
         eprintln!("usage: dump FILE [dialect]");
         std::process::exit(2);
     };
-    let dialect = args
-        .next()
-        .and_then(|d| Dialect::from_name(&d))
-        .unwrap_or_default();
+    let dialect = args.next().and_then(|d| Dialect::from_name(&d)).unwrap_or_default();
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) => {
@@ -21,13 +18,7 @@ fn main() {
     };
     let parsed = parse_file(&text, dialect);
     for stmt in &parsed.statements {
-        let snippet: String = text[stmt.range.as_usize()]
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .chars()
-            .take(90)
-            .collect();
+        let snippet: String = text[stmt.range.as_usize()].split_whitespace().collect::<Vec<_>>().join(" ").chars().take(90).collect();
         match &stmt.kind {
             StatementKind::Ddl(ops) => println!("DDL  {snippet}\n     {ops:?}"),
             StatementKind::NotUnderstood { message } => println!("??   {snippet}\n     {message}"),

@@ -34,20 +34,13 @@ pub struct ObjKey {
 
 impl ObjKey {
     pub fn new(schema: impl Into<String>, name: impl Into<String>) -> ObjKey {
-        ObjKey {
-            schema: schema.into(),
-            name: name.into(),
-        }
+        ObjKey { schema: schema.into(), name: name.into() }
     }
 }
 
 impl fmt::Debug for ObjKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.schema.is_empty() {
-            write!(f, "{}", self.name)
-        } else {
-            write!(f, "{}.{}", self.schema, self.name)
-        }
+        if self.schema.is_empty() { write!(f, "{}", self.name) } else { write!(f, "{}.{}", self.schema, self.name) }
     }
 }
 
@@ -63,6 +56,43 @@ pub struct Catalog {
     /// constraint are part of the constraint.
     pub indexes: BTreeMap<ObjKey, Index>,
     pub functions: BTreeMap<ObjKey, Function>,
+    /// Lookup cache for generated constraint names; not part of the model.
+    names: NameCache,
+}
+
+/// Constraint names by schema, built on demand and kept while constraints are only added, so that
+/// naming a constraint does not scan every table.
+#[derive(Clone, Default)]
+struct NameCache(Option<ConstraintNames>);
+
+#[derive(Clone, Default)]
+struct ConstraintNames {
+    all: std::collections::HashSet<(String, String)>,
+    index_backed: std::collections::HashSet<(String, String)>,
+}
+
+impl ConstraintNames {
+    fn add(&mut self, schema: &str, name: &str, index_backed: bool) {
+        let key = (schema.to_string(), name.to_string());
+        if index_backed {
+            self.index_backed.insert(key.clone());
+        }
+        self.all.insert(key);
+    }
+}
+
+impl PartialEq for NameCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for NameCache {}
+
+impl fmt::Debug for NameCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("NameCache")
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -95,9 +125,7 @@ impl Table {
     }
 
     pub fn primary_key(&self) -> Option<&Constraint> {
-        self.constraints
-            .iter()
-            .find(|c| matches!(c.kind, ConstraintShape::PrimaryKey { .. }))
+        self.constraints.iter().find(|c| matches!(c.kind, ConstraintShape::PrimaryKey { .. }))
     }
 }
 
@@ -156,23 +184,11 @@ pub struct Constraint {
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ConstraintShape {
-    PrimaryKey {
-        columns: Vec<String>,
-    },
-    Unique {
-        columns: Vec<String>,
-    },
-    Check {
-        expr: String,
-    },
-    ForeignKey {
-        columns: Vec<String>,
-        ref_table: ObjKey,
-        ref_columns: Vec<String>,
-    },
-    Exclusion {
-        columns: Vec<String>,
-    },
+    PrimaryKey { columns: Vec<String> },
+    Unique { columns: Vec<String> },
+    Check { expr: String },
+    ForeignKey { columns: Vec<String>, ref_table: ObjKey, ref_columns: Vec<String> },
+    Exclusion { columns: Vec<String> },
 }
 
 impl ConstraintShape {
@@ -184,6 +200,11 @@ impl ConstraintShape {
             | ConstraintShape::Exclusion { columns } => columns,
             ConstraintShape::Check { .. } => &[],
         }
+    }
+
+    /// Primary keys and unique constraints are backed by an index whose name they share.
+    pub fn is_index_backed(&self) -> bool {
+        matches!(self, ConstraintShape::PrimaryKey { .. } | ConstraintShape::Unique { .. })
     }
 
     pub fn label(&self) -> &'static str {
@@ -260,49 +281,16 @@ pub struct Function {
 /// statement that removed or detached an object.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
-    TableDropped {
-        table: ObjKey,
-        origin: Origin,
-    },
-    ViewDropped {
-        view: ObjKey,
-        origin: Origin,
-    },
-    TypeDropped {
-        ty: ObjKey,
-        origin: Origin,
-    },
-    SequenceDropped {
-        sequence: ObjKey,
-        origin: Origin,
-    },
-    SchemaDropped {
-        schema: String,
-        origin: Origin,
-    },
-    FunctionDropped {
-        function: ObjKey,
-        origin: Origin,
-    },
-    ColumnDropped {
-        table: ObjKey,
-        column: String,
-        origin: Origin,
-    },
-    ConstraintDropped {
-        table: ObjKey,
-        name: String,
-        origin: Origin,
-    },
-    IndexDropped {
-        index: ObjKey,
-        origin: Origin,
-    },
-    PartitionDetached {
-        parent: ObjKey,
-        partition: ObjKey,
-        origin: Origin,
-    },
+    TableDropped { table: ObjKey, origin: Origin },
+    ViewDropped { view: ObjKey, origin: Origin },
+    TypeDropped { ty: ObjKey, origin: Origin },
+    SequenceDropped { sequence: ObjKey, origin: Origin },
+    SchemaDropped { schema: String, origin: Origin },
+    FunctionDropped { function: ObjKey, origin: Origin },
+    ColumnDropped { table: ObjKey, column: String, origin: Origin },
+    ConstraintDropped { table: ObjKey, name: String, origin: Origin },
+    IndexDropped { index: ObjKey, origin: Origin },
+    PartitionDetached { parent: ObjKey, partition: ObjKey, origin: Origin },
 }
 
 impl Event {
@@ -324,54 +312,47 @@ impl Event {
 
 impl Catalog {
     pub fn new(dialect: Dialect) -> Catalog {
-        let mut catalog = Catalog {
-            dialect,
-            ..Catalog::default()
-        };
+        let mut catalog = Catalog { dialect, ..Catalog::default() };
         let default = dialect.default_schema();
-        let origin = Origin {
-            source: SourceId(u32::MAX),
-            range: TextRange::default(),
-        };
-        catalog.schemas.insert(
-            default.to_string(),
-            Schema {
-                written: default.to_string(),
-                origin,
-            },
-        );
+        let origin = Origin { source: SourceId(u32::MAX), range: TextRange::default() };
+        catalog.schemas.insert(default.to_string(), Schema { written: default.to_string(), origin });
         catalog
     }
 
-    /// Whether a relation-like name (table, view, sequence, index) is taken in a schema.
-    pub fn relation_name_taken(&self, key: &ObjKey) -> bool {
+    /// Whether a relation-like name (table, view, sequence, index, or the index of a primary key or
+    /// unique constraint) is taken in a schema.
+    pub fn relation_name_taken(&mut self, key: &ObjKey) -> bool {
         self.tables.contains_key(key)
             || self.views.contains_key(key)
             || self.sequences.contains_key(key)
             || self.indexes.contains_key(key)
-            || self
-                .constraint_index_names(&key.schema)
-                .any(|n| n == key.name)
+            || self.constraint_name_taken(&key.schema, &key.name, true)
     }
 
-    /// Names of the indexes that back primary key and unique constraints in a schema.
-    pub fn constraint_index_names<'a>(
-        &'a self,
-        schema: &'a str,
-    ) -> impl Iterator<Item = &'a str> + 'a {
-        self.tables
-            .iter()
-            .filter(move |(k, _)| k.schema == schema)
-            .flat_map(|(_, t)| {
-                t.constraints
-                    .iter()
-                    .filter(|c| {
-                        matches!(
-                            c.kind,
-                            ConstraintShape::PrimaryKey { .. } | ConstraintShape::Unique { .. }
-                        )
-                    })
-                    .map(|c| c.name.key.as_str())
-            })
+    /// Whether a constraint of that name exists in the schema (only index-backed ones if asked).
+    pub fn constraint_name_taken(&mut self, schema: &str, name: &str, index_backed_only: bool) -> bool {
+        let names = self.names.0.get_or_insert_with(|| {
+            let mut names = ConstraintNames::default();
+            for (key, table) in &self.tables {
+                for c in &table.constraints {
+                    names.add(&key.schema, &c.name.key, c.kind.is_index_backed());
+                }
+            }
+            names
+        });
+        let key = (schema.to_string(), name.to_string());
+        if index_backed_only { names.index_backed.contains(&key) } else { names.all.contains(&key) }
+    }
+
+    /// Records a new constraint name in the lookup cache.
+    pub fn note_constraint_name(&mut self, schema: &str, name: &str, index_backed: bool) {
+        if let Some(names) = &mut self.names.0 {
+            names.add(schema, name, index_backed);
+        }
+    }
+
+    /// Forgets the lookup cache after anything that may remove or rename a constraint.
+    pub fn invalidate_constraint_names(&mut self) {
+        self.names.0 = None;
     }
 }

@@ -19,17 +19,8 @@ pub(crate) struct Cursor<'a> {
 
 impl<'a> Cursor<'a> {
     pub fn new(src: &'a str, base: u32, dialect: Dialect) -> Cursor<'a> {
-        let toks = tokenize(src, dialect)
-            .into_iter()
-            .filter(|t| !t.is_trivia())
-            .collect();
-        Cursor {
-            src,
-            toks,
-            pos: 0,
-            base,
-            dialect,
-        }
+        let toks = tokenize(src, dialect).into_iter().filter(|t| !t.is_trivia()).collect();
+        Cursor { src, toks, pos: 0, base, dialect }
     }
 
     pub fn at_end(&self) -> bool {
@@ -49,9 +40,7 @@ impl<'a> Cursor<'a> {
     }
 
     pub fn at_word_n(&self, n: usize, kw: &str) -> bool {
-        self.toks
-            .get(self.pos + n)
-            .is_some_and(|t| t.is_word(self.src, kw))
+        self.toks.get(self.pos + n).is_some_and(|t| t.is_word(self.src, kw))
     }
 
     pub fn eat_word(&mut self, kw: &str) -> bool {
@@ -100,11 +89,7 @@ impl<'a> Cursor<'a> {
             TokenKind::String if self.dialect == Dialect::MySql => {
                 self.pos += 1;
                 let text = t.text(self.src);
-                Some(Name::from_parts(
-                    text.trim_matches(['\'', '"']).to_string(),
-                    true,
-                    self.dialect,
-                ))
+                Some(Name::from_parts(text.trim_matches(['\'', '"']).to_string(), true, self.dialect))
             }
             _ => None,
         }
@@ -179,15 +164,8 @@ impl<'a> Cursor<'a> {
 
     /// Absolute byte range of tokens `from..to` (exclusive).
     pub fn range(&self, from: usize, to: usize) -> TextRange {
-        let start = self
-            .toks
-            .get(from)
-            .map_or(self.src.len() as u32, |t| t.range.start);
-        let end = if to == 0 {
-            start
-        } else {
-            self.toks.get(to - 1).map_or(start, |t| t.range.end)
-        };
+        let start = self.toks.get(from).map_or(self.src.len() as u32, |t| t.range.start);
+        let end = if to == 0 { start } else { self.toks.get(to - 1).map_or(start, |t| t.range.end) };
         TextRange::new(start, end.max(start)).shifted(self.base)
     }
 

@@ -119,34 +119,20 @@ const NO_EFFECT_PREFIXES: &[&[&str]] = &[
 ];
 
 pub(crate) fn read(l: &mut Lowerer<'_>, parse_error: &str) -> StatementKind {
-    let words: Vec<String> = l
-        .cur
-        .toks
-        .iter()
-        .take(6)
-        .take_while(|t| t.kind == TokenKind::Word)
-        .map(|t| t.text(l.cur.src).to_ascii_uppercase())
-        .collect();
+    let words: Vec<String> =
+        l.cur.toks.iter().take(6).take_while(|t| t.kind == TokenKind::Word).map(|t| t.text(l.cur.src).to_ascii_uppercase()).collect();
     let w: Vec<&str> = words.iter().map(String::as_str).collect();
     let starts = |prefix: &[&str]| w.len() >= prefix.len() && w[..prefix.len()] == *prefix;
-    let not_understood = || StatementKind::NotUnderstood {
-        message: parse_error.to_string(),
-    };
+    let not_understood = || StatementKind::NotUnderstood { message: parse_error.to_string() };
 
     if starts(&["DO"]) {
-        return StatementKind::NotModelled {
-            what: "a DO block".into(),
-        };
+        return StatementKind::NotModelled { what: "a DO block".into() };
     }
     if starts(&["CREATE", "RULE"]) || starts(&["CREATE", "OR", "REPLACE", "RULE"]) {
-        return StatementKind::NotModelled {
-            what: "CREATE RULE".into(),
-        };
+        return StatementKind::NotModelled { what: "CREATE RULE".into() };
     }
     if starts(&["ALTER", "DOMAIN"]) {
-        return StatementKind::NotModelled {
-            what: "ALTER DOMAIN".into(),
-        };
+        return StatementKind::NotModelled { what: "ALTER DOMAIN".into() };
     }
     if starts(&["ALTER", "TABLE"]) || starts(&["ALTER", "FOREIGN", "TABLE"]) {
         return alter_table(l).unwrap_or_else(not_understood);
@@ -170,20 +156,13 @@ pub(crate) fn read(l: &mut Lowerer<'_>, parse_error: &str) -> StatementKind {
         Some(alter_index)
     } else if starts(&["ALTER", "TYPE"]) {
         Some(alter_type)
-    } else if starts(&["ALTER", "FUNCTION"])
-        || starts(&["ALTER", "PROCEDURE"])
-        || starts(&["ALTER", "ROUTINE"])
-    {
+    } else if starts(&["ALTER", "FUNCTION"]) || starts(&["ALTER", "PROCEDURE"]) || starts(&["ALTER", "ROUTINE"]) {
         Some(alter_function)
     } else if starts(&["ALTER", "SCHEMA"]) {
         Some(alter_schema)
     } else if w.first() == Some(&"CREATE") && w.iter().take(4).any(|x| *x == "VIEW") {
         Some(create_view)
-    } else if w.first() == Some(&"CREATE")
-        && w.iter()
-            .take(4)
-            .any(|x| matches!(*x, "FUNCTION" | "PROCEDURE"))
-    {
+    } else if w.first() == Some(&"CREATE") && w.iter().take(4).any(|x| matches!(*x, "FUNCTION" | "PROCEDURE")) {
         Some(create_function)
     } else if starts(&["CREATE", "TYPE"]) {
         Some(create_type)
@@ -225,8 +204,7 @@ fn is_create_table(w: &[&str]) -> bool {
 /// Parses `sql` with sqlparser (one statement).
 fn sqlparser_one(sql_text: &str, dialect: Dialect) -> Option<S> {
     let d = dialect.sqlparser();
-    let mut stmts =
-        crate::guarded(|| sqlparser::parser::Parser::parse_sql(d.as_ref(), sql_text))?.ok()?;
+    let mut stmts = crate::guarded(|| sqlparser::parser::Parser::parse_sql(d.as_ref(), sql_text))?.ok()?;
     (stmts.len() == 1).then(|| stmts.remove(0))
 }
 
@@ -248,8 +226,7 @@ fn alter_table(l: &mut Lowerer<'_>) -> Option<StatementKind> {
         let range = l.cur.range(from, to);
         let text = l.cur.text(from, to).to_string();
         // First, sqlparser on this action alone.
-        if let Some(S::AlterTable(at)) =
-            sqlparser_one(&format!("ALTER TABLE {name_text} {text}"), l.dialect)
+        if let Some(S::AlterTable(at)) = sqlparser_one(&format!("ALTER TABLE {name_text} {text}"), l.dialect)
             && at.operations.len() == 1
             && let Some(kind) = lower_single_action(l, &at.operations[0], range)
         {
@@ -259,17 +236,10 @@ fn alter_table(l: &mut Lowerer<'_>) -> Option<StatementKind> {
         l.cur.pos = from;
         match action(l, to) {
             Some(kind) => actions.push(Action { range, kind }),
-            None => l.unread.push((
-                range,
-                format!("ALTER TABLE action `{}`", first_words(&text, 4)),
-            )),
+            None => l.unread.push((range, format!("ALTER TABLE action `{}`", first_words(&text, 4)))),
         }
     }
-    Some(StatementKind::Ddl(vec![Op::AlterTable {
-        table,
-        if_exists,
-        actions,
-    }]))
+    Some(StatementKind::Ddl(vec![Op::AlterTable { table, if_exists, actions }]))
 }
 
 fn lower_single_action(
@@ -299,9 +269,7 @@ fn lower_single_action(
             Some(Op::AlterTable { mut actions, .. }) if actions.len() == 1 => {
                 let mut a = actions.remove(0);
                 // The AST lowering saw a one-action statement: give the action its real range.
-                if let ActionKind::AddColumn { def, .. } | ActionKind::RedefineColumn { def, .. } =
-                    &mut a.kind
-                {
+                if let ActionKind::AddColumn { def, .. } | ActionKind::RedefineColumn { def, .. } = &mut a.kind {
                     def.range = range;
                 }
                 if let ActionKind::AddConstraint(def) = &mut a.kind {
@@ -336,15 +304,10 @@ fn action(l: &mut Lowerer<'_>, to: usize) -> Option<ActionKind> {
                 return None;
             }
             let partition = c.qualified_name()?;
-            act(if first == "DETACH" {
-                ActionKind::DetachPartition { partition }
-            } else {
-                ActionKind::AttachPartition { partition }
-            })
+            act(if first == "DETACH" { ActionKind::DetachPartition { partition } } else { ActionKind::AttachPartition { partition } })
         }
-        "CLUSTER" | "INHERIT" | "NO" | "OF" | "NOT" | "OWNER" | "REPLICA" | "ENABLE"
-        | "DISABLE" | "FORCE" | "CONVERT" | "ENGINE" | "DEFAULT" | "CHARACTER" | "CHARSET"
-        | "COLLATE" | "COMMENT" | "AUTO_INCREMENT" | "ALGORITHM" | "LOCK" | "ROW_FORMAT"
+        "CLUSTER" | "INHERIT" | "NO" | "OF" | "NOT" | "OWNER" | "REPLICA" | "ENABLE" | "DISABLE" | "FORCE" | "CONVERT" | "ENGINE"
+        | "DEFAULT" | "CHARACTER" | "CHARSET" | "COLLATE" | "COMMENT" | "AUTO_INCREMENT" | "ALGORITHM" | "LOCK" | "ROW_FORMAT"
         | "RESET" | "VALIDATE" | "FORCE_ROW" | "STATS_PERSISTENT" | "KEY_BLOCK_SIZE" => {
             if first == "VALIDATE" {
                 c.pos += 1;
@@ -358,31 +321,20 @@ fn action(l: &mut Lowerer<'_>, to: usize) -> Option<ActionKind> {
             if c.eat_word("INDEX") || c.eat_word("KEY") {
                 let from = c.ident()?;
                 c.eat_word("TO");
-                return act(ActionKind::RenameIndex {
-                    from,
-                    to: c.ident()?,
-                });
+                return act(ActionKind::RenameIndex { from, to: c.ident()? });
             }
             if c.eat_word("CONSTRAINT") {
                 let from = c.ident()?;
                 c.eat_word("TO");
-                return act(ActionKind::RenameConstraint {
-                    from,
-                    to: c.ident()?,
-                });
+                return act(ActionKind::RenameConstraint { from, to: c.ident()? });
             }
             if c.eat_word("TO") || c.eat_word("AS") {
-                return act(ActionKind::RenameTo {
-                    to: c.qualified_name()?,
-                });
+                return act(ActionKind::RenameTo { to: c.qualified_name()? });
             }
             c.eat_word("COLUMN");
             let from = c.ident()?;
             c.eat_word("TO");
-            act(ActionKind::RenameColumn {
-                from,
-                to: c.ident()?,
-            })
+            act(ActionKind::RenameColumn { from, to: c.ident()? })
         }
         "ALTER" | "MODIFY" | "CHANGE" if dialect == Dialect::MySql && first != "ALTER" => {
             c.pos += 1;
@@ -426,25 +378,15 @@ fn action(l: &mut Lowerer<'_>, to: usize) -> Option<ActionKind> {
             if c.eat_word("TYPE") {
                 let start = c.pos;
                 let mut end = start;
-                while end < to
-                    && !c.toks[end].is_word(c.src, "USING")
-                    && !c.toks[end].is_word(c.src, "COLLATE")
-                {
+                while end < to && !c.toks[end].is_word(c.src, "USING") && !c.toks[end].is_word(c.src, "COLLATE") {
                     end += 1;
                 }
                 let type_text = c.text(start, end).to_string();
                 let ty = parse_type(&type_text, dialect).ty;
-                return act(ActionKind::SetType {
-                    column,
-                    ty,
-                    type_text,
-                });
+                return act(ActionKind::SetType { column, ty, type_text });
             }
             // SET STATISTICS, SET STORAGE, SET COMPRESSION, SET (…), RESET (…), SET GENERATED, RESTART
-            if matches!(
-                c.peek_text().to_ascii_uppercase().as_str(),
-                "SET" | "RESET" | "RESTART" | "OPTIONS"
-            ) {
+            if matches!(c.peek_text().to_ascii_uppercase().as_str(), "SET" | "RESET" | "RESTART" | "OPTIONS") {
                 return act(ActionKind::NoEffect);
             }
             None
@@ -453,16 +395,7 @@ fn action(l: &mut Lowerer<'_>, to: usize) -> Option<ActionKind> {
             c.pos += 1;
             if matches!(
                 c.peek_text().to_ascii_uppercase().as_str(),
-                "CONSTRAINT"
-                    | "PRIMARY"
-                    | "UNIQUE"
-                    | "CHECK"
-                    | "FOREIGN"
-                    | "EXCLUDE"
-                    | "INDEX"
-                    | "KEY"
-                    | "FULLTEXT"
-                    | "SPATIAL"
+                "CONSTRAINT" | "PRIMARY" | "UNIQUE" | "CHECK" | "FOREIGN" | "EXCLUDE" | "INDEX" | "KEY" | "FULLTEXT" | "SPATIAL"
             ) {
                 return None;
             }
@@ -476,10 +409,7 @@ fn action(l: &mut Lowerer<'_>, to: usize) -> Option<ActionKind> {
             c.pos += 1;
             if c.eat_word("CONSTRAINT") {
                 let if_exists = c.eat_words(&["IF", "EXISTS"]);
-                return act(ActionKind::DropConstraint {
-                    name: c.ident()?,
-                    if_exists,
-                });
+                return act(ActionKind::DropConstraint { name: c.ident()?, if_exists });
             }
             if c.eat_word("INDEX") || c.eat_word("KEY") {
                 return act(ActionKind::DropIndex { name: c.ident()? });
@@ -492,10 +422,7 @@ fn action(l: &mut Lowerer<'_>, to: usize) -> Option<ActionKind> {
             }
             c.eat_word("COLUMN");
             let if_exists = c.eat_words(&["IF", "EXISTS"]);
-            act(ActionKind::DropColumn {
-                name: c.ident()?,
-                if_exists,
-            })
+            act(ActionKind::DropColumn { name: c.ident()?, if_exists })
         }
         _ => None,
     }
@@ -541,10 +468,7 @@ fn column_def(l: &mut Lowerer<'_>, start: usize, to: usize) -> Option<ColumnDef>
             depth += 1;
         } else if t.is_punct(c.src, ')') {
             depth -= 1;
-        } else if depth == 0
-            && t.kind == TokenKind::Word
-            && stop_words.iter().any(|w| t.is_word(c.src, w))
-        {
+        } else if depth == 0 && t.kind == TokenKind::Word && stop_words.iter().any(|w| t.is_word(c.src, w)) {
             // `character varying` is a type, `CHARACTER SET` is not.
             if t.is_word(c.src, "CHARACTER") && !c.at_word_n(1, "SET") {
                 c.pos += 1;
@@ -585,21 +509,9 @@ fn column_def(l: &mut Lowerer<'_>, start: usize, to: usize) -> Option<ColumnDef>
                 } else if t.is_punct(c.src, ')') {
                     depth -= 1;
                 } else if depth == 0
-                    && [
-                        "NOT",
-                        "NULL",
-                        "PRIMARY",
-                        "UNIQUE",
-                        "CHECK",
-                        "REFERENCES",
-                        "CONSTRAINT",
-                        "GENERATED",
-                        "COLLATE",
-                        "ON",
-                        "COMMENT",
-                    ]
-                    .iter()
-                    .any(|w| t.is_word(c.src, w))
+                    && ["NOT", "NULL", "PRIMARY", "UNIQUE", "CHECK", "REFERENCES", "CONSTRAINT", "GENERATED", "COLLATE", "ON", "COMMENT"]
+                        .iter()
+                        .any(|w| t.is_word(c.src, w))
                     && c.pos > expr_start
                 {
                     break;
@@ -607,15 +519,12 @@ fn column_def(l: &mut Lowerer<'_>, start: usize, to: usize) -> Option<ColumnDef>
                 c.pos += 1;
             }
             let text = c.text(expr_start, c.pos);
-            def.default =
-                (!text.eq_ignore_ascii_case("null")).then(|| normalize_expr(text, dialect));
+            def.default = (!text.eq_ignore_ascii_case("null")).then(|| normalize_expr(text, dialect));
         } else if c.eat_words(&["PRIMARY", "KEY"]) {
             def.not_null = dialect != Dialect::Sqlite;
             def.constraints.push(ConstraintDef {
                 name: constraint_name.take(),
-                kind: ConstraintKind::PrimaryKey {
-                    columns: vec![name.clone()],
-                },
+                kind: ConstraintKind::PrimaryKey { columns: vec![name.clone()] },
                 not_valid: false,
                 range,
             });
@@ -623,10 +532,7 @@ fn column_def(l: &mut Lowerer<'_>, start: usize, to: usize) -> Option<ColumnDef>
             c.eat_word("KEY");
             def.constraints.push(ConstraintDef {
                 name: constraint_name.take(),
-                kind: ConstraintKind::Unique {
-                    columns: vec![name.clone()],
-                    using_index: None,
-                },
+                kind: ConstraintKind::Unique { columns: vec![name.clone()], using_index: None },
                 not_valid: false,
                 range,
             });
@@ -635,11 +541,7 @@ fn column_def(l: &mut Lowerer<'_>, start: usize, to: usize) -> Option<ColumnDef>
             let ref_columns = c.ident_list().unwrap_or_default();
             def.constraints.push(ConstraintDef {
                 name: constraint_name.take(),
-                kind: ConstraintKind::ForeignKey {
-                    columns: vec![name.clone()],
-                    ref_table,
-                    ref_columns,
-                },
+                kind: ConstraintKind::ForeignKey { columns: vec![name.clone()], ref_table, ref_columns },
                 not_valid: false,
                 range,
             });
@@ -687,17 +589,7 @@ fn skip_parens_and_words(c: &mut Cursor<'_>, to: usize) {
             continue;
         }
         let upper = c.peek_text().to_ascii_uppercase();
-        if matches!(
-            upper.as_str(),
-            "NOT"
-                | "NULL"
-                | "DEFAULT"
-                | "PRIMARY"
-                | "UNIQUE"
-                | "CHECK"
-                | "REFERENCES"
-                | "CONSTRAINT"
-        ) {
+        if matches!(upper.as_str(), "NOT" | "NULL" | "DEFAULT" | "PRIMARY" | "UNIQUE" | "CHECK" | "REFERENCES" | "CONSTRAINT") {
             return;
         }
         c.pos += 1;
@@ -708,13 +600,11 @@ fn skip_parens_and_words(c: &mut Cursor<'_>, to: usize) {
 pub(crate) fn normalize_expr(text: &str, dialect: Dialect) -> String {
     let d = dialect.sqlparser();
     let parsed = crate::guarded(|| {
-        sqlparser::parser::Parser::new(d.as_ref())
-            .try_with_sql(text)
-            .and_then(|mut p| {
-                let expr = p.parse_expr()?;
-                p.expect_token(&sqlparser::tokenizer::Token::EOF)?;
-                Ok(expr)
-            })
+        sqlparser::parser::Parser::new(d.as_ref()).try_with_sql(text).and_then(|mut p| {
+            let expr = p.parse_expr()?;
+            p.expect_token(&sqlparser::tokenizer::Token::EOF)?;
+            Ok(expr)
+        })
     });
     match parsed {
         Some(Ok(expr)) => expr.to_string(),
@@ -728,10 +618,7 @@ fn create_table(l: &mut Lowerer<'_>) -> Option<StatementKind> {
     c.eat_word("CREATE");
     let or_replace = c.eat_words(&["OR", "REPLACE"]);
     let mut temporary = false;
-    while let Some(w) = ["TEMP", "TEMPORARY", "UNLOGGED", "GLOBAL", "LOCAL"]
-        .into_iter()
-        .find(|w| c.at_word(w))
-    {
+    while let Some(w) = ["TEMP", "TEMPORARY", "UNLOGGED", "GLOBAL", "LOCAL"].into_iter().find(|w| c.at_word(w)) {
         temporary |= w.starts_with("TEMP");
         c.pos += 1;
     }
@@ -762,10 +649,7 @@ fn create_table(l: &mut Lowerer<'_>) -> Option<StatementKind> {
         return Some(StatementKind::Ddl(vec![Op::CreateTable(table)]));
     }
     if !c.peek().is_some_and(|t| t.is_punct(c.src, '(')) {
-        return table
-            .partition_of
-            .is_some()
-            .then(|| StatementKind::Ddl(vec![Op::CreateTable(table)]));
+        return table.partition_of.is_some().then(|| StatementKind::Ddl(vec![Op::CreateTable(table)]));
     }
     let open = c.pos;
     let close = c.matching_paren(open)?;
@@ -779,9 +663,7 @@ fn create_table(l: &mut Lowerer<'_>) -> Option<StatementKind> {
             }
             continue;
         }
-        if let Some(S::CreateTable(ct)) =
-            sqlparser_one(&format!("CREATE TABLE t ({text})"), l.dialect)
-        {
+        if let Some(S::CreateTable(ct)) = sqlparser_one(&format!("CREATE TABLE t ({text})"), l.dialect) {
             let mut lowered = l.create_table(&ct);
             for col in &mut lowered.columns {
                 col.range = range;
@@ -802,52 +684,29 @@ fn create_table(l: &mut Lowerer<'_>) -> Option<StatementKind> {
             continue;
         }
         let first = l.cur.toks[from];
-        let is_constraint = [
-            "CONSTRAINT",
-            "PRIMARY",
-            "UNIQUE",
-            "CHECK",
-            "FOREIGN",
-            "EXCLUDE",
-            "KEY",
-            "INDEX",
-        ]
-        .iter()
-        .any(|w| first.is_word(l.cur.src, w));
+        let is_constraint =
+            ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN", "EXCLUDE", "KEY", "INDEX"].iter().any(|w| first.is_word(l.cur.src, w));
         if !is_constraint && let Some(def) = column_def(l, from, to) {
             table.columns.push(def);
             continue;
         }
-        l.unread
-            .push((range, format!("table element `{}`", first_words(&text, 3))));
+        l.unread.push((range, format!("table element `{}`", first_words(&text, 3))));
     }
     let mut ops = vec![Op::CreateTable(table)];
     ops.extend(extra_ops);
     Some(StatementKind::Ddl(ops))
 }
 
-pub(crate) fn mysql_index(
-    l: &Lowerer<'_>,
-    ix: &sqlparser::ast::IndexConstraint,
-    table: &QualifiedName,
-) -> Op {
+pub(crate) fn mysql_index(l: &Lowerer<'_>, ix: &sqlparser::ast::IndexConstraint, table: &QualifiedName) -> Op {
     Op::CreateIndex(CreateIndex {
-        name: ix
-            .name
-            .as_ref()
-            .map(|n| QualifiedName::new(None, l.name(n))),
+        name: ix.name.as_ref().map(|n| QualifiedName::new(None, l.name(n))),
         table: table.clone(),
         columns: ix
             .columns
             .iter()
             .map(|c| match &c.column.expr {
                 sqlparser::ast::Expr::Identifier(i) => Some(l.name(i)),
-                sqlparser::ast::Expr::Function(f) => f
-                    .name
-                    .0
-                    .last()
-                    .and_then(|p| p.as_ident())
-                    .map(|i| l.name(i)),
+                sqlparser::ast::Expr::Function(f) => f.name.0.last().and_then(|p| p.as_ident()).map(|i| l.name(i)),
                 _ => None,
             })
             .collect(),
@@ -890,40 +749,16 @@ fn drop(l: &mut Lowerer<'_>) -> Option<StatementKind> {
         }
     }
     let cascade = c.eat_word("CASCADE");
-    let table = if c.eat_word("ON") {
-        c.qualified_name()
-    } else {
-        None
-    };
+    let table = if c.eat_word("ON") { c.qualified_name() } else { None };
     let ops: Vec<Op> = names
         .into_iter()
         .map(|name| match kind.as_str() {
-            "TABLE" | "FOREIGN" => Some(Op::DropTable {
-                name,
-                if_exists,
-                cascade,
-            }),
-            "VIEW" | "MATERIALIZED" => Some(Op::DropView {
-                name,
-                materialized,
-                if_exists,
-            }),
-            "INDEX" => Some(Op::DropIndex {
-                name,
-                if_exists,
-                table: table.clone(),
-            }),
+            "TABLE" | "FOREIGN" => Some(Op::DropTable { name, if_exists, cascade }),
+            "VIEW" | "MATERIALIZED" => Some(Op::DropView { name, materialized, if_exists }),
+            "INDEX" => Some(Op::DropIndex { name, if_exists, table: table.clone() }),
             "SEQUENCE" => Some(Op::DropSequence { name, if_exists }),
-            "TYPE" | "DOMAIN" => Some(Op::DropType {
-                name,
-                if_exists,
-                cascade,
-            }),
-            "SCHEMA" | "DATABASE" => Some(Op::DropSchema {
-                name: name.name,
-                if_exists,
-                cascade,
-            }),
+            "TYPE" | "DOMAIN" => Some(Op::DropType { name, if_exists, cascade }),
+            "SCHEMA" | "DATABASE" => Some(Op::DropSchema { name: name.name, if_exists, cascade }),
             "FUNCTION" | "PROCEDURE" | "ROUTINE" => Some(Op::DropFunction { name, if_exists }),
             _ => None,
         })
@@ -938,27 +773,16 @@ fn alter_sequence(l: &mut Lowerer<'_>) -> Option<StatementKind> {
     c.eat_words(&["IF", "EXISTS"]);
     let name = c.qualified_name()?;
     if c.eat_words(&["RENAME", "TO"]) {
-        return Some(StatementKind::Ddl(vec![Op::RenameSequence {
-            from: name,
-            to: c.ident()?,
-        }]));
+        return Some(StatementKind::Ddl(vec![Op::RenameSequence { from: name, to: c.ident()? }]));
     }
     if c.eat_words(&["SET", "SCHEMA"]) {
-        return Some(StatementKind::Ddl(vec![Op::SetSchema {
-            kind: ObjectKind::Sequence,
-            name,
-            schema: c.ident()?,
-        }]));
+        return Some(StatementKind::Ddl(vec![Op::SetSchema { kind: ObjectKind::Sequence, name, schema: c.ident()? }]));
     }
     let (data_type, owned_by) = sequence_options(c, dialect);
     if data_type.is_none() && owned_by.is_none() {
         return Some(StatementKind::NoSchemaEffect);
     }
-    Some(StatementKind::Ddl(vec![Op::AlterSequence {
-        name,
-        data_type,
-        owned_by,
-    }]))
+    Some(StatementKind::Ddl(vec![Op::AlterSequence { name, data_type, owned_by }]))
 }
 
 type OwnedBy = Option<Option<(QualifiedName, Name)>>;
@@ -976,8 +800,7 @@ fn sequence_options(c: &mut Cursor<'_>, dialect: Dialect) -> (Option<crate::ty::
                 owned_by = Some(None);
             } else if let Some(mut full) = c.qualified_name_parts() {
                 let column = full.pop();
-                owned_by =
-                    Some(column.and_then(|col| QualifiedName::from_parts(full).map(|t| (t, col))));
+                owned_by = Some(column.and_then(|col| QualifiedName::from_parts(full).map(|t| (t, col))));
             }
         } else {
             c.pos += 1;
@@ -1007,17 +830,9 @@ fn create_sequence(l: &mut Lowerer<'_>) -> Option<StatementKind> {
     let if_not_exists = c.eat_words(&["IF", "NOT", "EXISTS"]);
     let name = c.qualified_name()?;
     let (data_type, owned_by) = sequence_options(c, dialect);
-    let mut ops = vec![Op::CreateSequence {
-        name: name.clone(),
-        if_not_exists,
-        data_type,
-    }];
+    let mut ops = vec![Op::CreateSequence { name: name.clone(), if_not_exists, data_type }];
     if owned_by.is_some() {
-        ops.push(Op::AlterSequence {
-            name,
-            data_type: None,
-            owned_by,
-        });
+        ops.push(Op::AlterSequence { name, data_type: None, owned_by });
     }
     Some(StatementKind::Ddl(ops))
 }
@@ -1029,33 +844,18 @@ fn alter_view(l: &mut Lowerer<'_>) -> Option<StatementKind> {
     c.eat_word("VIEW");
     c.eat_words(&["IF", "EXISTS"]);
     let name = c.qualified_name()?;
-    let kind = if materialized {
-        ObjectKind::MaterializedView
-    } else {
-        ObjectKind::View
-    };
+    let kind = if materialized { ObjectKind::MaterializedView } else { ObjectKind::View };
     if c.eat_word("RENAME") {
         if c.eat_word("TO") {
-            return Some(StatementKind::Ddl(vec![Op::RenameView {
-                from: name,
-                to: c.ident()?,
-            }]));
+            return Some(StatementKind::Ddl(vec![Op::RenameView { from: name, to: c.ident()? }]));
         }
         c.eat_word("COLUMN");
         let from = c.ident()?;
         c.eat_word("TO");
-        return Some(StatementKind::Ddl(vec![Op::RenameViewColumn {
-            view: name,
-            from,
-            to: c.ident()?,
-        }]));
+        return Some(StatementKind::Ddl(vec![Op::RenameViewColumn { view: name, from, to: c.ident()? }]));
     }
     if c.eat_words(&["SET", "SCHEMA"]) {
-        return Some(StatementKind::Ddl(vec![Op::SetSchema {
-            kind,
-            name,
-            schema: c.ident()?,
-        }]));
+        return Some(StatementKind::Ddl(vec![Op::SetSchema { kind, name, schema: c.ident()? }]));
     }
     if c.at_word("AS") {
         return None;
@@ -1069,17 +869,10 @@ fn alter_index(l: &mut Lowerer<'_>) -> Option<StatementKind> {
     c.eat_words(&["IF", "EXISTS"]);
     let name = c.qualified_name()?;
     if c.eat_words(&["RENAME", "TO"]) {
-        return Some(StatementKind::Ddl(vec![Op::RenameIndex {
-            from: name,
-            to: c.ident()?,
-        }]));
+        return Some(StatementKind::Ddl(vec![Op::RenameIndex { from: name, to: c.ident()? }]));
     }
     if c.eat_words(&["SET", "SCHEMA"]) {
-        return Some(StatementKind::Ddl(vec![Op::SetSchema {
-            kind: ObjectKind::Index,
-            name,
-            schema: c.ident()?,
-        }]));
+        return Some(StatementKind::Ddl(vec![Op::SetSchema { kind: ObjectKind::Index, name, schema: c.ident()? }]));
     }
     Some(StatementKind::NoSchemaEffect)
 }
@@ -1089,20 +882,13 @@ fn alter_type(l: &mut Lowerer<'_>) -> Option<StatementKind> {
     c.eat_words(&["ALTER", "TYPE"]);
     let name = c.qualified_name()?;
     if c.eat_words(&["RENAME", "TO"]) {
-        return Some(StatementKind::Ddl(vec![Op::RenameType {
-            from: name,
-            to: c.ident()?,
-        }]));
+        return Some(StatementKind::Ddl(vec![Op::RenameType { from: name, to: c.ident()? }]));
     }
     if c.eat_words(&["RENAME", "VALUE"]) {
         let from = string_literal(c.bump()?.text(c.src))?;
         c.eat_word("TO");
         let to = string_literal(c.bump()?.text(c.src))?;
-        return Some(StatementKind::Ddl(vec![Op::RenameEnumValue {
-            name,
-            from,
-            to,
-        }]));
+        return Some(StatementKind::Ddl(vec![Op::RenameEnumValue { name, from, to }]));
     }
     if c.eat_words(&["ADD", "VALUE"]) {
         let if_not_exists = c.eat_words(&["IF", "NOT", "EXISTS"]);
@@ -1114,26 +900,15 @@ fn alter_type(l: &mut Lowerer<'_>) -> Option<StatementKind> {
         } else {
             EnumPosition::End
         };
-        return Some(StatementKind::Ddl(vec![Op::AddEnumValue {
-            name,
-            value,
-            position,
-            if_not_exists,
-        }]));
+        return Some(StatementKind::Ddl(vec![Op::AddEnumValue { name, value, position, if_not_exists }]));
     }
     if c.eat_words(&["SET", "SCHEMA"]) {
-        return Some(StatementKind::Ddl(vec![Op::SetSchema {
-            kind: ObjectKind::Type,
-            name,
-            schema: c.ident()?,
-        }]));
+        return Some(StatementKind::Ddl(vec![Op::SetSchema { kind: ObjectKind::Type, name, schema: c.ident()? }]));
     }
     if c.at_word("OWNER") {
         return Some(StatementKind::NoSchemaEffect);
     }
-    Some(StatementKind::NotModelled {
-        what: "ALTER TYPE on a composite type".into(),
-    })
+    Some(StatementKind::NotModelled { what: "ALTER TYPE on a composite type".into() })
 }
 
 fn alter_function(l: &mut Lowerer<'_>) -> Option<StatementKind> {
@@ -1144,17 +919,10 @@ fn alter_function(l: &mut Lowerer<'_>) -> Option<StatementKind> {
         c.pos = c.matching_paren(c.pos)? + 1;
     }
     if c.eat_words(&["RENAME", "TO"]) {
-        return Some(StatementKind::Ddl(vec![Op::RenameFunction {
-            from: name,
-            to: c.ident()?,
-        }]));
+        return Some(StatementKind::Ddl(vec![Op::RenameFunction { from: name, to: c.ident()? }]));
     }
     if c.eat_words(&["SET", "SCHEMA"]) {
-        return Some(StatementKind::Ddl(vec![Op::SetSchema {
-            kind: ObjectKind::Function,
-            name,
-            schema: c.ident()?,
-        }]));
+        return Some(StatementKind::Ddl(vec![Op::SetSchema { kind: ObjectKind::Function, name, schema: c.ident()? }]));
     }
     Some(StatementKind::NoSchemaEffect)
 }
@@ -1164,10 +932,7 @@ fn alter_schema(l: &mut Lowerer<'_>) -> Option<StatementKind> {
     c.eat_words(&["ALTER", "SCHEMA"]);
     let from = c.ident()?;
     if c.eat_words(&["RENAME", "TO"]) {
-        return Some(StatementKind::Ddl(vec![Op::RenameSchema {
-            from,
-            to: c.ident()?,
-        }]));
+        return Some(StatementKind::Ddl(vec![Op::RenameSchema { from, to: c.ident()? }]));
     }
     Some(StatementKind::NoSchemaEffect)
 }
@@ -1176,11 +941,7 @@ fn create_view(l: &mut Lowerer<'_>) -> Option<StatementKind> {
     // `CREATE MATERIALIZED VIEW … WITH [NO] DATA`: sqlparser reads the rest without that tail.
     let n = l.cur.toks.len();
     if n >= 3 && l.cur.toks[n - 1].is_word(l.cur.src, "DATA") {
-        let cut = if l.cur.toks[n - 2].is_word(l.cur.src, "NO") {
-            n - 3
-        } else {
-            n - 2
-        };
+        let cut = if l.cur.toks[n - 2].is_word(l.cur.src, "NO") { n - 3 } else { n - 2 };
         if l.cur.toks[cut].is_word(l.cur.src, "WITH") {
             let text = l.cur.text(0, cut).to_string();
             if let Some(stmt) = sqlparser_one(&text, l.dialect) {
@@ -1191,10 +952,7 @@ fn create_view(l: &mut Lowerer<'_>) -> Option<StatementKind> {
     let c = &mut l.cur;
     c.eat_word("CREATE");
     let or_replace = c.eat_words(&["OR", "REPLACE"]);
-    while ["TEMP", "TEMPORARY", "RECURSIVE"]
-        .iter()
-        .any(|w| c.at_word(w))
-    {
+    while ["TEMP", "TEMPORARY", "RECURSIVE"].iter().any(|w| c.at_word(w)) {
         c.pos += 1;
     }
     let materialized = c.eat_word("MATERIALIZED");
@@ -1203,11 +961,7 @@ fn create_view(l: &mut Lowerer<'_>) -> Option<StatementKind> {
     }
     let if_not_exists = c.eat_words(&["IF", "NOT", "EXISTS"]);
     let name = c.qualified_name()?;
-    let columns = if c.peek().is_some_and(|t| t.is_punct(c.src, '(')) {
-        c.ident_list()
-    } else {
-        None
-    };
+    let columns = if c.peek().is_some_and(|t| t.is_punct(c.src, '(')) { c.ident_list() } else { None };
     Some(StatementKind::Ddl(vec![Op::CreateView(CreateView {
         name,
         or_replace,
@@ -1228,10 +982,7 @@ fn create_function(l: &mut Lowerer<'_>) -> Option<StatementKind> {
     }
     c.pos += 1;
     let name = c.qualified_name()?;
-    Some(StatementKind::Ddl(vec![Op::CreateFunction {
-        name,
-        or_replace,
-    }]))
+    Some(StatementKind::Ddl(vec![Op::CreateFunction { name, or_replace }]))
 }
 
 fn create_type(l: &mut Lowerer<'_>) -> Option<StatementKind> {
@@ -1247,10 +998,7 @@ fn create_type(l: &mut Lowerer<'_>) -> Option<StatementKind> {
         }
         return Some(StatementKind::Ddl(vec![Op::CreateEnum { name, values }]));
     }
-    Some(StatementKind::Ddl(vec![Op::CreateType {
-        name,
-        domain_of: None,
-    }]))
+    Some(StatementKind::Ddl(vec![Op::CreateType { name, domain_of: None }]))
 }
 
 fn create_domain(l: &mut Lowerer<'_>) -> Option<StatementKind> {
@@ -1260,33 +1008,19 @@ fn create_domain(l: &mut Lowerer<'_>) -> Option<StatementKind> {
     let name = c.qualified_name()?;
     c.eat_word("AS");
     let start = c.pos;
-    while !c.at_end()
-        && !["DEFAULT", "CONSTRAINT", "CHECK", "NOT", "NULL", "COLLATE"]
-            .iter()
-            .any(|w| c.at_word(w))
-    {
+    while !c.at_end() && !["DEFAULT", "CONSTRAINT", "CHECK", "NOT", "NULL", "COLLATE"].iter().any(|w| c.at_word(w)) {
         c.pos += 1;
     }
     let ty = parse_type(c.text(start, c.pos), dialect).ty;
-    Some(StatementKind::Ddl(vec![Op::CreateType {
-        name,
-        domain_of: Some(ty),
-    }]))
+    Some(StatementKind::Ddl(vec![Op::CreateType { name, domain_of: Some(ty) }]))
 }
 
 fn create_schema(l: &mut Lowerer<'_>) -> Option<StatementKind> {
     let c = &mut l.cur;
     c.eat_words(&["CREATE", "SCHEMA"]);
     let if_not_exists = c.eat_words(&["IF", "NOT", "EXISTS"]);
-    let name = if c.eat_word("AUTHORIZATION") {
-        c.ident()?
-    } else {
-        c.ident()?
-    };
-    Some(StatementKind::Ddl(vec![Op::CreateSchema {
-        name,
-        if_not_exists,
-    }]))
+    let name = if c.eat_word("AUTHORIZATION") { c.ident()? } else { c.ident()? };
+    Some(StatementKind::Ddl(vec![Op::CreateSchema { name, if_not_exists }]))
 }
 
 fn create_index(l: &mut Lowerer<'_>) -> Option<StatementKind> {
@@ -1296,11 +1030,7 @@ fn create_index(l: &mut Lowerer<'_>) -> Option<StatementKind> {
     c.eat_word("INDEX");
     c.eat_word("CONCURRENTLY");
     let if_not_exists = c.eat_words(&["IF", "NOT", "EXISTS"]);
-    let name = if c.at_word("ON") {
-        None
-    } else {
-        c.qualified_name()
-    };
+    let name = if c.at_word("ON") { None } else { c.qualified_name() };
     if !c.eat_word("ON") {
         return None;
     }
@@ -1323,12 +1053,5 @@ fn create_index(l: &mut Lowerer<'_>) -> Option<StatementKind> {
         .collect();
     c.pos = close + 1;
     let partial = !c.at_end() && (c.toks[c.pos..].iter().any(|t| t.is_word(c.src, "WHERE")));
-    Some(StatementKind::Ddl(vec![Op::CreateIndex(CreateIndex {
-        name,
-        table,
-        columns,
-        unique,
-        if_not_exists,
-        partial,
-    })]))
+    Some(StatementKind::Ddl(vec![Op::CreateIndex(CreateIndex { name, table, columns, unique, if_not_exists, partial })]))
 }

@@ -42,10 +42,7 @@ pub struct Token {
 
 impl Token {
     pub fn is_trivia(&self) -> bool {
-        matches!(
-            self.kind,
-            TokenKind::Whitespace | TokenKind::LineComment | TokenKind::BlockComment
-        )
+        matches!(self.kind, TokenKind::Whitespace | TokenKind::LineComment | TokenKind::BlockComment)
     }
 
     pub fn text<'a>(&self, src: &'a str) -> &'a str {
@@ -58,9 +55,7 @@ impl Token {
     }
 
     pub fn is_punct(&self, src: &str, ch: char) -> bool {
-        self.kind == TokenKind::Punct
-            && self.text(src).starts_with(ch)
-            && self.range.len() as usize == ch.len_utf8()
+        self.kind == TokenKind::Punct && self.text(src).starts_with(ch) && self.range.len() as usize == ch.len_utf8()
     }
 }
 
@@ -77,13 +72,7 @@ pub struct Lexer<'a> {
 
 impl<'a> Lexer<'a> {
     pub fn new(src: &'a str, dialect: Dialect) -> Lexer<'a> {
-        Lexer {
-            src,
-            bytes: src.as_bytes(),
-            pos: 0,
-            dialect,
-            delimiter: None,
-        }
+        Lexer { src, bytes: src.as_bytes(), pos: 0, dialect, delimiter: None }
     }
 
     pub fn position(&self) -> usize {
@@ -100,11 +89,7 @@ impl<'a> Lexer<'a> {
         while self.pos < self.bytes.len() && self.bytes[self.pos] != b'\n' {
             self.pos += 1;
         }
-        Token {
-            kind,
-            range: TextRange::from_usize(start, self.pos),
-            unterminated: false,
-        }
+        Token { kind, range: TextRange::from_usize(start, self.pos), unterminated: false }
     }
 
     pub fn peek_byte(&self) -> Option<u8> {
@@ -124,10 +109,7 @@ impl<'a> Lexer<'a> {
         let kind = match b {
             b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'\x0b' => {
                 self.pos += 1;
-                while matches!(
-                    self.peek_byte(),
-                    Some(b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'\x0b')
-                ) {
+                while matches!(self.peek_byte(), Some(b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'\x0b')) {
                     self.pos += 1;
                 }
                 TokenKind::Whitespace
@@ -184,11 +166,7 @@ impl<'a> Lexer<'a> {
                     while matches!(self.peek_byte(), Some(b'0'..=b'9')) {
                         self.pos += 1;
                     }
-                    if self.pos == start + 1 {
-                        TokenKind::Punct
-                    } else {
-                        TokenKind::Param
-                    }
+                    if self.pos == start + 1 { TokenKind::Punct } else { TokenKind::Param }
                 }
             },
             b'0'..=b'9' => {
@@ -205,25 +183,17 @@ impl<'a> Lexer<'a> {
             }
             _ if is_ident_start(b) => {
                 // String prefixes: E'..' (escape), B'..', X'..', N'..', U&'..' / U&"..".
-                let prefixed = matches!(b, b'e' | b'E' | b'b' | b'B' | b'x' | b'X' | b'n' | b'N')
-                    && self.at(start + 1) == Some(b'\'');
+                let prefixed = matches!(b, b'e' | b'E' | b'b' | b'B' | b'x' | b'X' | b'n' | b'N') && self.at(start + 1) == Some(b'\'');
                 if prefixed {
                     self.pos += 1;
                     let backslash = matches!(b, b'e' | b'E') || self.dialect == Dialect::MySql;
                     unterminated = !self.quoted(b'\'', backslash);
                     TokenKind::String
-                } else if matches!(b, b'u' | b'U')
-                    && self.at(start + 1) == Some(b'&')
-                    && matches!(self.at(start + 2), Some(b'\'' | b'"'))
-                {
+                } else if matches!(b, b'u' | b'U') && self.at(start + 1) == Some(b'&') && matches!(self.at(start + 2), Some(b'\'' | b'"')) {
                     self.pos += 2;
                     let quote = self.bytes[self.pos];
                     unterminated = !self.quoted(quote, false);
-                    if quote == b'"' {
-                        TokenKind::QuotedIdent
-                    } else {
-                        TokenKind::String
-                    }
+                    if quote == b'"' { TokenKind::QuotedIdent } else { TokenKind::String }
                 } else {
                     self.pos += 1;
                     while self.pos < self.bytes.len() && is_ident_continue(self.bytes[self.pos]) {
@@ -243,11 +213,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn token(&self, kind: TokenKind, start: usize, unterminated: bool) -> Token {
-        Token {
-            kind,
-            range: TextRange::from_usize(start, self.pos),
-            unterminated,
-        }
+        Token { kind, range: TextRange::from_usize(start, self.pos), unterminated }
     }
 
     fn at(&self, i: usize) -> Option<u8> {
@@ -357,9 +323,7 @@ impl<'a> Lexer<'a> {
                     let next = self.at(self.pos + 1);
                     let digit_follows = match next {
                         Some(b'0'..=b'9') => true,
-                        Some(b'+' | b'-') => {
-                            self.at(self.pos + 2).is_some_and(|d| d.is_ascii_digit())
-                        }
+                        Some(b'+' | b'-') => self.at(self.pos + 2).is_some_and(|d| d.is_ascii_digit()),
                         _ => false,
                     };
                     if !digit_follows {
@@ -401,11 +365,7 @@ mod tests {
     use super::*;
 
     fn kinds(src: &str, dialect: Dialect) -> Vec<(TokenKind, &str)> {
-        tokenize(src, dialect)
-            .into_iter()
-            .filter(|t| !t.is_trivia())
-            .map(|t| (t.kind, t.text(src)))
-            .collect()
+        tokenize(src, dialect).into_iter().filter(|t| !t.is_trivia()).map(|t| (t.kind, t.text(src))).collect()
     }
 
     #[test]
@@ -413,10 +373,7 @@ mod tests {
         let src = "SELECT $1, $body$ it's; $x$ $body$, $$a;b$$";
         let toks = kinds(src, Dialect::Postgres);
         assert_eq!(toks[1], (TokenKind::Param, "$1"));
-        assert_eq!(
-            toks[3],
-            (TokenKind::DollarString, "$body$ it's; $x$ $body$")
-        );
+        assert_eq!(toks[3], (TokenKind::DollarString, "$body$ it's; $x$ $body$"));
         assert_eq!(toks[5], (TokenKind::DollarString, "$$a;b$$"));
     }
 
@@ -429,30 +386,12 @@ mod tests {
 
     #[test]
     fn quoting_follows_the_dialect() {
-        assert_eq!(
-            kinds(r#""a""b""#, Dialect::Postgres),
-            vec![(TokenKind::QuotedIdent, r#""a""b""#)]
-        );
-        assert_eq!(
-            kinds(r#""a\"b""#, Dialect::MySql),
-            vec![(TokenKind::String, r#""a\"b""#)]
-        );
-        assert_eq!(
-            kinds("`a b`", Dialect::MySql),
-            vec![(TokenKind::QuotedIdent, "`a b`")]
-        );
-        assert_eq!(
-            kinds("[a b]", Dialect::Sqlite),
-            vec![(TokenKind::QuotedIdent, "[a b]")]
-        );
-        assert_eq!(
-            kinds(r"E'a\'b'", Dialect::Postgres),
-            vec![(TokenKind::String, r"E'a\'b'")]
-        );
-        assert_eq!(
-            kinds("'a\\'", Dialect::Postgres),
-            vec![(TokenKind::String, "'a\\'")]
-        );
+        assert_eq!(kinds(r#""a""b""#, Dialect::Postgres), vec![(TokenKind::QuotedIdent, r#""a""b""#)]);
+        assert_eq!(kinds(r#""a\"b""#, Dialect::MySql), vec![(TokenKind::String, r#""a\"b""#)]);
+        assert_eq!(kinds("`a b`", Dialect::MySql), vec![(TokenKind::QuotedIdent, "`a b`")]);
+        assert_eq!(kinds("[a b]", Dialect::Sqlite), vec![(TokenKind::QuotedIdent, "[a b]")]);
+        assert_eq!(kinds(r"E'a\'b'", Dialect::Postgres), vec![(TokenKind::String, r"E'a\'b'")]);
+        assert_eq!(kinds("'a\\'", Dialect::Postgres), vec![(TokenKind::String, "'a\\'")]);
     }
 
     #[test]

@@ -117,41 +117,26 @@ pub struct ParsedFile {
 /// Reads one SQL file. Never fails and never panics.
 pub fn parse_file(text: &str, dialect: Dialect) -> ParsedFile {
     let split = split::split(text, dialect);
-    let mut out = ParsedFile {
-        dialect,
-        has_sections: split.has_sections,
-        errors: split.errors,
-        ..ParsedFile::default()
-    };
+    let mut out = ParsedFile { dialect, has_sections: split.has_sections, errors: split.errors, ..ParsedFile::default() };
     let mut index_map = Vec::with_capacity(split.statements.len());
     for raw in &split.statements {
         index_map.push(out.statements.len());
         let kind = match raw.kind {
             RawKind::PsqlMeta | RawKind::ClientCommand => StatementKind::NoSchemaEffect,
             RawKind::Sql => {
-                let (kind, unread) =
-                    parse_statement(&text[raw.range.as_usize()], raw.range.start, dialect);
+                let (kind, unread) = parse_statement(&text[raw.range.as_usize()], raw.range.start, dialect);
                 out.unread.extend(unread);
                 kind
             }
         };
-        out.statements.push(Statement {
-            range: raw.range,
-            section: raw.section,
-            kind,
-        });
+        out.statements.push(Statement { range: raw.range, section: raw.section, kind });
     }
     out.suppressions = split
         .suppressions
         .into_iter()
         .map(|s| {
             let (rules, reason) = parse_suppression(&s.body);
-            Suppression {
-                range: s.range,
-                rules,
-                reason,
-                statement: s.statement.map(|i| index_map[i]),
-            }
+            Suppression { range: s.range, rules, reason, statement: s.statement.map(|i| index_map[i]) }
         })
         .collect();
     out
@@ -168,18 +153,11 @@ pub fn parse_statement(text: &str, base: u32, dialect: Dialect) -> (StatementKin
             lowerer.lower(&stmt)
         }
         Some(Ok(stmts)) if stmts.is_empty() => StatementKind::NoSchemaEffect,
-        Some(Ok(_)) => fallback::read(
-            &mut lowerer,
-            "more than one statement where one was expected",
-        ),
+        Some(Ok(_)) => fallback::read(&mut lowerer, "more than one statement where one was expected"),
         Some(Err(err)) => fallback::read(&mut lowerer, &clean_parser_error(&err.to_string())),
         None => fallback::read(&mut lowerer, "the SQL parser failed on this statement"),
     };
-    let unread = lowerer
-        .unread
-        .into_iter()
-        .map(|(range, what)| Unread { range, what })
-        .collect();
+    let unread = lowerer.unread.into_iter().map(|(range, what)| Unread { range, what }).collect();
     (kind, unread)
 }
 
@@ -192,9 +170,7 @@ pub(crate) fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
 /// sqlparser's messages say "sql parser error: … at Line: 1, Column: 23"; rollsafe points at the
 /// statement itself, so the position relative to the statement is noise.
 fn clean_parser_error(message: &str) -> String {
-    let message = message
-        .strip_prefix("sql parser error: ")
-        .unwrap_or(message);
+    let message = message.strip_prefix("sql parser error: ").unwrap_or(message);
     match message.find(" at Line: ") {
         Some(i) => message[..i].to_string(),
         None => message.to_string(),
@@ -206,9 +182,7 @@ pub fn parse_suppression(body: &str) -> (Vec<String>, Option<String>) {
     let mut rules = Vec::new();
     let mut rest = body.trim();
     loop {
-        let end = rest
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-            .unwrap_or(rest.len());
+        let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).unwrap_or(rest.len());
         if end == 0 {
             break;
         }
@@ -231,14 +205,8 @@ mod tests {
     fn suppression_bodies() {
         assert_eq!(
             parse_suppression("column-removed, table-removed nobody reads it"),
-            (
-                vec!["column-removed".to_string(), "table-removed".to_string()],
-                Some("nobody reads it".to_string())
-            )
+            (vec!["column-removed".to_string(), "table-removed".to_string()], Some("nobody reads it".to_string()))
         );
-        assert_eq!(
-            parse_suppression("column-removed"),
-            (vec!["column-removed".to_string()], None)
-        );
+        assert_eq!(parse_suppression("column-removed"), (vec!["column-removed".to_string()], None));
     }
 }

@@ -20,11 +20,7 @@ pub(crate) struct Lowerer<'a> {
 
 impl<'a> Lowerer<'a> {
     pub fn new(src: &'a str, base: u32, dialect: Dialect) -> Lowerer<'a> {
-        Lowerer {
-            cur: Cursor::new(src, base, dialect),
-            dialect,
-            unread: Vec::new(),
-        }
+        Lowerer { cur: Cursor::new(src, base, dialect), dialect, unread: Vec::new() }
     }
 
     fn whole(&self) -> TextRange {
@@ -45,8 +41,7 @@ impl<'a> Lowerer<'a> {
                 other => Name::plain(&other.to_string()),
             })
             .collect();
-        QualifiedName::from_parts(parts)
-            .unwrap_or_else(|| QualifiedName::new(None, Name::plain("")))
+        QualifiedName::from_parts(parts).unwrap_or_else(|| QualifiedName::new(None, Name::plain("")))
     }
 
     fn names(&self, idents: &[sql::Ident]) -> Vec<Name> {
@@ -54,9 +49,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn index_column_names(&self, cols: &[sql::IndexColumn]) -> Vec<Name> {
-        cols.iter()
-            .filter_map(|c| self.expr_column(&c.column.expr))
-            .collect()
+        cols.iter().filter_map(|c| self.expr_column(&c.column.expr)).collect()
     }
 
     /// The column an expression names, when it is a plain (possibly qualified) column reference.
@@ -65,12 +58,7 @@ impl<'a> Lowerer<'a> {
             sql::Expr::Identifier(i) => Some(self.name(i)),
             sql::Expr::CompoundIdentifier(parts) => parts.last().map(|i| self.name(i)),
             // MySQL prefix indexes `col(10)` parse as function calls.
-            sql::Expr::Function(f) if self.dialect == Dialect::MySql => f
-                .name
-                .0
-                .last()
-                .and_then(|p| p.as_ident())
-                .map(|i| self.name(i)),
+            sql::Expr::Function(f) if self.dialect == Dialect::MySql => f.name.0.last().and_then(|p| p.as_ident()).map(|i| self.name(i)),
             sql::Expr::Nested(inner) => self.expr_column(inner),
             _ => None,
         }
@@ -81,11 +69,7 @@ impl<'a> Lowerer<'a> {
         let ddl = |ops: Vec<Op>| StatementKind::Ddl(ops);
         match stmt {
             S::CreateTable(ct) => ddl(vec![Op::CreateTable(self.create_table(ct))]),
-            S::CreateVirtualTable {
-                name,
-                if_not_exists,
-                ..
-            } => ddl(vec![Op::CreateTable(CreateTable {
+            S::CreateVirtualTable { name, if_not_exists, .. } => ddl(vec![Op::CreateTable(CreateTable {
                 name: self.qname(name),
                 if_not_exists: *if_not_exists,
                 or_replace: false,
@@ -99,45 +83,23 @@ impl<'a> Lowerer<'a> {
             S::AlterTable(at) => {
                 let table = self.qname(&at.name);
                 let ranges = self.alter_action_ranges();
-                let ranges = if ranges.len() == at.operations.len() {
-                    ranges
-                } else {
-                    vec![whole; at.operations.len()]
-                };
+                let ranges = if ranges.len() == at.operations.len() { ranges } else { vec![whole; at.operations.len()] };
                 let mut ops = Vec::new();
                 let mut actions = Vec::new();
                 for (op, range) in at.operations.iter().zip(ranges) {
                     match self.alter_action(op, range) {
                         Some(kind) => actions.push(Action { range, kind }),
-                        None => self.unread.push((
-                            range,
-                            format!("ALTER TABLE action `{}`", first_words(&op.to_string(), 3)),
-                        )),
+                        None => self.unread.push((range, format!("ALTER TABLE action `{}`", first_words(&op.to_string(), 3)))),
                     }
                 }
                 // PostgreSQL renames cannot be combined with other actions, MySQL's can: keep order.
-                ops.push(Op::AlterTable {
-                    table,
-                    if_exists: at.if_exists,
-                    actions,
-                });
+                ops.push(Op::AlterTable { table, if_exists: at.if_exists, actions });
                 ddl(ops)
             }
-            S::RenameTable(renames) => ddl(renames
-                .iter()
-                .map(|r| Op::RenameTable {
-                    from: self.qname(&r.old_name),
-                    to: self.qname(&r.new_name),
-                })
-                .collect()),
-            S::Drop {
-                object_type,
-                if_exists,
-                names,
-                cascade,
-                table,
-                ..
-            } => {
+            S::RenameTable(renames) => {
+                ddl(renames.iter().map(|r| Op::RenameTable { from: self.qname(&r.old_name), to: self.qname(&r.new_name) }).collect())
+            }
+            S::Drop { object_type, if_exists, names, cascade, table, .. } => {
                 let if_exists = *if_exists;
                 let cascade = *cascade;
                 let ops = names
@@ -145,94 +107,44 @@ impl<'a> Lowerer<'a> {
                     .filter_map(|n| {
                         let name = self.qname(n);
                         Some(match object_type {
-                            sql::ObjectType::Table => Op::DropTable {
-                                name,
-                                if_exists,
-                                cascade,
-                            },
-                            sql::ObjectType::View => Op::DropView {
-                                name,
-                                materialized: false,
-                                if_exists,
-                            },
-                            sql::ObjectType::MaterializedView => Op::DropView {
-                                name,
-                                materialized: true,
-                                if_exists,
-                            },
-                            sql::ObjectType::Index => Op::DropIndex {
-                                name,
-                                if_exists,
-                                table: table.as_ref().map(|t| self.qname(t)),
-                            },
-                            sql::ObjectType::Schema | sql::ObjectType::Database => Op::DropSchema {
-                                name: name.name,
-                                if_exists,
-                                cascade,
-                            },
+                            sql::ObjectType::Table => Op::DropTable { name, if_exists, cascade },
+                            sql::ObjectType::View => Op::DropView { name, materialized: false, if_exists },
+                            sql::ObjectType::MaterializedView => Op::DropView { name, materialized: true, if_exists },
+                            sql::ObjectType::Index => Op::DropIndex { name, if_exists, table: table.as_ref().map(|t| self.qname(t)) },
+                            sql::ObjectType::Schema | sql::ObjectType::Database => Op::DropSchema { name: name.name, if_exists, cascade },
                             sql::ObjectType::Sequence => Op::DropSequence { name, if_exists },
-                            sql::ObjectType::Type => Op::DropType {
-                                name,
-                                if_exists,
-                                cascade,
-                            },
+                            sql::ObjectType::Type => Op::DropType { name, if_exists, cascade },
                             _ => return None,
                         })
                     })
                     .collect::<Vec<_>>();
-                if ops.is_empty() {
-                    StatementKind::NoSchemaEffect
-                } else {
-                    ddl(ops)
-                }
+                if ops.is_empty() { StatementKind::NoSchemaEffect } else { ddl(ops) }
             }
             S::CreateIndex(ci) => ddl(vec![Op::CreateIndex(self.create_index(ci))]),
             S::AlterIndex { name, operation } => match operation {
                 sql::AlterIndexOperation::RenameIndex { index_name } => {
                     let to = self.qname(index_name).name;
-                    ddl(vec![Op::RenameIndex {
-                        from: self.qname(name),
-                        to,
-                    }])
+                    ddl(vec![Op::RenameIndex { from: self.qname(name), to }])
                 }
             },
-            S::CreateView(cv) => ddl(vec![Op::CreateView(
-                self.create_view(
-                    &cv.name,
-                    cv.or_replace || cv.or_alter,
-                    cv.materialized,
-                    cv.if_not_exists,
-                    &cv.columns
-                        .iter()
-                        .map(|c| c.name.clone())
-                        .collect::<Vec<_>>(),
-                    &cv.query,
-                ),
-            )]),
-            S::AlterView {
-                name,
-                columns,
-                query,
-                ..
-            } => ddl(vec![Op::CreateView(
-                self.create_view(name, true, false, false, columns, query),
-            )]),
-            S::CreateType {
-                name,
-                representation,
-            } => {
+            S::CreateView(cv) => ddl(vec![Op::CreateView(self.create_view(
+                &cv.name,
+                cv.or_replace || cv.or_alter,
+                cv.materialized,
+                cv.if_not_exists,
+                &cv.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
+                &cv.query,
+            ))]),
+            S::AlterView { name, columns, query, .. } => {
+                ddl(vec![Op::CreateView(self.create_view(name, true, false, false, columns, query))])
+            }
+            S::CreateType { name, representation } => {
                 let name = self.qname(name);
                 match representation {
                     Some(sql::UserDefinedTypeRepresentation::Enum { labels }) => {
-                        ddl(vec![Op::CreateEnum {
-                            name,
-                            values: labels.iter().map(|l| l.value.clone()).collect(),
-                        }])
+                        ddl(vec![Op::CreateEnum { name, values: labels.iter().map(|l| l.value.clone()).collect() }])
                     }
-                    _ => ddl(vec![Op::CreateType {
-                        name,
-                        domain_of: None,
-                    }]),
+                    _ => ddl(vec![Op::CreateType { name, domain_of: None }]),
                 }
             }
             S::CreateDomain(d) => ddl(vec![Op::CreateType {
@@ -242,123 +154,67 @@ impl<'a> Lowerer<'a> {
             S::AlterType(at) => {
                 let name = self.qname(&at.name);
                 ddl(vec![match &at.operation {
-                    sql::AlterTypeOperation::Rename(r) => Op::RenameType {
-                        from: name,
-                        to: self.name(&r.new_name),
-                    },
+                    sql::AlterTypeOperation::Rename(r) => Op::RenameType { from: name, to: self.name(&r.new_name) },
                     sql::AlterTypeOperation::AddValue(add) => Op::AddEnumValue {
                         name,
                         value: add.value.value.clone(),
                         position: match &add.position {
                             None => EnumPosition::End,
-                            Some(sql::AlterTypeAddValuePosition::Before(v)) => {
-                                EnumPosition::Before(v.value.clone())
-                            }
-                            Some(sql::AlterTypeAddValuePosition::After(v)) => {
-                                EnumPosition::After(v.value.clone())
-                            }
+                            Some(sql::AlterTypeAddValuePosition::Before(v)) => EnumPosition::Before(v.value.clone()),
+                            Some(sql::AlterTypeAddValuePosition::After(v)) => EnumPosition::After(v.value.clone()),
                         },
                         if_not_exists: add.if_not_exists,
                     },
-                    sql::AlterTypeOperation::RenameValue(r) => Op::RenameEnumValue {
-                        name,
-                        from: r.from.value.clone(),
-                        to: r.to.value.clone(),
-                    },
+                    sql::AlterTypeOperation::RenameValue(r) => {
+                        Op::RenameEnumValue { name, from: r.from.value.clone(), to: r.to.value.clone() }
+                    }
                 }])
             }
-            S::CreateSchema {
-                schema_name,
-                if_not_exists,
-                ..
-            } => {
+            S::CreateSchema { schema_name, if_not_exists, .. } => {
                 let name = match schema_name {
-                    sql::SchemaName::Simple(n) | sql::SchemaName::NamedAuthorization(n, _) => {
-                        self.qname(n).name
-                    }
+                    sql::SchemaName::Simple(n) | sql::SchemaName::NamedAuthorization(n, _) => self.qname(n).name,
                     sql::SchemaName::UnnamedAuthorization(role) => self.name(role),
                 };
-                ddl(vec![Op::CreateSchema {
-                    name,
-                    if_not_exists: *if_not_exists,
-                }])
+                ddl(vec![Op::CreateSchema { name, if_not_exists: *if_not_exists }])
             }
-            S::CreateDatabase {
-                db_name,
-                if_not_exists,
-                ..
-            } if self.dialect == Dialect::MySql => ddl(vec![Op::CreateSchema {
-                name: self.qname(db_name).name,
-                if_not_exists: *if_not_exists,
-            }]),
+            S::CreateDatabase { db_name, if_not_exists, .. } if self.dialect == Dialect::MySql => {
+                ddl(vec![Op::CreateSchema { name: self.qname(db_name).name, if_not_exists: *if_not_exists }])
+            }
             S::AlterSchema(a) => {
                 let from = self.qname(&a.name).name;
                 let ops: Vec<Op> = a
                     .operations
                     .iter()
                     .filter_map(|op| match op {
-                        sql::AlterSchemaOperation::Rename { name } => Some(Op::RenameSchema {
-                            from: from.clone(),
-                            to: self.qname(name).name,
-                        }),
+                        sql::AlterSchemaOperation::Rename { name } => {
+                            Some(Op::RenameSchema { from: from.clone(), to: self.qname(name).name })
+                        }
                         _ => None,
                     })
                     .collect();
-                if ops.is_empty() {
-                    StatementKind::NoSchemaEffect
-                } else {
-                    ddl(ops)
-                }
+                if ops.is_empty() { StatementKind::NoSchemaEffect } else { ddl(ops) }
             }
-            S::CreateSequence {
-                if_not_exists,
-                name,
-                data_type,
-                owned_by,
-                ..
-            } => {
+            S::CreateSequence { if_not_exists, name, data_type, owned_by, .. } => {
                 let name = self.qname(name);
-                let data_type = data_type
-                    .as_ref()
-                    .map(|t| parse_type(&t.to_string(), self.dialect).ty);
-                let mut ops = vec![Op::CreateSequence {
-                    name: name.clone(),
-                    if_not_exists: *if_not_exists,
-                    data_type,
-                }];
+                let data_type = data_type.as_ref().map(|t| parse_type(&t.to_string(), self.dialect).ty);
+                let mut ops = vec![Op::CreateSequence { name: name.clone(), if_not_exists: *if_not_exists, data_type }];
                 if let Some(owner) = owned_by {
-                    ops.push(Op::AlterSequence {
-                        name,
-                        data_type: None,
-                        owned_by: Some(self.owned_by(owner)),
-                    });
+                    ops.push(Op::AlterSequence { name, data_type: None, owned_by: Some(self.owned_by(owner)) });
                 }
                 ddl(ops)
             }
-            S::CreateFunction(f) => ddl(vec![Op::CreateFunction {
-                name: self.qname(&f.name),
-                or_replace: f.or_replace,
-            }]),
-            S::DropFunction(f) => ddl(f
-                .func_desc
-                .iter()
-                .map(|d| Op::DropFunction {
-                    name: self.qname(&d.name),
-                    if_exists: f.if_exists,
-                })
-                .collect()),
+            S::CreateFunction(f) => ddl(vec![Op::CreateFunction { name: self.qname(&f.name), or_replace: f.or_replace }]),
+            S::DropFunction(f) => {
+                ddl(f.func_desc.iter().map(|d| Op::DropFunction { name: self.qname(&d.name), if_exists: f.if_exists }).collect())
+            }
             S::AlterFunction(_) => crate::fallback::read(self, "ALTER FUNCTION"),
             S::Set(set) => self.set(set),
             S::Use(u) => match u {
-                sql::Use::Database(n) | sql::Use::Schema(n) | sql::Use::Object(n) => {
-                    StatementKind::SetSearchPath(vec![self.qname(n).name])
-                }
+                sql::Use::Database(n) | sql::Use::Schema(n) | sql::Use::Object(n) => StatementKind::SetSearchPath(vec![self.qname(n).name]),
                 _ => StatementKind::NoSchemaEffect,
             },
             S::StartTransaction { statements, .. } if !statements.is_empty() => {
-                StatementKind::NotModelled {
-                    what: "a BEGIN … END block".into(),
-                }
+                StatementKind::NotModelled { what: "a BEGIN … END block".into() }
             }
             S::Query(_)
             | S::Insert(_)
@@ -407,17 +263,12 @@ impl<'a> Lowerer<'a> {
             | S::Prepare { .. }
             | S::Execute { .. }
             | S::Deallocate { .. } => StatementKind::NoSchemaEffect,
-            other => StatementKind::NotModelled {
-                what: first_words(&other.to_string(), 3),
-            },
+            other => StatementKind::NotModelled { what: first_words(&other.to_string(), 3) },
         }
     }
 
     fn set(&self, set: &sql::Set) -> StatementKind {
-        if let sql::Set::SingleAssignment {
-            variable, values, ..
-        } = set
-        {
+        if let sql::Set::SingleAssignment { variable, values, .. } = set {
             let var = variable.to_string().to_ascii_lowercase();
             if var == "search_path" || var == "schema" {
                 let names = values
@@ -427,10 +278,7 @@ impl<'a> Lowerer<'a> {
                         sql::Expr::Value(v) => match &v.value {
                             sql::Value::SingleQuotedString(s) => {
                                 // `SET search_path = ''` (pg_dump) and `'a, b'` list forms.
-                                s.split(',')
-                                    .map(str::trim)
-                                    .find(|s| !s.is_empty())
-                                    .map(|s| Name::from_sql(s, self.dialect))
+                                s.split(',').map(str::trim).find(|s| !s.is_empty()).map(|s| Name::from_sql(s, self.dialect))
                             }
                             _ => None,
                         },
@@ -444,12 +292,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn owned_by(&self, owner: &sql::ObjectName) -> Option<(QualifiedName, Name)> {
-        let mut parts: Vec<Name> = owner
-            .0
-            .iter()
-            .filter_map(|p| p.as_ident())
-            .map(|i| self.name(i))
-            .collect();
+        let mut parts: Vec<Name> = owner.0.iter().filter_map(|p| p.as_ident()).map(|i| self.name(i)).collect();
         if parts.len() == 1 && parts[0].key.eq_ignore_ascii_case("none") {
             return None;
         }
@@ -466,10 +309,7 @@ impl<'a> Lowerer<'a> {
         for col in &ct.columns {
             let key = self.name(&col.name).key;
             // Match each column to the element that starts with its name, in order.
-            let found = elements
-                .iter()
-                .enumerate()
-                .position(|(i, (_, first))| !used[i] && first.as_ref() == Some(&key));
+            let found = elements.iter().enumerate().position(|(i, (_, first))| !used[i] && first.as_ref() == Some(&key));
             let range = match found {
                 Some(i) => {
                     used[i] = true;
@@ -477,18 +317,9 @@ impl<'a> Lowerer<'a> {
                 }
                 None => whole,
             };
-            columns.push(self.column_def(
-                &col.name,
-                &col.data_type,
-                col.options.iter().map(|o| (&o.name, &o.option)),
-                range,
-            ));
+            columns.push(self.column_def(&col.name, &col.data_type, col.options.iter().map(|o| (&o.name, &o.option)), range));
         }
-        let mut remaining = elements
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !used[*i])
-            .map(|(_, e)| e.0);
+        let mut remaining = elements.iter().enumerate().filter(|(i, _)| !used[*i]).map(|(_, e)| e.0);
         let mut constraints = Vec::new();
         for c in &ct.constraints {
             let range = remaining.next().unwrap_or(whole);
@@ -497,8 +328,7 @@ impl<'a> Lowerer<'a> {
             }
         }
         let like = match &ct.like {
-            Some(sql::CreateTableLikeKind::Parenthesized(l))
-            | Some(sql::CreateTableLikeKind::Plain(l)) => {
+            Some(sql::CreateTableLikeKind::Parenthesized(l)) | Some(sql::CreateTableLikeKind::Plain(l)) => {
                 vec![self.qname(&l.name)]
             }
             None => Vec::new(),
@@ -551,18 +381,9 @@ impl<'a> Lowerer<'a> {
 
     /// Ranges of the actions of an `ALTER TABLE [IF EXISTS] [ONLY] name …`.
     fn alter_action_ranges(&self) -> Vec<TextRange> {
-        let mut c = Cursor {
-            src: self.cur.src,
-            toks: self.cur.toks.clone(),
-            pos: 0,
-            base: self.cur.base,
-            dialect: self.dialect,
-        };
+        let mut c = Cursor { src: self.cur.src, toks: self.cur.toks.clone(), pos: 0, base: self.cur.base, dialect: self.dialect };
         c.eat_word("ALTER");
-        while matches!(
-            c.peek_text().to_ascii_uppercase().as_str(),
-            "ICEBERG" | "DYNAMIC" | "EXTERNAL" | "ONLINE" | "IGNORE"
-        ) {
+        while matches!(c.peek_text().to_ascii_uppercase().as_str(), "ICEBERG" | "DYNAMIC" | "EXTERNAL" | "ONLINE" | "IGNORE") {
             c.pos += 1;
         }
         c.eat_word("TABLE");
@@ -572,10 +393,7 @@ impl<'a> Lowerer<'a> {
             return Vec::new();
         }
         c.eat_punct('*');
-        c.split_commas(c.pos, c.toks.len())
-            .into_iter()
-            .map(|(a, b)| c.range(a, b))
-            .collect()
+        c.split_commas(c.pos, c.toks.len()).into_iter().map(|(a, b)| c.range(a, b)).collect()
     }
 
     pub fn column_def<'o>(
@@ -603,21 +421,13 @@ impl<'a> Lowerer<'a> {
             self.column_option(&mut def, cname, option, &mut inline_pk);
         }
         // SQLite: `INTEGER PRIMARY KEY` is the rowid and is assigned when left out.
-        if self.dialect == Dialect::Sqlite && inline_pk && type_text.eq_ignore_ascii_case("integer")
-        {
-            def.generated_value
-                .get_or_insert(ValueSource::AutoIncrement);
+        if self.dialect == Dialect::Sqlite && inline_pk && type_text.eq_ignore_ascii_case("integer") {
+            def.generated_value.get_or_insert(ValueSource::AutoIncrement);
         }
         def
     }
 
-    fn column_option(
-        &mut self,
-        def: &mut ColumnDef,
-        cname: &Option<sql::Ident>,
-        option: &sql::ColumnOption,
-        inline_pk: &mut bool,
-    ) {
+    fn column_option(&mut self, def: &mut ColumnDef, cname: &Option<sql::Ident>, option: &sql::ColumnOption, inline_pk: &mut bool) {
         let constraint_name = cname.as_ref().map(|n| self.name(n));
         let column = vec![def.name.clone()];
         let range = def.range;
@@ -639,10 +449,7 @@ impl<'a> Lowerer<'a> {
             }
             sql::ColumnOption::Unique(u) => def.constraints.push(ConstraintDef {
                 name: constraint_name.or_else(|| u.name.as_ref().map(|n| self.name(n))),
-                kind: ConstraintKind::Unique {
-                    columns: column,
-                    using_index: None,
-                },
+                kind: ConstraintKind::Unique { columns: column, using_index: None },
                 not_valid: false,
                 range,
             }),
@@ -658,17 +465,11 @@ impl<'a> Lowerer<'a> {
             }),
             sql::ColumnOption::Check(ck) => def.constraints.push(ConstraintDef {
                 name: constraint_name.or_else(|| ck.name.as_ref().map(|n| self.name(n))),
-                kind: ConstraintKind::Check {
-                    expr: ck.expr.to_string(),
-                },
+                kind: ConstraintKind::Check { expr: ck.expr.to_string() },
                 not_valid: false,
                 range,
             }),
-            sql::ColumnOption::Generated {
-                generated_as,
-                generation_expr,
-                ..
-            } => {
+            sql::ColumnOption::Generated { generated_as, generation_expr, .. } => {
                 def.generated_value = Some(match (generation_expr, generated_as) {
                     (Some(_), _) | (None, sql::GeneratedAs::ExpStored) => ValueSource::Computed,
                     (None, sql::GeneratedAs::Always) => ValueSource::IdentityAlways,
@@ -682,12 +483,7 @@ impl<'a> Lowerer<'a> {
                 def.generated_value = Some(ValueSource::AutoIncrement);
             }
             sql::ColumnOption::DialectSpecific(tokens) => {
-                let text: String = tokens
-                    .iter()
-                    .map(|t| t.to_string())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-                    .to_ascii_uppercase();
+                let text: String = tokens.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ").to_ascii_uppercase();
                 if text.contains("AUTO_INCREMENT") || text.contains("AUTOINCREMENT") {
                     def.generated_value = Some(ValueSource::AutoIncrement);
                 }
@@ -696,25 +492,14 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    pub fn table_constraint(
-        &self,
-        c: &sql::TableConstraint,
-        not_valid: bool,
-        range: TextRange,
-    ) -> Option<ConstraintDef> {
+    pub fn table_constraint(&self, c: &sql::TableConstraint, not_valid: bool, range: TextRange) -> Option<ConstraintDef> {
         let (name, kind) = match c {
-            sql::TableConstraint::PrimaryKey(pk) => (
-                pk.name.as_ref(),
-                ConstraintKind::PrimaryKey {
-                    columns: self.index_column_names(&pk.columns),
-                },
-            ),
+            sql::TableConstraint::PrimaryKey(pk) => {
+                (pk.name.as_ref(), ConstraintKind::PrimaryKey { columns: self.index_column_names(&pk.columns) })
+            }
             sql::TableConstraint::Unique(u) => (
                 u.name.as_ref().or(u.index_name.as_ref()),
-                ConstraintKind::Unique {
-                    columns: self.index_column_names(&u.columns),
-                    using_index: None,
-                },
+                ConstraintKind::Unique { columns: self.index_column_names(&u.columns), using_index: None },
             ),
             sql::TableConstraint::ForeignKey(fk) => (
                 fk.name.as_ref(),
@@ -724,60 +509,29 @@ impl<'a> Lowerer<'a> {
                     ref_columns: self.names(&fk.referred_columns),
                 },
             ),
-            sql::TableConstraint::Check(ck) => (
-                ck.name.as_ref(),
-                ConstraintKind::Check {
-                    expr: ck.expr.to_string(),
-                },
-            ),
+            sql::TableConstraint::Check(ck) => (ck.name.as_ref(), ConstraintKind::Check { expr: ck.expr.to_string() }),
             sql::TableConstraint::Exclude(ex) => (
                 ex.name.as_ref(),
-                ConstraintKind::Exclusion {
-                    columns: ex
-                        .elements
-                        .iter()
-                        .filter_map(|e| self.expr_column(&e.column.column.expr))
-                        .collect(),
-                },
+                ConstraintKind::Exclusion { columns: ex.elements.iter().filter_map(|e| self.expr_column(&e.column.column.expr)).collect() },
             ),
-            sql::TableConstraint::UniqueUsingIndex(u) => (
-                u.name.as_ref(),
-                ConstraintKind::Unique {
-                    columns: Vec::new(),
-                    using_index: Some(self.name(&u.index_name)),
-                },
-            ),
-            sql::TableConstraint::PrimaryKeyUsingIndex(u) => (
-                u.name.as_ref(),
-                ConstraintKind::PrimaryKeyUsingIndex {
-                    index: self.name(&u.index_name),
-                },
-            ),
+            sql::TableConstraint::UniqueUsingIndex(u) => {
+                (u.name.as_ref(), ConstraintKind::Unique { columns: Vec::new(), using_index: Some(self.name(&u.index_name)) })
+            }
+            sql::TableConstraint::PrimaryKeyUsingIndex(u) => {
+                (u.name.as_ref(), ConstraintKind::PrimaryKeyUsingIndex { index: self.name(&u.index_name) })
+            }
             // Plain MySQL `KEY`/`INDEX` entries are indexes, handled by the caller.
             sql::TableConstraint::Index(_) | sql::TableConstraint::FulltextOrSpatial(_) => {
                 return None;
             }
         };
-        Some(ConstraintDef {
-            name: name.map(|n| self.name(n)),
-            kind,
-            not_valid,
-            range,
-        })
+        Some(ConstraintDef { name: name.map(|n| self.name(n)), kind, not_valid, range })
     }
 
-    fn alter_action(
-        &mut self,
-        op: &sql::AlterTableOperation,
-        range: TextRange,
-    ) -> Option<ActionKind> {
+    fn alter_action(&mut self, op: &sql::AlterTableOperation, range: TextRange) -> Option<ActionKind> {
         use sql::AlterTableOperation as A;
         Some(match op {
-            A::AddColumn {
-                if_not_exists,
-                column_def,
-                ..
-            } => ActionKind::AddColumn {
+            A::AddColumn { if_not_exists, column_def, .. } => ActionKind::AddColumn {
                 def: self.column_def(
                     &column_def.name,
                     &column_def.data_type,
@@ -786,65 +540,26 @@ impl<'a> Lowerer<'a> {
                 ),
                 if_not_exists: *if_not_exists,
             },
-            A::DropColumn {
-                column_names,
-                if_exists,
-                ..
-            } => match column_names.as_slice() {
-                [one] => ActionKind::DropColumn {
-                    name: self.name(one),
-                    if_exists: *if_exists,
-                },
+            A::DropColumn { column_names, if_exists, .. } => match column_names.as_slice() {
+                [one] => ActionKind::DropColumn { name: self.name(one), if_exists: *if_exists },
                 _ => return None,
             },
-            A::RenameColumn {
-                old_column_name,
-                new_column_name,
-            } => ActionKind::RenameColumn {
-                from: self.name(old_column_name),
-                to: self.name(new_column_name),
-            },
+            A::RenameColumn { old_column_name, new_column_name } => {
+                ActionKind::RenameColumn { from: self.name(old_column_name), to: self.name(new_column_name) }
+            }
             A::RenameTable { table_name } => {
-                let (sql::RenameTableNameKind::As(n) | sql::RenameTableNameKind::To(n)) =
-                    table_name;
+                let (sql::RenameTableNameKind::As(n) | sql::RenameTableNameKind::To(n)) = table_name;
                 ActionKind::RenameTo { to: self.qname(n) }
             }
-            A::ChangeColumn {
-                old_name,
-                new_name,
-                data_type,
-                options,
-                ..
-            } => {
+            A::ChangeColumn { old_name, new_name, data_type, options, .. } => {
                 let no_name = None;
-                let def = self.column_def(
-                    new_name,
-                    data_type,
-                    options.iter().map(|o| (&no_name, o)),
-                    range,
-                );
-                ActionKind::RedefineColumn {
-                    from: self.name(old_name),
-                    def,
-                }
+                let def = self.column_def(new_name, data_type, options.iter().map(|o| (&no_name, o)), range);
+                ActionKind::RedefineColumn { from: self.name(old_name), def }
             }
-            A::ModifyColumn {
-                col_name,
-                data_type,
-                options,
-                ..
-            } => {
+            A::ModifyColumn { col_name, data_type, options, .. } => {
                 let no_name = None;
-                let def = self.column_def(
-                    col_name,
-                    data_type,
-                    options.iter().map(|o| (&no_name, o)),
-                    range,
-                );
-                ActionKind::RedefineColumn {
-                    from: self.name(col_name),
-                    def,
-                }
+                let def = self.column_def(col_name, data_type, options.iter().map(|o| (&no_name, o)), range);
+                ActionKind::RedefineColumn { from: self.name(col_name), def }
             }
             A::AlterColumn { column_name, op } => {
                 let column = self.name(column_name);
@@ -858,64 +573,33 @@ impl<'a> Lowerer<'a> {
                     sql::AlterColumnOperation::DropDefault => ActionKind::DropDefault { column },
                     sql::AlterColumnOperation::SetDataType { data_type, .. } => {
                         let type_text = data_type.to_string();
-                        ActionKind::SetType {
-                            column,
-                            ty: parse_type(&type_text, self.dialect).ty,
-                            type_text,
-                        }
+                        ActionKind::SetType { column, ty: parse_type(&type_text, self.dialect).ty, type_text }
                     }
                     sql::AlterColumnOperation::AddGenerated { generated_as, .. } => {
-                        ActionKind::AddIdentity {
-                            column,
-                            always: !matches!(generated_as, Some(sql::GeneratedAs::ByDefault)),
-                        }
+                        ActionKind::AddIdentity { column, always: !matches!(generated_as, Some(sql::GeneratedAs::ByDefault)) }
                     }
                 }
             }
-            A::AddConstraint {
-                constraint,
-                not_valid,
-            } => match constraint {
+            A::AddConstraint { constraint, not_valid } => match constraint {
                 sql::TableConstraint::Index(ix) => ActionKind::AddIndex(CreateIndex {
-                    name: ix
-                        .name
-                        .as_ref()
-                        .map(|n| QualifiedName::new(None, self.name(n))),
+                    name: ix.name.as_ref().map(|n| QualifiedName::new(None, self.name(n))),
                     table: QualifiedName::new(None, Name::plain("")),
-                    columns: ix
-                        .columns
-                        .iter()
-                        .map(|c| self.expr_column(&c.column.expr))
-                        .collect(),
+                    columns: ix.columns.iter().map(|c| self.expr_column(&c.column.expr)).collect(),
                     unique: false,
                     if_not_exists: false,
                     partial: false,
                 }),
                 sql::TableConstraint::FulltextOrSpatial(_) => ActionKind::NoEffect,
-                other => {
-                    ActionKind::AddConstraint(self.table_constraint(other, *not_valid, range)?)
-                }
+                other => ActionKind::AddConstraint(self.table_constraint(other, *not_valid, range)?),
             },
-            A::DropConstraint {
-                if_exists, name, ..
-            } => ActionKind::DropConstraint {
-                name: self.name(name),
-                if_exists: *if_exists,
-            },
+            A::DropConstraint { if_exists, name, .. } => ActionKind::DropConstraint { name: self.name(name), if_exists: *if_exists },
             A::DropPrimaryKey { .. } => ActionKind::DropPrimaryKey,
-            A::DropForeignKey { name, .. } => ActionKind::DropForeignKey {
-                name: self.name(name),
-            },
-            A::DropIndex { name } => ActionKind::DropIndex {
-                name: self.name(name),
-            },
-            A::RenameConstraint { old_name, new_name } => ActionKind::RenameConstraint {
-                from: self.name(old_name),
-                to: self.name(new_name),
-            },
-            A::ValidateConstraint { name } => ActionKind::ValidateConstraint {
-                name: self.name(name),
-            },
+            A::DropForeignKey { name, .. } => ActionKind::DropForeignKey { name: self.name(name) },
+            A::DropIndex { name } => ActionKind::DropIndex { name: self.name(name) },
+            A::RenameConstraint { old_name, new_name } => {
+                ActionKind::RenameConstraint { from: self.name(old_name), to: self.name(new_name) }
+            }
+            A::ValidateConstraint { name } => ActionKind::ValidateConstraint { name: self.name(name) },
             A::AttachPartition { partition } | A::DetachPartition { partition } => {
                 let sql::Partition::Identifier(ident) = partition else {
                     return None;
@@ -957,11 +641,7 @@ impl<'a> Lowerer<'a> {
         CreateIndex {
             name: ci.name.as_ref().map(|n| self.qname(n)),
             table: self.qname(&ci.table_name),
-            columns: ci
-                .columns
-                .iter()
-                .map(|c| self.expr_column(&c.column.expr))
-                .collect(),
+            columns: ci.columns.iter().map(|c| self.expr_column(&c.column.expr)).collect(),
             unique: ci.unique,
             if_not_exists: ci.if_not_exists,
             partial: ci.predicate.is_some(),
@@ -978,11 +658,7 @@ impl<'a> Lowerer<'a> {
         query: &sql::Query,
     ) -> CreateView {
         let shape = view_shape(self, query);
-        let columns = if explicit_columns.is_empty() {
-            shape.columns
-        } else {
-            Some(self.names(explicit_columns))
-        };
+        let columns = if explicit_columns.is_empty() { shape.columns } else { Some(self.names(explicit_columns)) };
         CreateView {
             name: self.qname(name),
             or_replace,
@@ -990,11 +666,7 @@ impl<'a> Lowerer<'a> {
             if_not_exists,
             columns,
             sources: shape.sources,
-            star_of: if explicit_columns.is_empty() {
-                shape.star_of
-            } else {
-                None
-            },
+            star_of: if explicit_columns.is_empty() { shape.star_of } else { None },
         }
     }
 }
@@ -1008,11 +680,7 @@ struct ViewShape {
 /// Output columns and source tables of a view's query, as far as they can be read off it.
 fn view_shape(l: &Lowerer<'_>, query: &sql::Query) -> ViewShape {
     let sql::SetExpr::Select(select) = query.body.as_ref() else {
-        return ViewShape {
-            columns: None,
-            sources: Vec::new(),
-            star_of: None,
-        };
+        return ViewShape { columns: None, sources: Vec::new(), star_of: None };
     };
     let mut sources = Vec::new();
     for from in &select.from {
@@ -1043,13 +711,8 @@ fn view_shape(l: &Lowerer<'_>, query: &sql::Query) -> ViewShape {
         }
     }
     let single_source = select.from.len() == 1 && select.from[0].joins.is_empty();
-    let star_of =
-        (star && select.projection.len() == 1 && single_source).then(|| sources[0].clone());
-    ViewShape {
-        columns,
-        sources,
-        star_of,
-    }
+    let star_of = (star && select.projection.len() == 1 && single_source).then(|| sources[0].clone());
+    ViewShape { columns, sources, star_of }
 }
 
 /// The default's text; `DEFAULT NULL` is no default.
@@ -1062,9 +725,5 @@ fn default_text(expr: &sql::Expr) -> Option<String> {
 
 /// The first `n` words of a statement's text, upper-cased, for "not modelled" notes.
 pub(crate) fn first_words(text: &str, n: usize) -> String {
-    text.split_whitespace()
-        .take(n)
-        .map(|w| w.trim_end_matches(['(', ';']).to_ascii_uppercase())
-        .collect::<Vec<_>>()
-        .join(" ")
+    text.split_whitespace().take(n).map(|w| w.trim_end_matches(['(', ';']).to_ascii_uppercase()).collect::<Vec<_>>().join(" ")
 }

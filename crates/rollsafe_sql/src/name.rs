@@ -28,33 +28,34 @@ impl Name {
             // identifiers are case-insensitive, quoted or not.
             _ => value.to_lowercase(),
         };
-        Name {
-            key,
-            written: value,
-        }
+        Name { key, written: value }
     }
 
     pub fn plain(value: &str) -> Name {
-        Name {
-            key: value.to_string(),
-            written: value.to_string(),
-        }
+        Name { key: value.to_string(), written: value.to_string() }
     }
 }
 
 impl fmt::Debug for Name {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.key == self.written {
-            write!(f, "{}", self.key)
-        } else {
-            write!(f, "{}({})", self.key, self.written)
-        }
+        if self.key == self.written { write!(f, "{}", self.key) } else { write!(f, "{}({})", self.key, self.written) }
     }
 }
 
+impl Name {
+    /// Whether the name must be quoted to mean the same thing again: it is case-sensitive (only
+    /// PostgreSQL's quoted names keep upper case in their key) or not a plain identifier.
+    pub fn needs_quotes(&self) -> bool {
+        let mut chars = self.written.chars();
+        let plain_start = chars.next().is_some_and(|c| c.is_alphabetic() || c == '_');
+        !plain_start || !chars.all(|c| c.is_alphanumeric() || c == '_' || c == '$') || self.key.chars().any(|c| c.is_uppercase())
+    }
+}
+
+/// The name as written, quoted when quotes are part of its meaning (`"Users"`, `"full name"`).
 impl fmt::Display for Name {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.written)
+        if self.needs_quotes() { write!(f, "\"{}\"", self.written.replace('"', "\"\"")) } else { f.write_str(&self.written) }
     }
 }
 
@@ -112,8 +113,7 @@ pub fn unquote(text: &str) -> (String, bool) {
             let doubled: String = [q, q].iter().collect();
             return (inner.replace(&doubled, &q.to_string()), true);
         }
-        if text.len() > 3 && (text.starts_with("U&\"") || text.starts_with("u&\"")) && last == b'"'
-        {
+        if text.len() > 3 && (text.starts_with("U&\"") || text.starts_with("u&\"")) && last == b'"' {
             return (text[3..text.len() - 1].replace("\"\"", "\""), true);
         }
     }
@@ -160,10 +160,7 @@ mod tests {
         assert_eq!(Name::from_sql("\"Users\"", Dialect::Postgres).key, "Users");
         assert_eq!(Name::from_sql("\"Users\"", Dialect::Sqlite).key, "users");
         assert_eq!(Name::from_sql("`Users`", Dialect::MySql).key, "users");
-        assert_eq!(
-            Name::from_sql("\"a\"\"b\"", Dialect::Postgres).written,
-            "a\"b"
-        );
+        assert_eq!(Name::from_sql("\"a\"\"b\"", Dialect::Postgres).written, "a\"b");
     }
 
     #[test]

@@ -26,18 +26,9 @@ pub struct Replayer<'c> {
 impl<'c> Replayer<'c> {
     /// A replayer for one file: `search_path` starts at the dialect's default for every file, as each
     /// migration runs in its own session in the common tools.
-    pub fn new(
-        catalog: &'c mut Catalog,
-        events: &'c mut Vec<Event>,
-        source: SourceId,
-    ) -> Replayer<'c> {
+    pub fn new(catalog: &'c mut Catalog, events: &'c mut Vec<Event>, source: SourceId) -> Replayer<'c> {
         let search_path = vec![catalog.dialect.default_schema().to_string()];
-        Replayer {
-            catalog,
-            events,
-            source,
-            search_path,
-        }
+        Replayer { catalog, events, source, search_path }
     }
 
     pub fn statement(&mut self, stmt: &Statement) {
@@ -48,11 +39,7 @@ impl<'c> Replayer<'c> {
                 }
             }
             StatementKind::SetSearchPath(names) => {
-                let path: Vec<String> = names
-                    .iter()
-                    .map(|n| n.key.clone())
-                    .filter(|k| !k.is_empty() && k != "$user")
-                    .collect();
+                let path: Vec<String> = names.iter().map(|n| n.key.clone()).filter(|k| !k.is_empty() && k != "$user").collect();
                 if !path.is_empty() {
                     self.search_path = path;
                 }
@@ -66,10 +53,7 @@ impl<'c> Replayer<'c> {
     }
 
     fn origin(&self, range: TextRange) -> Origin {
-        Origin {
-            source: self.source,
-            range,
-        }
+        Origin { source: self.source, range }
     }
 
     /// The schema a new object with this name is created in.
@@ -102,21 +86,22 @@ impl<'c> Replayer<'c> {
         self.find_key(name, |k| self.catalog.tables.contains_key(k))
     }
 
-    fn written(name: &QualifiedName) -> String {
-        name.to_string()
+    /// How to show a new object: as written, qualified when it landed outside the default schema
+    /// through `search_path` (so `crm.customers` and `billing.customers` stay apart in messages).
+    fn written(&self, name: &QualifiedName) -> String {
+        let schema = self.schema_for_new(name);
+        if name.schema.is_none() && schema != self.dialect().default_schema() {
+            format!("{}.{}", Name { key: schema.clone(), written: schema }, name.name)
+        } else {
+            name.to_string()
+        }
     }
 
     fn op(&mut self, op: &Op, range: TextRange) {
         let origin = self.origin(range);
         match op {
             Op::CreateSchema { name, .. } => {
-                self.catalog
-                    .schemas
-                    .entry(name.key.clone())
-                    .or_insert(Schema {
-                        written: name.written.clone(),
-                        origin,
-                    });
+                self.catalog.schemas.entry(name.key.clone()).or_insert(Schema { written: name.written.clone(), origin });
             }
             Op::DropSchema { name, .. } => self.drop_schema(&name.key, origin),
             Op::RenameSchema { from, to } => self.rename_schema(&from.key, to, origin),
@@ -127,14 +112,9 @@ impl<'c> Replayer<'c> {
             }
             Op::RenameTable { from, to } => {
                 let from_key = self.find_key(from, |k| {
-                    self.catalog.tables.contains_key(k)
-                        || self.catalog.views.contains_key(k)
-                        || self.catalog.sequences.contains_key(k)
+                    self.catalog.tables.contains_key(k) || self.catalog.views.contains_key(k) || self.catalog.sequences.contains_key(k)
                 });
-                let schema = to
-                    .schema
-                    .as_ref()
-                    .map_or(from_key.schema.clone(), |s| s.key.clone());
+                let schema = to.schema.as_ref().map_or(from_key.schema.clone(), |s| s.key.clone());
                 let to_key = ObjKey::new(schema, to.name.key.clone());
                 self.move_relation(&from_key, to_key, &to.name, origin);
             }
@@ -144,10 +124,8 @@ impl<'c> Replayer<'c> {
                 if !self.catalog.tables.contains_key(&key) {
                     for action in actions {
                         if let ActionKind::RenameTo { to } = &action.kind {
-                            let vkey = self.find_key(table, |k| {
-                                self.catalog.views.contains_key(k)
-                                    || self.catalog.sequences.contains_key(k)
-                            });
+                            let vkey =
+                                self.find_key(table, |k| self.catalog.views.contains_key(k) || self.catalog.sequences.contains_key(k));
                             let to_key = ObjKey::new(vkey.schema.clone(), to.name.key.clone());
                             self.move_relation(&vkey, to_key, &to.name, self.origin(action.range));
                         }
@@ -165,12 +143,11 @@ impl<'c> Replayer<'c> {
             Op::CreateIndex(ci) => self.create_index(ci, None, origin),
             Op::DropIndex { name, table, .. } => self.drop_index(name, table.as_ref(), origin),
             Op::RenameIndex { from, to } => {
+                self.catalog.invalidate_constraint_names();
                 let key = self.find_key(from, |k| self.catalog.indexes.contains_key(k));
                 if let Some(mut index) = self.catalog.indexes.remove(&key) {
                     index.name = to.clone();
-                    self.catalog
-                        .indexes
-                        .insert(ObjKey::new(key.schema, to.key.clone()), index);
+                    self.catalog.indexes.insert(ObjKey::new(key.schema, to.key.clone()), index);
                 } else {
                     // Renaming the index of a primary key or unique constraint renames the constraint.
                     let schema = key.schema.clone();
@@ -178,11 +155,7 @@ impl<'c> Replayer<'c> {
                         if tkey.schema != schema {
                             continue;
                         }
-                        if let Some(c) = table
-                            .constraints
-                            .iter_mut()
-                            .find(|c| c.name.key == from.name.key)
-                        {
+                        if let Some(c) = table.constraints.iter_mut().find(|c| c.name.key == from.name.key) {
                             c.name = to.clone();
                             break;
                         }
@@ -212,12 +185,11 @@ impl<'c> Replayer<'c> {
             }
             Op::CreateEnum { name, values } => {
                 let key = self.new_key(name);
+                let written = self.written(name);
                 self.catalog.types.entry(key).or_insert(TypeDef {
-                    written: Self::written(name),
+                    written,
                     origin,
-                    shape: TypeShape::Enum {
-                        values: values.clone(),
-                    },
+                    shape: TypeShape::Enum { values: values.clone() },
                     renamed_values: Vec::new(),
                     added_values: Vec::new(),
                     renamed_from: Vec::new(),
@@ -229,8 +201,9 @@ impl<'c> Replayer<'c> {
                     Some(base) => TypeShape::Domain { base: base.clone() },
                     None => TypeShape::Other,
                 };
+                let written = self.written(name);
                 self.catalog.types.entry(key).or_insert(TypeDef {
-                    written: Self::written(name),
+                    written,
                     origin,
                     shape,
                     renamed_values: Vec::new(),
@@ -238,30 +211,16 @@ impl<'c> Replayer<'c> {
                     renamed_from: Vec::new(),
                 });
             }
-            Op::AddEnumValue {
-                name,
-                value,
-                position,
-                ..
-            } => {
+            Op::AddEnumValue { name, value, position, .. } => {
                 let key = self.find_key(name, |k| self.catalog.types.contains_key(k));
-                if let Some(TypeDef {
-                    shape: TypeShape::Enum { values },
-                    added_values,
-                    ..
-                }) = self.catalog.types.get_mut(&key)
+                if let Some(TypeDef { shape: TypeShape::Enum { values }, added_values, .. }) = self.catalog.types.get_mut(&key)
                     && !values.contains(value)
                 {
                     added_values.push((value.clone(), origin));
                     let at = match position {
                         EnumPosition::End => values.len(),
-                        EnumPosition::Before(v) => {
-                            values.iter().position(|x| x == v).unwrap_or(values.len())
-                        }
-                        EnumPosition::After(v) => values
-                            .iter()
-                            .position(|x| x == v)
-                            .map_or(values.len(), |i| i + 1),
+                        EnumPosition::Before(v) => values.iter().position(|x| x == v).unwrap_or(values.len()),
+                        EnumPosition::After(v) => values.iter().position(|x| x == v).map_or(values.len(), |i| i + 1),
                     };
                     values.insert(at, value.clone());
                 }
@@ -284,36 +243,26 @@ impl<'c> Replayer<'c> {
             Op::DropType { name, cascade, .. } => {
                 let key = self.find_key(name, |k| self.catalog.types.contains_key(k));
                 if self.catalog.types.remove(&key).is_some() {
-                    self.events.push(Event::TypeDropped {
-                        ty: key.clone(),
-                        origin,
-                    });
+                    self.events.push(Event::TypeDropped { ty: key.clone(), origin });
                     if *cascade {
                         self.drop_columns_of_type(&key, origin);
                     }
                 }
             }
-            Op::CreateSequence {
-                name, data_type, ..
-            } => {
+            Op::CreateSequence { name, data_type, .. } => {
                 let key = self.new_key(name);
+                let written = self.written(name);
                 self.catalog.sequences.entry(key).or_insert(Sequence {
-                    written: Self::written(name),
+                    written,
                     origin,
                     data_type: data_type.clone(),
                     owned_by: None,
                     renamed_from: Vec::new(),
                 });
             }
-            Op::AlterSequence {
-                name,
-                data_type,
-                owned_by,
-            } => {
+            Op::AlterSequence { name, data_type, owned_by } => {
                 let key = self.find_key(name, |k| self.catalog.sequences.contains_key(k));
-                let owner = owned_by
-                    .as_ref()
-                    .map(|o| o.as_ref().map(|(t, c)| (self.table_key(t), c.key.clone())));
+                let owner = owned_by.as_ref().map(|o| o.as_ref().map(|(t, c)| (self.table_key(t), c.key.clone())));
                 if let Some(seq) = self.catalog.sequences.get_mut(&key) {
                     if let Some(t) = data_type {
                         seq.data_type = Some(t.clone());
@@ -331,27 +280,18 @@ impl<'c> Replayer<'c> {
             Op::DropSequence { name, .. } => {
                 let key = self.find_key(name, |k| self.catalog.sequences.contains_key(k));
                 if self.catalog.sequences.remove(&key).is_some() {
-                    self.events.push(Event::SequenceDropped {
-                        sequence: key,
-                        origin,
-                    });
+                    self.events.push(Event::SequenceDropped { sequence: key, origin });
                 }
             }
             Op::CreateFunction { name, .. } => {
                 let key = self.new_key(name);
-                self.catalog.functions.entry(key).or_insert(Function {
-                    written: Self::written(name),
-                    origin,
-                    renamed_from: Vec::new(),
-                });
+                let written = self.written(name);
+                self.catalog.functions.entry(key).or_insert(Function { written, origin, renamed_from: Vec::new() });
             }
             Op::DropFunction { name, .. } => {
                 let key = self.find_key(name, |k| self.catalog.functions.contains_key(k));
                 if self.catalog.functions.remove(&key).is_some() {
-                    self.events.push(Event::FunctionDropped {
-                        function: key,
-                        origin,
-                    });
+                    self.events.push(Event::FunctionDropped { function: key, origin });
                 }
             }
             Op::RenameFunction { from, to } => {
@@ -359,9 +299,7 @@ impl<'c> Replayer<'c> {
                 if let Some(mut f) = self.catalog.functions.remove(&key) {
                     f.renamed_from.push((key.clone(), origin));
                     f.written = to.written.clone();
-                    self.catalog
-                        .functions
-                        .insert(ObjKey::new(key.schema, to.key.clone()), f);
+                    self.catalog.functions.insert(ObjKey::new(key.schema, to.key.clone()), f);
                 }
             }
         }
@@ -372,8 +310,11 @@ impl<'c> Replayer<'c> {
         if ct.temporary || (self.catalog.tables.contains_key(&key) && !ct.or_replace) {
             return;
         }
+        if self.catalog.tables.contains_key(&key) {
+            self.catalog.invalidate_constraint_names();
+        }
         let mut table = Table {
-            written: Self::written(&ct.name),
+            written: self.written(&ct.name),
             origin,
             columns: Vec::new(),
             constraints: Vec::new(),
@@ -385,11 +326,7 @@ impl<'c> Replayer<'c> {
             let pkey = self.table_key(parent);
             match self.catalog.tables.get(&pkey) {
                 Some(p) => {
-                    table.columns = p
-                        .columns
-                        .iter()
-                        .map(|c| Self::inherited_column(c, origin))
-                        .collect();
+                    table.columns = p.columns.iter().map(|c| Self::inherited_column(c, origin)).collect();
                 }
                 None => table.columns_unknown = true,
             }
@@ -398,9 +335,7 @@ impl<'c> Replayer<'c> {
         for other in &ct.like {
             let okey = self.table_key(other);
             match self.catalog.tables.get(&okey) {
-                Some(o) => table
-                    .columns
-                    .extend(o.columns.iter().map(|c| Self::inherited_column(c, origin))),
+                Some(o) => table.columns.extend(o.columns.iter().map(|c| Self::inherited_column(c, origin))),
                 None => table.columns_unknown = true,
             }
         }
@@ -438,11 +373,7 @@ impl<'c> Replayer<'c> {
         if def.generated_value == Some(ValueSource::Serial) && dialect == Dialect::Postgres {
             let seq_name = pg_object_name(&table.name, Some(&def.name.key), "seq");
             let seq_key = ObjKey::new(table.schema.clone(), seq_name.clone());
-            let qualified = if table.schema == "public" {
-                seq_name.clone()
-            } else {
-                format!("{}.{}", table.schema, seq_name)
-            };
+            let qualified = if table.schema == "public" { seq_name.clone() } else { format!("{}.{}", table.schema, seq_name) };
             default = Some(format!("nextval('{qualified}'::regclass)"));
             self.catalog.sequences.insert(
                 seq_key,
@@ -472,26 +403,14 @@ impl<'c> Replayer<'c> {
     }
 
     fn add_constraint(&mut self, table: &ObjKey, def: &ConstraintDef, origin: Origin) {
-        let dialect = self.dialect();
-        let Some(t) = self.catalog.tables.get(table) else {
+        if !self.catalog.tables.contains_key(table) {
             return;
-        };
+        }
         let cols = |names: &[Name]| names.iter().map(|n| n.key.clone()).collect::<Vec<_>>();
         let shape = match &def.kind {
-            ConstraintKind::PrimaryKey { columns } => ConstraintShape::PrimaryKey {
-                columns: cols(columns),
-            },
-            ConstraintKind::Unique {
-                columns,
-                using_index: None,
-            } => ConstraintShape::Unique {
-                columns: cols(columns),
-            },
-            ConstraintKind::Unique {
-                using_index: Some(index),
-                ..
-            }
-            | ConstraintKind::PrimaryKeyUsingIndex { index } => {
+            ConstraintKind::PrimaryKey { columns } => ConstraintShape::PrimaryKey { columns: cols(columns) },
+            ConstraintKind::Unique { columns, using_index: None } => ConstraintShape::Unique { columns: cols(columns) },
+            ConstraintKind::Unique { using_index: Some(index), .. } | ConstraintKind::PrimaryKeyUsingIndex { index } => {
                 // The index becomes the constraint's index, under the constraint's name.
                 let ikey = ObjKey::new(table.schema.clone(), index.key.clone());
                 let Some(ix) = self.catalog.indexes.remove(&ikey) else {
@@ -504,57 +423,27 @@ impl<'c> Replayer<'c> {
                 } else {
                     ConstraintShape::Unique { columns }
                 };
-                self.push_constraint(
-                    table,
-                    Constraint {
-                        name,
-                        kind: shape,
-                        not_valid: false,
-                        origin,
-                    },
-                );
+                self.push_constraint(table, Constraint { name, kind: shape, not_valid: false, origin });
                 return;
             }
             ConstraintKind::Check { expr } => ConstraintShape::Check { expr: expr.clone() },
-            ConstraintKind::ForeignKey {
-                columns,
-                ref_table,
-                ref_columns,
-            } => {
+            ConstraintKind::ForeignKey { columns, ref_table, ref_columns } => {
                 let ref_key = self.table_key(ref_table);
                 let mut ref_columns = cols(ref_columns);
                 if ref_columns.is_empty()
-                    && let Some(pk) = self
-                        .catalog
-                        .tables
-                        .get(&ref_key)
-                        .and_then(Table::primary_key)
+                    && let Some(pk) = self.catalog.tables.get(&ref_key).and_then(Table::primary_key)
                 {
                     ref_columns = pk.kind.columns().to_vec();
                 }
-                ConstraintShape::ForeignKey {
-                    columns: cols(columns),
-                    ref_table: ref_key,
-                    ref_columns,
-                }
+                ConstraintShape::ForeignKey { columns: cols(columns), ref_table: ref_key, ref_columns }
             }
-            ConstraintKind::Exclusion { columns } => ConstraintShape::Exclusion {
-                columns: cols(columns),
-            },
+            ConstraintKind::Exclusion { columns } => ConstraintShape::Exclusion { columns: cols(columns) },
         };
         let name = match &def.name {
             Some(n) => n.clone(),
-            None => Name::plain(&self.generate_constraint_name(table, t, &shape, dialect)),
+            None => Name::plain(&self.generate_constraint_name(table, &shape)),
         };
-        self.push_constraint(
-            table,
-            Constraint {
-                name,
-                kind: shape,
-                not_valid: def.not_valid,
-                origin,
-            },
-        );
+        self.push_constraint(table, Constraint { name, kind: shape, not_valid: def.not_valid, origin });
     }
 
     fn push_constraint(&mut self, table: &ObjKey, constraint: Constraint) {
@@ -577,58 +466,41 @@ impl<'c> Replayer<'c> {
                 }
             }
         }
-        if t.constraints
-            .iter()
-            .any(|c| c.name.key == constraint.name.key)
-        {
+        if t.constraints.iter().any(|c| c.name.key == constraint.name.key) {
             return;
         }
+        let (name, index_backed) = (constraint.name.key.clone(), constraint.kind.is_index_backed());
         t.constraints.push(constraint);
+        self.catalog.note_constraint_name(&table.schema, &name, index_backed);
     }
 
     /// The name the database gives a constraint declared without one.
-    fn generate_constraint_name(
-        &self,
-        key: &ObjKey,
-        table: &Table,
-        shape: &ConstraintShape,
-        dialect: Dialect,
-    ) -> String {
+    fn generate_constraint_name(&mut self, key: &ObjKey, shape: &ConstraintShape) -> String {
+        let dialect = self.dialect();
         let tname = &key.name;
+        let Some(table) = self.catalog.tables.get(key) else { return format!("{tname}_constraint") };
         match dialect {
             Dialect::Postgres => {
                 let (cols, label) = match shape {
                     ConstraintShape::PrimaryKey { .. } => (None, "pkey"),
                     ConstraintShape::Unique { columns } => (Some(columns.join("_")), "key"),
-                    ConstraintShape::ForeignKey { columns, .. } => {
-                        (Some(columns.join("_")), "fkey")
-                    }
+                    ConstraintShape::ForeignKey { columns, .. } => (Some(columns.join("_")), "fkey"),
                     ConstraintShape::Exclusion { columns } => (Some(columns.join("_")), "excl"),
                     ConstraintShape::Check { expr } => {
+                        // PostgreSQL names a check after its column only when it mentions exactly one.
                         let referenced = columns_referenced(expr, table, dialect);
-                        (
-                            (referenced.len() == 1).then(|| referenced[0].clone()),
-                            "check",
-                        )
+                        ((referenced.len() == 1).then(|| referenced[0].clone()), "check")
                     }
                 };
-                let index_backed = matches!(
-                    shape,
-                    ConstraintShape::PrimaryKey { .. } | ConstraintShape::Unique { .. }
-                );
-                let taken = |name: &str| {
+                let index_backed = shape.is_index_backed();
+                let catalog = &mut *self.catalog;
+                choose_pg_name(tname, cols.as_deref(), label, |name| {
                     if index_backed {
-                        self.catalog
-                            .relation_name_taken(&ObjKey::new(key.schema.clone(), name))
+                        catalog.relation_name_taken(&ObjKey::new(key.schema.clone(), name))
                     } else {
-                        self.catalog
-                            .tables
-                            .iter()
-                            .filter(|(k, _)| k.schema == key.schema)
-                            .any(|(_, t)| t.constraints.iter().any(|c| c.name.key == name))
+                        catalog.constraint_name_taken(&key.schema, name, false)
                     }
-                };
-                choose_pg_name(tname, cols.as_deref(), label, taken)
+                })
             }
             Dialect::MySql => match shape {
                 ConstraintShape::PrimaryKey { .. } => "PRIMARY".to_string(),
@@ -643,19 +515,11 @@ impl<'c> Replayer<'c> {
                     name
                 }
                 ConstraintShape::ForeignKey { .. } => {
-                    let n = table
-                        .constraints
-                        .iter()
-                        .filter(|c| matches!(c.kind, ConstraintShape::ForeignKey { .. }))
-                        .count();
+                    let n = table.constraints.iter().filter(|c| matches!(c.kind, ConstraintShape::ForeignKey { .. })).count();
                     format!("{tname}_ibfk_{}", n + 1)
                 }
                 ConstraintShape::Check { .. } => {
-                    let n = table
-                        .constraints
-                        .iter()
-                        .filter(|c| matches!(c.kind, ConstraintShape::Check { .. }))
-                        .count();
+                    let n = table.constraints.iter().filter(|c| matches!(c.kind, ConstraintShape::Check { .. })).count();
                     format!("{tname}_chk_{}", n + 1)
                 }
             },
@@ -677,12 +541,7 @@ impl<'c> Replayer<'c> {
                 if from.key != def.name.key {
                     self.rename_column(key, from, &def.name, origin);
                 }
-                if let Some(c) = self
-                    .catalog
-                    .tables
-                    .get_mut(key)
-                    .and_then(|t| t.column_mut(&def.name.key))
-                {
+                if let Some(c) = self.catalog.tables.get_mut(key).and_then(|t| t.column_mut(&def.name.key)) {
                     set_if_changed(&mut c.ty, def.ty.clone(), origin);
                     c.type_text = def.type_text.clone();
                     set_if_changed(&mut c.not_null, def.not_null, origin);
@@ -693,11 +552,7 @@ impl<'c> Replayer<'c> {
                     self.add_constraint(key, con, origin);
                 }
             }
-            ActionKind::SetType {
-                column,
-                ty,
-                type_text,
-            } => {
+            ActionKind::SetType { column, ty, type_text } => {
                 if let Some(c) = self.column_mut(key, &column.key) {
                     set_if_changed(&mut c.ty, ty.clone(), origin);
                     c.type_text = type_text.clone();
@@ -725,11 +580,7 @@ impl<'c> Replayer<'c> {
             }
             ActionKind::AddIdentity { column, always } => {
                 if let Some(c) = self.column_mut(key, &column.key) {
-                    let source = if *always {
-                        ValueSource::IdentityAlways
-                    } else {
-                        ValueSource::IdentityByDefault
-                    };
+                    let source = if *always { ValueSource::IdentityAlways } else { ValueSource::IdentityByDefault };
                     set_if_changed(&mut c.generated, Some(source), origin);
                     set_if_changed(&mut c.not_null, true, origin);
                 }
@@ -743,76 +594,46 @@ impl<'c> Replayer<'c> {
             ActionKind::DropConstraint { name, .. } | ActionKind::DropForeignKey { name } => {
                 self.drop_constraint(key, |c| c.name.key == name.key, origin)
             }
-            ActionKind::DropPrimaryKey => self.drop_constraint(
-                key,
-                |c| matches!(c.kind, ConstraintShape::PrimaryKey { .. }),
-                origin,
-            ),
+            ActionKind::DropPrimaryKey => self.drop_constraint(key, |c| matches!(c.kind, ConstraintShape::PrimaryKey { .. }), origin),
             ActionKind::DropIndex { name } => {
-                let table_name =
-                    QualifiedName::new(Some(Name::plain(&key.schema)), Name::plain(&key.name));
-                self.drop_index(
-                    &QualifiedName::new(None, name.clone()),
-                    Some(&table_name),
-                    origin,
-                );
+                let table_name = QualifiedName::new(Some(Name::plain(&key.schema)), Name::plain(&key.name));
+                self.drop_index(&QualifiedName::new(None, name.clone()), Some(&table_name), origin);
             }
             ActionKind::AddIndex(ci) => self.create_index(ci, Some(key.clone()), origin),
             ActionKind::RenameIndex { from, to } => {
+                self.catalog.invalidate_constraint_names();
                 let from_key = self.index_key(key, &from.key);
                 if let Some(mut ix) = self.catalog.indexes.remove(&from_key) {
                     ix.name = to.clone();
                     let to_key = self.index_key(key, &to.key);
                     self.catalog.indexes.insert(to_key, ix);
-                } else if let Some(c) = self
-                    .catalog
-                    .tables
-                    .get_mut(key)
-                    .and_then(|t| t.constraints.iter_mut().find(|c| c.name.key == from.key))
+                } else if let Some(c) =
+                    self.catalog.tables.get_mut(key).and_then(|t| t.constraints.iter_mut().find(|c| c.name.key == from.key))
                 {
                     c.name = to.clone();
                 }
             }
             ActionKind::RenameConstraint { from, to } => {
-                if let Some(c) = self
-                    .catalog
-                    .tables
-                    .get_mut(key)
-                    .and_then(|t| t.constraints.iter_mut().find(|c| c.name.key == from.key))
-                {
+                self.catalog.invalidate_constraint_names();
+                if let Some(c) = self.catalog.tables.get_mut(key).and_then(|t| t.constraints.iter_mut().find(|c| c.name.key == from.key)) {
                     c.name = to.clone();
                 }
             }
             ActionKind::ValidateConstraint { name } => {
-                if let Some(c) = self
-                    .catalog
-                    .tables
-                    .get_mut(key)
-                    .and_then(|t| t.constraints.iter_mut().find(|c| c.name.key == name.key))
-                {
+                if let Some(c) = self.catalog.tables.get_mut(key).and_then(|t| t.constraints.iter_mut().find(|c| c.name.key == name.key)) {
                     c.not_valid = false;
                 }
             }
             ActionKind::RenameTo { to } => {
-                let schema = to
-                    .schema
-                    .as_ref()
-                    .map_or(key.schema.clone(), |s| s.key.clone());
+                let schema = to.schema.as_ref().map_or(key.schema.clone(), |s| s.key.clone());
                 let to_key = ObjKey::new(schema, to.name.key.clone());
                 self.move_relation(key, to_key.clone(), &to.name, origin);
                 return Some(to_key);
             }
             ActionKind::SetSchema { schema } => {
                 let to_key = ObjKey::new(schema.key.clone(), key.name.clone());
-                let written = self
-                    .catalog
-                    .tables
-                    .get(key)
-                    .map(|t| t.written.rsplit('.').next().unwrap_or("").to_string());
-                let new_name = Name {
-                    key: key.name.clone(),
-                    written: written.unwrap_or_else(|| key.name.clone()),
-                };
+                let written = self.catalog.tables.get(key).map(|t| t.written.rsplit('.').next().unwrap_or("").to_string());
+                let new_name = Name { key: key.name.clone(), written: written.unwrap_or_else(|| key.name.clone()) };
                 self.move_relation(key, to_key.clone(), &new_name, origin);
                 if let Some(t) = self.catalog.tables.get_mut(&to_key) {
                     t.written = format!("{}.{}", schema.written, new_name.written);
@@ -830,11 +651,7 @@ impl<'c> Replayer<'c> {
                 if let Some(p) = self.catalog.tables.get_mut(&pkey)
                     && p.partition_of.take().is_some()
                 {
-                    self.events.push(Event::PartitionDetached {
-                        parent: key.clone(),
-                        partition: pkey,
-                        origin,
-                    });
+                    self.events.push(Event::PartitionDetached { parent: key.clone(), partition: pkey, origin });
                 }
             }
             ActionKind::NoEffect => {}
@@ -847,6 +664,7 @@ impl<'c> Replayer<'c> {
     }
 
     fn drop_column(&mut self, key: &ObjKey, column: &str, origin: Origin) {
+        self.catalog.invalidate_constraint_names();
         let Some(t) = self.catalog.tables.get_mut(key) else {
             return;
         };
@@ -858,32 +676,22 @@ impl<'c> Replayer<'c> {
         let dialect = self.catalog.dialect;
         let table_snapshot = t.clone();
         t.constraints.retain(|c| match &c.kind {
-            ConstraintShape::Check { expr } => !columns_referenced_raw(expr, dialect)
-                .iter()
-                .any(|w| w == column),
+            ConstraintShape::Check { expr } => !columns_referenced_raw(expr, dialect).iter().any(|w| w == column),
             other => !other.columns().iter().any(|c| c == column),
         });
         let _ = table_snapshot;
-        self.events.push(Event::ColumnDropped {
-            table: key.clone(),
-            column: column.to_string(),
-            origin,
-        });
+        self.events.push(Event::ColumnDropped { table: key.clone(), column: column.to_string(), origin });
         let indexes: Vec<ObjKey> = self
             .catalog
             .indexes
             .iter()
-            .filter(|(_, ix)| {
-                ix.table == *key && ix.columns.iter().any(|c| c.as_deref() == Some(column))
-            })
+            .filter(|(_, ix)| ix.table == *key && ix.columns.iter().any(|c| c.as_deref() == Some(column)))
             .map(|(k, _)| k.clone())
             .collect();
         for k in indexes {
             self.catalog.indexes.remove(&k);
         }
-        self.catalog
-            .sequences
-            .retain(|_, s| s.owned_by.as_ref() != Some(&(key.clone(), column.to_string())));
+        self.catalog.sequences.retain(|_, s| s.owned_by.as_ref() != Some(&(key.clone(), column.to_string())));
     }
 
     fn rename_column(&mut self, key: &ObjKey, from: &Name, to: &Name, origin: Origin) {
@@ -904,19 +712,14 @@ impl<'c> Replayer<'c> {
         };
         for con in &mut t.constraints {
             match &mut con.kind {
-                ConstraintShape::PrimaryKey { columns }
-                | ConstraintShape::Unique { columns }
-                | ConstraintShape::Exclusion { columns } => rename(columns),
+                ConstraintShape::PrimaryKey { columns } | ConstraintShape::Unique { columns } | ConstraintShape::Exclusion { columns } => {
+                    rename(columns)
+                }
                 ConstraintShape::ForeignKey { columns, .. } => rename(columns),
                 ConstraintShape::Check { .. } => {}
             }
         }
-        for ix in self
-            .catalog
-            .indexes
-            .values_mut()
-            .filter(|ix| ix.table == *key)
-        {
+        for ix in self.catalog.indexes.values_mut().filter(|ix| ix.table == *key) {
             for c in ix.columns.iter_mut().flatten() {
                 if *c == from.key {
                     *c = to.key.clone();
@@ -925,11 +728,7 @@ impl<'c> Replayer<'c> {
         }
         for t in self.catalog.tables.values_mut() {
             for con in &mut t.constraints {
-                if let ConstraintShape::ForeignKey {
-                    ref_table,
-                    ref_columns,
-                    ..
-                } = &mut con.kind
+                if let ConstraintShape::ForeignKey { ref_table, ref_columns, .. } = &mut con.kind
                     && ref_table == key
                 {
                     rename(ref_columns);
@@ -946,50 +745,33 @@ impl<'c> Replayer<'c> {
         }
     }
 
-    fn drop_constraint(
-        &mut self,
-        key: &ObjKey,
-        pred: impl Fn(&Constraint) -> bool,
-        origin: Origin,
-    ) {
+    fn drop_constraint(&mut self, key: &ObjKey, pred: impl Fn(&Constraint) -> bool, origin: Origin) {
+        self.catalog.invalidate_constraint_names();
         let Some(t) = self.catalog.tables.get_mut(key) else {
             return;
         };
         if let Some(pos) = t.constraints.iter().position(&pred) {
             let c = t.constraints.remove(pos);
-            self.events.push(Event::ConstraintDropped {
-                table: key.clone(),
-                name: c.name.key,
-                origin,
-            });
+            self.events.push(Event::ConstraintDropped { table: key.clone(), name: c.name.key, origin });
         }
     }
 
     fn drop_table(&mut self, key: &ObjKey, cascade: bool, origin: Origin) {
+        self.catalog.invalidate_constraint_names();
         if self.catalog.tables.remove(key).is_none() {
             return;
         }
-        self.events.push(Event::TableDropped {
-            table: key.clone(),
-            origin,
-        });
+        self.events.push(Event::TableDropped { table: key.clone(), origin });
         self.catalog.indexes.retain(|_, ix| ix.table != *key);
-        self.catalog
-            .sequences
-            .retain(|_, s| s.owned_by.as_ref().is_none_or(|(t, _)| t != key));
+        self.catalog.sequences.retain(|_, s| s.owned_by.as_ref().is_none_or(|(t, _)| t != key));
         for t in self.catalog.tables.values_mut() {
             if t.partition_of.as_ref() == Some(key) {
                 t.partition_of = None;
             }
         }
         if cascade {
-            let dependent: Vec<ObjKey> = self
-                .catalog
-                .views
-                .iter()
-                .filter(|(_, v)| v.sources.contains(key))
-                .map(|(k, _)| k.clone())
-                .collect();
+            let dependent: Vec<ObjKey> =
+                self.catalog.views.iter().filter(|(_, v)| v.sources.contains(key)).map(|(k, _)| k.clone()).collect();
             for v in dependent {
                 self.catalog.views.remove(&v);
                 self.events.push(Event::ViewDropped { view: v, origin });
@@ -1006,11 +788,7 @@ impl<'c> Replayer<'c> {
                 });
                 if t.constraints.len() != before {
                     for name in dropped {
-                        self.events.push(Event::ConstraintDropped {
-                            table: tkey.clone(),
-                            name,
-                            origin,
-                        });
+                        self.events.push(Event::ConstraintDropped { table: tkey.clone(), name, origin });
                     }
                 }
             }
@@ -1018,133 +796,63 @@ impl<'c> Replayer<'c> {
     }
 
     fn drop_schema(&mut self, schema: &str, origin: Origin) {
+        self.catalog.invalidate_constraint_names();
         if self.catalog.schemas.remove(schema).is_none() {
             return;
         }
-        self.events.push(Event::SchemaDropped {
-            schema: schema.to_string(),
-            origin,
-        });
-        let tables: Vec<ObjKey> = self
-            .catalog
-            .tables
-            .keys()
-            .filter(|k| k.schema == schema)
-            .cloned()
-            .collect();
+        self.events.push(Event::SchemaDropped { schema: schema.to_string(), origin });
+        let tables: Vec<ObjKey> = self.catalog.tables.keys().filter(|k| k.schema == schema).cloned().collect();
         for t in tables {
             self.drop_table(&t, true, origin);
         }
-        let views: Vec<ObjKey> = self
-            .catalog
-            .views
-            .keys()
-            .filter(|k| k.schema == schema)
-            .cloned()
-            .collect();
+        let views: Vec<ObjKey> = self.catalog.views.keys().filter(|k| k.schema == schema).cloned().collect();
         for v in views {
             self.catalog.views.remove(&v);
             self.events.push(Event::ViewDropped { view: v, origin });
         }
-        let types: Vec<ObjKey> = self
-            .catalog
-            .types
-            .keys()
-            .filter(|k| k.schema == schema)
-            .cloned()
-            .collect();
+        let types: Vec<ObjKey> = self.catalog.types.keys().filter(|k| k.schema == schema).cloned().collect();
         for ty in types {
             self.catalog.types.remove(&ty);
             self.events.push(Event::TypeDropped { ty, origin });
         }
-        let seqs: Vec<ObjKey> = self
-            .catalog
-            .sequences
-            .keys()
-            .filter(|k| k.schema == schema)
-            .cloned()
-            .collect();
+        let seqs: Vec<ObjKey> = self.catalog.sequences.keys().filter(|k| k.schema == schema).cloned().collect();
         for s in seqs {
             self.catalog.sequences.remove(&s);
-            self.events.push(Event::SequenceDropped {
-                sequence: s,
-                origin,
-            });
+            self.events.push(Event::SequenceDropped { sequence: s, origin });
         }
         self.catalog.indexes.retain(|k, _| k.schema != schema);
         self.catalog.functions.retain(|k, _| k.schema != schema);
     }
 
     fn rename_schema(&mut self, from: &str, to: &Name, origin: Origin) {
+        self.catalog.invalidate_constraint_names();
         let Some(mut schema) = self.catalog.schemas.remove(from) else {
             return;
         };
         schema.written = to.written.clone();
         self.catalog.schemas.insert(to.key.clone(), schema);
         let moved = |k: &ObjKey| ObjKey::new(to.key.clone(), k.name.clone());
-        let tables: Vec<ObjKey> = self
-            .catalog
-            .tables
-            .keys()
-            .filter(|k| k.schema == from)
-            .cloned()
-            .collect();
+        let tables: Vec<ObjKey> = self.catalog.tables.keys().filter(|k| k.schema == from).cloned().collect();
         for k in tables {
-            let name = Name {
-                key: k.name.clone(),
-                written: k.name.clone(),
-            };
+            let name = Name { key: k.name.clone(), written: k.name.clone() };
             self.move_relation(&k, moved(&k), &name, origin);
         }
-        let views: Vec<ObjKey> = self
-            .catalog
-            .views
-            .keys()
-            .filter(|k| k.schema == from)
-            .cloned()
-            .collect();
+        let views: Vec<ObjKey> = self.catalog.views.keys().filter(|k| k.schema == from).cloned().collect();
         for k in views {
-            let name = Name {
-                key: k.name.clone(),
-                written: k.name.clone(),
-            };
+            let name = Name { key: k.name.clone(), written: k.name.clone() };
             self.move_relation(&k, moved(&k), &name, origin);
         }
-        let types: Vec<ObjKey> = self
-            .catalog
-            .types
-            .keys()
-            .filter(|k| k.schema == from)
-            .cloned()
-            .collect();
+        let types: Vec<ObjKey> = self.catalog.types.keys().filter(|k| k.schema == from).cloned().collect();
         for k in types {
-            let name = Name {
-                key: k.name.clone(),
-                written: k.name.clone(),
-            };
+            let name = Name { key: k.name.clone(), written: k.name.clone() };
             self.move_type(&k, moved(&k), &name, origin);
         }
-        let seqs: Vec<ObjKey> = self
-            .catalog
-            .sequences
-            .keys()
-            .filter(|k| k.schema == from)
-            .cloned()
-            .collect();
+        let seqs: Vec<ObjKey> = self.catalog.sequences.keys().filter(|k| k.schema == from).cloned().collect();
         for k in seqs {
-            let name = Name {
-                key: k.name.clone(),
-                written: k.name.clone(),
-            };
+            let name = Name { key: k.name.clone(), written: k.name.clone() };
             self.move_relation(&k, moved(&k), &name, origin);
         }
-        let indexes: Vec<ObjKey> = self
-            .catalog
-            .indexes
-            .keys()
-            .filter(|k| k.schema == from)
-            .cloned()
-            .collect();
+        let indexes: Vec<ObjKey> = self.catalog.indexes.keys().filter(|k| k.schema == from).cloned().collect();
         for k in indexes {
             if let Some(ix) = self.catalog.indexes.remove(&k) {
                 self.catalog.indexes.insert(moved(&k), ix);
@@ -1154,6 +862,7 @@ impl<'c> Replayer<'c> {
 
     /// Renames or moves a table, view or sequence, and updates what refers to it.
     fn move_relation(&mut self, from: &ObjKey, to: ObjKey, to_name: &Name, origin: Origin) {
+        self.catalog.invalidate_constraint_names();
         if from == &to {
             return;
         }
@@ -1259,22 +968,11 @@ impl<'c> Replayer<'c> {
         }
     }
 
-    fn set_schema(
-        &mut self,
-        kind: ObjectKind,
-        name: &QualifiedName,
-        schema: &Name,
-        origin: Origin,
-    ) {
+    fn set_schema(&mut self, kind: ObjectKind, name: &QualifiedName, schema: &Name, origin: Origin) {
         match kind {
-            ObjectKind::Table
-            | ObjectKind::View
-            | ObjectKind::MaterializedView
-            | ObjectKind::Sequence => {
+            ObjectKind::Table | ObjectKind::View | ObjectKind::MaterializedView | ObjectKind::Sequence => {
                 let from = self.find_key(name, |k| {
-                    self.catalog.tables.contains_key(k)
-                        || self.catalog.views.contains_key(k)
-                        || self.catalog.sequences.contains_key(k)
+                    self.catalog.tables.contains_key(k) || self.catalog.views.contains_key(k) || self.catalog.sequences.contains_key(k)
                 });
                 let to = ObjKey::new(schema.key.clone(), from.name.clone());
                 self.move_relation(&from, to, &name.name, origin);
@@ -1288,17 +986,13 @@ impl<'c> Replayer<'c> {
                 let from = self.find_key(name, |k| self.catalog.functions.contains_key(k));
                 if let Some(mut f) = self.catalog.functions.remove(&from) {
                     f.renamed_from.push((from.clone(), origin));
-                    self.catalog
-                        .functions
-                        .insert(ObjKey::new(schema.key.clone(), from.name.clone()), f);
+                    self.catalog.functions.insert(ObjKey::new(schema.key.clone(), from.name.clone()), f);
                 }
             }
             ObjectKind::Index => {
                 let from = self.find_key(name, |k| self.catalog.indexes.contains_key(k));
                 if let Some(ix) = self.catalog.indexes.remove(&from) {
-                    self.catalog
-                        .indexes
-                        .insert(ObjKey::new(schema.key.clone(), from.name.clone()), ix);
+                    self.catalog.indexes.insert(ObjKey::new(schema.key.clone(), from.name.clone()), ix);
                 }
             }
         }
@@ -1307,9 +1001,7 @@ impl<'c> Replayer<'c> {
     /// MySQL index names are per table; PostgreSQL and SQLite index names are per schema.
     fn index_key(&self, table: &ObjKey, index: &str) -> ObjKey {
         match self.dialect() {
-            Dialect::MySql => {
-                ObjKey::new(table.schema.clone(), format!("{}.{}", table.name, index))
-            }
+            Dialect::MySql => ObjKey::new(table.schema.clone(), format!("{}.{}", table.name, index)),
             _ => ObjKey::new(table.schema.clone(), index.to_string()),
         }
     }
@@ -1320,30 +1012,17 @@ impl<'c> Replayer<'c> {
             return;
         }
         let dialect = self.dialect();
-        let columns: Vec<Option<String>> = ci
-            .columns
-            .iter()
-            .map(|c| c.as_ref().map(|n| n.key.clone()))
-            .collect();
+        let columns: Vec<Option<String>> = ci.columns.iter().map(|c| c.as_ref().map(|n| n.key.clone())).collect();
         let name = match &ci.name {
             Some(n) => n.name.clone(),
             None => {
                 let generated = match dialect {
-                    Dialect::MySql => columns
-                        .iter()
-                        .flatten()
-                        .next()
-                        .cloned()
-                        .unwrap_or_else(|| "index".into()),
+                    Dialect::MySql => columns.iter().flatten().next().cloned().unwrap_or_else(|| "index".into()),
                     _ => {
-                        let cols: Vec<String> = columns
-                            .iter()
-                            .map(|c| c.clone().unwrap_or_else(|| "expr".into()))
-                            .collect();
+                        let cols: Vec<String> = columns.iter().map(|c| c.clone().unwrap_or_else(|| "expr".into())).collect();
                         let label = if ci.unique { "key" } else { "idx" };
                         choose_pg_name(&table.name, Some(&cols.join("_")), label, |n| {
-                            self.catalog
-                                .relation_name_taken(&ObjKey::new(table.schema.clone(), n))
+                            self.catalog.relation_name_taken(&ObjKey::new(table.schema.clone(), n))
                         })
                     }
                 };
@@ -1358,27 +1037,14 @@ impl<'c> Replayer<'c> {
         if dialect == Dialect::MySql && ci.unique {
             let def = ConstraintDef {
                 name: Some(name),
-                kind: ConstraintKind::Unique {
-                    columns: ci.columns.iter().flatten().cloned().collect(),
-                    using_index: None,
-                },
+                kind: ConstraintKind::Unique { columns: ci.columns.iter().flatten().cloned().collect(), using_index: None },
                 not_valid: false,
                 range: origin.range,
             };
             self.add_constraint(&table, &def, origin);
             return;
         }
-        self.catalog.indexes.insert(
-            key,
-            Index {
-                name,
-                table,
-                columns,
-                unique: ci.unique,
-                partial: ci.partial,
-                origin,
-            },
-        );
+        self.catalog.indexes.insert(key, Index { name, table, columns, unique: ci.unique, partial: ci.partial, origin });
     }
 
     fn drop_index(&mut self, name: &QualifiedName, table: Option<&QualifiedName>, origin: Origin) {
@@ -1408,23 +1074,14 @@ impl<'c> Replayer<'c> {
         let sources: Vec<ObjKey> = cv
             .sources
             .iter()
-            .map(|s| {
-                self.find_key(s, |k| {
-                    self.catalog.tables.contains_key(k) || self.catalog.views.contains_key(k)
-                })
-            })
+            .map(|s| self.find_key(s, |k| self.catalog.tables.contains_key(k) || self.catalog.views.contains_key(k)))
             .collect();
         let star_of = cv.star_of.as_ref().map(|s| self.table_key(s));
-        let renamed_from = self
-            .catalog
-            .views
-            .get(&key)
-            .map(|v| v.renamed_from.clone())
-            .unwrap_or_default();
+        let renamed_from = self.catalog.views.get(&key).map(|v| v.renamed_from.clone()).unwrap_or_default();
         self.catalog.views.insert(
             key,
             View {
-                written: Self::written(&cv.name),
+                written: self.written(&cv.name),
                 origin,
                 materialized: cv.materialized,
                 columns: cv.columns.clone(),
@@ -1477,12 +1134,7 @@ pub fn pg_object_name(name1: &str, name2: Option<&str>, label: &str) -> String {
 
 /// PostgreSQL's `ChooseRelationName` / `ChooseConstraintName`: the first of `label`, `label1`,
 /// `label2`, … whose name is free.
-fn choose_pg_name(
-    name1: &str,
-    name2: Option<&str>,
-    label: &str,
-    taken: impl Fn(&str) -> bool,
-) -> String {
+fn choose_pg_name(name1: &str, name2: Option<&str>, label: &str, mut taken: impl FnMut(&str) -> bool) -> String {
     let mut candidate = pg_object_name(name1, name2, label);
     let mut pass = 0;
     while taken(&candidate) {
@@ -1517,10 +1169,7 @@ mod tests {
 
     #[test]
     fn pg_names_truncate_the_longer_part_first() {
-        assert_eq!(
-            pg_object_name("users", Some("email"), "key"),
-            "users_email_key"
-        );
+        assert_eq!(pg_object_name("users", Some("email"), "key"), "users_email_key");
         let long = "a".repeat(70);
         let name = pg_object_name(&long, Some("email"), "fkey");
         assert_eq!(name.len(), 63);

@@ -79,9 +79,7 @@ fn marker(comment: &str) -> Option<Marker> {
         };
     }
     // goose `-- +goose Up`, sql-migrate `-- +migrate Up`
-    let rest = lower
-        .strip_prefix("+goose")
-        .or_else(|| lower.strip_prefix("+migrate"))?;
+    let rest = lower.strip_prefix("+goose").or_else(|| lower.strip_prefix("+migrate"))?;
     match rest.split_whitespace().next() {
         Some("up") => Some(Marker::Section(Section::Up)),
         Some("down") => Some(Marker::Section(Section::Down)),
@@ -125,10 +123,7 @@ impl BodyState {
         if self.head.len() < 8 {
             self.head.push(upper.clone());
             if self.head[0] == "CREATE"
-                && matches!(
-                    upper.as_str(),
-                    "TRIGGER" | "FUNCTION" | "PROCEDURE" | "EVENT"
-                )
+                && matches!(upper.as_str(), "TRIGGER" | "FUNCTION" | "PROCEDURE" | "EVENT")
                 && dialect != Dialect::Postgres
             {
                 self.body_capable = true;
@@ -186,11 +181,7 @@ pub fn split(src: &str, dialect: Dialect) -> SplitFile {
                   body: &mut BodyState,
                   section: Section| {
         if let (Some(f), Some(l)) = (first.take(), last.take()) {
-            out.statements.push(RawStatement {
-                range: TextRange::new(f.range.start, l.range.end),
-                kind: RawKind::Sql,
-                section,
-            });
+            out.statements.push(RawStatement { range: TextRange::new(f.range.start, l.range.end), kind: RawKind::Sql, section });
         }
         *paren_depth = 0;
         *body = BodyState::default();
@@ -200,11 +191,7 @@ pub fn split(src: &str, dialect: Dialect) -> SplitFile {
         // psql meta-commands and DELIMITER are recognised only at the start of a statement.
         if first.is_none() && dialect == Dialect::Postgres && lexer.peek_byte() == Some(b'\\') {
             let meta = lexer.rest_of_line(TokenKind::PsqlMeta);
-            out.statements.push(RawStatement {
-                range: meta.range,
-                kind: RawKind::PsqlMeta,
-                section,
-            });
+            out.statements.push(RawStatement { range: meta.range, kind: RawKind::PsqlMeta, section });
             continue;
         }
         let Some(token) = lexer.next_token() else {
@@ -231,14 +218,7 @@ pub fn split(src: &str, dialect: Dialect) -> SplitFile {
                 {
                     match m {
                         Marker::Section(s) if !goose_block => {
-                            finish(
-                                &mut out,
-                                &mut first,
-                                &mut last,
-                                &mut paren_depth,
-                                &mut body,
-                                section,
-                            );
+                            finish(&mut out, &mut first, &mut last, &mut paren_depth, &mut body, section);
                             section = s;
                             out.has_sections = true;
                         }
@@ -246,14 +226,7 @@ pub fn split(src: &str, dialect: Dialect) -> SplitFile {
                         Marker::StatementBegin => goose_block = true,
                         Marker::StatementEnd => {
                             goose_block = false;
-                            finish(
-                                &mut out,
-                                &mut first,
-                                &mut last,
-                                &mut paren_depth,
-                                &mut body,
-                                section,
-                            );
+                            finish(&mut out, &mut first, &mut last, &mut paren_depth, &mut body, section);
                         }
                     }
                     continue;
@@ -264,26 +237,12 @@ pub fn split(src: &str, dialect: Dialect) -> SplitFile {
                 continue;
             }
             TokenKind::Delimiter => {
-                finish(
-                    &mut out,
-                    &mut first,
-                    &mut last,
-                    &mut paren_depth,
-                    &mut body,
-                    section,
-                );
+                finish(&mut out, &mut first, &mut last, &mut paren_depth, &mut body, section);
                 continue;
             }
             TokenKind::Punct if token.is_punct(src, ';') && !custom_delimiter => {
                 if paren_depth == 0 && body.depth == 0 && !goose_block {
-                    finish(
-                        &mut out,
-                        &mut first,
-                        &mut last,
-                        &mut paren_depth,
-                        &mut body,
-                        section,
-                    );
+                    finish(&mut out, &mut first, &mut last, &mut paren_depth, &mut body, section);
                 } else {
                     last = Some(token);
                 }
@@ -317,14 +276,7 @@ pub fn split(src: &str, dialect: Dialect) -> SplitFile {
         }
         last = Some(token);
     }
-    finish(
-        &mut out,
-        &mut first,
-        &mut last,
-        &mut paren_depth,
-        &mut body,
-        section,
-    );
+    finish(&mut out, &mut first, &mut last, &mut paren_depth, &mut body, section);
     attach_suppressions(&mut out, pending, src);
     out
 }
@@ -338,18 +290,12 @@ fn attach_suppressions(out: &mut SplitFile, pending: Vec<(TextRange, String)>, s
         let idx = stmts.partition_point(|s| s.range.end <= range.start);
         let statement = if stmts.get(idx).is_some_and(|s| s.range.start <= range.start) {
             Some(idx)
-        } else if idx > 0
-            && !src[stmts[idx - 1].range.end as usize..range.start as usize].contains('\n')
-        {
+        } else if idx > 0 && !src[stmts[idx - 1].range.end as usize..range.start as usize].contains('\n') {
             Some(idx - 1)
         } else {
             (idx < stmts.len()).then_some(idx)
         };
-        out.suppressions.push(SuppressionComment {
-            range,
-            body,
-            statement,
-        });
+        out.suppressions.push(SuppressionComment { range, body, statement });
     }
 }
 
@@ -358,11 +304,7 @@ mod tests {
     use super::*;
 
     fn texts(src: &str, dialect: Dialect) -> Vec<&str> {
-        split(src, dialect)
-            .statements
-            .iter()
-            .map(|s| &src[s.range.as_usize()])
-            .collect()
+        split(src, dialect).statements.iter().map(|s| &src[s.range.as_usize()]).collect()
     }
 
     #[test]
@@ -370,17 +312,14 @@ mod tests {
         let src = "CREATE TABLE a (x text DEFAULT ';');\n-- c; c\nCREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql;\n/* ; */ SELECT 1";
         assert_eq!(
             texts(src, Dialect::Postgres),
-            vec![
-                "CREATE TABLE a (x text DEFAULT ';')",
-                "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql",
-                "SELECT 1"
-            ]
+            vec!["CREATE TABLE a (x text DEFAULT ';')", "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql", "SELECT 1"]
         );
     }
 
     #[test]
     fn begin_atomic_bodies_stay_whole() {
-        let src = "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT CASE WHEN true THEN 2 END; END;\nBEGIN;\nCOMMIT;";
+        let src =
+            "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT CASE WHEN true THEN 2 END; END;\nBEGIN;\nCOMMIT;";
         assert_eq!(texts(src, Dialect::Postgres).len(), 3);
     }
 
@@ -392,29 +331,13 @@ mod tests {
 
     #[test]
     fn mysql_delimiter_and_psql_meta() {
-        let src =
-            "DELIMITER //\nCREATE PROCEDURE p() BEGIN SELECT 1; END //\nDELIMITER ;\nSELECT 2;";
+        let src = "DELIMITER //\nCREATE PROCEDURE p() BEGIN SELECT 1; END //\nDELIMITER ;\nSELECT 2;";
         let split = split(src, Dialect::MySql);
         let kinds: Vec<_> = split.statements.iter().map(|s| s.kind).collect();
-        assert_eq!(
-            kinds,
-            vec![
-                RawKind::ClientCommand,
-                RawKind::Sql,
-                RawKind::ClientCommand,
-                RawKind::Sql
-            ]
-        );
+        assert_eq!(kinds, vec![RawKind::ClientCommand, RawKind::Sql, RawKind::ClientCommand, RawKind::Sql]);
         let pg = "\\restrict abc\nSELECT 1;\n\\connect db\n";
-        let kinds: Vec<_> = super::split(pg, Dialect::Postgres)
-            .statements
-            .iter()
-            .map(|s| s.kind)
-            .collect();
-        assert_eq!(
-            kinds,
-            vec![RawKind::PsqlMeta, RawKind::Sql, RawKind::PsqlMeta]
-        );
+        let kinds: Vec<_> = super::split(pg, Dialect::Postgres).statements.iter().map(|s| s.kind).collect();
+        assert_eq!(kinds, vec![RawKind::PsqlMeta, RawKind::Sql, RawKind::PsqlMeta]);
     }
 
     #[test]

@@ -102,13 +102,7 @@ pub enum TypeChange {
 
 impl SqlType {
     pub fn named(name: &str) -> SqlType {
-        SqlType {
-            kind: TypeKind::Named {
-                schema: None,
-                name: name.to_string(),
-            },
-            array_dims: 0,
-        }
+        SqlType { kind: TypeKind::Named { schema: None, name: name.to_string() }, array_dims: 0 }
     }
 
     /// The user-defined type this column uses, if any (enum, domain, composite).
@@ -126,41 +120,17 @@ impl SqlType {
             TypeKind::Int { bytes: 2, .. } => "smallint".into(),
             TypeKind::Int { bytes: 8, .. } => "bigint".into(),
             TypeKind::Int { .. } => "integer".into(),
-            TypeKind::Decimal {
-                precision: Some(p),
-                scale,
-                ..
-            } => format!("numeric({p},{scale})"),
-            TypeKind::Decimal {
-                precision: None, ..
-            } => "numeric".into(),
+            TypeKind::Decimal { precision: Some(p), scale, .. } => format!("numeric({p},{scale})"),
+            TypeKind::Decimal { precision: None, .. } => "numeric".into(),
             TypeKind::Float { bytes: 4 } => "real".into(),
             TypeKind::Float { .. } => "double precision".into(),
-            TypeKind::Char {
-                fixed: true,
-                length,
-            } => format!("character({})", length.unwrap_or(1)),
-            TypeKind::Char {
-                fixed: false,
-                length: Some(n),
-            } => format!("character varying({n})"),
-            TypeKind::Char {
-                fixed: false,
-                length: None,
-            } => "text".into(),
+            TypeKind::Char { fixed: true, length } => format!("character({})", length.unwrap_or(1)),
+            TypeKind::Char { fixed: false, length: Some(n) } => format!("character varying({n})"),
+            TypeKind::Char { fixed: false, length: None } => "text".into(),
             TypeKind::Binary { .. } => "bytea".into(),
-            TypeKind::Bit {
-                varying: false,
-                length,
-            } => format!("bit({})", length.unwrap_or(1)),
-            TypeKind::Bit {
-                varying: true,
-                length: Some(n),
-            } => format!("bit varying({n})"),
-            TypeKind::Bit {
-                varying: true,
-                length: None,
-            } => "bit varying".into(),
+            TypeKind::Bit { varying: false, length } => format!("bit({})", length.unwrap_or(1)),
+            TypeKind::Bit { varying: true, length: Some(n) } => format!("bit varying({n})"),
+            TypeKind::Bit { varying: true, length: None } => "bit varying".into(),
             TypeKind::Date => "date".into(),
             TypeKind::Time { tz, precision } => temporal("time", *tz, *precision),
             TypeKind::Timestamp { tz, precision } => temporal("timestamp", *tz, *precision),
@@ -171,10 +141,7 @@ impl SqlType {
             TypeKind::Json => "json".into(),
             TypeKind::Jsonb => "jsonb".into(),
             TypeKind::InlineEnum { .. } => "enum".into(),
-            TypeKind::Named {
-                schema: Some(s),
-                name,
-            } if s != "public" && s != "pg_catalog" => format!("{s}.{name}"),
+            TypeKind::Named { schema: Some(s), name } if s != "public" && s != "pg_catalog" => format!("{s}.{name}"),
             TypeKind::Named { name, .. } => name.clone(),
         };
         let mut out = base;
@@ -195,13 +162,11 @@ impl SqlType {
                 let upper = name.to_ascii_uppercase();
                 if upper.contains("INT") {
                     "INTEGER"
-                } else if upper.contains("CHAR") || upper.contains("CLOB") || upper.contains("TEXT")
-                {
+                } else if upper.contains("CHAR") || upper.contains("CLOB") || upper.contains("TEXT") {
                     "TEXT"
                 } else if upper.contains("BLOB") || upper.is_empty() {
                     "BLOB"
-                } else if upper.contains("REAL") || upper.contains("FLOA") || upper.contains("DOUB")
-                {
+                } else if upper.contains("REAL") || upper.contains("FLOA") || upper.contains("DOUB") {
                     "REAL"
                 } else {
                     "NUMERIC"
@@ -214,21 +179,14 @@ impl SqlType {
 
 fn temporal(base: &str, tz: bool, precision: Option<u32>) -> String {
     let p = precision.map(|p| format!("({p})")).unwrap_or_default();
-    let zone = if tz {
-        "with time zone"
-    } else {
-        "without time zone"
-    };
+    let zone = if tz { "with time zone" } else { "without time zone" };
     format!("{base}{p} {zone}")
 }
 
 /// Parses a type from SQL text such as `character varying(20)`, `numeric(10, 2)`, `int[]`,
 /// `timestamp(3) with time zone`, `public.mood`, `int(11) unsigned`, `enum('a','b')`.
 pub fn parse_type(text: &str, dialect: Dialect) -> ParsedType {
-    let tokens: Vec<_> = tokenize(text, dialect)
-        .into_iter()
-        .filter(|t| !t.is_trivia())
-        .collect();
+    let tokens: Vec<_> = tokenize(text, dialect).into_iter().filter(|t| !t.is_trivia()).collect();
     let mut words: Vec<String> = Vec::new();
     let mut quoted_parts: Vec<Name> = Vec::new();
     let mut args: Vec<String> = Vec::new();
@@ -241,9 +199,7 @@ pub fn parse_type(text: &str, dialect: Dialect) -> ParsedType {
         match t.kind {
             TokenKind::Word => {
                 let lower = s.to_ascii_lowercase();
-                if matches!(lower.as_str(), "collate" | "charset")
-                    || (lower == "character" && next_word_is(&tokens, i, text, "set"))
-                {
+                if matches!(lower.as_str(), "collate" | "charset") || (lower == "character" && next_word_is(&tokens, i, text, "set")) {
                     has_collation = true;
                     break;
                 }
@@ -304,21 +260,14 @@ pub fn parse_type(text: &str, dialect: Dialect) -> ParsedType {
     let nums: Vec<Option<u32>> = args.iter().map(|a| a.trim().parse::<u32>().ok()).collect();
     let num = |k: usize| nums.get(k).copied().flatten();
     let unsigned = words.iter().any(|w| w == "unsigned");
-    let words_wo_mods: Vec<&str> = words
-        .iter()
-        .map(String::as_str)
-        .filter(|w| !matches!(*w, "unsigned" | "signed" | "zerofill"))
-        .collect();
+    let words_wo_mods: Vec<&str> = words.iter().map(String::as_str).filter(|w| !matches!(*w, "unsigned" | "signed" | "zerofill")).collect();
     let joined = words_wo_mods.join(" ");
     let tz = joined.contains("with time zone") || joined.ends_with("tz");
     let mut serial = false;
     let kind = match joined.as_str() {
         "bool" | "boolean" => {
             if dialect == Dialect::MySql {
-                TypeKind::Int {
-                    bytes: 1,
-                    unsigned: false,
-                }
+                TypeKind::Int { bytes: 1, unsigned: false }
             } else {
                 TypeKind::Bool
             }
@@ -330,49 +279,21 @@ pub fn parse_type(text: &str, dialect: Dialect) -> ParsedType {
         "bigint" | "int8" => TypeKind::Int { bytes: 8, unsigned },
         "smallserial" | "serial2" => {
             serial = true;
-            TypeKind::Int {
-                bytes: 2,
-                unsigned: false,
-            }
+            TypeKind::Int { bytes: 2, unsigned: false }
         }
         "serial" | "serial4" => {
             // MySQL's SERIAL is BIGINT UNSIGNED NOT NULL AUTO_INCREMENT UNIQUE.
             serial = true;
-            if dialect == Dialect::MySql {
-                TypeKind::Int {
-                    bytes: 8,
-                    unsigned: true,
-                }
-            } else {
-                TypeKind::Int {
-                    bytes: 4,
-                    unsigned: false,
-                }
-            }
+            if dialect == Dialect::MySql { TypeKind::Int { bytes: 8, unsigned: true } } else { TypeKind::Int { bytes: 4, unsigned: false } }
         }
         "bigserial" | "serial8" => {
             serial = true;
-            TypeKind::Int {
-                bytes: 8,
-                unsigned: false,
-            }
+            TypeKind::Int { bytes: 8, unsigned: false }
         }
         "numeric" | "decimal" | "dec" | "fixed" => match (num(0), num(1)) {
-            (Some(p), s) => TypeKind::Decimal {
-                precision: Some(p),
-                scale: s.unwrap_or(0),
-                unsigned,
-            },
-            (None, _) if dialect == Dialect::MySql => TypeKind::Decimal {
-                precision: Some(10),
-                scale: 0,
-                unsigned,
-            },
-            (None, _) => TypeKind::Decimal {
-                precision: None,
-                scale: 0,
-                unsigned,
-            },
+            (Some(p), s) => TypeKind::Decimal { precision: Some(p), scale: s.unwrap_or(0), unsigned },
+            (None, _) if dialect == Dialect::MySql => TypeKind::Decimal { precision: Some(10), scale: 0, unsigned },
+            (None, _) => TypeKind::Decimal { precision: None, scale: 0, unsigned },
         },
         "real" | "float4" => {
             if dialect == Dialect::MySql {
@@ -389,10 +310,7 @@ pub fn parse_type(text: &str, dialect: Dialect) -> ParsedType {
             None if dialect == Dialect::MySql => TypeKind::Float { bytes: 4 },
             None => TypeKind::Float { bytes: 8 },
         },
-        "money" => TypeKind::Named {
-            schema: None,
-            name: "money".into(),
-        },
+        "money" => TypeKind::Named { schema: None, name: "money".into() },
         "varchar"
         | "character varying"
         | "char varying"
@@ -400,140 +318,63 @@ pub fn parse_type(text: &str, dialect: Dialect) -> ParsedType {
         | "national character varying"
         | "national char varying"
         | "varchar2"
-        | "nchar varying" => TypeKind::Char {
-            fixed: false,
-            length: num(0),
-        },
+        | "nchar varying" => TypeKind::Char { fixed: false, length: num(0) },
         "char" | "character" | "nchar" | "national character" | "national char" | "bpchar" => {
             // `bpchar` without length is unbounded blank-padded text.
             let length = num(0).or(if joined == "bpchar" { None } else { Some(1) });
-            TypeKind::Char {
-                fixed: true,
-                length,
-            }
+            TypeKind::Char { fixed: true, length }
         }
         "text" | "clob" | "string" => match dialect {
-            Dialect::MySql => TypeKind::Char {
-                fixed: false,
-                length: Some(65_535),
-            },
-            _ => TypeKind::Char {
-                fixed: false,
-                length: None,
-            },
+            Dialect::MySql => TypeKind::Char { fixed: false, length: Some(65_535) },
+            _ => TypeKind::Char { fixed: false, length: None },
         },
-        "tinytext" => TypeKind::Char {
-            fixed: false,
-            length: Some(255),
-        },
-        "mediumtext" => TypeKind::Char {
-            fixed: false,
-            length: Some(16_777_215),
-        },
-        "longtext" => TypeKind::Char {
-            fixed: false,
-            length: Some(u32::MAX),
-        },
-        "citext" => TypeKind::Named {
-            schema: None,
-            name: "citext".into(),
-        },
-        "bytea" => TypeKind::Binary {
-            fixed: false,
-            length: None,
-        },
+        "tinytext" => TypeKind::Char { fixed: false, length: Some(255) },
+        "mediumtext" => TypeKind::Char { fixed: false, length: Some(16_777_215) },
+        "longtext" => TypeKind::Char { fixed: false, length: Some(u32::MAX) },
+        "citext" => TypeKind::Named { schema: None, name: "citext".into() },
+        "bytea" => TypeKind::Binary { fixed: false, length: None },
         "blob" => match dialect {
-            Dialect::MySql => TypeKind::Binary {
-                fixed: false,
-                length: Some(65_535),
-            },
-            _ => TypeKind::Binary {
-                fixed: false,
-                length: None,
-            },
+            Dialect::MySql => TypeKind::Binary { fixed: false, length: Some(65_535) },
+            _ => TypeKind::Binary { fixed: false, length: None },
         },
-        "tinyblob" => TypeKind::Binary {
-            fixed: false,
-            length: Some(255),
-        },
-        "mediumblob" => TypeKind::Binary {
-            fixed: false,
-            length: Some(16_777_215),
-        },
-        "longblob" => TypeKind::Binary {
-            fixed: false,
-            length: Some(u32::MAX),
-        },
-        "varbinary" => TypeKind::Binary {
-            fixed: false,
-            length: num(0),
-        },
-        "binary" => TypeKind::Binary {
-            fixed: true,
-            length: num(0).or(Some(1)),
-        },
-        "bit" => TypeKind::Bit {
-            varying: false,
-            length: num(0).or(Some(1)),
-        },
-        "bit varying" | "varbit" => TypeKind::Bit {
-            varying: true,
-            length: num(0),
-        },
+        "tinyblob" => TypeKind::Binary { fixed: false, length: Some(255) },
+        "mediumblob" => TypeKind::Binary { fixed: false, length: Some(16_777_215) },
+        "longblob" => TypeKind::Binary { fixed: false, length: Some(u32::MAX) },
+        "varbinary" => TypeKind::Binary { fixed: false, length: num(0) },
+        "binary" => TypeKind::Binary { fixed: true, length: num(0).or(Some(1)) },
+        "bit" => TypeKind::Bit { varying: false, length: num(0).or(Some(1)) },
+        "bit varying" | "varbit" => TypeKind::Bit { varying: true, length: num(0) },
         "date" => TypeKind::Date,
-        "datetime" => TypeKind::Timestamp {
-            tz: false,
-            precision: num(0).or(mysql_zero(dialect)),
-        },
+        "datetime" => TypeKind::Timestamp { tz: false, precision: num(0).or(mysql_zero(dialect)) },
         "year" => TypeKind::Year,
         "uuid" | "uniqueidentifier" => TypeKind::Uuid,
         "json" => TypeKind::Json,
         "jsonb" => TypeKind::Jsonb,
-        "enum" | "set" if dialect == Dialect::MySql => TypeKind::InlineEnum {
-            set: joined == "set",
-            values: args
-                .iter()
-                .filter_map(|a| string_literal(a.trim()))
-                .collect(),
-        },
+        "enum" | "set" if dialect == Dialect::MySql => {
+            TypeKind::InlineEnum { set: joined == "set", values: args.iter().filter_map(|a| string_literal(a.trim())).collect() }
+        }
         j if j.starts_with("timestamp") => {
             let precision = num(0).or(mysql_zero(dialect));
             // MySQL's TIMESTAMP is stored in UTC and converted: it behaves like timestamptz.
-            TypeKind::Timestamp {
-                tz: tz || (dialect == Dialect::MySql && j == "timestamp"),
-                precision,
-            }
+            TypeKind::Timestamp { tz: tz || (dialect == Dialect::MySql && j == "timestamp"), precision }
         }
-        j if j.starts_with("time") && !j.starts_with("times") => TypeKind::Time {
-            tz,
-            precision: num(0).or(mysql_zero(dialect)),
-        },
+        j if j.starts_with("time") && !j.starts_with("times") => TypeKind::Time { tz, precision: num(0).or(mysql_zero(dialect)) },
         j if j.starts_with("interval") => TypeKind::Interval { precision: num(0) },
         _ => {
             let (schema, name) = match quoted_parts.len() {
                 0 => (None, String::new()),
                 1 => (None, quoted_parts[0].key.clone()),
-                n => (
-                    Some(quoted_parts[n - 2].key.clone()),
-                    quoted_parts[n - 1].key.clone(),
-                ),
+                n => (Some(quoted_parts[n - 2].key.clone()), quoted_parts[n - 1].key.clone()),
             };
             // `pg_catalog.int4` and friends are the built-ins under their catalog names.
             if schema.as_deref() == Some("pg_catalog") {
                 let inner = parse_type(&text.replacen("pg_catalog.", "", 1), dialect);
-                return ParsedType {
-                    has_collation,
-                    ..inner
-                };
+                return ParsedType { has_collation, ..inner };
             }
             TypeKind::Named { schema, name }
         }
     };
-    ParsedType {
-        ty: SqlType { kind, array_dims },
-        serial,
-        has_collation,
-    }
+    ParsedType { ty: SqlType { kind, array_dims }, serial, has_collation }
 }
 
 fn mysql_zero(dialect: Dialect) -> Option<u32> {
@@ -556,11 +397,7 @@ fn skip_brackets(tokens: &[crate::lexer::Token], mut i: usize, text: &str) -> us
 
 fn int_range(bytes: u8, unsigned: bool) -> (i128, i128) {
     let bits = u32::from(bytes) * 8;
-    if unsigned {
-        (0, (1i128 << bits) - 1)
-    } else {
-        (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)
-    }
+    if unsigned { (0, (1i128 << bits) - 1) } else { (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1) }
 }
 
 /// Compares an N-1 column type with its N type. SQLite compares affinities only: it stores any value
@@ -570,8 +407,7 @@ pub fn compare(old: &SqlType, new: &SqlType, dialect: Dialect) -> TypeChange {
         return TypeChange::Same;
     }
     if dialect == Dialect::Sqlite {
-        return if old.sqlite_affinity() == new.sqlite_affinity() && old.array_dims == new.array_dims
-        {
+        return if old.sqlite_affinity() == new.sqlite_affinity() && old.array_dims == new.array_dims {
             TypeChange::Same
         } else {
             TypeChange::FamilyChanged
@@ -582,16 +418,7 @@ pub fn compare(old: &SqlType, new: &SqlType, dialect: Dialect) -> TypeChange {
     }
     use TypeKind::*;
     match (&old.kind, &new.kind) {
-        (
-            Int {
-                bytes: ob,
-                unsigned: ou,
-            },
-            Int {
-                bytes: nb,
-                unsigned: nu,
-            },
-        ) => {
+        (Int { bytes: ob, unsigned: ou }, Int { bytes: nb, unsigned: nu }) => {
             let (omin, omax) = int_range(*ob, *ou);
             let (nmin, nmax) = int_range(*nb, *nu);
             if nmin <= omin && nmax >= omax {
@@ -604,18 +431,7 @@ pub fn compare(old: &SqlType, new: &SqlType, dialect: Dialect) -> TypeChange {
                 TypeChange::Narrowed(format!("values above {nmax} no longer fit"))
             }
         }
-        (
-            Decimal {
-                precision: op,
-                scale: os,
-                unsigned: ou,
-            },
-            Decimal {
-                precision: np,
-                scale: ns,
-                unsigned: nu,
-            },
-        ) => {
+        (Decimal { precision: op, scale: os, unsigned: ou }, Decimal { precision: np, scale: ns, unsigned: nu }) => {
             // Digits before the decimal point decide what is rejected; the scale only rounds.
             let old_int = op.map(|p| p.saturating_sub(*os));
             let new_int = np.map(|p| p.saturating_sub(*ns));
@@ -625,8 +441,7 @@ pub fn compare(old: &SqlType, new: &SqlType, dialect: Dialect) -> TypeChange {
                 _ => false,
             };
             if int_narrowed {
-                let limit =
-                    new_int.map_or(String::new(), |n| format!(" ({n} digits before the point)"));
+                let limit = new_int.map_or(String::new(), |n| format!(" ({n} digits before the point)"));
                 TypeChange::Narrowed(format!("larger values no longer fit{limit}"))
             } else if !ou && *nu {
                 TypeChange::Narrowed("negative values are rejected".into())
@@ -640,86 +455,26 @@ pub fn compare(old: &SqlType, new: &SqlType, dialect: Dialect) -> TypeChange {
             if n >= o {
                 TypeChange::Widened
             } else {
-                TypeChange::Narrowed(
-                    "double-precision values are rounded and large ones overflow".into(),
-                )
+                TypeChange::Narrowed("double-precision values are rounded and large ones overflow".into())
             }
         }
-        (
-            Char {
-                fixed: of,
-                length: ol,
-            },
-            Char {
-                fixed: nf,
-                length: nl,
-            },
-        ) => compare_lengths(*ol, *nl, *of, *nf, "characters"),
-        (
-            Binary {
-                fixed: of,
-                length: ol,
-            },
-            Binary {
-                fixed: nf,
-                length: nl,
-            },
-        ) => compare_lengths(*ol, *nl, *of, *nf, "bytes"),
-        (
-            Bit {
-                varying: ov,
-                length: ol,
-            },
-            Bit {
-                varying: nv,
-                length: nl,
-            },
-        ) => compare_lengths(*ol, *nl, !*ov, !*nv, "bits"),
-        (
-            Time {
-                tz: otz,
-                precision: op,
-            },
-            Time {
-                tz: ntz,
-                precision: np,
-            },
-        )
-        | (
-            Timestamp {
-                tz: otz,
-                precision: op,
-            },
-            Timestamp {
-                tz: ntz,
-                precision: np,
-            },
-        ) => {
+        (Char { fixed: of, length: ol }, Char { fixed: nf, length: nl }) => compare_lengths(*ol, *nl, *of, *nf, "characters"),
+        (Binary { fixed: of, length: ol }, Binary { fixed: nf, length: nl }) => compare_lengths(*ol, *nl, *of, *nf, "bytes"),
+        (Bit { varying: ov, length: ol }, Bit { varying: nv, length: nl }) => compare_lengths(*ol, *nl, !*ov, !*nv, "bits"),
+        (Time { tz: otz, precision: op }, Time { tz: ntz, precision: np })
+        | (Timestamp { tz: otz, precision: op }, Timestamp { tz: ntz, precision: np }) => {
             if otz != ntz {
                 return TypeChange::FamilyChanged;
             }
             compare_fraction(*op, *np)
         }
         (Interval { precision: op }, Interval { precision: np }) => compare_fraction(*op, *np),
-        (
-            InlineEnum {
-                set: os,
-                values: ov,
-            },
-            InlineEnum {
-                set: ns,
-                values: nv,
-            },
-        ) if os == ns => {
+        (InlineEnum { set: os, values: ov }, InlineEnum { set: ns, values: nv }) if os == ns => {
             let missing: Vec<&String> = ov.iter().filter(|v| !nv.contains(v)).collect();
             if missing.is_empty() {
                 TypeChange::Widened
             } else {
-                let list = missing
-                    .iter()
-                    .map(|v| format!("'{v}'"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let list = missing.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ");
                 TypeChange::Narrowed(format!("value {list} is no longer accepted"))
             }
         }
@@ -727,25 +482,15 @@ pub fn compare(old: &SqlType, new: &SqlType, dialect: Dialect) -> TypeChange {
     }
 }
 
-fn compare_lengths(
-    old: Option<u32>,
-    new: Option<u32>,
-    old_fixed: bool,
-    new_fixed: bool,
-    unit: &str,
-) -> TypeChange {
+fn compare_lengths(old: Option<u32>, new: Option<u32>, old_fixed: bool, new_fixed: bool, unit: &str) -> TypeChange {
     // Variable to fixed length pads values: readers see different data.
     if !old_fixed && new_fixed {
         return TypeChange::FamilyChanged;
     }
     match (old, new) {
         (_, None) => TypeChange::Widened,
-        (None, Some(n)) => {
-            TypeChange::Narrowed(format!("values longer than {n} {unit} no longer fit"))
-        }
-        (Some(o), Some(n)) if n < o => {
-            TypeChange::Narrowed(format!("values longer than {n} {unit} no longer fit"))
-        }
+        (None, Some(n)) => TypeChange::Narrowed(format!("values longer than {n} {unit} no longer fit")),
+        (Some(o), Some(n)) if n < o => TypeChange::Narrowed(format!("values longer than {n} {unit} no longer fit")),
         (Some(o), Some(n)) if n == o && old_fixed == new_fixed => TypeChange::Same,
         _ => TypeChange::Widened,
     }
@@ -784,22 +529,13 @@ mod tests {
         assert_eq!(pg("int[]"), pg("integer ARRAY"));
         assert_eq!(pg("decimal(10, 2)"), pg("numeric(10,2)"));
         assert!(parse_type("serial", Dialect::Postgres).serial);
-        assert_eq!(
-            pg("public.\"Mood\"").kind,
-            TypeKind::Named {
-                schema: Some("public".into()),
-                name: "Mood".into()
-            }
-        );
+        assert_eq!(pg("public.\"Mood\"").kind, TypeKind::Named { schema: Some("public".into()), name: "Mood".into() });
     }
 
     #[test]
     fn pg_format_matches_format_type() {
         assert_eq!(pg("varchar(20)").pg_format(), "character varying(20)");
-        assert_eq!(
-            pg("timestamp(3) with time zone").pg_format(),
-            "timestamp(3) with time zone"
-        );
+        assert_eq!(pg("timestamp(3) with time zone").pg_format(), "timestamp(3) with time zone");
         assert_eq!(pg("float").pg_format(), "double precision");
         assert_eq!(pg("int[][]").pg_format(), "integer[][]");
         assert_eq!(pg("char").pg_format(), "character(1)");
@@ -808,47 +544,20 @@ mod tests {
     #[test]
     fn widening_and_narrowing() {
         assert_eq!(verdict("varchar(100)", "varchar(255)"), TypeChange::Widened);
-        assert!(matches!(
-            verdict("varchar(100)", "varchar(50)"),
-            TypeChange::Narrowed(_)
-        ));
-        assert!(matches!(
-            verdict("text", "varchar(255)"),
-            TypeChange::Narrowed(_)
-        ));
+        assert!(matches!(verdict("varchar(100)", "varchar(50)"), TypeChange::Narrowed(_)));
+        assert!(matches!(verdict("text", "varchar(255)"), TypeChange::Narrowed(_)));
         assert_eq!(verdict("varchar(10)", "text"), TypeChange::Widened);
         assert_eq!(verdict("int", "bigint"), TypeChange::Widened);
         assert!(matches!(verdict("bigint", "int"), TypeChange::Narrowed(_)));
         assert_eq!(verdict("int", "numeric"), TypeChange::FamilyChanged);
         assert_eq!(verdict("int", "text"), TypeChange::FamilyChanged);
-        assert_eq!(
-            verdict("numeric(10,2)", "numeric(12,2)"),
-            TypeChange::Widened
-        );
-        assert!(matches!(
-            verdict("numeric(10,2)", "numeric(8,2)"),
-            TypeChange::Narrowed(_)
-        ));
-        assert!(matches!(
-            verdict("numeric(10,4)", "numeric(12,2)"),
-            TypeChange::PrecisionReduced(_)
-        ));
-        assert!(matches!(
-            verdict("numeric", "numeric(30,2)"),
-            TypeChange::Narrowed(_)
-        ));
-        assert!(matches!(
-            verdict("timestamp(6)", "timestamp(3)"),
-            TypeChange::PrecisionReduced(_)
-        ));
-        assert_eq!(
-            verdict("timestamp", "timestamptz"),
-            TypeChange::FamilyChanged
-        );
-        assert!(matches!(
-            verdict("double precision", "real"),
-            TypeChange::Narrowed(_)
-        ));
+        assert_eq!(verdict("numeric(10,2)", "numeric(12,2)"), TypeChange::Widened);
+        assert!(matches!(verdict("numeric(10,2)", "numeric(8,2)"), TypeChange::Narrowed(_)));
+        assert!(matches!(verdict("numeric(10,4)", "numeric(12,2)"), TypeChange::PrecisionReduced(_)));
+        assert!(matches!(verdict("numeric", "numeric(30,2)"), TypeChange::Narrowed(_)));
+        assert!(matches!(verdict("timestamp(6)", "timestamp(3)"), TypeChange::PrecisionReduced(_)));
+        assert_eq!(verdict("timestamp", "timestamptz"), TypeChange::FamilyChanged);
+        assert!(matches!(verdict("double precision", "real"), TypeChange::Narrowed(_)));
         assert_eq!(verdict("int[]", "bigint[]"), TypeChange::Widened);
     }
 
@@ -856,35 +565,17 @@ mod tests {
     fn mysql_types() {
         let my = |t: &str| parse_type(t, Dialect::MySql).ty;
         assert_eq!(my("int(11)"), my("INT"));
-        assert!(matches!(
-            compare(&my("int unsigned"), &my("int"), Dialect::MySql),
-            TypeChange::Narrowed(_)
-        ));
-        assert_eq!(
-            compare(&my("int unsigned"), &my("bigint"), Dialect::MySql),
-            TypeChange::Widened
-        );
-        assert_eq!(
-            compare(&my("varchar(255)"), &my("text"), Dialect::MySql),
-            TypeChange::Widened
-        );
-        assert!(matches!(
-            compare(&my("enum('a','b')"), &my("enum('a')"), Dialect::MySql),
-            TypeChange::Narrowed(_)
-        ));
+        assert!(matches!(compare(&my("int unsigned"), &my("int"), Dialect::MySql), TypeChange::Narrowed(_)));
+        assert_eq!(compare(&my("int unsigned"), &my("bigint"), Dialect::MySql), TypeChange::Widened);
+        assert_eq!(compare(&my("varchar(255)"), &my("text"), Dialect::MySql), TypeChange::Widened);
+        assert!(matches!(compare(&my("enum('a','b')"), &my("enum('a')"), Dialect::MySql), TypeChange::Narrowed(_)));
         assert!(parse_type("varchar(10) CHARACTER SET utf8mb4", Dialect::MySql).has_collation);
     }
 
     #[test]
     fn sqlite_compares_affinity() {
         let lite = |t: &str| parse_type(t, Dialect::Sqlite).ty;
-        assert_eq!(
-            compare(&lite("varchar(100)"), &lite("varchar(10)"), Dialect::Sqlite),
-            TypeChange::Same
-        );
-        assert_eq!(
-            compare(&lite("INTEGER"), &lite("TEXT"), Dialect::Sqlite),
-            TypeChange::FamilyChanged
-        );
+        assert_eq!(compare(&lite("varchar(100)"), &lite("varchar(10)"), Dialect::Sqlite), TypeChange::Same);
+        assert_eq!(compare(&lite("INTEGER"), &lite("TEXT"), Dialect::Sqlite), TypeChange::FamilyChanged);
     }
 }

@@ -8,9 +8,7 @@
 use std::fmt;
 
 /// A half-open byte range `start..end` into one file's text.
-#[derive(
-    Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize, serde::Deserialize)]
 pub struct TextRange {
     pub start: u32,
     pub end: u32,
@@ -19,10 +17,7 @@ pub struct TextRange {
 impl TextRange {
     pub fn new(start: u32, end: u32) -> TextRange {
         debug_assert!(start <= end, "inverted range {start}..{end}");
-        TextRange {
-            start,
-            end: end.max(start),
-        }
+        TextRange { start, end: end.max(start) }
     }
 
     /// Builds a range from `usize` offsets. Files over 4 GiB are refused when they are read, so the
@@ -53,18 +48,12 @@ impl TextRange {
 
     /// Moves a range that is relative to `base` into the coordinates of the enclosing text.
     pub fn shifted(self, base: u32) -> TextRange {
-        TextRange {
-            start: self.start + base,
-            end: self.end + base,
-        }
+        TextRange { start: self.start + base, end: self.end + base }
     }
 
     /// The smallest range covering both.
     pub fn cover(self, other: TextRange) -> TextRange {
-        TextRange {
-            start: self.start.min(other.start),
-            end: self.end.max(other.end),
-        }
+        TextRange { start: self.start.min(other.start), end: self.end.max(other.end) }
     }
 
     pub fn as_usize(self) -> std::ops::Range<usize> {
@@ -105,10 +94,7 @@ impl LineIndex {
                 line_starts.push(to_u32(i + 1));
             }
         }
-        LineIndex {
-            line_starts,
-            len: to_u32(text.len()),
-        }
+        LineIndex { line_starts, len: to_u32(text.len()) }
     }
 
     pub fn line_count(&self) -> usize {
@@ -126,16 +112,8 @@ impl LineIndex {
 
     /// Byte range of a 0-based line, without its line terminator.
     pub fn line_range(&self, text: &str, line: u32) -> TextRange {
-        let start = self
-            .line_starts
-            .get(line as usize)
-            .copied()
-            .unwrap_or(self.len);
-        let mut end = self
-            .line_starts
-            .get(line as usize + 1)
-            .copied()
-            .unwrap_or(self.len);
+        let start = self.line_starts.get(line as usize).copied().unwrap_or(self.len);
+        let mut end = self.line_starts.get(line as usize + 1).copied().unwrap_or(self.len);
         let bytes = text.as_bytes();
         while end > start && matches!(bytes.get(end as usize - 1), Some(b'\n' | b'\r')) {
             end -= 1;
@@ -150,10 +128,7 @@ impl LineIndex {
         let start = self.line_starts[line as usize] as usize;
         let offset = floor_char_boundary(text, (offset as usize).min(text.len()));
         let col = text[start..offset].chars().count();
-        LineCol {
-            line: line + 1,
-            col: to_u32(col) + 1,
-        }
+        LineCol { line: line + 1, col: to_u32(col) + 1 }
     }
 
     /// 0-based line and 0-based column counted in UTF-16 code units, as the language server
@@ -163,10 +138,7 @@ impl LineIndex {
         let start = self.line_starts[line as usize] as usize;
         let offset = floor_char_boundary(text, (offset as usize).min(text.len()));
         let col: usize = text[start..offset].chars().map(char::len_utf16).sum();
-        LineCol {
-            line,
-            col: to_u32(col),
-        }
+        LineCol { line, col: to_u32(col) }
     }
 
     /// The byte offset of a 0-based line and UTF-16 column; positions past the end of a line clamp
@@ -209,10 +181,7 @@ mod tests {
         // 'x' is after two 2-byte characters and a space.
         let x = text.find('x').unwrap() as u32;
         assert_eq!(index.line_col_1based(text, x), LineCol { line: 2, col: 4 });
-        assert_eq!(
-            index.line_col_1based(text, text.len() as u32),
-            LineCol { line: 3, col: 1 }
-        );
+        assert_eq!(index.line_col_1based(text, text.len() as u32), LineCol { line: 3, col: 1 });
     }
 
     #[test]

@@ -19,12 +19,8 @@ pub(crate) struct Resolved {
 
 impl Repo {
     pub fn open(root: &Path) -> Result<Repo, LoadError> {
-        let mut repo = gix::discover(root).map_err(|_| {
-            err(format!(
-                "{}: not a git repository, and no --against DIR was given",
-                root.display()
-            ))
-        })?;
+        let mut repo =
+            gix::discover(root).map_err(|_| err(format!("{}: not a git repository, and no --against DIR was given", root.display())))?;
         repo.object_cache_size_if_unset(16 * 1024 * 1024);
         let workdir = repo
             .workdir()
@@ -35,20 +31,10 @@ impl Repo {
     }
 
     /// Reads the relevant files of `root` (a directory inside the working tree) as they are in `rev`.
-    pub fn read_tree(
-        &self,
-        rev: &Resolved,
-        root: &Path,
-        config: &Config,
-    ) -> Result<BTreeMap<String, Arc<str>>, LoadError> {
+    pub fn read_tree(&self, rev: &Resolved, root: &Path, config: &Config) -> Result<BTreeMap<String, Arc<str>>, LoadError> {
         let prefix = root
             .strip_prefix(&self.workdir)
-            .map(|p| {
-                p.components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/")
-            })
+            .map(|p| p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
             .unwrap_or_default();
         let fail = |e: &dyn std::fmt::Display| err(format!("reading {} from git: {e}", rev.label));
         let commit = self.repo.find_commit(rev.commit).map_err(|e| fail(&e))?;
@@ -72,16 +58,16 @@ impl Repo {
                 continue;
             }
             let blob = self.repo.find_object(entry.oid).map_err(|e| fail(&e))?;
-            out.insert(
-                rel.clone(),
-                decode(&format!("{rel} (in {})", rev.label), blob.data.clone())?,
-            );
+            out.insert(rel.clone(), decode(&format!("{rel} (in {})", rev.label), blob.data.clone())?);
         }
         Ok(out)
     }
 
     fn head(&self) -> Result<gix::ObjectId, LoadError> {
-        self.repo.head_id().map(|id| id.detach()).map_err(|_| err("the git repository has no commits yet; pass --against DIR to compare with a directory"))
+        self.repo
+            .head_id()
+            .map(|id| id.detach())
+            .map_err(|_| err("the git repository has no commits yet; pass --against DIR to compare with a directory"))
     }
 
     fn short(&self, id: gix::ObjectId) -> String {
@@ -92,24 +78,13 @@ impl Repo {
 impl Resolved {
     /// A user-given revision. It is only ever parsed by gix, never passed to a shell or subprocess.
     pub fn from_spec(repo: &Repo, spec: &str) -> Result<Resolved, LoadError> {
-        let unknown = || {
-            err(format!(
-                "unknown revision `{spec}`: not a commit, branch or tag of this repository, nor a directory"
-            ))
-        };
+        let unknown = || err(format!("unknown revision `{spec}`: not a commit, branch or tag of this repository, nor a directory"));
         if spec.is_empty() || spec.starts_with('-') {
             return Err(unknown());
         }
         let id = repo.repo.rev_parse_single(spec).map_err(|_| unknown())?;
-        let commit = id
-            .object()
-            .map_err(|_| unknown())?
-            .peel_to_commit()
-            .map_err(|_| unknown())?;
-        Ok(Resolved {
-            commit: commit.id,
-            label: spec.to_string(),
-        })
+        let commit = id.object().map_err(|_| unknown())?.peel_to_commit().map_err(|_| unknown())?;
+        Ok(Resolved { commit: commit.id, label: spec.to_string() })
     }
 }
 
@@ -119,32 +94,20 @@ fn is_release_tag(name: &str, config: &Config) -> bool {
     match &config.release_tags {
         Some(glob) => rollsafe_core::config::glob_matches(glob, name),
         None => {
-            let version = name
-                .strip_prefix('v')
-                .or_else(|| name.strip_prefix('V'))
-                .unwrap_or(name);
-            !version.is_empty()
-                && version
-                    .split('.')
-                    .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+            let version = name.strip_prefix('v').or_else(|| name.strip_prefix('V')).unwrap_or(name);
+            !version.is_empty() && version.split('.').all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
         }
     }
 }
 
 /// Parses `v1.2.10` into comparable numbers, for ties between tags on one commit.
 fn version_key(name: &str) -> Vec<u64> {
-    name.trim_start_matches(['v', 'V'])
-        .split(|c: char| !c.is_ascii_digit())
-        .filter_map(|p| p.parse().ok())
-        .collect()
+    name.trim_start_matches(['v', 'V']).split(|c: char| !c.is_ascii_digit()).filter_map(|p| p.parse().ok()).collect()
 }
 
 /// The default baseline: the newest release tag reachable from HEAD, else the merge-base with the
 /// default branch, else HEAD.
-pub(crate) fn default_baseline(
-    repo: &Repo,
-    config: &Config,
-) -> Result<(Resolved, BaselineSource), LoadError> {
+pub(crate) fn default_baseline(repo: &Repo, config: &Config) -> Result<(Resolved, BaselineSource), LoadError> {
     let head = repo.head()?;
     if let Some(tag) = newest_release_tag(repo, head, config)? {
         return Ok(tag);
@@ -153,33 +116,13 @@ pub(crate) fn default_baseline(
         && let Ok(Some(base)) = repo.repo.merge_base(head, tip)
     {
         let base = base.detach();
-        let label = if base == head {
-            format!("HEAD {}", repo.short(base))
-        } else {
-            repo.short(base)
-        };
-        return Ok((
-            Resolved {
-                commit: base,
-                label,
-            },
-            BaselineSource::MergeBase { branch },
-        ));
+        let label = if base == head { format!("HEAD {}", repo.short(base)) } else { repo.short(base) };
+        return Ok((Resolved { commit: base, label }, BaselineSource::MergeBase { branch }));
     }
-    Ok((
-        Resolved {
-            commit: head,
-            label: format!("HEAD {}", repo.short(head)),
-        },
-        BaselineSource::Head,
-    ))
+    Ok((Resolved { commit: head, label: format!("HEAD {}", repo.short(head)) }, BaselineSource::Head))
 }
 
-fn newest_release_tag(
-    repo: &Repo,
-    head: gix::ObjectId,
-    config: &Config,
-) -> Result<Option<(Resolved, BaselineSource)>, LoadError> {
+fn newest_release_tag(repo: &Repo, head: gix::ObjectId, config: &Config) -> Result<Option<(Resolved, BaselineSource)>, LoadError> {
     let fail = |e: &dyn std::fmt::Display| err(format!("reading tags: {e}"));
     let mut tagged: HashMap<gix::ObjectId, Vec<String>> = HashMap::new();
     let refs = repo.repo.references().map_err(|e| fail(&e))?;
@@ -204,26 +147,14 @@ fn newest_release_tag(
         .find_commit(head)
         .map_err(|e| fail(&e))?
         .ancestors()
-        .sorting(gix::revision::walk::Sorting::ByCommitTime(
-            Default::default(),
-        ))
+        .sorting(gix::revision::walk::Sorting::ByCommitTime(Default::default()))
         .all()
         .map_err(|e| fail(&e))?;
     for info in walk {
         let Ok(info) = info else { break };
         if let Some(names) = tagged.get(&info.id) {
-            let best = names
-                .iter()
-                .max_by_key(|n| version_key(n))
-                .cloned()
-                .unwrap_or_default();
-            return Ok(Some((
-                Resolved {
-                    commit: info.id,
-                    label: best,
-                },
-                BaselineSource::ReleaseTag,
-            )));
+            let best = names.iter().max_by_key(|n| version_key(n)).cloned().unwrap_or_default();
+            return Ok(Some((Resolved { commit: info.id, label: best }, BaselineSource::ReleaseTag)));
         }
     }
     Ok(None)
@@ -236,11 +167,7 @@ fn default_branch(repo: &Repo, config: &Config) -> Option<(String, gix::ObjectId
         r.peel_to_commit().ok().map(|c| c.id)
     };
     if let Some(branch) = &config.default_branch {
-        for candidate in [
-            format!("refs/heads/{branch}"),
-            format!("refs/remotes/origin/{branch}"),
-            branch.clone(),
-        ] {
+        for candidate in [format!("refs/heads/{branch}"), format!("refs/remotes/origin/{branch}"), branch.clone()] {
             if let Some(id) = tip(&candidate) {
                 return Some((branch.clone(), id));
             }
@@ -255,10 +182,7 @@ fn default_branch(repo: &Repo, config: &Config) -> Option<(String, gix::ObjectId
         }
     }
     for branch in ["main", "master"] {
-        for candidate in [
-            format!("refs/heads/{branch}"),
-            format!("refs/remotes/origin/{branch}"),
-        ] {
+        for candidate in [format!("refs/heads/{branch}"), format!("refs/remotes/origin/{branch}")] {
             if let Some(id) = tip(&candidate) {
                 return Some((branch.to_string(), id));
             }

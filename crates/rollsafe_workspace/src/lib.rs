@@ -80,96 +80,47 @@ pub struct Loaded {
 
 /// Whether the analysis reads this file.
 pub fn is_relevant(path: &str) -> bool {
-    path.ends_with(".sql")
-        || path.ends_with("/migration_lock.toml")
-        || path == "migration_lock.toml"
+    path.ends_with(".sql") || path.ends_with("/migration_lock.toml") || path == "migration_lock.toml"
 }
 
 pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
-    let cwd = options
-        .cwd
-        .canonicalize()
-        .map_err(|e| err(format!("{}: {}", options.cwd.display(), io_reason(&e))))?;
-    let against_dir = options
-        .against
-        .as_deref()
-        .map(|a| cwd.join(a))
-        .filter(|p| p.is_dir());
+    let cwd = options.cwd.canonicalize().map_err(|e| err(format!("{}: {}", options.cwd.display(), io_reason(&e))))?;
+    let against_dir = options.against.as_deref().map(|a| cwd.join(a)).filter(|p| p.is_dir());
     let root = match &against_dir {
         Some(_) => cwd.clone(),
-        None => find_root(&cwd).ok_or_else(|| {
-            err("not a git repository (or any parent up to /), and no --against DIR was given")
-        })?,
+        None => find_root(&cwd).ok_or_else(|| err("not a git repository (or any parent up to /), and no --against DIR was given"))?,
     };
     let config = read_config(&root, options.config.as_deref())?;
-    let mut excluded_dirs = Vec::new();
-    let (baseline, label, baseline_source) = match (&against_dir, &options.against) {
-        (Some(dir), Some(given)) => {
-            let dir = dir
-                .canonicalize()
-                .map_err(|e| err(format!("{given}: {}", io_reason(&e))))?;
-            excluded_dirs.push(dir.clone());
-            (
-                read_dir_tree(&dir, &config, &[])?,
-                given.trim_end_matches('/').to_string(),
-                BaselineSource::Directory,
-            )
+    // A directory given to --against, or named by the config's `baseline`, holds the N-1 tree.
+    let (baseline_dir, source) = match (&against_dir, &options.against, &config.baseline) {
+        (Some(dir), _, _) => (Some(dir.clone()), BaselineSource::Directory),
+        (None, None, Some(b)) if root.join(b).is_dir() => (Some(root.join(b)), BaselineSource::Config),
+        _ => (None, BaselineSource::Argument),
+    };
+    let (baseline, label, baseline_source, skip) = match baseline_dir {
+        Some(dir) => {
+            let dir = dir.canonicalize().map_err(|e| err(format!("{}: {}", dir.display(), io_reason(&e))))?;
+            // Name the baseline after its directory (`../v1.4.0` reads as `v1.4.0`).
+            let label = dir.file_name().map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into_owned());
+            (read_dir_tree(&dir, &config, &[])?, label, source, vec![dir])
         }
-        _ => {
+        None => {
             let repo = git::Repo::open(&root)?;
             let (rev, source) = match (&options.against, &config.baseline) {
-                (Some(rev), _) => (
-                    git::Resolved::from_spec(&repo, rev)?,
-                    BaselineSource::Argument,
-                ),
-                (None, Some(rev)) => match root.join(rev).is_dir() {
-                    true => {
-                        let dir = root.join(rev);
-                        excluded_dirs.push(dir.canonicalize().unwrap_or(dir.clone()));
-                        let files = read_dir_tree(&dir, &config, &[])?;
-                        let files = files;
-                        let input_current = read_dir_tree(&root, &config, &excluded_dirs)?;
-                        return Ok(Loaded {
-                            root,
-                            input: WorkspaceInput {
-                                current: input_current,
-                                baseline: files,
-                                baseline_label: rev.clone(),
-                                config,
-                            },
-                            baseline_source: BaselineSource::Config,
-                        });
-                    }
-                    false => (
-                        git::Resolved::from_spec(&repo, rev)?,
-                        BaselineSource::Config,
-                    ),
-                },
+                (Some(rev), _) => (git::Resolved::from_spec(&repo, rev)?, BaselineSource::Argument),
+                (None, Some(rev)) => (git::Resolved::from_spec(&repo, rev)?, BaselineSource::Config),
                 (None, None) => git::default_baseline(&repo, &config)?,
             };
-            let files = repo.read_tree(&rev, &root, &config)?;
-            (files, rev.label.clone(), source)
+            (repo.read_tree(&rev, &root, &config)?, rev.label.clone(), source, Vec::new())
         }
     };
-    let current = read_dir_tree(&root, &config, &excluded_dirs)?;
-    Ok(Loaded {
-        root,
-        input: WorkspaceInput {
-            current,
-            baseline,
-            baseline_label: label,
-            config,
-        },
-        baseline_source,
-    })
+    let current = read_dir_tree(&root, &config, &skip)?;
+    Ok(Loaded { root, input: WorkspaceInput { current, baseline, baseline_label: label, config }, baseline_source })
 }
 
 /// The nearest directory upward holding `rollsafe.toml` or `.git`.
 pub fn find_root(start: &Path) -> Option<PathBuf> {
-    start
-        .ancestors()
-        .find(|dir| dir.join(CONFIG_FILE).is_file() || dir.join(".git").exists())
-        .map(Path::to_path_buf)
+    start.ancestors().find(|dir| dir.join(CONFIG_FILE).is_file() || dir.join(".git").exists()).map(Path::to_path_buf)
 }
 
 fn read_config(root: &Path, explicit: Option<&Path>) -> Result<Config, LoadError> {
@@ -183,24 +134,16 @@ fn read_config(root: &Path, explicit: Option<&Path>) -> Result<Config, LoadError
             p
         }
     };
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| err(format!("{}: {}", path.display(), io_reason(&e))))?;
+    let text = std::fs::read_to_string(&path).map_err(|e| err(format!("{}: {}", path.display(), io_reason(&e))))?;
     Config::parse(&text).map_err(|e| err(format!("{}: {e}", path.display())))
 }
 
 /// Reads the relevant files under `dir`, honouring `.gitignore`, keyed by `/`-separated relative path.
-pub fn read_dir_tree(
-    dir: &Path,
-    config: &Config,
-    skip: &[PathBuf],
-) -> Result<BTreeMap<String, Arc<str>>, LoadError> {
+pub fn read_dir_tree(dir: &Path, config: &Config, skip: &[PathBuf]) -> Result<BTreeMap<String, Arc<str>>, LoadError> {
     let mut out = BTreeMap::new();
     let skip: Vec<PathBuf> = skip.to_vec();
-    let walker = ignore::WalkBuilder::new(dir)
-        .hidden(true)
-        .require_git(false)
-        .filter_entry(move |e| !skip.iter().any(|s| e.path() == s))
-        .build();
+    let walker =
+        ignore::WalkBuilder::new(dir).hidden(true).require_git(false).filter_entry(move |e| !skip.iter().any(|s| e.path() == s)).build();
     for entry in walker {
         let entry = entry.map_err(|e| err(format!("{}: {e}", dir.display())))?;
         if !entry.file_type().is_some_and(|t| t.is_file()) {
@@ -209,16 +152,11 @@ pub fn read_dir_tree(
         let Ok(rel) = entry.path().strip_prefix(dir) else {
             continue;
         };
-        let rel = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
         if !is_relevant(&rel) || config.is_excluded(&rel) {
             continue;
         }
-        let bytes = std::fs::read(entry.path())
-            .map_err(|e| err(format!("{}: {}", entry.path().display(), io_reason(&e))))?;
+        let bytes = std::fs::read(entry.path()).map_err(|e| err(format!("{}: {}", entry.path().display(), io_reason(&e))))?;
         out.insert(rel.clone(), decode(&rel, bytes)?);
     }
     Ok(out)
@@ -229,12 +167,9 @@ pub fn decode(path: &str, bytes: Vec<u8>) -> Result<Arc<str>, LoadError> {
     if bytes.len() > u32::MAX as usize {
         return Err(err(format!("{path}: file too large (over 4 GiB)")));
     }
-    String::from_utf8(bytes).map(Arc::from).map_err(|e| {
-        err(format!(
-            "{path}: not valid UTF-8 (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ))
-    })
+    String::from_utf8(bytes)
+        .map(Arc::from)
+        .map_err(|e| err(format!("{path}: not valid UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to())))
 }
 
 fn io_reason(e: &std::io::Error) -> String {

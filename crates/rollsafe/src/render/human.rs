@@ -2,9 +2,7 @@
 //! and the safe sequence, then one summary line naming the baseline.
 
 use crate::{Finding, Location, Report, Severity, Side};
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
 use std::fmt;
 
 pub struct Style {
@@ -39,9 +37,7 @@ impl std::error::Error for FindingDiagnostic {}
 
 impl Diagnostic for FindingDiagnostic {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.code
-            .as_ref()
-            .map(|c| Box::new(c) as Box<dyn fmt::Display>)
+        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -49,9 +45,7 @@ impl Diagnostic for FindingDiagnostic {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -79,10 +73,7 @@ fn miette_severity(s: Severity) -> miette::Severity {
 }
 
 fn source(report: &Report, loc: &Location) -> NamedSource<String> {
-    let text = report
-        .text(loc.side, &loc.path)
-        .map(|t| t.to_string())
-        .unwrap_or_default();
+    let text = report.text(loc.side, &loc.path).map(|t| t.to_string()).unwrap_or_default();
     let mut name = report.display_path(&loc.path);
     if loc.side == Side::Baseline {
         name.push_str(&format!(" ({})", report.baseline_label));
@@ -91,28 +82,17 @@ fn source(report: &Report, loc: &Location) -> NamedSource<String> {
 }
 
 fn span(loc: &Location, label: &str) -> LabeledSpan {
-    LabeledSpan::new(
-        Some(label.to_string()),
-        loc.range.start as usize,
-        loc.range.len() as usize,
-    )
+    LabeledSpan::new(Some(label.to_string()), loc.range.start as usize, loc.range.len() as usize)
 }
 
 fn diagnostic(report: &Report, f: &Finding) -> FindingDiagnostic {
-    let comment = if f.primary.path.ends_with(".sql") {
-        "--"
-    } else {
-        "//"
-    };
+    let comment = if f.primary.path.ends_with(".sql") { "--" } else { "//" };
     let mut help = f.help.clone().unwrap_or_default();
     if f.rule != "unused-suppression" && f.rule != "invalid-suppression" {
         if !help.is_empty() {
             help.push('\n');
         }
-        help.push_str(&format!(
-            "to accept it, say why on the statement: {comment} rollsafe-allow: {} <reason>",
-            f.rule
-        ));
+        help.push_str(&format!("to accept it, say why on the statement: {comment} rollsafe-allow: {} <reason>", f.rule));
     }
     let related = f
         .related
@@ -144,10 +124,7 @@ pub fn render(report: &Report, style: &Style) -> String {
         (true, false) => GraphicalTheme::unicode_nocolor(),
         (false, _) => GraphicalTheme::none(),
     };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(style.width)
-        .with_links(false)
-        .with_urls(false);
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false).with_urls(false);
     let mut out = String::new();
     for f in &report.findings {
         let d = diagnostic(report, f);
@@ -161,11 +138,7 @@ pub fn render(report: &Report, style: &Style) -> String {
 }
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
+    if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
 }
 
 pub fn summary_line(report: &Report) -> String {

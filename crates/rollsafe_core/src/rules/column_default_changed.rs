@@ -28,13 +28,7 @@ declare_rule! {
 
 pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
     for change in cx.changes {
-        let ChangeKind::DefaultChanged {
-            table,
-            column,
-            old,
-            new,
-        } = &change.kind
-        else {
+        let ChangeKind::DefaultChanged { table, column, old, new } = &change.kind else {
             continue;
         };
         let old = old.as_deref().unwrap_or("none");
@@ -48,15 +42,7 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
                 cx.baseline
             ),
         };
-        let help = format!(
-            "have code write {column} explicitly, and change the default in a later release."
-        );
-        out.push(cx.finding(
-            &COLUMN_DEFAULT_CHANGED,
-            change,
-            message,
-            "default changed here",
-            help,
-        ));
+        let help = format!("have code write {column} explicitly, and change the default in a later release.");
+        out.push(cx.finding(&COLUMN_DEFAULT_CHANGED, change, message, "default changed here", help));
     }
 }

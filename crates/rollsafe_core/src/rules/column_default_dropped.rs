@@ -37,15 +37,7 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
             "column {table}.{column} is NOT NULL and loses its default ({old}): inserts from release {} that leave it out now fail",
             cx.baseline
         );
-        let help = format!(
-            "keep the default until every deployed release writes {column}; drop it in a later release."
-        );
-        out.push(cx.finding(
-            &COLUMN_DEFAULT_DROPPED,
-            change,
-            message,
-            "default dropped here",
-            help,
-        ));
+        let help = format!("keep the default until every deployed release writes {column}; drop it in a later release.");
+        out.push(cx.finding(&COLUMN_DEFAULT_DROPPED, change, message, "default dropped here", help));
     }
 }

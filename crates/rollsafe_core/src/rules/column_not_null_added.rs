@@ -31,18 +31,10 @@ declare_rule! {
 
 pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
     for change in cx.changes {
-        let ChangeKind::NotNullAdded {
-            table,
-            column,
-            has_default,
-        } = &change.kind
-        else {
+        let ChangeKind::NotNullAdded { table, column, has_default } = &change.kind else {
             continue;
         };
-        let mut message = format!(
-            "column {table}.{column} becomes NOT NULL, but code from release {} may write NULL to it",
-            cx.baseline
-        );
+        let mut message = format!("column {table}.{column} becomes NOT NULL, but code from release {} may write NULL to it", cx.baseline);
         if *has_default {
             message.push_str(" (its default only covers writes that leave the column out)");
         }
@@ -50,12 +42,6 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
             "ship code that always writes {column} first, backfill NULLs, add CHECK ({column} IS NOT NULL) NOT VALID and validate it, \
              and set NOT NULL in a later release."
         );
-        out.push(cx.finding(
-            &COLUMN_NOT_NULL_ADDED,
-            change,
-            message,
-            "NOT NULL added here",
-            help,
-        ));
+        out.push(cx.finding(&COLUMN_NOT_NULL_ADDED, change, message, "NOT NULL added here", help));
     }
 }

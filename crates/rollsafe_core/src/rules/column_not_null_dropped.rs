@@ -32,20 +32,8 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
         let ChangeKind::NotNullDropped { table, column } = &change.kind else {
             continue;
         };
-        let message = format!(
-            "column {table}.{column} becomes nullable, but code from release {} may not expect NULL in it",
-            cx.baseline
-        );
-        let help = format!(
-            "make code from release {} handle a NULL {column} first, or do not write NULLs until it is gone.",
-            cx.baseline
-        );
-        out.push(cx.finding(
-            &COLUMN_NOT_NULL_DROPPED,
-            change,
-            message,
-            "NOT NULL dropped here",
-            help,
-        ));
+        let message = format!("column {table}.{column} becomes nullable, but code from release {} may not expect NULL in it", cx.baseline);
+        let help = format!("make code from release {} handle a NULL {column} first, or do not write NULLs until it is gone.", cx.baseline);
+        out.push(cx.finding(&COLUMN_NOT_NULL_DROPPED, change, message, "NOT NULL dropped here", help));
     }
 }

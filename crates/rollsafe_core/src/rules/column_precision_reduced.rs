@@ -31,14 +31,7 @@ declare_rule! {
 
 pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
     for change in cx.changes {
-        let ChangeKind::ColumnType {
-            table,
-            column,
-            old,
-            new,
-            verdict: TypeChange::PrecisionReduced(how),
-        } = &change.kind
-        else {
+        let ChangeKind::ColumnType { table, column, old, new, verdict: TypeChange::PrecisionReduced(how) } = &change.kind else {
             continue;
         };
         let message = format!(
@@ -46,12 +39,6 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
             cx.baseline
         );
         let help = "round in code first, and reduce the precision in a later release once no deployed code writes more digits.".to_string();
-        out.push(cx.finding(
-            &COLUMN_PRECISION_REDUCED,
-            change,
-            message,
-            "precision reduced here",
-            help,
-        ));
+        out.push(cx.finding(&COLUMN_PRECISION_REDUCED, change, message, "precision reduced here", help));
     }
 }

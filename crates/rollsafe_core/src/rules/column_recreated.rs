@@ -31,12 +31,7 @@ declare_rule! {
 
 pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
     for change in cx.changes {
-        let ChangeKind::ColumnRecreated {
-            table,
-            column,
-            dropped_at,
-        } = &change.kind
-        else {
+        let ChangeKind::ColumnRecreated { table, column, dropped_at } = &change.kind else {
             continue;
         };
         let message = format!(
@@ -46,9 +41,7 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
         let help = format!(
             "change {column} in place (ALTER COLUMN … TYPE … USING …), or add a new column and copy the data before dropping {column}."
         );
-        let f = cx
-            .finding(&COLUMN_RECREATED, change, message, "re-added here", help)
-            .related(dropped_at.clone(), "dropped here");
+        let f = cx.finding(&COLUMN_RECREATED, change, message, "re-added here", help).related(dropped_at.clone(), "dropped here");
         out.push(f);
     }
 }

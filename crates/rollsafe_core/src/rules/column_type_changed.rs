@@ -32,14 +32,7 @@ declare_rule! {
 
 pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
     for change in cx.changes {
-        let ChangeKind::ColumnType {
-            table,
-            column,
-            old,
-            new,
-            verdict: TypeChange::FamilyChanged,
-        } = &change.kind
-        else {
+        let ChangeKind::ColumnType { table, column, old, new, verdict: TypeChange::FamilyChanged } = &change.kind else {
             continue;
         };
         let message = format!(
@@ -50,12 +43,6 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
             "add a new column of type {new}, write both columns, backfill, switch reads to the new column, \
              and drop {column} in a later release."
         );
-        out.push(cx.finding(
-            &COLUMN_TYPE_CHANGED,
-            change,
-            message,
-            "type changed here",
-            help,
-        ));
+        out.push(cx.finding(&COLUMN_TYPE_CHANGED, change, message, "type changed here", help));
     }
 }

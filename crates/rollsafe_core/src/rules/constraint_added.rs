@@ -33,19 +33,10 @@ declare_rule! {
 
 pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
     for change in cx.changes {
-        let ChangeKind::ConstraintAdded {
-            table,
-            name,
-            label,
-            not_valid,
-        } = &change.kind
-        else {
+        let ChangeKind::ConstraintAdded { table, name, label, not_valid } = &change.kind else {
             continue;
         };
-        let mut message = format!(
-            "{label} {name} is added to {table}: writes from release {} that violate it will fail",
-            cx.baseline
-        );
+        let mut message = format!("{label} {name} is added to {table}: writes from release {} that violate it will fail", cx.baseline);
         if *not_valid {
             message.push_str(" (NOT VALID skips existing rows, not new writes)");
         }

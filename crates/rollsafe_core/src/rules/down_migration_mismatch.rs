@@ -47,19 +47,11 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
         if differences.is_empty() {
             continue;
         }
-        let mut listed = differences
-            .iter()
-            .take(SHOWN)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("; ");
+        let mut listed = differences.iter().take(SHOWN).cloned().collect::<Vec<_>>().join("; ");
         if differences.len() > SHOWN {
             listed.push_str(&format!("; and {} more", differences.len() - SHOWN));
         }
-        let message = format!(
-            "down migration of {} does not restore the schema before it: {listed}",
-            check.migration.id
-        );
+        let message = format!("down migration of {} does not restore the schema before it: {listed}", check.migration.id);
         out.push(
             Finding::new(
                 DOWN_MIGRATION_MISMATCH.id,

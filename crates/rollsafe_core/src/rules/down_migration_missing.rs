@@ -37,15 +37,9 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
     if !history.layout_has_downs {
         return;
     }
-    for check in history
-        .down_checks
-        .iter()
-        .filter(|c| c.differences.is_none())
-    {
-        let message = format!(
-            "new migration {} has no down script, so a rollback to release {} cannot undo it",
-            check.migration.id, cx.baseline
-        );
+    for check in history.down_checks.iter().filter(|c| c.differences.is_none()) {
+        let message =
+            format!("new migration {} has no down script, so a rollback to release {} cannot undo it", check.migration.id, cx.baseline);
         out.push(
             Finding::new(
                 DOWN_MIGRATION_MISSING.id,

@@ -32,14 +32,8 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
         let ChangeKind::EnumValueAdded { ty, value } = &change.kind else {
             continue;
         };
-        let message = format!(
-            "enum {ty} gains value '{value}', which code from release {} has never seen",
-            cx.baseline
-        );
-        let help = format!(
-            "make sure readers from release {} tolerate unknown values before this release writes '{value}'.",
-            cx.baseline
-        );
+        let message = format!("enum {ty} gains value '{value}', which code from release {} has never seen", cx.baseline);
+        let help = format!("make sure readers from release {} tolerate unknown values before this release writes '{value}'.", cx.baseline);
         out.push(cx.finding(&ENUM_VALUE_ADDED, change, message, "added here", help));
     }
 }

@@ -34,19 +34,8 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
         let ChangeKind::EnumValueRemoved { ty, value } = &change.kind else {
             continue;
         };
-        let message = format!(
-            "enum {ty} loses value '{value}', which code from release {} may write",
-            cx.baseline
-        );
-        let help = format!(
-            "ship code that no longer writes '{value}', move rows off it, and recreate {ty} without it in a later release."
-        );
-        out.push(cx.finding(
-            &ENUM_VALUE_REMOVED,
-            change,
-            message,
-            "recreated without it here",
-            help,
-        ));
+        let message = format!("enum {ty} loses value '{value}', which code from release {} may write", cx.baseline);
+        let help = format!("ship code that no longer writes '{value}', move rows off it, and recreate {ty} without it in a later release.");
+        out.push(cx.finding(&ENUM_VALUE_REMOVED, change, message, "recreated without it here", help));
     }
 }

@@ -33,24 +33,12 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
         };
         let f = &change.object;
         let (message, label) = match renamed_to {
-            Some(to) => (
-                format!(
-                    "function {f} is renamed to {to}, but code from release {} may still call {f}",
-                    cx.baseline
-                ),
-                "renamed here",
-            ),
-            None => (
-                format!(
-                    "function {f} is removed, but code from release {} may still call it",
-                    cx.baseline
-                ),
-                "dropped here",
-            ),
+            Some(to) => {
+                (format!("function {f} is renamed to {to}, but code from release {} may still call {f}", cx.baseline), "renamed here")
+            }
+            None => (format!("function {f} is removed, but code from release {} may still call it", cx.baseline), "dropped here"),
         };
-        let help = format!(
-            "keep {f} (replace its body if needed) until no deployed code calls it; drop it in a later release."
-        );
+        let help = format!("keep {f} (replace its body if needed) until no deployed code calls it; drop it in a later release.");
         out.push(cx.finding(&FUNCTION_REMOVED, change, message, label, help));
     }
 }

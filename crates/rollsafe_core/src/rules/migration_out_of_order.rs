@@ -34,10 +34,7 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
     let Some(history) = cx.history else { return };
     for o in &history.out_of_order {
         let message = if o.clash {
-            format!(
-                "new migration {} reuses version {}, already used by released migration {}",
-                o.id, o.version, o.latest_released
-            )
+            format!("new migration {} reuses version {}, already used by released migration {}", o.id, o.version, o.latest_released)
         } else {
             format!(
                 "new migration {} (version {}) sorts before released migration {}: databases at release {} are past it and will not run it",
@@ -45,18 +42,9 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
             )
         };
         out.push(
-            Finding::new(
-                MIGRATION_OUT_OF_ORDER.id,
-                MIGRATION_OUT_OF_ORDER.severity,
-                message,
-                o.at.clone(),
-                "out of order",
-            )
-            .object(o.id.clone())
-            .help(format!(
-                "rename it so that its version comes after {}.",
-                o.latest_released
-            )),
+            Finding::new(MIGRATION_OUT_OF_ORDER.id, MIGRATION_OUT_OF_ORDER.severity, message, o.at.clone(), "out of order")
+                .object(o.id.clone())
+                .help(format!("rename it so that its version comes after {}.", o.latest_released)),
         );
     }
 }

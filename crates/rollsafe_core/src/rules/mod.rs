@@ -207,22 +207,10 @@ pub(crate) struct OutOfOrder {
 
 impl SqlContext<'_> {
     /// A finding for a change, with the N-1 definition as related location.
-    pub fn finding(
-        &self,
-        rule: &Rule,
-        change: &Change,
-        message: String,
-        label: &str,
-        help: String,
-    ) -> Finding {
-        let mut f = Finding::new(rule.id, rule.severity, message, change.at.clone(), label)
-            .object(change.object.clone())
-            .help(help);
+    pub fn finding(&self, rule: &Rule, change: &Change, message: String, label: &str, help: String) -> Finding {
+        let mut f = Finding::new(rule.id, rule.severity, message, change.at.clone(), label).object(change.object.clone()).help(help);
         if let Some(defined) = &change.defined {
-            f = f.related(
-                defined.clone(),
-                format!("defined here in {}", self.baseline),
-            );
+            f = f.related(defined.clone(), format!("defined here in {}", self.baseline));
         }
         f
     }

@@ -38,8 +38,7 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
             "partition {partition} is detached from {parent}: code from release {} no longer sees its rows, and inserts into its range fail",
             cx.baseline
         );
-        let help =
-            format!("detach {partition} only once no deployed release reads or writes its range.");
+        let help = format!("detach {partition} only once no deployed release reads or writes its range.");
         out.push(cx.finding(&PARTITION_DETACHED, change, message, "detached here", help));
     }
 }

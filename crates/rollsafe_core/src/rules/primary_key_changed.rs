@@ -41,12 +41,6 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
             cx.baseline
         );
         let help = "add a unique constraint for the new key beside the old primary key, move code to it, and swap the primary key in a later release.".to_string();
-        out.push(cx.finding(
-            &PRIMARY_KEY_CHANGED,
-            change,
-            message,
-            "new primary key here",
-            help,
-        ));
+        out.push(cx.finding(&PRIMARY_KEY_CHANGED, change, message, "new primary key here", help));
     }
 }

@@ -37,9 +37,8 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
             "column {table}.{column} is added as NOT NULL without a default: inserts from release {} do not write it and fail",
             cx.baseline
         );
-        let help = format!(
-            "add {column} nullable or with a default, backfill it, ship code that writes it, and set NOT NULL in a later release."
-        );
+        let help =
+            format!("add {column} nullable or with a default, backfill it, ship code that writes it, and set NOT NULL in a later release.");
         out.push(cx.finding(&REQUIRED_COLUMN_ADDED, change, message, "added here", help));
     }
 }

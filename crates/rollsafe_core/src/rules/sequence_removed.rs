@@ -34,22 +34,14 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
         let s = &change.object;
         let (message, label) = match renamed_to {
             Some(to) => (
-                format!(
-                    "sequence {s} is renamed to {to}, but code from release {} may still call nextval('{s}')",
-                    cx.baseline
-                ),
+                format!("sequence {s} is renamed to {to}, but code from release {} may still call nextval('{s}')", cx.baseline),
                 "renamed here",
             ),
-            None => (
-                format!(
-                    "sequence {s} is removed, but code from release {} may still call nextval('{s}')",
-                    cx.baseline
-                ),
-                "dropped here",
-            ),
+            None => {
+                (format!("sequence {s} is removed, but code from release {} may still call nextval('{s}')", cx.baseline), "dropped here")
+            }
         };
-        let help =
-            format!("drop {s} in a later release, once no deployed code or default uses it.");
+        let help = format!("drop {s} in a later release, once no deployed code or default uses it.");
         out.push(cx.finding(&SEQUENCE_REMOVED, change, message, label, help));
     }
 }

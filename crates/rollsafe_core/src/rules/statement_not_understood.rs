@@ -30,8 +30,14 @@ declare_rule! {
 pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
     for (location, what) in cx.not_understood {
         out.push(
-            Finding::new(STATEMENT_NOT_UNDERSTOOD.id, STATEMENT_NOT_UNDERSTOOD.severity, format!("{what}; analysis may be incomplete"), location.clone(), "not understood")
-                .help("if this statement changes the schema, rollsafe cannot check that change; prefer plain DDL."),
+            Finding::new(
+                STATEMENT_NOT_UNDERSTOOD.id,
+                STATEMENT_NOT_UNDERSTOOD.severity,
+                format!("{what}; analysis may be incomplete"),
+                location.clone(),
+                "not understood",
+            )
+            .help("if this statement changes the schema, rollsafe cannot check that change; prefer plain DDL."),
         );
     }
 }

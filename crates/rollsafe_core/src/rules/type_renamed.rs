@@ -32,13 +32,8 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
             continue;
         };
         let t = &change.object;
-        let message = format!(
-            "type {t} is renamed to {to}, but code from release {} may still name {t}",
-            cx.baseline
-        );
-        let help = format!(
-            "first ship a release whose code no longer names {t} (casts, parameter types), then rename it."
-        );
+        let message = format!("type {t} is renamed to {to}, but code from release {} may still name {t}", cx.baseline);
+        let help = format!("first ship a release whose code no longer names {t} (casts, parameter types), then rename it.");
         out.push(cx.finding(&TYPE_RENAMED, change, message, "renamed here", help));
     }
 }

@@ -31,20 +31,16 @@ declare_rule! {
 
 pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
     for change in cx.changes {
-        let ChangeKind::UniqueDropped {
-            table,
-            name,
-            columns,
-        } = &change.kind
-        else {
+        let ChangeKind::UniqueDropped { table, name, label, columns } = &change.kind else {
             continue;
         };
         let message = format!(
-            "unique index {name} on {table} ({}) is dropped: upserts from release {} fail and duplicates become possible",
+            "{label} {name} on {table} ({}) is dropped: upserts from release {} fail and duplicates become possible",
             columns.join(", "),
             cx.baseline
         );
-        let help = "keep uniqueness until code no longer relies on it; to change the index, create the new one before dropping the old.".to_string();
+        let help = "keep uniqueness until code no longer relies on it; to change the index, create the new one before dropping the old."
+            .to_string();
         out.push(cx.finding(&UNIQUE_INDEX_DROPPED, change, message, "dropped here", help));
     }
 }

@@ -36,18 +36,9 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
             continue;
         };
         let v = &change.object;
-        let what = if *materialized {
-            "materialized view"
-        } else {
-            "view"
-        };
-        let message = format!(
-            "{what} {v} is removed, but code from release {} still reads it",
-            cx.baseline
-        );
-        let help = format!(
-            "contract in a later release: first ship a release that no longer reads {v}, then drop it."
-        );
+        let what = if *materialized { "materialized view" } else { "view" };
+        let message = format!("{what} {v} is removed, but code from release {} still reads it", cx.baseline);
+        let help = format!("contract in a later release: first ship a release that no longer reads {v}, then drop it.");
         out.push(cx.finding(&VIEW_REMOVED, change, message, "dropped here", help));
     }
 }

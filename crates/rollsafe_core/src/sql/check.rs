@@ -3,9 +3,7 @@
 use super::diff::{DiffInput, diff};
 use super::*;
 use crate::finding::Finding;
-use crate::rules::{
-    DeletedMigration, EditedMigration, HistoryFacts, OutOfOrder, SQL_CHECKS, SqlContext,
-};
+use crate::rules::{DeletedMigration, EditedMigration, HistoryFacts, OutOfOrder, SQL_CHECKS, SqlContext};
 use crate::suppress;
 use rollsafe_sql::ops::StatementKind;
 
@@ -17,14 +15,8 @@ pub fn history_findings<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Vec<Findi
     let cur = current_state(db, key);
     let delta = history_delta(db, key);
     let current_files = ws.current(db);
-    let old_locator = Locator {
-        sources: &base.sources,
-        current: current_files,
-    };
-    let new_locator = Locator {
-        sources: &cur.sources,
-        current: current_files,
-    };
+    let old_locator = Locator { sources: &base.sources, current: current_files };
+    let new_locator = Locator { sources: &cur.sources, current: current_files };
     let first_new = cur.first_new_source;
     let changes = diff(&DiffInput {
         old: &base.catalog,
@@ -38,10 +30,7 @@ pub fn history_findings<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Vec<Findi
 
     // Files under review: new migrations (up and down) and edited released ones.
     let mut reviewed: Vec<(String, SourceFile)> = Vec::new();
-    let mut facts = HistoryFacts {
-        down_checks: Vec::new(),
-        ..HistoryFacts::default()
-    };
+    let mut facts = HistoryFacts { down_checks: Vec::new(), ..HistoryFacts::default() };
     for m in &delta.new {
         for path in m.up.iter().chain(&m.down) {
             if let Some(f) = current_files.get(path) {
@@ -55,17 +44,11 @@ pub fn history_findings<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Vec<Findi
             continue;
         };
         // Repeatable migrations are meant to be edited.
-        if old == new || m.version.is_none() || normalized(old.text(db)) == normalized(new.text(db))
-        {
+        if old == new || m.version.is_none() || normalized(old.text(db)) == normalized(new.text(db)) {
             continue;
         }
         reviewed.push((path.clone(), new));
-        let (at, was) = first_difference(
-            &parsed(db, old, dialect),
-            &parsed(db, new, dialect),
-            old.text(db),
-            new.text(db),
-        );
+        let (at, was) = first_difference(&parsed(db, old, dialect), &parsed(db, new, dialect), old.text(db), new.text(db));
         facts.edited.push(EditedMigration {
             id: m.id.clone(),
             at: Location::current(path.clone(), at),
@@ -79,44 +62,24 @@ pub fn history_findings<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Vec<Findi
         let at = match renamed.as_ref().and_then(|n| n.up.clone()) {
             Some(new_path) => Location::current(new_path, TextRange::empty(0)),
             None => {
-                let range = ws
-                    .baseline(db)
-                    .get(&path)
-                    .and_then(|f| parsed(db, f, dialect).statements.first().map(|s| s.range))
-                    .unwrap_or_default();
+                let range =
+                    ws.baseline(db).get(&path).and_then(|f| parsed(db, f, dialect).statements.first().map(|s| s.range)).unwrap_or_default();
                 Location::baseline(path, range)
             }
         };
-        facts.deleted.push(DeletedMigration {
-            id: gone.id.clone(),
-            at,
-            renamed_to: renamed.as_ref().map(|n| n.id.clone()),
-        });
+        facts.deleted.push(DeletedMigration { id: gone.id.clone(), at, renamed_to: renamed.as_ref().map(|n| n.id.clone()) });
     }
-    if let Some(latest) = delta
-        .released
-        .iter()
-        .filter(|m| m.version.is_some())
-        .max_by(|a, b| a.version.cmp(&b.version))
-    {
-        let latest_version = latest
-            .version
-            .as_ref()
-            .expect("filtered on versioned migrations");
+    if let Some(latest) = delta.released.iter().filter(|m| m.version.is_some()).max_by(|a, b| a.version.cmp(&b.version)) {
+        let latest_version = latest.version.as_ref().expect("filtered on versioned migrations");
         for m in &delta.new {
             let Some(version) = &m.version else { continue };
             if version > latest_version {
                 continue;
             }
-            let clash = delta
-                .released
-                .iter()
-                .find(|r| r.version.as_ref() == Some(version));
+            let clash = delta.released.iter().find(|r| r.version.as_ref() == Some(version));
             let path = m.up.clone().or_else(|| m.down.clone()).unwrap_or_default();
-            let range = current_files
-                .get(&path)
-                .and_then(|f| parsed(db, f, dialect).statements.first().map(|s| s.range))
-                .unwrap_or_default();
+            let range =
+                current_files.get(&path).and_then(|f| parsed(db, f, dialect).statements.first().map(|s| s.range)).unwrap_or_default();
             facts.out_of_order.push(OutOfOrder {
                 id: m.id.clone(),
                 version: version.text.clone(),
@@ -130,24 +93,12 @@ pub fn history_findings<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Vec<Findi
     facts.down_checks = cur
         .down_checks
         .iter()
-        .map(|c| DownCheck {
-            migration: c.migration.clone(),
-            location: c.location.clone(),
-            differences: c.differences.clone(),
-        })
+        .map(|c| DownCheck { migration: c.migration.clone(), location: c.location.clone(), differences: c.differences.clone() })
         .collect();
 
-    let parsed_reviewed: Vec<(String, Arc<ParsedFile>)> = reviewed
-        .iter()
-        .map(|(p, f)| (p.clone(), parsed(db, *f, dialect)))
-        .collect();
+    let parsed_reviewed: Vec<(String, Arc<ParsedFile>)> = reviewed.iter().map(|(p, f)| (p.clone(), parsed(db, *f, dialect))).collect();
     let not_understood = not_understood(&parsed_reviewed);
-    let cx = SqlContext {
-        baseline: ws.baseline_label(db),
-        changes: &changes,
-        history: Some(&facts),
-        not_understood: &not_understood,
-    };
+    let cx = SqlContext { baseline: ws.baseline_label(db), changes: &changes, history: Some(&facts), not_understood: &not_understood };
     let mut findings = Vec::new();
     for check in SQL_CHECKS {
         check(&cx, &mut findings);
@@ -157,19 +108,11 @@ pub fn history_findings<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Vec<Findi
 
 /// The first statement that differs between a released migration and its edited version: its range in
 /// the new text and, when it exists there, in the old text.
-fn first_difference(
-    old: &ParsedFile,
-    new: &ParsedFile,
-    old_text: &str,
-    new_text: &str,
-) -> (TextRange, Option<TextRange>) {
+fn first_difference(old: &ParsedFile, new: &ParsedFile, old_text: &str, new_text: &str) -> (TextRange, Option<TextRange>) {
     let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     for (i, n) in new.statements.iter().enumerate() {
         match old.statements.get(i) {
-            Some(o)
-                if squash(&old_text[o.range.as_usize()])
-                    == squash(&new_text[n.range.as_usize()]) =>
-            {
+            Some(o) if squash(&old_text[o.range.as_usize()]) == squash(&new_text[n.range.as_usize()]) => {
                 continue;
             }
             Some(o) => return (n.range, Some(o.range)),
@@ -178,10 +121,7 @@ fn first_difference(
     }
     // Statements were removed at the end (or only comments changed): point at the end of the file.
     let end = new.statements.last().map_or(0, |s| s.range.end);
-    (
-        TextRange::empty(end),
-        old.statements.get(new.statements.len()).map(|s| s.range),
-    )
+    (TextRange::empty(end), old.statements.get(new.statements.len()).map(|s| s.range))
 }
 
 /// Statements (and parts) of the reviewed files that were not understood or not modelled.
@@ -199,16 +139,10 @@ fn not_understood(files: &[(String, Arc<ParsedFile>)]) -> Vec<(Location, String)
             out.push((Location::current(path.clone(), stmt.range), what));
         }
         for part in &parsed.unread {
-            out.push((
-                Location::current(path.clone(), part.range),
-                format!("{} not understood", part.what),
-            ));
+            out.push((Location::current(path.clone(), part.range), format!("{} not understood", part.what)));
         }
         for err in &parsed.errors {
-            out.push((
-                Location::current(path.clone(), err.range),
-                err.message.clone(),
-            ));
+            out.push((Location::current(path.clone(), err.range), err.message.clone()));
         }
     }
     out
@@ -221,11 +155,8 @@ pub fn schema_dialect<'db>(db: &'db dyn Db, key: SchemaKey<'db>) -> Dialect {
     if let Some(d) = ws.config(db).dialect_for(path) {
         return d;
     }
-    let heads: Vec<&str> = [ws.current(db).get(path), ws.baseline(db).get(path)]
-        .into_iter()
-        .flatten()
-        .map(|f| file_head(db, f).as_str())
-        .collect();
+    let heads: Vec<&str> =
+        [ws.current(db).get(path), ws.baseline(db).get(path)].into_iter().flatten().map(|f| file_head(db, f).as_str()).collect();
     dialect::detect(layout::split_path(path).0, heads.into_iter())
 }
 
@@ -233,8 +164,7 @@ pub fn schema_dialect<'db>(db: &'db dyn Db, key: SchemaKey<'db>) -> Dialect {
 pub fn schema_file_findings<'db>(db: &'db dyn Db, key: SchemaKey<'db>) -> Vec<Finding> {
     let ws = key.workspace(db);
     let path = key.path(db);
-    let (Some(old_file), Some(new_file)) = (ws.baseline(db).get(path), ws.current(db).get(path))
-    else {
+    let (Some(old_file), Some(new_file)) = (ws.baseline(db).get(path), ws.current(db).get(path)) else {
         return Vec::new();
     };
     let dialect = schema_dialect(db, key);
@@ -246,23 +176,10 @@ pub fn schema_file_findings<'db>(db: &'db dyn Db, key: SchemaKey<'db>) -> Vec<Fi
     let new_parsed = parsed(db, new_file, dialect);
     let (mut old_catalog, mut new_catalog) = (Catalog::new(dialect), Catalog::new(dialect));
     let mut scratch = Vec::new();
-    replay_file(
-        &mut old_catalog,
-        &mut scratch,
-        old_id,
-        old_parsed.statements.iter(),
-    );
-    replay_file(
-        &mut new_catalog,
-        &mut scratch,
-        new_id,
-        new_parsed.statements.iter(),
-    );
+    replay_file(&mut old_catalog, &mut scratch, old_id, old_parsed.statements.iter());
+    replay_file(&mut new_catalog, &mut scratch, new_id, new_parsed.statements.iter());
     let empty = crate::db::FileSet::default();
-    let locator = Locator {
-        sources: &sources,
-        current: &empty,
-    };
+    let locator = Locator { sources: &sources, current: &empty };
     let changes = diff(&DiffInput {
         old: &old_catalog,
         new: &new_catalog,
@@ -273,17 +190,8 @@ pub fn schema_file_findings<'db>(db: &'db dyn Db, key: SchemaKey<'db>) -> Vec<Fi
         fallback: Some(Location::current(path.clone(), TextRange::empty(0))),
     });
     let reviewed = vec![(path.clone(), new_parsed.clone())];
-    let not_understood = if old_file == new_file {
-        Vec::new()
-    } else {
-        not_understood(&reviewed)
-    };
-    let cx = SqlContext {
-        baseline: ws.baseline_label(db),
-        changes: &changes,
-        history: None,
-        not_understood: &not_understood,
-    };
+    let not_understood = if old_file == new_file { Vec::new() } else { not_understood(&reviewed) };
+    let cx = SqlContext { baseline: ws.baseline_label(db), changes: &changes, history: None, not_understood: &not_understood };
     let mut findings = Vec::new();
     for check in SQL_CHECKS {
         check(&cx, &mut findings);

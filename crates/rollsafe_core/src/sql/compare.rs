@@ -10,24 +10,12 @@ use std::collections::BTreeSet;
 pub fn differences(actual: &Catalog, expected: &Catalog) -> Vec<String> {
     let mut out = Vec::new();
     let schema_name = |s: &str| {
-        if s.is_empty() {
-            "(default)".to_string()
-        } else {
-            s.to_string()
-        }
+        if s.is_empty() { "(default)".to_string() } else { s.to_string() }
     };
-    for s in expected
-        .schemas
-        .keys()
-        .filter(|s| !actual.schemas.contains_key(*s))
-    {
+    for s in expected.schemas.keys().filter(|s| !actual.schemas.contains_key(*s)) {
         out.push(format!("schema {} is missing", schema_name(s)));
     }
-    for s in actual
-        .schemas
-        .keys()
-        .filter(|s| !expected.schemas.contains_key(*s))
-    {
+    for s in actual.schemas.keys().filter(|s| !expected.schemas.contains_key(*s)) {
         out.push(format!("schema {} is left behind", schema_name(s)));
     }
     for (key, want) in &expected.tables {
@@ -50,15 +38,8 @@ pub fn differences(actual: &Catalog, expected: &Catalog) -> Vec<String> {
                 ));
             }
             if gc.not_null.value != wc.not_null.value {
-                let (g, w) = if gc.not_null.value {
-                    ("NOT NULL", "nullable")
-                } else {
-                    ("nullable", "NOT NULL")
-                };
-                out.push(format!(
-                    "column {}.{} is {g}, expected {w}",
-                    want.written, wc.name
-                ));
+                let (g, w) = if gc.not_null.value { ("NOT NULL", "nullable") } else { ("nullable", "NOT NULL") };
+                out.push(format!("column {}.{} is {g}, expected {w}", want.written, wc.name));
             }
             if gc.default.value != wc.default.value {
                 out.push(format!(
@@ -70,19 +51,11 @@ pub fn differences(actual: &Catalog, expected: &Catalog) -> Vec<String> {
                 ));
             }
         }
-        for gc in got
-            .columns
-            .iter()
-            .filter(|gc| want.column(&gc.name.key).is_none())
-        {
-            out.push(format!(
-                "column {}.{} is left behind",
-                want.written, gc.name
-            ));
+        for gc in got.columns.iter().filter(|gc| want.column(&gc.name.key).is_none()) {
+            out.push(format!("column {}.{} is left behind", want.written, gc.name));
         }
-        let shapes = |cs: &[rollsafe_sql::catalog::Constraint]| -> BTreeSet<String> {
-            cs.iter().map(|c| constraint_text(&c.kind)).collect()
-        };
+        let shapes =
+            |cs: &[rollsafe_sql::catalog::Constraint]| -> BTreeSet<String> { cs.iter().map(|c| constraint_text(&c.kind)).collect() };
         let (want_c, got_c) = (shapes(&want.constraints), shapes(&got.constraints));
         for c in want_c.difference(&got_c) {
             out.push(format!("{c} on {} is missing", want.written));
@@ -96,11 +69,7 @@ pub fn differences(actual: &Catalog, expected: &Catalog) -> Vec<String> {
             out.push(format!("table {} is left behind", got.written));
         }
     }
-    let names = |a: &Catalog,
-                 e: &Catalog,
-                 what: &str,
-                 get: fn(&Catalog) -> Vec<(String, String)>,
-                 out: &mut Vec<String>| {
+    let names = |a: &Catalog, e: &Catalog, what: &str, get: fn(&Catalog) -> Vec<(String, String)>, out: &mut Vec<String>| {
         let (got, want) = (get(a), get(e));
         for (k, w) in &want {
             if !got.iter().any(|(g, _)| g == k) {
@@ -113,91 +82,30 @@ pub fn differences(actual: &Catalog, expected: &Catalog) -> Vec<String> {
             }
         }
     };
-    names(
-        actual,
-        expected,
-        "view",
-        |c| {
-            c.views
-                .iter()
-                .map(|(k, v)| (format!("{k:?}"), v.written.clone()))
-                .collect()
-        },
-        &mut out,
-    );
-    names(
-        actual,
-        expected,
-        "index",
-        |c| {
-            c.indexes
-                .iter()
-                .map(|(k, i)| (format!("{k:?}"), i.name.written.clone()))
-                .collect()
-        },
-        &mut out,
-    );
-    names(
-        actual,
-        expected,
-        "sequence",
-        |c| {
-            c.sequences
-                .iter()
-                .map(|(k, s)| (format!("{k:?}"), s.written.clone()))
-                .collect()
-        },
-        &mut out,
-    );
-    names(
-        actual,
-        expected,
-        "type",
-        |c| {
-            c.types
-                .iter()
-                .map(|(k, t)| (format!("{k:?}"), t.written.clone()))
-                .collect()
-        },
-        &mut out,
-    );
+    names(actual, expected, "view", |c| c.views.iter().map(|(k, v)| (format!("{k:?}"), v.written.clone())).collect(), &mut out);
+    names(actual, expected, "index", |c| c.indexes.iter().map(|(k, i)| (format!("{k:?}"), i.name.written.clone())).collect(), &mut out);
+    names(actual, expected, "sequence", |c| c.sequences.iter().map(|(k, s)| (format!("{k:?}"), s.written.clone())).collect(), &mut out);
+    names(actual, expected, "type", |c| c.types.iter().map(|(k, t)| (format!("{k:?}"), t.written.clone())).collect(), &mut out);
     for (key, want) in &expected.types {
         if let (Some(got), TypeShape::Enum { values: w }) = (actual.types.get(key), &want.shape)
             && let TypeShape::Enum { values: g } = &got.shape
             && g != w
         {
-            out.push(format!(
-                "enum {} has values ({}), expected ({})",
-                want.written,
-                quoted(g),
-                quoted(w)
-            ));
+            out.push(format!("enum {} has values ({}), expected ({})", want.written, quoted(g), quoted(w)));
         }
     }
     out
 }
 
 fn quoted(values: &[String]) -> String {
-    values
-        .iter()
-        .map(|v| format!("'{v}'"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    values.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ")
 }
 
 fn constraint_text(shape: &ConstraintShape) -> String {
     match shape {
         ConstraintShape::Check { expr } => format!("check ({expr})"),
-        ConstraintShape::ForeignKey {
-            columns,
-            ref_table,
-            ref_columns,
-        } => {
-            format!(
-                "foreign key ({}) references {ref_table:?}({})",
-                columns.join(", "),
-                ref_columns.join(", ")
-            )
+        ConstraintShape::ForeignKey { columns, ref_table, ref_columns } => {
+            format!("foreign key ({}) references {ref_table:?}({})", columns.join(", "), ref_columns.join(", "))
         }
         other => format!("{} ({})", other.label(), other.columns().join(", ")),
     }

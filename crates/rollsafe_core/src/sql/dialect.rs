@@ -21,13 +21,7 @@ const MYSQL: &[&str] = &[
     "datetime(",
     "on update current_timestamp",
 ];
-const SQLITE: &[&str] = &[
-    "autoincrement",
-    "pragma ",
-    "without rowid",
-    ") strict",
-    "sqlite_",
-];
+const SQLITE: &[&str] = &["autoincrement", "pragma ", "without rowid", ") strict", "sqlite_"];
 const POSTGRES: &[&str] = &[
     "$$",
     "::",
@@ -74,34 +68,10 @@ mod tests {
 
     #[test]
     fn detects_by_evidence() {
-        assert_eq!(
-            detect(
-                "db",
-                ["CREATE TABLE `a` (id int) ENGINE=InnoDB;"].into_iter()
-            ),
-            Dialect::MySql
-        );
-        assert_eq!(
-            detect(
-                "db",
-                ["CREATE TABLE a (id INTEGER PRIMARY KEY AUTOINCREMENT);"].into_iter()
-            ),
-            Dialect::Sqlite
-        );
-        assert_eq!(
-            detect("db", ["CREATE TABLE a (id serial);"].into_iter()),
-            Dialect::Postgres
-        );
-        assert_eq!(
-            detect("db", ["CREATE TABLE a (id int);"].into_iter()),
-            Dialect::Postgres
-        );
-        assert_eq!(
-            detect(
-                "migrations/sqlite",
-                ["CREATE TABLE a (id int);"].into_iter()
-            ),
-            Dialect::Sqlite
-        );
+        assert_eq!(detect("db", ["CREATE TABLE `a` (id int) ENGINE=InnoDB;"].into_iter()), Dialect::MySql);
+        assert_eq!(detect("db", ["CREATE TABLE a (id INTEGER PRIMARY KEY AUTOINCREMENT);"].into_iter()), Dialect::Sqlite);
+        assert_eq!(detect("db", ["CREATE TABLE a (id serial);"].into_iter()), Dialect::Postgres);
+        assert_eq!(detect("db", ["CREATE TABLE a (id int);"].into_iter()), Dialect::Postgres);
+        assert_eq!(detect("migrations/sqlite", ["CREATE TABLE a (id int);"].into_iter()), Dialect::Sqlite);
     }
 }

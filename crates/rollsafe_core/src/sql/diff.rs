@@ -9,7 +9,7 @@ use crate::finding::Location;
 use rollsafe_sql::Dialect;
 use rollsafe_sql::catalog::*;
 use rollsafe_sql::ty::{TypeChange, TypeKind, compare};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One change to an N-1 object.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -97,9 +97,11 @@ pub enum ChangeKind {
         old: Vec<String>,
         new: Vec<String>,
     },
+    /// `label`: unique constraint, unique index or primary key.
     UniqueDropped {
         table: String,
         name: String,
+        label: &'static str,
         columns: Vec<String>,
     },
     EnumValueRemoved {
@@ -152,6 +154,17 @@ struct Differ<'a> {
     input: &'a DiffInput<'a>,
     out: Vec<Change>,
     removed_schemas: BTreeSet<String>,
+    /// Unique indexes by table, so that per-table checks do not scan every index.
+    old_unique: BTreeMap<&'a ObjKey, Vec<(&'a ObjKey, &'a Index)>>,
+    new_unique: BTreeMap<&'a ObjKey, Vec<(&'a ObjKey, &'a Index)>>,
+}
+
+fn unique_by_table(catalog: &Catalog) -> BTreeMap<&ObjKey, Vec<(&ObjKey, &Index)>> {
+    let mut out: BTreeMap<&ObjKey, Vec<(&ObjKey, &Index)>> = BTreeMap::new();
+    for (key, ix) in catalog.indexes.iter().filter(|(_, ix)| ix.unique) {
+        out.entry(&ix.table).or_default().push((key, ix));
+    }
+    out
 }
 
 pub fn diff(input: &DiffInput<'_>) -> Vec<Change> {
@@ -159,6 +172,8 @@ pub fn diff(input: &DiffInput<'_>) -> Vec<Change> {
         input,
         out: Vec::new(),
         removed_schemas: BTreeSet::new(),
+        old_unique: unique_by_table(input.old),
+        new_unique: unique_by_table(input.new),
     };
     d.schemas();
     d.tables();
@@ -174,26 +189,12 @@ impl Differ<'_> {
         self.input.new.dialect
     }
 
-    fn push(
-        &mut self,
-        kind: ChangeKind,
-        object: String,
-        at: Option<Location>,
-        defined: Option<Origin>,
-    ) {
+    fn push(&mut self, kind: ChangeKind, object: String, at: Option<Location>, defined: Option<Origin>) {
         let defined = defined.and_then(|o| (self.input.old_loc)(o));
-        let Some(at) = at
-            .or_else(|| self.input.fallback.clone())
-            .or_else(|| defined.clone())
-        else {
+        let Some(at) = at.or_else(|| self.input.fallback.clone()).or_else(|| defined.clone()) else {
             return;
         };
-        self.out.push(Change {
-            kind,
-            object,
-            at,
-            defined,
-        });
+        self.out.push(Change { kind, object, at, defined });
     }
 
     fn loc(&self, origin: Origin) -> Option<Location> {
@@ -201,12 +202,7 @@ impl Differ<'_> {
     }
 
     fn event_loc(&self, pred: impl Fn(&Event) -> bool) -> Option<Location> {
-        self.input
-            .events
-            .iter()
-            .rev()
-            .find(|e| pred(e))
-            .and_then(|e| self.loc(e.origin()))
+        self.input.events.iter().rev().find(|e| pred(e)).and_then(|e| self.loc(e.origin()))
     }
 
     fn schemas(&mut self) {
@@ -216,33 +212,17 @@ impl Differ<'_> {
                 continue;
             }
             self.removed_schemas.insert(key.clone());
-            let renamed = self
-                .input
-                .new
-                .tables
-                .values()
-                .chain(std::iter::empty())
-                .find_map(|t| {
-                    t.renamed_from
-                        .iter()
-                        .find(|(k, _)| &k.schema == key)
-                        .map(|(_, o)| (t.written.split('.').next().unwrap_or("").to_string(), *o))
-                });
+            let renamed = self.input.new.tables.values().chain(std::iter::empty()).find_map(|t| {
+                t.renamed_from
+                    .iter()
+                    .find(|(k, _)| &k.schema == key)
+                    .map(|(_, o)| (t.written.split('.').next().unwrap_or("").to_string(), *o))
+            });
             let (renamed_to, at) = match renamed {
                 Some((to, origin)) => (Some(to), self.loc(origin)),
-                None => (
-                    None,
-                    self.event_loc(
-                        |e| matches!(e, Event::SchemaDropped { schema, .. } if schema == key),
-                    ),
-                ),
+                None => (None, self.event_loc(|e| matches!(e, Event::SchemaDropped { schema, .. } if schema == key))),
             };
-            self.push(
-                ChangeKind::SchemaRemoved { renamed_to },
-                schema.written.clone(),
-                at,
-                Some(schema.origin),
-            );
+            self.push(ChangeKind::SchemaRemoved { renamed_to }, schema.written.clone(), at, Some(schema.origin));
         }
     }
 
@@ -259,32 +239,14 @@ impl Differ<'_> {
                 self.shim_view(old, view);
                 continue;
             }
-            let renamed = self.input.new.tables.values().find_map(|t| {
-                t.renamed_from
-                    .iter()
-                    .find(|(k, _)| k == key)
-                    .map(|(_, o)| (t, *o))
-            });
+            let renamed = self.input.new.tables.values().find_map(|t| t.renamed_from.iter().find(|(k, _)| k == key).map(|(_, o)| (t, *o)));
             if let Some((t, origin)) = renamed {
                 // Renamed away and a view left under the old name is the shim case, handled above.
-                self.push(
-                    ChangeKind::TableRenamed {
-                        to: t.written.clone(),
-                    },
-                    old.written.clone(),
-                    self.loc(origin),
-                    Some(old.origin),
-                );
+                self.push(ChangeKind::TableRenamed { to: t.written.clone() }, old.written.clone(), self.loc(origin), Some(old.origin));
                 continue;
             }
-            let at =
-                self.event_loc(|e| matches!(e, Event::TableDropped { table, .. } if table == key));
-            self.push(
-                ChangeKind::TableRemoved,
-                old.written.clone(),
-                at,
-                Some(old.origin),
-            );
+            let at = self.event_loc(|e| matches!(e, Event::TableDropped { table, .. } if table == key));
+            self.push(ChangeKind::TableRemoved, old.written.clone(), at, Some(old.origin));
         }
     }
 
@@ -304,17 +266,8 @@ impl Differ<'_> {
         let Some(columns) = columns else { return };
         for c in &old.columns {
             if !columns.contains(&c.name.key) {
-                let kind = ChangeKind::ColumnRemoved {
-                    table: old.written.clone(),
-                    column: c.name.written.clone(),
-                    via_view: true,
-                };
-                self.push(
-                    kind,
-                    format!("{}.{}", old.written, c.name),
-                    self.loc(view.origin),
-                    Some(c.origin),
-                );
+                let kind = ChangeKind::ColumnRemoved { table: old.written.clone(), column: c.name.to_string(), via_view: true };
+                self.push(kind, format!("{}.{}", old.written, c.name), self.loc(view.origin), Some(c.origin));
             }
         }
     }
@@ -328,43 +281,36 @@ impl Differ<'_> {
                 match new.column(&oc.name.key) {
                     Some(nc) => self.column(key, t, oc, nc, object),
                     None => {
-                        let renamed = new.columns.iter().find_map(|nc| {
-                            nc.renamed_from
-                                .iter()
-                                .find(|(k, _)| *k == oc.name.key)
-                                .map(|(_, o)| (nc, *o))
-                        });
+                        let renamed = new
+                            .columns
+                            .iter()
+                            .find_map(|nc| nc.renamed_from.iter().find(|(k, _)| *k == oc.name.key).map(|(_, o)| (nc, *o)));
                         if let Some((nc, origin)) = renamed {
-                            let kind = ChangeKind::ColumnRenamed {
-                                table: t.clone(),
-                                column: oc.name.written.clone(),
-                                to: nc.name.written.clone(),
-                            };
+                            let kind = ChangeKind::ColumnRenamed { table: t.clone(), column: oc.name.to_string(), to: nc.name.to_string() };
                             self.push(kind, object, self.loc(origin), Some(oc.origin));
                             continue;
                         }
                         let at = self
-                            .event_loc(|e| matches!(e, Event::ColumnDropped { table, column, .. } if table == key && *column == oc.name.key))
+                            .event_loc(
+                                |e| matches!(e, Event::ColumnDropped { table, column, .. } if table == key && *column == oc.name.key),
+                            )
                             .or_else(|| rebuilt.then(|| self.loc(new.origin)).flatten())
                             .or_else(|| self.schema_file_table(new));
-                        let kind = ChangeKind::ColumnRemoved {
-                            table: t.clone(),
-                            column: oc.name.written.clone(),
-                            via_view: false,
-                        };
+                        let kind = ChangeKind::ColumnRemoved { table: t.clone(), column: oc.name.to_string(), via_view: false };
                         self.push(kind, object, at, Some(oc.origin));
                     }
                 }
             }
             for nc in &new.columns {
-                let existed = old.column(&nc.name.key).is_some()
-                    || nc.renamed_from.iter().any(|(k, _)| old.column(k).is_some());
+                let existed = old.column(&nc.name.key).is_some() || nc.renamed_from.iter().any(|(k, _)| old.column(k).is_some());
                 if !existed && !nc.optional_on_insert() {
-                    let kind = ChangeKind::RequiredColumnAdded {
-                        table: t.clone(),
-                        column: nc.name.written.clone(),
-                    };
-                    self.push(kind, format!("{t}.{}", nc.name), self.loc(nc.origin), None);
+                    // The statement that made it required: the ADD COLUMN, or a later SET NOT NULL / DROP DEFAULT.
+                    let origin = [nc.not_null.origin, nc.default.origin, nc.generated.origin]
+                        .into_iter()
+                        .max_by_key(|o| (o.source, o.range.start))
+                        .unwrap_or(nc.origin);
+                    let kind = ChangeKind::RequiredColumnAdded { table: t.clone(), column: nc.name.to_string() };
+                    self.push(kind, format!("{t}.{}", nc.name), self.loc(origin), None);
                 }
             }
         }
@@ -374,20 +320,21 @@ impl Differ<'_> {
 
     /// In schema files, a removed column is shown on its table's definition.
     fn schema_file_table(&self, new: &Table) -> Option<Location> {
-        self.input
-            .events
-            .is_empty()
-            .then(|| self.loc(new.origin))
-            .flatten()
+        self.input.events.is_empty().then(|| self.loc(new.origin)).flatten()
     }
 
     fn column(&mut self, key: &ObjKey, t: &str, oc: &Column, nc: &Column, object: String) {
-        let col = || oc.name.written.clone();
+        let col = || oc.name.to_string();
         if (self.input.is_new)(nc.origin)
             && let Some(dropped_at) =
                 self.event_loc(|e| matches!(e, Event::ColumnDropped { table, column, .. } if table == key && *column == oc.name.key))
         {
-            self.push(ChangeKind::ColumnRecreated { table: t.to_string(), column: col(), dropped_at }, object.clone(), self.loc(nc.origin), Some(oc.origin));
+            self.push(
+                ChangeKind::ColumnRecreated { table: t.to_string(), column: col(), dropped_at },
+                object.clone(),
+                self.loc(nc.origin),
+                Some(oc.origin),
+            );
         }
         let verdict = self.type_verdict(&oc.ty.value, &nc.ty.value);
         if verdict != TypeChange::Same {
@@ -398,22 +345,13 @@ impl Differ<'_> {
                 new: display_type(&nc.type_text),
                 verdict,
             };
-            self.push(
-                kind,
-                object.clone(),
-                self.loc(nc.ty.origin),
-                Some(oc.origin),
-            );
+            self.push(kind, object.clone(), self.loc(nc.ty.origin), Some(oc.origin));
         }
         match (oc.not_null.value, nc.not_null.value) {
             (false, true) => {
                 let has_default = nc.default.value.is_some() || nc.generated.value.is_some();
                 self.push(
-                    ChangeKind::NotNullAdded {
-                        table: t.to_string(),
-                        column: col(),
-                        has_default,
-                    },
+                    ChangeKind::NotNullAdded { table: t.to_string(), column: col(), has_default },
                     object.clone(),
                     self.loc(nc.not_null.origin),
                     Some(oc.origin),
@@ -421,10 +359,7 @@ impl Differ<'_> {
             }
             (true, false) => {
                 self.push(
-                    ChangeKind::NotNullDropped {
-                        table: t.to_string(),
-                        column: col(),
-                    },
+                    ChangeKind::NotNullDropped { table: t.to_string(), column: col() },
                     object.clone(),
                     self.loc(nc.not_null.origin),
                     Some(oc.origin),
@@ -435,33 +370,13 @@ impl Differ<'_> {
         let old_fills = oc.default.value.is_some() || oc.generated.value.is_some();
         let new_fills = nc.default.value.is_some() || nc.generated.value.is_some();
         if oc.not_null.value && nc.not_null.value && old_fills && !new_fills {
-            let old = oc
-                .default
-                .value
-                .clone()
-                .unwrap_or_else(|| "an identity value".to_string());
+            let old = oc.default.value.clone().unwrap_or_else(|| "an identity value".to_string());
             // The default's origin, or the identity's when that is what went away.
-            let origin = if oc.default.value.is_some() {
-                nc.default.origin
-            } else {
-                nc.generated.origin
-            };
-            self.push(
-                ChangeKind::DefaultDropped {
-                    table: t.to_string(),
-                    column: col(),
-                    old,
-                },
-                object,
-                self.loc(origin),
-                Some(oc.origin),
-            );
+            let origin = if oc.default.value.is_some() { nc.default.origin } else { nc.generated.origin };
+            self.push(ChangeKind::DefaultDropped { table: t.to_string(), column: col(), old }, object, self.loc(origin), Some(oc.origin));
             return;
         }
-        if oc.default.value != nc.default.value
-            && oc.default.value.is_some()
-            && !(nc.not_null.value && !new_fills)
-        {
+        if oc.default.value != nc.default.value && oc.default.value.is_some() && !(nc.not_null.value && !new_fills) {
             let kind = ChangeKind::DefaultChanged {
                 table: t.to_string(),
                 column: col(),
@@ -473,65 +388,25 @@ impl Differ<'_> {
     }
 
     /// Compares types, treating a user type that was renamed as the same type.
-    fn type_verdict(
-        &self,
-        old: &rollsafe_sql::ty::SqlType,
-        new: &rollsafe_sql::ty::SqlType,
-    ) -> TypeChange {
-        if let (
-            TypeKind::Named {
-                schema: os,
-                name: on,
-            },
-            TypeKind::Named {
-                schema: ns,
-                name: nn,
-            },
-        ) = (&old.kind, &new.kind)
+    fn type_verdict(&self, old: &rollsafe_sql::ty::SqlType, new: &rollsafe_sql::ty::SqlType) -> TypeChange {
+        if let (TypeKind::Named { schema: os, name: on }, TypeKind::Named { schema: ns, name: nn }) = (&old.kind, &new.kind)
             && old.array_dims == new.array_dims
         {
             let default = self.dialect().default_schema();
             let old_key = ObjKey::new(os.as_deref().unwrap_or(default), on.clone());
             let new_key = ObjKey::new(ns.as_deref().unwrap_or(default), nn.clone());
-            if old_key == new_key
-                || self
-                    .input
-                    .new
-                    .types
-                    .get(&new_key)
-                    .is_some_and(|t| t.renamed_from.iter().any(|(k, _)| *k == old_key))
-            {
+            if old_key == new_key || self.input.new.types.get(&new_key).is_some_and(|t| t.renamed_from.iter().any(|(k, _)| *k == old_key)) {
                 return TypeChange::Same;
             }
         }
         compare(old, new, self.dialect())
     }
 
-    /// Columns N-1 never writes and that stay NULL for its inserts: constraints on them alone cannot
-    /// reject N-1 writes (a NULL passes unique, check and foreign key constraints).
-    fn only_null_new_columns(&self, old: &Table, new: &Table, columns: &[String]) -> bool {
-        !columns.is_empty()
-            && columns.iter().all(|c| {
-                old.column(c).is_none()
-                    && new.column(c).is_some_and(|nc| {
-                        !nc.not_null.value
-                            && nc.default.value.is_none()
-                            && nc.generated.value.is_none()
-                    })
-            })
-    }
-
     fn constraint_columns(&self, shape: &ConstraintShape, table: &Table) -> Vec<String> {
         match shape {
             ConstraintShape::Check { expr } => rollsafe_sql::lexer::tokenize(expr, self.dialect())
                 .into_iter()
-                .filter(|t| {
-                    matches!(
-                        t.kind,
-                        rollsafe_sql::lexer::TokenKind::Word
-                            | rollsafe_sql::lexer::TokenKind::QuotedIdent
-                    )
-                })
+                .filter(|t| matches!(t.kind, rollsafe_sql::lexer::TokenKind::Word | rollsafe_sql::lexer::TokenKind::QuotedIdent))
                 .map(|tok| rollsafe_sql::name::Name::from_sql(tok.text(expr), self.dialect()).key)
                 .filter(|w| table.column(w).is_some())
                 .collect(),
@@ -539,34 +414,78 @@ impl Differ<'_> {
         }
     }
 
+    /// An N-1 constraint as it reads after this release's renames of columns and referenced tables,
+    /// so that a renamed column does not make its constraints look new.
+    fn renamed_shape(&self, shape: &ConstraintShape, new_table: &Table) -> ConstraintShape {
+        let renamed = |c: &String, table: &Table| -> String {
+            table.columns.iter().find(|nc| nc.renamed_from.iter().any(|(k, _)| k == c)).map_or_else(|| c.clone(), |nc| nc.name.key.clone())
+        };
+        let map = |cols: &[String]| cols.iter().map(|c| renamed(c, new_table)).collect::<Vec<_>>();
+        match shape {
+            ConstraintShape::PrimaryKey { columns } => ConstraintShape::PrimaryKey { columns: map(columns) },
+            ConstraintShape::Unique { columns } => ConstraintShape::Unique { columns: map(columns) },
+            ConstraintShape::Exclusion { columns } => ConstraintShape::Exclusion { columns: map(columns) },
+            ConstraintShape::Check { expr } => ConstraintShape::Check { expr: expr.clone() },
+            ConstraintShape::ForeignKey { columns, ref_table, ref_columns } => {
+                let (ref_key, ref_new) = match self.input.new.tables.get(ref_table) {
+                    Some(t) => (ref_table.clone(), Some(t)),
+                    None => self
+                        .input
+                        .new
+                        .tables
+                        .iter()
+                        .find(|(_, t)| t.renamed_from.iter().any(|(k, _)| k == ref_table))
+                        .map_or((ref_table.clone(), None), |(k, t)| (k.clone(), Some(t))),
+                };
+                let ref_columns = match ref_new {
+                    Some(t) => ref_columns.iter().map(|c| renamed(c, t)).collect(),
+                    None => ref_columns.clone(),
+                };
+                ConstraintShape::ForeignKey { columns: map(columns), ref_table: ref_key, ref_columns }
+            }
+        }
+    }
+
+    /// Constraints on columns N-1 never writes cannot reject N-1 writes: N-1 leaves a new nullable
+    /// column NULL (which passes unique, check and foreign keys), and cannot insert at all when a new
+    /// column is required (reported on its own). A new column with a default still counts: N-1 rows
+    /// all get the default.
+    fn only_columns_n1_cannot_write(&self, old: &Table, new: &Table, columns: &[String]) -> bool {
+        !columns.is_empty()
+            && columns.iter().all(|c| {
+                old.column(c).is_none()
+                    && new.column(c).is_some_and(|nc| {
+                        let renamed = nc.renamed_from.iter().any(|(k, _)| old.column(k).is_some());
+                        !renamed && nc.default.value.is_none() && nc.generated.value.is_none()
+                    })
+            })
+    }
+
     fn constraints(&mut self, key: &ObjKey, old: &Table, new: &Table) {
         let t = &old.written;
-        let old_pk = old.primary_key();
+        let old_shapes: Vec<(&Constraint, ConstraintShape)> =
+            old.constraints.iter().map(|c| (c, self.renamed_shape(&c.kind, new))).collect();
+        let old_pk = old_shapes.iter().find(|(_, s)| matches!(s, ConstraintShape::PrimaryKey { .. }));
         let new_pk = new.primary_key();
         match (old_pk, new_pk) {
-            (Some(o), Some(n)) if o.kind.columns() != n.kind.columns() => {
-                let kind = ChangeKind::PrimaryKeyChanged {
-                    table: t.clone(),
-                    old: o.kind.columns().to_vec(),
-                    new: n.kind.columns().to_vec(),
-                };
+            (Some((o, shape)), Some(n)) if shape.columns() != n.kind.columns() => {
+                let kind =
+                    ChangeKind::PrimaryKeyChanged { table: t.clone(), old: o.kind.columns().to_vec(), new: n.kind.columns().to_vec() };
                 self.push(kind, t.clone(), self.loc(n.origin), Some(o.origin));
             }
-            (None, Some(n)) => {
-                let kind = ChangeKind::ConstraintAdded {
-                    table: t.clone(),
-                    name: n.name.written.clone(),
-                    label: "primary key",
-                    not_valid: false,
-                };
+            (None, Some(n)) if !self.only_columns_n1_cannot_write(old, new, n.kind.columns()) => {
+                let kind =
+                    ChangeKind::ConstraintAdded { table: t.clone(), name: n.name.written.clone(), label: "primary key", not_valid: false };
                 self.push(kind, format!("{t}.{}", n.name), self.loc(n.origin), None);
             }
-            (Some(o), None) => {
-                if !o.kind.columns().iter().any(|c| new.column(c).is_none()) {
-                    let at = self.event_loc(|e| matches!(e, Event::ConstraintDropped { table, name, .. } if table == key && *name == o.name.key));
+            (Some((o, shape)), None) => {
+                if !shape.columns().iter().any(|c| new.column(c).is_none()) {
+                    let at = self
+                        .event_loc(|e| matches!(e, Event::ConstraintDropped { table, name, .. } if table == key && *name == o.name.key));
                     let kind = ChangeKind::UniqueDropped {
                         table: t.clone(),
                         name: o.name.written.clone(),
+                        label: "primary key",
                         columns: o.kind.columns().to_vec(),
                     };
                     self.push(kind, format!("{t}.{}", o.name), at, Some(o.origin));
@@ -575,9 +494,10 @@ impl Differ<'_> {
             _ => {}
         }
         for nc in &new.constraints {
-            if matches!(nc.kind, ConstraintShape::PrimaryKey { .. })
-                || old.constraints.iter().any(|oc| oc.kind == nc.kind)
-            {
+            let existed = old_shapes
+                .iter()
+                .any(|(oc, shape)| *shape == nc.kind || (oc.name.key == nc.name.key && oc.kind.label() == nc.kind.label()));
+            if matches!(nc.kind, ConstraintShape::PrimaryKey { .. }) || existed {
                 continue;
             }
             // A unique constraint that took over an N-1 unique index is not new.
@@ -587,7 +507,7 @@ impl Differ<'_> {
                 continue;
             }
             let columns = self.constraint_columns(&nc.kind, new);
-            if self.only_null_new_columns(old, new, &columns) {
+            if self.only_columns_n1_cannot_write(old, new, &columns) {
                 continue;
             }
             let kind = ChangeKind::ConstraintAdded {
@@ -598,12 +518,9 @@ impl Differ<'_> {
             };
             self.push(kind, format!("{t}.{}", nc.name), self.loc(nc.origin), None);
         }
-        for oc in &old.constraints {
-            let ConstraintShape::Unique { columns } = &oc.kind else {
-                continue;
-            };
-            let still_unique = new.constraints.iter().any(|nc| nc.kind == oc.kind)
-                || self.new_unique_index_on(key, columns);
+        for (oc, shape) in &old_shapes {
+            let ConstraintShape::Unique { columns } = shape else { continue };
+            let still_unique = new.constraints.iter().any(|nc| nc.kind == *shape) || self.new_unique_index_on(key, columns);
             // Dropped together with a removed column: that removal is the finding.
             if still_unique || columns.iter().any(|c| new.column(c).is_none()) {
                 continue;
@@ -612,37 +529,24 @@ impl Differ<'_> {
             let kind = ChangeKind::UniqueDropped {
                 table: t.clone(),
                 name: oc.name.written.clone(),
-                columns: columns.clone(),
+                label: "unique constraint",
+                columns: oc.kind.columns().to_vec(),
             };
             self.push(kind, format!("{t}.{}", oc.name), at, Some(oc.origin));
         }
     }
 
     fn old_unique_index_on(&self, table: &ObjKey, columns: &[String]) -> bool {
-        self.input
-            .old
-            .indexes
-            .values()
-            .any(|ix| ix.unique && ix.table == *table && index_columns(ix) == columns)
+        self.old_unique.get(table).is_some_and(|ixs| ixs.iter().any(|(_, ix)| index_columns(ix) == columns))
     }
 
     fn new_unique_index_on(&self, table: &ObjKey, columns: &[String]) -> bool {
-        self.input
-            .new
-            .indexes
-            .values()
-            .any(|ix| ix.unique && ix.table == *table && index_columns(ix) == columns)
+        self.new_unique.get(table).is_some_and(|ixs| ixs.iter().any(|(_, ix)| index_columns(ix) == columns))
     }
 
     fn indexes(&mut self, key: &ObjKey, old: &Table, new: &Table) {
         let t = &old.written;
-        for (ikey, ix) in self
-            .input
-            .old
-            .indexes
-            .iter()
-            .filter(|(_, ix)| ix.unique && ix.table == *key)
-        {
+        for (ikey, ix) in self.old_unique.get(key).cloned().unwrap_or_default() {
             let columns = index_columns(ix);
             let kept = self.input.new.indexes.get(ikey).is_some_and(|n| n.unique && n.table == *key)
                 || self.new_unique_index_on(key, &columns)
@@ -650,35 +554,20 @@ impl Differ<'_> {
             if kept || columns.iter().any(|c| new.column(c).is_none()) {
                 continue;
             }
-            let at =
-                self.event_loc(|e| matches!(e, Event::IndexDropped { index, .. } if index == ikey));
-            let kind = ChangeKind::UniqueDropped {
-                table: t.clone(),
-                name: ix.name.written.clone(),
-                columns,
-            };
+            let at = self.event_loc(|e| matches!(e, Event::IndexDropped { index, .. } if index == ikey));
+            let kind = ChangeKind::UniqueDropped { table: t.clone(), name: ix.name.written.clone(), label: "unique index", columns };
             self.push(kind, ix.name.written.clone(), at, Some(ix.origin));
         }
-        for (ikey, ix) in self
-            .input
-            .new
-            .indexes
-            .iter()
-            .filter(|(_, ix)| ix.unique && ix.table == *key)
-        {
+        for (ikey, ix) in self.new_unique.get(key).cloned().unwrap_or_default() {
             let columns = index_columns(ix);
             let existed = self.input.old.indexes.get(ikey).is_some_and(|o| o.unique)
                 || self.old_unique_index_on(key, &columns)
                 || old.constraints.iter().any(|c| matches!(&c.kind, ConstraintShape::Unique { columns: cs } | ConstraintShape::PrimaryKey { columns: cs } if *cs == columns));
-            if existed || self.only_null_new_columns(old, new, &columns) {
+            if existed || self.only_columns_n1_cannot_write(old, new, &columns) {
                 continue;
             }
-            let kind = ChangeKind::ConstraintAdded {
-                table: t.clone(),
-                name: ix.name.written.clone(),
-                label: "unique index",
-                not_valid: false,
-            };
+            let kind =
+                ChangeKind::ConstraintAdded { table: t.clone(), name: ix.name.written.clone(), label: "unique index", not_valid: false };
             self.push(kind, ix.name.written.clone(), self.loc(ix.origin), None);
         }
     }
@@ -691,17 +580,8 @@ impl Differ<'_> {
             if let Some(new) = self.input.new.views.get(key) {
                 if let (Some(oc), Some(nc)) = (&old.columns, &new.columns) {
                     for c in oc.iter().filter(|c| !nc.iter().any(|n| n.key == c.key)) {
-                        let kind = ChangeKind::ColumnRemoved {
-                            table: old.written.clone(),
-                            column: c.written.clone(),
-                            via_view: false,
-                        };
-                        self.push(
-                            kind,
-                            format!("{}.{}", old.written, c),
-                            self.loc(new.origin),
-                            Some(old.origin),
-                        );
+                        let kind = ChangeKind::ColumnRemoved { table: old.written.clone(), column: c.to_string(), via_view: false };
+                        self.push(kind, format!("{}.{}", old.written, c), self.loc(new.origin), Some(old.origin));
                     }
                 }
                 continue;
@@ -709,34 +589,14 @@ impl Differ<'_> {
             if self.input.new.tables.contains_key(key) {
                 continue;
             }
-            let renamed = self.input.new.views.values().find_map(|v| {
-                v.renamed_from
-                    .iter()
-                    .find(|(k, _)| k == key)
-                    .map(|(_, o)| (v, *o))
-            });
+            let renamed = self.input.new.views.values().find_map(|v| v.renamed_from.iter().find(|(k, _)| k == key).map(|(_, o)| (v, *o)));
             match renamed {
                 Some((v, origin)) => {
-                    self.push(
-                        ChangeKind::ViewRenamed {
-                            to: v.written.clone(),
-                        },
-                        old.written.clone(),
-                        self.loc(origin),
-                        Some(old.origin),
-                    );
+                    self.push(ChangeKind::ViewRenamed { to: v.written.clone() }, old.written.clone(), self.loc(origin), Some(old.origin));
                 }
                 None => {
-                    let at = self
-                        .event_loc(|e| matches!(e, Event::ViewDropped { view, .. } if view == key));
-                    self.push(
-                        ChangeKind::ViewRemoved {
-                            materialized: old.materialized,
-                        },
-                        old.written.clone(),
-                        at,
-                        Some(old.origin),
-                    );
+                    let at = self.event_loc(|e| matches!(e, Event::ViewDropped { view, .. } if view == key));
+                    self.push(ChangeKind::ViewRemoved { materialized: old.materialized }, old.written.clone(), at, Some(old.origin));
                 }
             }
         }
@@ -748,92 +608,44 @@ impl Differ<'_> {
                 continue;
             }
             let Some(new) = self.input.new.types.get(key) else {
-                let renamed = self.input.new.types.values().find_map(|t| {
-                    t.renamed_from
-                        .iter()
-                        .find(|(k, _)| k == key)
-                        .map(|(_, o)| (t, *o))
-                });
+                let renamed =
+                    self.input.new.types.values().find_map(|t| t.renamed_from.iter().find(|(k, _)| k == key).map(|(_, o)| (t, *o)));
                 match renamed {
                     Some((t, origin)) => self.push(
-                        ChangeKind::TypeRenamed {
-                            to: t.written.clone(),
-                        },
+                        ChangeKind::TypeRenamed { to: t.written.clone() },
                         old.written.clone(),
                         self.loc(origin),
                         Some(old.origin),
                     ),
                     None => {
-                        let at = self
-                            .event_loc(|e| matches!(e, Event::TypeDropped { ty, .. } if ty == key));
-                        self.push(
-                            ChangeKind::TypeRemoved,
-                            old.written.clone(),
-                            at,
-                            Some(old.origin),
-                        );
+                        let at = self.event_loc(|e| matches!(e, Event::TypeDropped { ty, .. } if ty == key));
+                        self.push(ChangeKind::TypeRemoved, old.written.clone(), at, Some(old.origin));
                     }
                 }
                 continue;
             };
-            let (TypeShape::Enum { values: ov }, TypeShape::Enum { values: nv }) =
-                (&old.shape, &new.shape)
-            else {
+            let (TypeShape::Enum { values: ov }, TypeShape::Enum { values: nv }) = (&old.shape, &new.shape) else {
                 continue;
             };
             let mut rename_targets = Vec::new();
             for v in ov.iter().filter(|v| !nv.contains(v)) {
                 let object = format!("{}.'{v}'", old.written);
-                match new
-                    .renamed_values
-                    .iter()
-                    .rev()
-                    .find(|(from, to, _)| from == v && nv.contains(to))
-                {
+                match new.renamed_values.iter().rev().find(|(from, to, _)| from == v && nv.contains(to)) {
                     Some((_, to, origin)) => {
                         rename_targets.push(to.clone());
-                        let kind = ChangeKind::EnumValueRenamed {
-                            ty: old.written.clone(),
-                            value: v.clone(),
-                            to: to.clone(),
-                        };
+                        let kind = ChangeKind::EnumValueRenamed { ty: old.written.clone(), value: v.clone(), to: to.clone() };
                         self.push(kind, object, self.loc(*origin), Some(old.origin));
                     }
                     None => {
-                        let at = (self.input.is_new)(new.origin)
-                            .then(|| self.loc(new.origin))
-                            .flatten();
-                        self.push(
-                            ChangeKind::EnumValueRemoved {
-                                ty: old.written.clone(),
-                                value: v.clone(),
-                            },
-                            object,
-                            at,
-                            Some(old.origin),
-                        );
+                        let at = (self.input.is_new)(new.origin).then(|| self.loc(new.origin)).flatten();
+                        self.push(ChangeKind::EnumValueRemoved { ty: old.written.clone(), value: v.clone() }, object, at, Some(old.origin));
                     }
                 }
             }
-            for v in nv
-                .iter()
-                .filter(|v| !ov.contains(v) && !rename_targets.contains(v))
-            {
-                let origin = new
-                    .added_values
-                    .iter()
-                    .find(|(a, _)| a == v)
-                    .map_or(new.origin, |(_, o)| *o);
-                let kind = ChangeKind::EnumValueAdded {
-                    ty: old.written.clone(),
-                    value: v.clone(),
-                };
-                self.push(
-                    kind,
-                    format!("{}.'{v}'", old.written),
-                    self.loc(origin),
-                    Some(old.origin),
-                );
+            for v in nv.iter().filter(|v| !ov.contains(v) && !rename_targets.contains(v)) {
+                let origin = new.added_values.iter().find(|(a, _)| a == v).map_or(new.origin, |(_, o)| *o);
+                let kind = ChangeKind::EnumValueAdded { ty: old.written.clone(), value: v.clone() };
+                self.push(kind, format!("{}.'{v}'", old.written), self.loc(origin), Some(old.origin));
             }
         }
     }
@@ -841,109 +653,53 @@ impl Differ<'_> {
     fn sequences_and_functions(&mut self) {
         for (key, old) in &self.input.old.sequences {
             // Owned sequences go with their column or table; that removal is the finding.
-            if old.owned_by.is_some()
-                || self.removed_schemas.contains(&key.schema)
-                || self.input.new.sequences.contains_key(key)
-            {
+            if old.owned_by.is_some() || self.removed_schemas.contains(&key.schema) || self.input.new.sequences.contains_key(key) {
                 continue;
             }
-            let renamed = self.input.new.sequences.values().find_map(|s| {
-                s.renamed_from
-                    .iter()
-                    .find(|(k, _)| k == key)
-                    .map(|(_, o)| (s, *o))
-            });
+            let renamed =
+                self.input.new.sequences.values().find_map(|s| s.renamed_from.iter().find(|(k, _)| k == key).map(|(_, o)| (s, *o)));
             let (renamed_to, at) = match renamed {
                 Some((s, origin)) => (Some(s.written.clone()), self.loc(origin)),
-                None => (
-                    None,
-                    self.event_loc(
-                        |e| matches!(e, Event::SequenceDropped { sequence, .. } if sequence == key),
-                    ),
-                ),
+                None => (None, self.event_loc(|e| matches!(e, Event::SequenceDropped { sequence, .. } if sequence == key))),
             };
-            self.push(
-                ChangeKind::SequenceRemoved { renamed_to },
-                old.written.clone(),
-                at,
-                Some(old.origin),
-            );
+            self.push(ChangeKind::SequenceRemoved { renamed_to }, old.written.clone(), at, Some(old.origin));
         }
         for (key, old) in &self.input.old.functions {
-            if self.removed_schemas.contains(&key.schema)
-                || self.input.new.functions.contains_key(key)
-            {
+            if self.removed_schemas.contains(&key.schema) || self.input.new.functions.contains_key(key) {
                 continue;
             }
-            let renamed = self.input.new.functions.values().find_map(|f| {
-                f.renamed_from
-                    .iter()
-                    .find(|(k, _)| k == key)
-                    .map(|(_, o)| (f, *o))
-            });
+            let renamed =
+                self.input.new.functions.values().find_map(|f| f.renamed_from.iter().find(|(k, _)| k == key).map(|(_, o)| (f, *o)));
             let (renamed_to, at) = match renamed {
                 Some((f, origin)) => (Some(f.written.clone()), self.loc(origin)),
-                None => (
-                    None,
-                    self.event_loc(
-                        |e| matches!(e, Event::FunctionDropped { function, .. } if function == key),
-                    ),
-                ),
+                None => (None, self.event_loc(|e| matches!(e, Event::FunctionDropped { function, .. } if function == key))),
             };
-            self.push(
-                ChangeKind::FunctionRemoved { renamed_to },
-                old.written.clone(),
-                at,
-                Some(old.origin),
-            );
+            self.push(ChangeKind::FunctionRemoved { renamed_to }, old.written.clone(), at, Some(old.origin));
         }
     }
 
     fn partitions(&mut self) {
         for event in self.input.events {
-            let Event::PartitionDetached {
-                parent,
-                partition,
-                origin,
-            } = event
-            else {
+            let Event::PartitionDetached { parent, partition, origin } = event else {
                 continue;
             };
-            let (Some(p), Some(part)) = (
-                self.input.old.tables.get(parent),
-                self.input.old.tables.get(partition),
-            ) else {
+            let (Some(p), Some(part)) = (self.input.old.tables.get(parent), self.input.old.tables.get(partition)) else {
                 continue;
             };
             if part.partition_of.as_ref() != Some(parent) {
                 continue;
             }
-            let kind = ChangeKind::PartitionDetached {
-                parent: p.written.clone(),
-                partition: part.written.clone(),
-            };
-            self.push(
-                kind,
-                part.written.clone(),
-                self.loc(*origin),
-                Some(part.origin),
-            );
+            let kind = ChangeKind::PartitionDetached { parent: p.written.clone(), partition: part.written.clone() };
+            self.push(kind, part.written.clone(), self.loc(*origin), Some(part.origin));
         }
     }
 }
 
 fn index_columns(ix: &Index) -> Vec<String> {
-    ix.columns
-        .iter()
-        .map(|c| c.clone().unwrap_or_default())
-        .collect()
+    ix.columns.iter().map(|c| c.clone().unwrap_or_default()).collect()
 }
 
 /// Types as sqlparser renders them are upper case; show them the way people write them.
 pub fn display_type(text: &str) -> String {
-    if text.contains(['"', '`']) {
-        text.to_string()
-    } else {
-        text.to_lowercase()
-    }
+    if text.contains(['"', '`']) { text.to_string() } else { text.to_lowercase() }
 }

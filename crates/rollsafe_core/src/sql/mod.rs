@@ -32,10 +32,7 @@ pub struct SqlUnit<'db> {
 /// Parses one SQL file. The front-end never fails, so neither does this query.
 #[salsa::tracked(returns(ref))]
 pub fn parse_sql<'db>(db: &'db dyn Db, unit: SqlUnit<'db>) -> Arc<ParsedFile> {
-    Arc::new(rollsafe_sql::parse_file(
-        unit.file(db).text(db),
-        unit.dialect(db),
-    ))
+    Arc::new(rollsafe_sql::parse_file(unit.file(db).text(db), unit.dialect(db)))
 }
 
 /// Parses a file in a dialect.
@@ -73,10 +70,7 @@ pub fn sql_layouts(db: &dyn Db, ws: Workspace) -> SqlLayouts {
         }
         layout::detect(&paths, config, &Probe { db, files })
     };
-    SqlLayouts {
-        baseline: side(ws.baseline(db)),
-        current: side(ws.current(db)),
-    }
+    SqlLayouts { baseline: side(ws.baseline(db)), current: side(ws.current(db)) }
 }
 
 /// A migration history, identified by its directory.
@@ -100,20 +94,12 @@ pub struct SchemaKey<'db> {
 impl<'db> HistoryKey<'db> {
     pub fn baseline_history(self, db: &'db dyn Db) -> Option<&'db History> {
         let dir = self.dir(db);
-        sql_layouts(db, self.workspace(db))
-            .baseline
-            .histories
-            .iter()
-            .find(|h| &h.dir == dir)
+        sql_layouts(db, self.workspace(db)).baseline.histories.iter().find(|h| &h.dir == dir)
     }
 
     pub fn current_history(self, db: &'db dyn Db) -> Option<&'db History> {
         let dir = self.dir(db);
-        sql_layouts(db, self.workspace(db))
-            .current
-            .histories
-            .iter()
-            .find(|h| &h.dir == dir)
+        sql_layouts(db, self.workspace(db)).current.histories.iter().find(|h| &h.dir == dir)
     }
 }
 
@@ -125,11 +111,7 @@ pub struct SourceTable {
 
 impl SourceTable {
     pub fn add(&mut self, path: &str, side: Side, file: SourceFile) -> SourceId {
-        if let Some(i) = self
-            .files
-            .iter()
-            .position(|(p, s, f)| p == path && *s == side && *f == file)
-        {
+        if let Some(i) = self.files.iter().position(|(p, s, f)| p == path && *s == side && *f == file) {
             return SourceId(i as u32);
         }
         self.files.push((path.to_string(), side, file));
@@ -183,63 +165,35 @@ pub struct HistoryDelta {
     pub deleted: Vec<(Migration, Option<Migration>)>,
 }
 
-pub fn delta(
-    baseline: Option<&History>,
-    current: Option<&History>,
-    db: &dyn Db,
-    ws: Workspace,
-) -> HistoryDelta {
+pub fn delta(baseline: Option<&History>, current: Option<&History>, db: &dyn Db, ws: Workspace) -> HistoryDelta {
     let released: Vec<Migration> = baseline.map(|h| h.migrations.clone()).unwrap_or_default();
-    let current_migrations: Vec<Migration> =
-        current.map(|h| h.migrations.clone()).unwrap_or_default();
+    let current_migrations: Vec<Migration> = current.map(|h| h.migrations.clone()).unwrap_or_default();
     let key = |m: &Migration| m.up.clone().or_else(|| m.down.clone());
-    let mut new: Vec<Migration> = current_migrations
-        .iter()
-        .filter(|m| !released.iter().any(|r| key(r) == key(m)))
-        .cloned()
-        .collect();
+    let mut new: Vec<Migration> = current_migrations.iter().filter(|m| !released.iter().any(|r| key(r) == key(m))).cloned().collect();
     let mut deleted = Vec::new();
     for r in &released {
         if current_migrations.iter().any(|m| key(m) == key(r)) {
             continue;
         }
         // Renamed released migration: the same SQL under a new name.
-        let old_text =
-            r.up.as_deref()
-                .and_then(|p| ws.baseline(db).get(p))
-                .map(|f| normalized(f.text(db)));
+        let old_text = r.up.as_deref().and_then(|p| ws.baseline(db).get(p)).map(|f| normalized(f.text(db)));
         let renamed = new.iter().position(|n| {
-            let new_text =
-                n.up.as_deref()
-                    .and_then(|p| ws.current(db).get(p))
-                    .map(|f| normalized(f.text(db)));
+            let new_text = n.up.as_deref().and_then(|p| ws.current(db).get(p)).map(|f| normalized(f.text(db)));
             old_text.is_some() && new_text == old_text
         });
         deleted.push((r.clone(), renamed.map(|i| new.remove(i))));
     }
-    HistoryDelta {
-        released,
-        new,
-        deleted,
-    }
+    HistoryDelta { released, new, deleted }
 }
 
 /// Migration text as tools checksum it: no BOM, LF line ends, no trailing blank space.
 pub fn normalized(text: &str) -> String {
-    text.trim_start_matches('\u{feff}')
-        .replace("\r\n", "\n")
-        .trim_end()
-        .to_string()
+    text.trim_start_matches('\u{feff}').replace("\r\n", "\n").trim_end().to_string()
 }
 
 #[salsa::tracked(returns(ref))]
 pub fn history_delta<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> HistoryDelta {
-    delta(
-        key.baseline_history(db),
-        key.current_history(db),
-        db,
-        key.workspace(db),
-    )
+    delta(key.baseline_history(db), key.current_history(db), db, key.workspace(db))
 }
 
 #[salsa::tracked(returns(copy))]
@@ -254,10 +208,7 @@ pub fn history_dialect<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Dialect {
         return hint;
     }
     let mut heads = Vec::new();
-    for (history, files) in [
-        (histories[0], ws.current(db)),
-        (histories[1], ws.baseline(db)),
-    ] {
+    for (history, files) in [(histories[0], ws.current(db)), (histories[1], ws.baseline(db))] {
         for m in history.map(|h| h.migrations.as_slice()).unwrap_or_default() {
             for path in m.up.iter().chain(&m.down) {
                 if let Some(f) = files.get(path) {
@@ -281,31 +232,17 @@ pub fn layout_has_downs<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> bool {
     }
     let dialect = history_dialect(db, key);
     let files = key.workspace(db).current(db);
-    history
-        .migrations
-        .iter()
-        .filter_map(|m| m.up.as_deref())
-        .filter_map(|p| files.get(p))
-        .any(|f| parsed(db, f, dialect).has_sections)
+    history.migrations.iter().filter_map(|m| m.up.as_deref()).filter_map(|p| files.get(p)).any(|f| parsed(db, f, dialect).has_sections)
 }
 
 /// Statements of a migration's up part.
 fn up_statements(parsed: &ParsedFile) -> impl Iterator<Item = &Statement> {
-    parsed
-        .statements
-        .iter()
-        .filter(|s| s.section != Section::Down)
+    parsed.statements.iter().filter(|s| s.section != Section::Down)
 }
 
 /// Statements of a migration's down part: a separate file, or the down section of the up file.
-fn down_statements<'a>(
-    parsed: &'a ParsedFile,
-    separate_file: bool,
-) -> impl Iterator<Item = &'a Statement> {
-    parsed
-        .statements
-        .iter()
-        .filter(move |s| separate_file || s.section == Section::Down)
+fn down_statements<'a>(parsed: &'a ParsedFile, separate_file: bool) -> impl Iterator<Item = &'a Statement> {
+    parsed.statements.iter().filter(move |s| separate_file || s.section == Section::Down)
 }
 
 fn replay_file(
@@ -353,34 +290,20 @@ pub fn current_state<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Arc<CurrentS
     let has_downs = layout_has_downs(db, key);
     let delta = history_delta(db, key);
     // Repeatable migrations run after the versioned ones, again, when they changed.
-    let released_repeatables: Vec<&Migration> = delta
-        .released
-        .iter()
-        .filter(|m| m.version.is_none())
-        .collect();
-    let changed_repeatables = history
-        .map(|h| h.migrations.as_slice())
-        .unwrap_or_default()
-        .iter()
-        .filter(|m| {
-            m.version.is_none()
-                && m.up.as_deref().is_some_and(|p| {
-                    let cur = ws.current(db).get(p);
-                    let old = released_repeatables
-                        .iter()
-                        .find(|r| r.up.as_deref() == Some(p))
-                        .and_then(|_| ws.baseline(db).get(p));
-                    cur.is_some() && cur != old
-                })
-        });
+    let released_repeatables: Vec<&Migration> = delta.released.iter().filter(|m| m.version.is_none()).collect();
+    let changed_repeatables = history.map(|h| h.migrations.as_slice()).unwrap_or_default().iter().filter(|m| {
+        m.version.is_none()
+            && m.up.as_deref().is_some_and(|p| {
+                let cur = ws.current(db).get(p);
+                let old = released_repeatables.iter().find(|r| r.up.as_deref() == Some(p)).and_then(|_| ws.baseline(db).get(p));
+                cur.is_some() && cur != old
+            })
+    });
     let new_versioned = delta.new.iter().filter(|m| m.version.is_some());
-    for m in new_versioned
-        .chain(changed_repeatables.filter(|m| !delta.new.contains(m)))
-        .chain(delta.new.iter().filter(|m| m.version.is_none()))
+    for m in
+        new_versioned.chain(changed_repeatables.filter(|m| !delta.new.contains(m))).chain(delta.new.iter().filter(|m| m.version.is_none()))
     {
-        let up =
-            m.up.as_deref()
-                .and_then(|p| ws.current(db).get(p).map(|f| (p, f)));
+        let up = m.up.as_deref().and_then(|p| ws.current(db).get(p).map(|f| (p, f)));
         let before = has_downs.then(|| catalog.clone());
         let mut up_parsed = None;
         if let Some((path, file)) = up {
@@ -395,10 +318,7 @@ pub fn current_state<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Arc<CurrentS
         }
         // Down script: a separate file, or the down section of the up file.
         let down = match (&m.down, &up_parsed) {
-            (Some(path), _) => ws
-                .current(db)
-                .get(path)
-                .map(|f| (path.as_str(), parsed(db, f, dialect), true)),
+            (Some(path), _) => ws.current(db).get(path).map(|f| (path.as_str(), parsed(db, f, dialect), true)),
             (None, Some((path, p))) if p.has_sections => Some((*path, p.clone(), false)),
             _ => None,
         };
@@ -411,12 +331,7 @@ pub fn current_state<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Arc<CurrentS
                 };
                 let mut restored = catalog.clone();
                 let mut scratch = Vec::new();
-                replay_file(
-                    &mut restored,
-                    &mut scratch,
-                    SourceId(u32::MAX),
-                    stmts.into_iter(),
-                );
+                replay_file(&mut restored, &mut scratch, SourceId(u32::MAX), stmts.into_iter());
                 DownCheck {
                     migration: m.clone(),
                     location: Location::current(path, range),
@@ -425,30 +340,15 @@ pub fn current_state<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Arc<CurrentS
             }
             None => {
                 let (path, range) = match &up_parsed {
-                    Some((path, p)) => (
-                        path.to_string(),
-                        p.statements
-                            .first()
-                            .map_or(TextRange::empty(0), |s| s.range),
-                    ),
+                    Some((path, p)) => (path.to_string(), p.statements.first().map_or(TextRange::empty(0), |s| s.range)),
                     None => (m.up.clone().unwrap_or_default(), TextRange::empty(0)),
                 };
-                DownCheck {
-                    migration: m.clone(),
-                    location: Location::current(path, range),
-                    differences: None,
-                }
+                DownCheck { migration: m.clone(), location: Location::current(path, range), differences: None }
             }
         };
         down_checks.push(check);
     }
-    Arc::new(CurrentState {
-        catalog,
-        sources,
-        events,
-        first_new_source,
-        down_checks,
-    })
+    Arc::new(CurrentState { catalog, sources, events, first_new_source, down_checks })
 }
 
 /// Turns replay origins into locations users can open.
@@ -461,16 +361,8 @@ impl Locator<'_> {
     pub fn location(&self, origin: Origin) -> Option<Location> {
         let (path, side, file) = self.sources.file(origin.source)?;
         // A released file that is unchanged is shown as the working-tree file.
-        let side = if *side == Side::Baseline && self.current.get(path) == Some(*file) {
-            Side::Current
-        } else {
-            *side
-        };
-        Some(Location {
-            path: path.clone(),
-            side,
-            range: origin.range,
-        })
+        let side = if *side == Side::Baseline && self.current.get(path) == Some(*file) { Side::Current } else { *side };
+        Some(Location { path: path.clone(), side, range: origin.range })
     }
 
     /// Where something is defined in N-1: always the baseline side.

@@ -1,0 +1,213 @@
+//! The `rollsafe` binary as users and CI scripts meet it: exit codes, one-line errors, baselines
+//! resolved from real git repositories.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn rollsafe(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rollsafe"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .output()
+        .expect("rollsafe runs")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Asserts a failure is exit 2 with exactly one line on stderr, no panic or backtrace.
+fn assert_input_error(out: &Output, needle: &str) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(2), "stderr: {err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "one line expected: {err}");
+    assert!(err.contains(needle), "`{needle}` not in: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+const INIT: &str = "CREATE TABLE users (id bigint PRIMARY KEY, full_name text);\n";
+const DROP: &str = "ALTER TABLE users DROP COLUMN full_name;\n";
+
+/// A repository with release v1.0.0 (one migration) and a working tree adding a breaking one.
+fn repo_with_release() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    write(&root.join("migrations/0001_init.sql"), INIT);
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "init"]);
+    git(root, &["tag", "v1.0.0"]);
+    dir
+}
+
+#[test]
+fn exit_codes_follow_the_contract() {
+    let repo = repo_with_release();
+    let root = repo.path();
+    let clean = rollsafe(root, &["check"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
+    assert!(stdout(&clean).contains("against v1.0.0 (latest release tag)"), "{}", stdout(&clean));
+
+    write(&root.join("migrations/0002_drop.sql"), DROP);
+    let broken = rollsafe(root, &["check"]);
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(stdout(&broken).contains("column users.full_name is removed"));
+
+    // Warnings alone do not fail the check.
+    std::fs::remove_file(root.join("migrations/0002_drop.sql")).expect("rm");
+    write(
+        &root.join("migrations/0002_nullable.sql"),
+        "ALTER TABLE users ALTER COLUMN id TYPE numeric(30,0);\nALTER TABLE users ADD CONSTRAINT c CHECK (id > 0);\n",
+    );
+    let warned = rollsafe(root, &["check", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&warned.stdout).expect("valid JSON");
+    assert!(doc["findings"].as_array().expect("array").iter().any(|f| f["severity"] == "warning"));
+}
+
+#[test]
+fn json_document_has_the_documented_shape() {
+    let repo = repo_with_release();
+    let root = repo.path();
+    write(&root.join("migrations/0002_drop.sql"), DROP);
+    let out = rollsafe(&root.join("migrations"), &["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["baseline"], "v1.0.0");
+    let f = &doc["findings"][0];
+    assert_eq!(f["rule"], "column-removed");
+    assert_eq!(f["severity"], "error");
+    // Paths are relative to the working directory (here: migrations/).
+    assert_eq!(f["path"], "0002_drop.sql");
+    assert_eq!(f["range"]["start"], serde_json::json!({"line": 1, "column": 19}));
+    assert_eq!(f["object"], "users.full_name");
+    assert_eq!(f["related"][0]["path"], "0001_init.sql");
+    assert_eq!(f["related"][0]["range"]["start"], serde_json::json!({"line": 1, "column": 44}));
+    assert!(f["help"].as_str().expect("help").contains("later release"));
+    assert_eq!(doc["summary"]["errors"], 1);
+}
+
+#[test]
+fn default_baseline_falls_back_to_merge_base_then_head() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    write(&root.join("migrations/0001_init.sql"), INIT);
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "init"]);
+    // No release tag: on main, the merge-base with main is HEAD itself.
+    let out = rollsafe(root, &["check"]);
+    assert!(stdout(&out).contains("(merge-base with main)"), "{}", stdout(&out));
+    // On a feature branch with the breaking migration committed, the merge-base is main's tip.
+    git(root, &["checkout", "-q", "-b", "feature"]);
+    write(&root.join("migrations/0002_drop.sql"), DROP);
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "drop"]);
+    let out = rollsafe(root, &["check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(stdout(&out).contains("(merge-base with main)"));
+    // A release tag beats the merge-base; the newest reachable one wins.
+    git(root, &["tag", "v0.9.0", "main"]);
+    git(root, &["tag", "v1.0.0-rc1"]);
+    let out = rollsafe(root, &["check"]);
+    assert!(stdout(&out).contains("against v0.9.0 (latest release tag)"), "{}", stdout(&out));
+    // The config's baseline beats both.
+    write(&root.join("rollsafe.toml"), "baseline = \"feature\"\n");
+    let out = rollsafe(root, &["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("against feature (from rollsafe.toml)"), "{}", stdout(&out));
+}
+
+#[test]
+fn against_a_revision_reads_git_objects_not_the_checkout() {
+    let repo = repo_with_release();
+    let root = repo.path();
+    // Edit the released migration in the working tree only: the baseline still has the original.
+    write(&root.join("migrations/0001_init.sql"), "CREATE TABLE users (id bigint PRIMARY KEY);\n");
+    let out = rollsafe(root, &["check", "--against", "v1.0.0"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("migration-edited"), "{}", stdout(&out));
+    let out = rollsafe(root, &["check", "--against", "HEAD~0"]);
+    assert!(stdout(&out).contains("against HEAD~0 (--against)"), "{}", stdout(&out));
+}
+
+#[test]
+fn paths_limit_reporting_but_not_analysis() {
+    let repo = repo_with_release();
+    let root = repo.path();
+    write(&root.join("migrations/0002_drop.sql"), DROP);
+    write(&root.join("other/0001_x.sql"), "CREATE TABLE t (a int);\n");
+    let only_other = rollsafe(root, &["check", "other"]);
+    assert_eq!(only_other.status.code(), Some(0), "{}", stdout(&only_other));
+    let only_migrations = rollsafe(root, &["check", "migrations/0002_drop.sql"]);
+    assert_eq!(only_migrations.status.code(), Some(1));
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_2() {
+    let repo = repo_with_release();
+    let root = repo.path();
+    assert_input_error(&rollsafe(root, &["check", "--against", "no-such-tag"]), "unknown revision `no-such-tag`");
+    assert_input_error(&rollsafe(root, &["check", "--against", "--help"]), "");
+    assert_input_error(&rollsafe(root, &["check", "does/not/exist.sql"]), "does/not/exist.sql: no such file or directory");
+    assert_input_error(&rollsafe(root, &["explain", "no-such-rule"]), "unknown rule `no-such-rule`");
+
+    write(&root.join("migrations/0002_bad.sql"), "");
+    std::fs::write(root.join("migrations/0002_bad.sql"), b"ALTER TABLE users DROP COLUMN \xff\xfe;\n").expect("write");
+    assert_input_error(&rollsafe(root, &["check"]), "migrations/0002_bad.sql: not valid UTF-8");
+    std::fs::remove_file(root.join("migrations/0002_bad.sql")).expect("rm");
+
+    write(&root.join("rollsafe.toml"), "[rules]\nno-such-rule = \"off\"\n");
+    assert_input_error(&rollsafe(root, &["check"]), "unknown rule `no-such-rule`");
+    std::fs::remove_file(root.join("rollsafe.toml")).expect("rm");
+
+    let plain = tempfile::tempdir().expect("tempdir");
+    assert_input_error(&rollsafe(plain.path(), &["check"]), "not a git repository");
+
+    let empty = tempfile::tempdir().expect("tempdir");
+    git(empty.path(), &["init", "-q"]);
+    assert_input_error(&rollsafe(empty.path(), &["check"]), "no commits yet");
+
+    // Usage errors are exit 2 too.
+    let out = rollsafe(root, &["check", "--format", "xml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!stderr(&out).contains("panicked"));
+}
+
+#[test]
+fn explain_and_rules_print_the_documentation() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = rollsafe(dir.path(), &["explain", "column-removed"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.starts_with("# column-removed (error)"), "{text}");
+    assert!(text.contains("## Why it breaks N-1 or rollback"));
+    let out = rollsafe(dir.path(), &["rules"]);
+    let list = stdout(&out);
+    assert_eq!(list.lines().count(), rollsafe_core::rules::ALL.len());
+    assert!(list.contains("column-type-narrowed"));
+}

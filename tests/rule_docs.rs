@@ -1,0 +1,125 @@
+//! Rule documentation that cannot lie: every rule's `## Example` must produce exactly one finding of
+//! that rule, and its `## Use instead` must produce none.
+//!
+//! Code blocks are titled `N-1: path` (a released file, in both trees unless an `N:` block with the
+//! same path replaces it), `N-1 only: path` (released, then deleted) or `N: path` (the working tree).
+
+use rollsafe_core::rules::ALL;
+use rollsafe_core::{Analysis, Config, WorkspaceInput};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+#[derive(Clone, Debug, PartialEq)]
+enum Tree {
+    Both,
+    BaselineOnly,
+    Current,
+}
+
+#[derive(Clone, Debug)]
+struct Block {
+    tree: Tree,
+    path: String,
+    text: String,
+}
+
+/// The code blocks of each `## ` section of a rule's documentation.
+fn sections(doc: &str) -> BTreeMap<String, Vec<Block>> {
+    let mut out: BTreeMap<String, Vec<Block>> = BTreeMap::new();
+    let mut section = String::new();
+    let mut block: Option<Block> = None;
+    for line in doc.lines() {
+        let line = line.strip_prefix(' ').unwrap_or(line);
+        if let Some(b) = &mut block {
+            if line.trim_start().starts_with("```") {
+                out.entry(section.clone()).or_default().push(block.take().expect("in a block"));
+            } else {
+                b.text.push_str(line);
+                b.text.push('\n');
+            }
+            continue;
+        }
+        if let Some(title) = line.strip_prefix("## ") {
+            section = title.trim().to_string();
+        } else if let Some(rest) = line.trim_start().strip_prefix("```sql title=\"") {
+            let title = rest.trim_end().trim_end_matches('"');
+            let (tree, path) = if let Some(p) = title.strip_prefix("N-1 only: ") {
+                (Tree::BaselineOnly, p)
+            } else if let Some(p) = title.strip_prefix("N-1: ") {
+                (Tree::Both, p)
+            } else if let Some(p) = title.strip_prefix("N: ") {
+                (Tree::Current, p)
+            } else {
+                panic!("unknown block title `{title}`");
+            };
+            block = Some(Block { tree, path: path.to_string(), text: String::new() });
+        }
+    }
+    assert!(block.is_none(), "unclosed code block");
+    out
+}
+
+fn analyse(blocks: &[Block]) -> Vec<rollsafe_core::Finding> {
+    let mut input = WorkspaceInput { baseline_label: "v1.4.0".into(), config: Config::default(), ..WorkspaceInput::default() };
+    for b in blocks {
+        let text: Arc<str> = Arc::from(b.text.as_str());
+        match b.tree {
+            Tree::Both => {
+                input.baseline.insert(b.path.clone(), text.clone());
+                input.current.entry(b.path.clone()).or_insert(text);
+            }
+            Tree::BaselineOnly => {
+                input.baseline.insert(b.path.clone(), text);
+            }
+            Tree::Current => {
+                input.current.insert(b.path.clone(), text);
+            }
+        }
+    }
+    Analysis::new(input).findings()
+}
+
+#[test]
+fn every_rule_documents_an_example_and_a_fix_that_hold() {
+    let mut failures = Vec::new();
+    for rule in ALL {
+        let sections = sections(rule.doc);
+        for heading in ["What it detects", "Example", "Use instead"] {
+            if !rule.doc.contains(&format!("## {heading}")) {
+                failures.push(format!("{}: missing `## {heading}`", rule.id));
+            }
+        }
+        let example = sections.get("Example").cloned().unwrap_or_default();
+        if example.is_empty() {
+            failures.push(format!("{}: `## Example` has no sql blocks", rule.id));
+            continue;
+        }
+        let findings = analyse(&example);
+        let hits = findings.iter().filter(|f| f.rule == rule.id).count();
+        if hits != 1 {
+            failures.push(format!("{}: example gives {hits} findings of the rule (want 1): {:#?}", rule.id, findings));
+        }
+        // "Use instead" starts from the example's released files.
+        let mut fixed: Vec<Block> = example.iter().filter(|b| b.tree == Tree::Both).cloned().collect();
+        let instead = sections.get("Use instead").cloned().unwrap_or_default();
+        if instead.is_empty() {
+            failures.push(format!("{}: `## Use instead` has no sql blocks", rule.id));
+            continue;
+        }
+        fixed.extend(instead);
+        let findings = analyse(&fixed);
+        if findings.iter().any(|f| f.rule == rule.id) {
+            failures.push(format!("{}: `Use instead` still gives the rule: {:#?}", rule.id, findings));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn rule_ids_are_unique_kebab_case() {
+    let mut seen = std::collections::BTreeSet::new();
+    for rule in ALL {
+        assert!(seen.insert(rule.id), "duplicate rule id {}", rule.id);
+        assert!(rule.id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'), "{} is not kebab-case", rule.id);
+    }
+}
