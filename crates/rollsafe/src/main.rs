@@ -6,6 +6,10 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+// The analysis allocates many small strings; mimalloc makes that markedly cheaper than glibc's malloc.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "rollsafe", version, about = "Catches schema and contract changes that break the previous release (N-1)")]
 struct Cli {
@@ -117,10 +121,13 @@ fn check(args: CheckArgs) -> ExitCode {
         }
     };
     let code = print(&out);
+    let failed = report.has_errors();
+    // The process is about to exit: freeing the analysis piece by piece would only cost time.
+    std::mem::forget(report);
     if code != ExitCode::SUCCESS {
         return code;
     }
-    if report.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
 
 fn print(text: &str) -> ExitCode {

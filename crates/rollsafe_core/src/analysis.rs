@@ -85,6 +85,7 @@ impl Analysis {
     }
 
     pub fn findings(&self) -> Vec<Finding> {
+        sql::prewarm(&self.db, self.workspace);
         all_findings(&self.db, self.workspace).clone()
     }
 

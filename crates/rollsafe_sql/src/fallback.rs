@@ -118,6 +118,31 @@ const NO_EFFECT_PREFIXES: &[&[&str]] = &[
     &["FLUSH"],
 ];
 
+/// Classifies statements whose effect on the schema does not depend on a full parse: data changes,
+/// grants, comments, transaction control, triggers, `DO` blocks, and routines (only their name
+/// matters). They skip sqlparser, which is most of the work on a long history.
+pub(crate) fn triage(l: &mut Lowerer<'_>) -> Option<StatementKind> {
+    let first = l.cur.toks.first()?;
+    if first.kind != TokenKind::Word {
+        return None;
+    }
+    let words: Vec<String> =
+        l.cur.toks.iter().take(5).take_while(|t| t.kind == TokenKind::Word).map(|t| t.text(l.cur.src).to_ascii_uppercase()).collect();
+    let w: Vec<&str> = words.iter().map(String::as_str).collect();
+    let starts = |prefix: &[&str]| w.len() >= prefix.len() && w[..prefix.len()] == *prefix;
+    if starts(&["DO"]) {
+        return Some(StatementKind::NotModelled { what: "a DO block".into() });
+    }
+    let routine = w.first() == Some(&"CREATE") && w.iter().take(4).any(|x| matches!(*x, "FUNCTION" | "PROCEDURE"));
+    if routine && !w.iter().take(4).any(|x| *x == "TRIGGER") {
+        l.cur.pos = 0;
+        return create_function(l);
+    }
+    // `SET` and `USE` change name resolution; `SELECT set_config(...)` too, but only pg_dump's reset.
+    let skip = NO_EFFECT_PREFIXES.iter().any(|p| starts(p)) && !starts(&["SET"]) && !starts(&["USE"]) && !starts(&["RESET"]);
+    skip.then_some(StatementKind::NoSchemaEffect)
+}
+
 pub(crate) fn read(l: &mut Lowerer<'_>, parse_error: &str) -> StatementKind {
     let words: Vec<String> =
         l.cur.toks.iter().take(6).take_while(|t| t.kind == TokenKind::Word).map(|t| t.text(l.cur.src).to_ascii_uppercase()).collect();

@@ -145,6 +145,9 @@ pub fn parse_file(text: &str, dialect: Dialect) -> ParsedFile {
 /// Parses and lowers one statement whose text starts at byte `base` of its file.
 pub fn parse_statement(text: &str, base: u32, dialect: Dialect) -> (StatementKind, Vec<Unread>) {
     let mut lowerer = lower::Lowerer::new(text, base, dialect);
+    if let Some(kind) = fallback::triage(&mut lowerer) {
+        return (kind, Vec::new());
+    }
     let d = dialect.sqlparser();
     let parsed = guarded(|| sqlparser::parser::Parser::parse_sql(d.as_ref(), text));
     let kind = match parsed {

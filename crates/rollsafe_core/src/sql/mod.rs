@@ -40,6 +40,45 @@ pub fn parsed(db: &dyn Db, file: SourceFile, dialect: Dialect) -> Arc<ParsedFile
     parse_sql(db, SqlUnit::new(db, file, dialect)).clone()
 }
 
+/// Parses every SQL file of the workspace on all cores before the (sequential) replay needs them.
+/// Each thread works on its own handle of the same database, so the results land in the shared
+/// cache; later queries find them there.
+pub fn prewarm(db: &crate::db::RootDatabase, ws: Workspace) {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let layouts = sql_layouts(db, ws);
+    let mut units: Vec<(SourceFile, Dialect)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (layout, files) in [(&layouts.baseline, ws.baseline(db)), (&layouts.current, ws.current(db))] {
+        for h in &layout.histories {
+            let dialect = history_dialect(db, HistoryKey::new(db, ws, h.dir.clone()));
+            for path in h.migrations.iter().flat_map(|m| m.up.iter().chain(&m.down)) {
+                if let Some(f) = files.get(path)
+                    && seen.insert(f)
+                {
+                    units.push((f, dialect));
+                }
+            }
+        }
+    }
+    if threads < 2 || units.len() < 32 {
+        return;
+    }
+    // Big files first, so the threads finish together.
+    units.sort_by_key(|(f, _)| std::cmp::Reverse(f.text(db).len()));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let db = db.clone();
+            let (units, next) = (&units, &next);
+            scope.spawn(move || {
+                while let Some((file, dialect)) = units.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+                    parsed(&db, *file, *dialect);
+                }
+            });
+        }
+    });
+}
+
 /// The first few kilobytes of a file, for layout and dialect detection.
 #[salsa::tracked(returns(ref))]
 pub fn file_head(db: &dyn Db, file: SourceFile) -> String {
