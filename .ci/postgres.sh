@@ -33,7 +33,7 @@ die() {
 [[ $PG_DIR == /* ]] || PG_DIR="$PWD/$PG_DIR"
 # Goes unquoted through pg_ctl -o and postgresql.conf; unix socket paths are limited to ~107 bytes.
 [[ $PG_DIR =~ ^/[A-Za-z0-9._/-]+$ && ${#PG_DIR} -le 80 ]] || die "ROLLSAFE_PG_DIR must be a short path of [A-Za-z0-9._/-]: $PG_DIR"
-[[ $PG_PORT =~ ^[0-9]+$ ]] && ((PG_PORT > 0 && PG_PORT < 65536)) || die "bad ROLLSAFE_PG_PORT: $PG_PORT"
+if ! [[ $PG_PORT =~ ^[1-9][0-9]{0,4}$ ]] || ((PG_PORT > 65535)); then die "bad ROLLSAFE_PG_PORT: $PG_PORT"; fi
 PG_DIR="${PG_DIR%/}"
 PG_DATA="$PG_DIR/data"
 PG_LOG="$PG_DIR/server.log"
@@ -133,21 +133,22 @@ running_matches() {
 		"$(sed -n 5p "$PG_DATA/postmaster.pid" 2>/dev/null)" == "$PG_DIR" ]]
 }
 
-is_ready() { "$BIN/pg_isready" -q -h "$PG_DIR" -p "$PG_PORT" -U postgres -d postgres; }
+# -t 2: a hung server accepts the TCP/unix connection but never answers.
+is_ready() { "$BIN/pg_isready" -q -t 2 -h "$PG_DIR" -p "$PG_PORT" -U postgres -d postgres; }
 
 wait_ready() { # $1 = seconds
-	local i
-	for ((i = 0; i < $1 * 4; i++)); do
+	local deadline=$((SECONDS + $1))
+	while ((SECONDS < deadline)); do
 		is_ready && return 0
 		is_running || return 1
 		sleep 0.25
 	done
-	is_ready
+	return 1
 }
 
 stop_server() {
-	as_pg "$BIN/pg_ctl" -D "$PG_DATA" -w -t 30 -m fast stop >/dev/null 2>&1 ||
-		as_pg "$BIN/pg_ctl" -D "$PG_DATA" -w -t 30 -m immediate stop >/dev/null 2>&1 || true
+	as_pg "$BIN/pg_ctl" -D "$PG_DATA" -w -t 15 -m fast stop >/dev/null 2>&1 ||
+		as_pg "$BIN/pg_ctl" -D "$PG_DATA" -w -t 5 -m immediate stop >/dev/null 2>&1 || true
 	local pid
 	if pid="$(server_pid)"; then
 		kill -KILL "$pid" 2>/dev/null || true
@@ -206,7 +207,7 @@ if is_running; then
 	if ! running_matches; then
 		log "server of $PG_DATA runs with another port or socket dir; restarting it"
 		stop_server
-	elif wait_ready 15; then
+	elif wait_ready 10; then
 		log "server already running (pid $(server_pid))"
 	else
 		log "server of $PG_DATA (pid $(server_pid)) does not answer; restarting it"

@@ -52,6 +52,15 @@ pub fn all_findings(db: &dyn crate::db::Db, ws: Workspace) -> Vec<Finding> {
     out
 }
 
+/// The replayed states of one migration history, for tests that hold them against a real database.
+#[derive(Debug)]
+pub struct HistoryStates {
+    pub dir: String,
+    pub dialect: rollsafe_sql::Dialect,
+    pub baseline: Arc<sql::BaselineState>,
+    pub current: Arc<sql::CurrentState>,
+}
+
 /// An analysis session over one workspace.
 pub struct Analysis {
     db: RootDatabase,
@@ -119,6 +128,24 @@ impl Analysis {
             warnings: count(Severity::Warning),
             infos: count(Severity::Info),
         }
+    }
+
+    /// Every migration history with its N-1 and N states.
+    pub fn histories(&self) -> Vec<HistoryStates> {
+        let db = &self.db;
+        let layouts = sql::sql_layouts(db, self.workspace);
+        let dirs: BTreeSet<&String> = layouts.baseline.histories.iter().chain(&layouts.current.histories).map(|h| &h.dir).collect();
+        dirs.into_iter()
+            .map(|dir| {
+                let key = HistoryKey::new(db, self.workspace, dir.clone());
+                HistoryStates {
+                    dir: dir.clone(),
+                    dialect: sql::history_dialect(db, key),
+                    baseline: sql::baseline_state(db, key).clone(),
+                    current: sql::current_state(db, key).clone(),
+                }
+            })
+            .collect()
     }
 
     /// Replaces the text of a working-tree file (the language server's edits).

@@ -1044,7 +1044,9 @@ fn create_schema(l: &mut Lowerer<'_>) -> Option<StatementKind> {
     let c = &mut l.cur;
     c.eat_words(&["CREATE", "SCHEMA"]);
     let if_not_exists = c.eat_words(&["IF", "NOT", "EXISTS"]);
-    let name = if c.eat_word("AUTHORIZATION") { c.ident()? } else { c.ident()? };
+    // `CREATE SCHEMA AUTHORIZATION role` names the schema after the role.
+    c.eat_word("AUTHORIZATION");
+    let name = c.ident()?;
     Some(StatementKind::Ddl(vec![Op::CreateSchema { name, if_not_exists }]))
 }
 

@@ -26,11 +26,13 @@ pub enum TypeKind {
     Float {
         bytes: u8,
     },
-    /// Character strings; `length: None` is unbounded (`text`, `varchar` without length).
+    /// Character strings; `length: None` is unbounded (`varchar` without length).
     Char {
         fixed: bool,
         length: Option<u32>,
     },
+    /// `text`: unbounded like `varchar`, a distinct type in PostgreSQL. Compares as unbounded `varchar`.
+    Text,
     /// Binary strings (`bytea`, `blob`, `varbinary(n)`, `binary(n)`).
     Binary {
         fixed: bool,
@@ -126,7 +128,8 @@ impl SqlType {
             TypeKind::Float { .. } => "double precision".into(),
             TypeKind::Char { fixed: true, length } => format!("character({})", length.unwrap_or(1)),
             TypeKind::Char { fixed: false, length: Some(n) } => format!("character varying({n})"),
-            TypeKind::Char { fixed: false, length: None } => "text".into(),
+            TypeKind::Char { fixed: false, length: None } => "character varying".into(),
+            TypeKind::Text => "text".into(),
             TypeKind::Binary { .. } => "bytea".into(),
             TypeKind::Bit { varying: false, length } => format!("bit({})", length.unwrap_or(1)),
             TypeKind::Bit { varying: true, length: Some(n) } => format!("bit varying({n})"),
@@ -155,7 +158,7 @@ impl SqlType {
     pub fn sqlite_affinity(&self) -> &'static str {
         match &self.kind {
             TypeKind::Int { .. } => "INTEGER",
-            TypeKind::Char { .. } | TypeKind::Uuid | TypeKind::Json | TypeKind::Jsonb => "TEXT",
+            TypeKind::Char { .. } | TypeKind::Text | TypeKind::Uuid | TypeKind::Json | TypeKind::Jsonb => "TEXT",
             TypeKind::Binary { .. } => "BLOB",
             TypeKind::Float { .. } => "REAL",
             TypeKind::Named { name, .. } => {
@@ -326,7 +329,7 @@ pub fn parse_type(text: &str, dialect: Dialect) -> ParsedType {
         }
         "text" | "clob" | "string" => match dialect {
             Dialect::MySql => TypeKind::Char { fixed: false, length: Some(65_535) },
-            _ => TypeKind::Char { fixed: false, length: None },
+            _ => TypeKind::Text,
         },
         "tinytext" => TypeKind::Char { fixed: false, length: Some(255) },
         "mediumtext" => TypeKind::Char { fixed: false, length: Some(16_777_215) },
@@ -417,7 +420,9 @@ pub fn compare(old: &SqlType, new: &SqlType, dialect: Dialect) -> TypeChange {
         return TypeChange::FamilyChanged;
     }
     use TypeKind::*;
-    match (&old.kind, &new.kind) {
+    // `text` is unbounded `varchar` for every purpose but its name.
+    let as_char = |k: &TypeKind| if *k == Text { Char { fixed: false, length: None } } else { k.clone() };
+    match (&as_char(&old.kind), &as_char(&new.kind)) {
         (Int { bytes: ob, unsigned: ou }, Int { bytes: nb, unsigned: nu }) => {
             let (omin, omax) = int_range(*ob, *ou);
             let (nmin, nmax) = int_range(*nb, *nu);
@@ -488,6 +493,7 @@ fn compare_lengths(old: Option<u32>, new: Option<u32>, old_fixed: bool, new_fixe
         return TypeChange::FamilyChanged;
     }
     match (old, new) {
+        (None, None) if old_fixed == new_fixed => TypeChange::Same,
         (_, None) => TypeChange::Widened,
         (None, Some(n)) => TypeChange::Narrowed(format!("values longer than {n} {unit} no longer fit")),
         (Some(o), Some(n)) if n < o => TypeChange::Narrowed(format!("values longer than {n} {unit} no longer fit")),
@@ -547,6 +553,8 @@ mod tests {
         assert!(matches!(verdict("varchar(100)", "varchar(50)"), TypeChange::Narrowed(_)));
         assert!(matches!(verdict("text", "varchar(255)"), TypeChange::Narrowed(_)));
         assert_eq!(verdict("varchar(10)", "text"), TypeChange::Widened);
+        assert_eq!(verdict("varchar", "text"), TypeChange::Same);
+        assert_eq!(pg("varchar").pg_format(), "character varying");
         assert_eq!(verdict("int", "bigint"), TypeChange::Widened);
         assert!(matches!(verdict("bigint", "int"), TypeChange::Narrowed(_)));
         assert_eq!(verdict("int", "numeric"), TypeChange::FamilyChanged);

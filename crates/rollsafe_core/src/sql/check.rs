@@ -90,11 +90,7 @@ pub fn history_findings<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Vec<Findi
         }
     }
     facts.layout_has_downs = layout_has_downs(db, key);
-    facts.down_checks = cur
-        .down_checks
-        .iter()
-        .map(|c| DownCheck { migration: c.migration.clone(), location: c.location.clone(), differences: c.differences.clone() })
-        .collect();
+    facts.down_checks = cur.down_checks.clone();
 
     let parsed_reviewed: Vec<(String, Arc<ParsedFile>)> = reviewed.iter().map(|(p, f)| (p.clone(), parsed(db, *f, dialect))).collect();
     let not_understood = not_understood(&parsed_reviewed);

@@ -376,7 +376,9 @@ impl Differ<'_> {
             self.push(ChangeKind::DefaultDropped { table: t.to_string(), column: col(), old }, object, self.loc(origin), Some(oc.origin));
             return;
         }
-        if oc.default.value != nc.default.value && oc.default.value.is_some() && !(nc.not_null.value && !new_fills) {
+        // A NOT NULL column left without any default was reported above as a new requirement.
+        let required_now = nc.not_null.value && !new_fills;
+        if oc.default.value.is_some() && oc.default.value != nc.default.value && !required_now {
             let kind = ChangeKind::DefaultChanged {
                 table: t.to_string(),
                 column: col(),
@@ -478,18 +480,17 @@ impl Differ<'_> {
                     ChangeKind::ConstraintAdded { table: t.clone(), name: n.name.written.clone(), label: "primary key", not_valid: false };
                 self.push(kind, format!("{t}.{}", n.name), self.loc(n.origin), None);
             }
-            (Some((o, shape)), None) => {
-                if !shape.columns().iter().any(|c| new.column(c).is_none()) {
-                    let at = self
-                        .event_loc(|e| matches!(e, Event::ConstraintDropped { table, name, .. } if table == key && *name == o.name.key));
-                    let kind = ChangeKind::UniqueDropped {
-                        table: t.clone(),
-                        name: o.name.written.clone(),
-                        label: "primary key",
-                        columns: o.kind.columns().to_vec(),
-                    };
-                    self.push(kind, format!("{t}.{}", o.name), at, Some(o.origin));
-                }
+            // Dropped together with a removed column: that removal is the finding.
+            (Some((o, shape)), None) if !shape.columns().iter().any(|c| new.column(c).is_none()) => {
+                let at =
+                    self.event_loc(|e| matches!(e, Event::ConstraintDropped { table, name, .. } if table == key && *name == o.name.key));
+                let kind = ChangeKind::UniqueDropped {
+                    table: t.clone(),
+                    name: o.name.written.clone(),
+                    label: "primary key",
+                    columns: o.kind.columns().to_vec(),
+                };
+                self.push(kind, format!("{t}.{}", o.name), at, Some(o.origin));
             }
             _ => {}
         }

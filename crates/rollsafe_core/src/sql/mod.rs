@@ -167,6 +167,8 @@ impl SourceTable {
 pub struct BaselineState {
     pub catalog: Catalog,
     pub sources: SourceTable,
+    /// Up files in the order they were applied.
+    pub applied: Vec<String>,
 }
 
 /// The N state of one history, and how it was reached.
@@ -174,6 +176,8 @@ pub struct BaselineState {
 pub struct CurrentState {
     pub catalog: Catalog,
     pub sources: SourceTable,
+    /// Up files of the new migrations, in the order they were applied after the N-1 state.
+    pub applied: Vec<String>,
     /// Events of the new migrations only.
     pub events: Vec<Event>,
     /// Sources at or after this id belong to new migrations.
@@ -183,7 +187,7 @@ pub struct CurrentState {
     pub down_checks: Vec<DownCheck>,
 }
 
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DownCheck {
     pub migration: Migration,
     /// Where the down script is (the file, or the down section of a sectioned file).
@@ -280,7 +284,7 @@ fn up_statements(parsed: &ParsedFile) -> impl Iterator<Item = &Statement> {
 }
 
 /// Statements of a migration's down part: a separate file, or the down section of the up file.
-fn down_statements<'a>(parsed: &'a ParsedFile, separate_file: bool) -> impl Iterator<Item = &'a Statement> {
+fn down_statements(parsed: &ParsedFile, separate_file: bool) -> impl Iterator<Item = &Statement> {
     parsed.statements.iter().filter(move |s| separate_file || s.section == Section::Down)
 }
 
@@ -303,16 +307,18 @@ pub fn baseline_state<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Arc<Baselin
     let mut catalog = Catalog::new(dialect);
     let mut sources = SourceTable::default();
     let mut events = Vec::new();
+    let mut applied = Vec::new();
     for m in &history_delta(db, key).released {
         let Some(path) = &m.up else { continue };
         let Some(file) = ws.baseline(db).get(path) else {
             continue;
         };
+        applied.push(path.clone());
         let id = sources.add(path, Side::Baseline, file);
         let parsed = parsed(db, file, dialect);
         replay_file(&mut catalog, &mut events, id, up_statements(&parsed));
     }
-    Arc::new(BaselineState { catalog, sources })
+    Arc::new(BaselineState { catalog, sources, applied })
 }
 
 #[salsa::tracked(returns(ref), no_eq)]
@@ -325,6 +331,7 @@ pub fn current_state<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Arc<CurrentS
     let first_new_source = sources.files.len() as u32;
     let mut events = Vec::new();
     let mut down_checks = Vec::new();
+    let mut applied = Vec::new();
     let history = key.current_history(db);
     let has_downs = layout_has_downs(db, key);
     let delta = history_delta(db, key);
@@ -346,6 +353,7 @@ pub fn current_state<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Arc<CurrentS
         let before = has_downs.then(|| catalog.clone());
         let mut up_parsed = None;
         if let Some((path, file)) = up {
+            applied.push(path.to_string());
             let id = sources.add(path, Side::Current, file);
             let p = parsed(db, file, dialect);
             replay_file(&mut catalog, &mut events, id, up_statements(&p));
@@ -387,7 +395,7 @@ pub fn current_state<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Arc<CurrentS
         };
         down_checks.push(check);
     }
-    Arc::new(CurrentState { catalog, sources, events, first_new_source, down_checks })
+    Arc::new(CurrentState { catalog, sources, applied, events, first_new_source, down_checks })
 }
 
 /// Turns replay origins into locations users can open.
