@@ -123,3 +123,17 @@ fn rule_ids_are_unique_kebab_case() {
         assert!(rule.id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'), "{} is not kebab-case", rule.id);
     }
 }
+
+#[test]
+fn readme_lists_every_rule_with_its_severity() {
+    let readme = std::fs::read_to_string(rollsafe_tests::repo_root().join("README.md")).expect("README.md");
+    let mut listed = std::collections::BTreeMap::new();
+    for line in readme.lines() {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        if cells.len() > 3 && cells[1].starts_with('`') && matches!(cells[2], "error" | "warning" | "info") {
+            listed.insert(cells[1].trim_matches('`').to_string(), cells[2].to_string());
+        }
+    }
+    let actual: std::collections::BTreeMap<String, String> = ALL.iter().map(|r| (r.id.to_string(), r.severity.to_string())).collect();
+    assert_eq!(listed, actual, "README's rule table is out of step with the rules");
+}
