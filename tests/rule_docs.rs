@@ -115,6 +115,47 @@ fn every_rule_documents_an_example_and_a_fix_that_hold() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
+/// Writes the example's files as an N-1 tree and an N tree, the way users lay them out.
+fn materialize(blocks: &[Block], root: &std::path::Path) {
+    let write = |tree: &str, path: &str, text: &str| {
+        let file = root.join(tree).join(path);
+        std::fs::create_dir_all(file.parent().expect("has a folder")).expect("mkdir");
+        std::fs::write(file, text).expect("write");
+    };
+    for b in blocks {
+        match b.tree {
+            Tree::Both => {
+                write("v1.4.0", &b.path, &b.text);
+                if !blocks.iter().any(|o| o.tree == Tree::Current && o.path == b.path) {
+                    write("v1.5.0", &b.path, &b.text);
+                }
+            }
+            Tree::BaselineOnly => write("v1.4.0", &b.path, &b.text),
+            Tree::Current => write("v1.5.0", &b.path, &b.text),
+        }
+    }
+    std::fs::create_dir_all(root.join("v1.4.0")).expect("mkdir");
+    std::fs::create_dir_all(root.join("v1.5.0")).expect("mkdir");
+}
+
+/// What users see for each rule's example, human and JSON, as snapshots.
+#[test]
+fn rule_examples_render_as_snapshotted() {
+    for rule in ALL {
+        let example = sections(rule.doc).remove("Example").unwrap_or_default();
+        let dir = tempfile::tempdir().expect("tempdir");
+        materialize(&example, dir.path());
+        let options =
+            rollsafe::CheckOptions { against: Some("../v1.4.0".into()), ..rollsafe::CheckOptions::in_dir(dir.path().join("v1.5.0")) };
+        let report = rollsafe::check(&options).unwrap_or_else(|e| panic!("{}: {e}", rule.id));
+        assert!(report.findings.iter().any(|f| f.rule == rule.id), "{}: the example does not produce the rule", rule.id);
+        insta::with_settings!({ snapshot_suffix => rule.id, omit_expression => true, description => rule.summary }, {
+            insta::assert_snapshot!("human", rollsafe_tests::human(&report));
+            insta::assert_snapshot!("json", rollsafe_tests::json(&report));
+        });
+    }
+}
+
 #[test]
 fn rule_ids_are_unique_kebab_case() {
     let mut seen = std::collections::BTreeSet::new();

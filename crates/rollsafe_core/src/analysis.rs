@@ -36,7 +36,7 @@ pub struct Summary {
 #[salsa::tracked(returns(ref))]
 pub fn all_findings(db: &dyn crate::db::Db, ws: Workspace) -> Vec<Finding> {
     let layouts = sql::sql_layouts(db, ws);
-    let dirs: BTreeSet<&String> = layouts.baseline.histories.iter().chain(&layouts.current.histories).map(|h| &h.dir).collect();
+    let dirs: BTreeSet<&String> = layouts.pairs.iter().map(|p| &p.dir).collect();
     let schemas: BTreeSet<&String> = layouts.baseline.schema_files.iter().chain(&layouts.current.schema_files).collect();
     let mut out = Vec::new();
     for dir in dirs {
@@ -116,8 +116,8 @@ impl Analysis {
         let layouts = sql::sql_layouts(db, self.workspace);
         let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
         let mut new_migrations = 0;
-        for h in &layouts.current.histories {
-            new_migrations += sql::history_delta(db, HistoryKey::new(db, self.workspace, h.dir.clone())).new.len();
+        for p in layouts.pairs.iter().filter(|p| p.current.is_some()) {
+            new_migrations += sql::history_delta(db, HistoryKey::new(db, self.workspace, p.dir.clone())).new.len();
         }
         Summary {
             histories: layouts.current.histories.len(),
@@ -134,7 +134,7 @@ impl Analysis {
     pub fn histories(&self) -> Vec<HistoryStates> {
         let db = &self.db;
         let layouts = sql::sql_layouts(db, self.workspace);
-        let dirs: BTreeSet<&String> = layouts.baseline.histories.iter().chain(&layouts.current.histories).map(|h| &h.dir).collect();
+        let dirs: BTreeSet<&String> = layouts.pairs.iter().map(|p| &p.dir).collect();
         dirs.into_iter()
             .map(|dir| {
                 let key = HistoryKey::new(db, self.workspace, dir.clone());

@@ -92,7 +92,12 @@ fn diagnostic(report: &Report, f: &Finding) -> FindingDiagnostic {
         if !help.is_empty() {
             help.push('\n');
         }
-        help.push_str(&format!("to accept it, say why on the statement: {comment} rollsafe-allow: {} <reason>", f.rule));
+        if f.primary.side == Side::Baseline {
+            // Nothing to comment on in the working tree: the configuration holds the acceptance.
+            help.push_str(&format!("to accept it, add to rollsafe.toml: [[allow]] rule = \"{}\" reason = \"…\"", f.rule));
+        } else {
+            help.push_str(&format!("to accept it, say why on the statement: {comment} rollsafe-allow: {} <reason>", f.rule));
+        }
     }
     let related = f
         .related

@@ -4,7 +4,8 @@ use crate::finding::Finding;
 declare_rule! {
     /// ## What it detects
     /// A migration of the previous release that is deleted, or renamed (the same SQL under another
-    /// file name or version).
+    /// file name or version). A migration history deleted as a whole is one finding. A history whose
+    /// folder moved is not a deletion: tools identify migrations by name.
     ///
     /// ## Why it breaks N-1 or rollback
     /// Databases at N-1 have applied it and keep its effects; tools that verify the applied history
@@ -37,6 +38,13 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
                 ),
                 "renamed migration",
             ),
+            None if deleted.whole_history => (
+                format!(
+                    "released migration {} is deleted: databases at release {} have applied it and cannot be migrated any further",
+                    deleted.id, cx.baseline
+                ),
+                "deleted migration history",
+            ),
             None => (
                 format!(
                     "released migration {} is deleted: databases at release {} have applied it, and history checks will fail",
@@ -48,7 +56,11 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
         out.push(
             Finding::new(MIGRATION_DELETED.id, MIGRATION_DELETED.severity, message, deleted.at.clone(), label)
                 .object(deleted.id.clone())
-                .help("restore the released migration unchanged; undo its effect with a new migration if needed."),
+                .help(if deleted.whole_history {
+                    "if databases of this kind are no longer supported, accept this finding; otherwise restore the history unchanged."
+                } else {
+                    "restore the released migration unchanged; undo its effect with a new migration if needed."
+                }),
         );
     }
 }

@@ -193,6 +193,8 @@ pub(crate) struct DeletedMigration {
     pub id: String,
     pub at: Location,
     pub renamed_to: Option<String>,
+    /// Every migration of the history is gone.
+    pub whole_history: bool,
 }
 
 #[derive(Debug)]

@@ -10,6 +10,9 @@ use rollsafe_sql::ops::StatementKind;
 #[salsa::tracked(returns(ref))]
 pub fn history_findings<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Vec<Finding> {
     let ws = key.workspace(db);
+    if let Some(name) = unsupported_dialect(db, key) {
+        return unsupported_history(db, key, name);
+    }
     let dialect = history_dialect(db, key);
     let base = baseline_state(db, key);
     let cur = current_state(db, key);
@@ -38,24 +41,36 @@ pub fn history_findings<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Vec<Findi
             }
         }
     }
-    for m in &delta.released {
-        let Some(path) = &m.up else { continue };
-        let (Some(old), Some(new)) = (ws.baseline(db).get(path), current_files.get(path)) else {
+    for (released, kept) in &delta.kept {
+        let (Some(old_path), Some(path)) = (&released.up, &kept.up) else { continue };
+        let (Some(old), Some(new)) = (ws.baseline(db).get(old_path), current_files.get(path)) else {
             continue;
         };
         // Repeatable migrations are meant to be edited.
-        if old == new || m.version.is_none() || normalized(old.text(db)) == normalized(new.text(db)) {
+        if old == new || released.version.is_none() || normalized(old.text(db)) == normalized(new.text(db)) {
             continue;
         }
         reviewed.push((path.clone(), new));
         let (at, was) = first_difference(&parsed(db, old, dialect), &parsed(db, new, dialect), old.text(db), new.text(db));
         facts.edited.push(EditedMigration {
-            id: m.id.clone(),
+            id: released.id.clone(),
             at: Location::current(path.clone(), at),
-            was: was.map(|r| Location::baseline(path.clone(), r)),
+            was: was.map(|r| Location::baseline(old_path.clone(), r)),
         });
     }
-    for (gone, renamed) in &delta.deleted {
+    // A whole history gone (a database no longer supported) is one finding, not one per migration.
+    if key.current_history(db).is_none() && !delta.deleted.is_empty() {
+        let first = &delta.deleted[0].0;
+        let path = first.up.clone().or_else(|| first.down.clone()).unwrap_or_default();
+        let range = ws.baseline(db).get(&path).and_then(|f| parsed(db, f, dialect).statements.first().map(|s| s.range)).unwrap_or_default();
+        facts.deleted.push(DeletedMigration {
+            id: format!("history {} ({} migrations)", key.dir(db), delta.deleted.len()),
+            at: Location::baseline(path, range),
+            renamed_to: None,
+            whole_history: true,
+        });
+    }
+    for (gone, renamed) in delta.deleted.iter().filter(|_| key.current_history(db).is_some()) {
         let Some(path) = gone.up.clone().or_else(|| gone.down.clone()) else {
             continue;
         };
@@ -67,7 +82,12 @@ pub fn history_findings<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Vec<Findi
                 Location::baseline(path, range)
             }
         };
-        facts.deleted.push(DeletedMigration { id: gone.id.clone(), at, renamed_to: renamed.as_ref().map(|n| n.id.clone()) });
+        facts.deleted.push(DeletedMigration {
+            id: gone.id.clone(),
+            at,
+            renamed_to: renamed.as_ref().map(|n| n.id.clone()),
+            whole_history: false,
+        });
     }
     if let Some(latest) = delta.released.iter().filter(|m| m.version.is_some()).max_by(|a, b| a.version.cmp(&b.version)) {
         let latest_version = latest.version.as_ref().expect("filtered on versioned migrations");
@@ -100,6 +120,22 @@ pub fn history_findings<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Vec<Findi
         check(&cx, &mut findings);
     }
     suppress::apply(findings, &parsed_reviewed, ws.config(db))
+}
+
+/// One note for a changed history in a dialect rollsafe does not model, instead of a finding per
+/// statement it cannot read.
+fn unsupported_history<'db>(db: &'db dyn Db, key: HistoryKey<'db>, name: &str) -> Vec<Finding> {
+    let delta = history_delta(db, key);
+    let Some(first) = delta.new.first().and_then(|m| m.up.clone().or_else(|| m.down.clone())) else {
+        return Vec::new();
+    };
+    let rule = &crate::rules::STATEMENT_NOT_UNDERSTOOD;
+    let message = format!(
+        "{} holds {name} migrations, which rollsafe does not analyse; analysis of this history is skipped (name its dialect under [sql.dialects] to analyse it as PostgreSQL, MySQL or SQLite)",
+        key.dir(db)
+    );
+    let finding = Finding::new(rule.id, rule.severity, message, Location::current(first, TextRange::empty(0)), "not analysed");
+    suppress::apply(vec![finding], &[], key.workspace(db).config(db))
 }
 
 /// The first statement that differs between a released migration and its edited version: its range in

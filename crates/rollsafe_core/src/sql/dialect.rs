@@ -37,6 +37,29 @@ const POSTGRES: &[&str] = &[
     "timestamp with time zone",
 ];
 
+/// SQL dialects rollsafe does not model, by the words that give them away in folder names and files.
+const UNSUPPORTED: &[(&str, &[&str], &[&str])] = &[
+    ("ClickHouse", &["clickhouse"], &["mergetree", "lowcardinality(", "engine = log", "materialized view", "ttl "]),
+    ("SQL Server", &["mssql", "sqlserver", "tsql"], &["nvarchar(max)", "[dbo].", "\ngo\n", "identity(1,1)"]),
+    ("Oracle", &["oracle"], &["varchar2(", "number(", "nvarchar2("]),
+    ("Snowflake", &["snowflake"], &["create or replace warehouse", " variant", "cluster by ("]),
+    ("BigQuery", &["bigquery"], &["int64", "struct<", "partition by date("]),
+    ("Cassandra", &["cassandra", "cql"], &["create keyspace", "with replication"]),
+];
+
+/// The name of an unsupported dialect the history is written in, if the folder or the SQL says so.
+/// ClickHouse needs more than one give-away in the files (`materialized view` alone is PostgreSQL too).
+pub fn unsupported<'a>(dir: &str, heads: impl Iterator<Item = &'a str>) -> Option<&'static str> {
+    let lower_dir = dir.to_ascii_lowercase();
+    for (name, dir_words, _) in UNSUPPORTED {
+        if lower_dir.split('/').any(|seg| dir_words.iter().any(|w| seg.contains(w))) {
+            return Some(name);
+        }
+    }
+    let text: String = heads.map(str::to_ascii_lowercase).collect::<Vec<_>>().join("\n");
+    UNSUPPORTED.iter().find(|(_, _, words)| words.iter().filter(|w| text.contains(*w)).count() >= 2).map(|(name, _, _)| *name)
+}
+
 pub fn detect<'a>(dir: &str, heads: impl Iterator<Item = &'a str>) -> Dialect {
     let lower_dir = dir.to_ascii_lowercase();
     let mut scores = [0usize; 3];
@@ -65,6 +88,14 @@ pub fn detect<'a>(dir: &str, heads: impl Iterator<Item = &'a str>) -> Dialect {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn recognises_dialects_it_does_not_model() {
+        assert_eq!(unsupported("db/clickhouse/migrations", std::iter::empty()), Some("ClickHouse"));
+        let ch = "CREATE TABLE t (a LowCardinality(String)) ENGINE = MergeTree ORDER BY a;";
+        assert_eq!(unsupported("db/migrations", [ch].into_iter()), Some("ClickHouse"));
+        assert_eq!(unsupported("db/migrations", ["CREATE MATERIALIZED VIEW v AS SELECT 1;"].into_iter()), None);
+    }
 
     #[test]
     fn detects_by_evidence() {

@@ -48,10 +48,18 @@ pub fn prewarm(db: &crate::db::RootDatabase, ws: Workspace) {
     let layouts = sql_layouts(db, ws);
     let mut units: Vec<(SourceFile, Dialect)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for (layout, files) in [(&layouts.baseline, ws.baseline(db)), (&layouts.current, ws.current(db))] {
-        for h in &layout.histories {
-            let dialect = history_dialect(db, HistoryKey::new(db, ws, h.dir.clone()));
-            for path in h.migrations.iter().flat_map(|m| m.up.iter().chain(&m.down)) {
+    for pair in &layouts.pairs {
+        let key = HistoryKey::new(db, ws, pair.dir.clone());
+        if unsupported_dialect(db, key).is_some() {
+            continue;
+        }
+        let dialect = history_dialect(db, key);
+        let sides = [
+            (pair.baseline.map(|i| &layouts.baseline.histories[i]), ws.baseline(db)),
+            (pair.current.map(|i| &layouts.current.histories[i]), ws.current(db)),
+        ];
+        for (history, files) in sides {
+            for path in history.into_iter().flat_map(|h| h.migrations.iter()).flat_map(|m| m.up.iter().chain(&m.down)) {
                 if let Some(f) = files.get(path)
                     && seen.insert(f)
                 {
@@ -91,6 +99,66 @@ pub fn file_head(db: &dyn Db, file: SourceFile) -> String {
 pub struct SqlLayouts {
     pub baseline: SqlLayout,
     pub current: SqlLayout,
+    /// Each history of either tree, paired with its counterpart in the other.
+    pub pairs: Vec<HistoryPair>,
+}
+
+/// One migration history across the two trees. Tools identify migrations by name, not by folder,
+/// so a history whose folder moved (`db/migrations` → `prisma/migrations`) is still one history.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct HistoryPair {
+    /// The key: the current folder, or the baseline folder of a deleted history.
+    pub dir: String,
+    pub baseline: Option<usize>,
+    pub current: Option<usize>,
+}
+
+/// Pairs histories by folder, then a moved history with the one sharing most of its migrations:
+/// identical files first, then names. Histories whose layouts name different dialects never pair.
+fn pair_histories(baseline: &SqlLayout, current: &SqlLayout, same_text: &dyn Fn(&str, &str) -> bool) -> Vec<HistoryPair> {
+    let mut pairs = Vec::new();
+    let mut baseline_taken = vec![false; baseline.histories.len()];
+    let mut current_taken = vec![false; current.histories.len()];
+    for (bi, b) in baseline.histories.iter().enumerate() {
+        if let Some(ci) = current.histories.iter().position(|c| c.dir == b.dir) {
+            baseline_taken[bi] = true;
+            current_taken[ci] = true;
+            pairs.push(HistoryPair { dir: b.dir.clone(), baseline: Some(bi), current: Some(ci) });
+        }
+    }
+    let mut candidates = Vec::new();
+    for (bi, b) in baseline.histories.iter().enumerate().filter(|(bi, _)| !baseline_taken[*bi]) {
+        for (ci, c) in current.histories.iter().enumerate().filter(|(ci, _)| !current_taken[*ci]) {
+            let conflicting_dialects = matches!((b.dialect_hint, c.dialect_hint), (Some(x), Some(y)) if x != y);
+            if c.kind != b.kind || conflicting_dialects {
+                continue;
+            }
+            let shared: Vec<(&Migration, &Migration)> =
+                b.migrations.iter().filter_map(|bm| c.migrations.iter().find(|cm| cm.id == bm.id).map(|cm| (bm, cm))).collect();
+            if shared.is_empty() || shared.len() * 2 < b.migrations.len() {
+                continue;
+            }
+            let identical = shared.iter().filter(|(bm, cm)| matches!((&bm.up, &cm.up), (Some(x), Some(y)) if same_text(x, y))).count();
+            candidates.push(((identical, shared.len()), bi, ci));
+        }
+    }
+    candidates.sort_by(|a, b| b.0.cmp(&a.0));
+    for (_, bi, ci) in candidates {
+        if baseline_taken[bi] || current_taken[ci] {
+            continue;
+        }
+        baseline_taken[bi] = true;
+        current_taken[ci] = true;
+        pairs.push(HistoryPair { dir: current.histories[ci].dir.clone(), baseline: Some(bi), current: Some(ci) });
+    }
+    for (bi, b) in baseline.histories.iter().enumerate().filter(|(bi, _)| !baseline_taken[*bi]) {
+        pairs.push(HistoryPair { dir: b.dir.clone(), baseline: Some(bi), current: None });
+    }
+    for (ci, c) in current.histories.iter().enumerate().filter(|(ci, _)| !current_taken[*ci]) {
+        pairs.push(HistoryPair { dir: c.dir.clone(), baseline: None, current: Some(ci) });
+    }
+    pairs.sort_by(|a, b| a.dir.cmp(&b.dir));
+    pairs
 }
 
 #[salsa::tracked(returns(ref))]
@@ -109,7 +177,13 @@ pub fn sql_layouts(db: &dyn Db, ws: Workspace) -> SqlLayouts {
         }
         layout::detect(&paths, config, &Probe { db, files })
     };
-    SqlLayouts { baseline: side(ws.baseline(db)), current: side(ws.current(db)) }
+    let (baseline, current) = (side(ws.baseline(db)), side(ws.current(db)));
+    let same_text = |old: &str, new: &str| match (ws.baseline(db).get(old), ws.current(db).get(new)) {
+        (Some(a), Some(b)) => a == b || normalized(a.text(db)) == normalized(b.text(db)),
+        _ => false,
+    };
+    let pairs = pair_histories(&baseline, &current, &same_text);
+    SqlLayouts { baseline, current, pairs }
 }
 
 /// A migration history, identified by its directory.
@@ -131,14 +205,19 @@ pub struct SchemaKey<'db> {
 }
 
 impl<'db> HistoryKey<'db> {
-    pub fn baseline_history(self, db: &'db dyn Db) -> Option<&'db History> {
+    fn pair(self, db: &'db dyn Db) -> Option<&'db HistoryPair> {
         let dir = self.dir(db);
-        sql_layouts(db, self.workspace(db)).baseline.histories.iter().find(|h| &h.dir == dir)
+        sql_layouts(db, self.workspace(db)).pairs.iter().find(|p| &p.dir == dir)
+    }
+
+    pub fn baseline_history(self, db: &'db dyn Db) -> Option<&'db History> {
+        let index = self.pair(db)?.baseline?;
+        sql_layouts(db, self.workspace(db)).baseline.histories.get(index)
     }
 
     pub fn current_history(self, db: &'db dyn Db) -> Option<&'db History> {
-        let dir = self.dir(db);
-        sql_layouts(db, self.workspace(db)).current.histories.iter().find(|h| &h.dir == dir)
+        let index = self.pair(db)?.current?;
+        sql_layouts(db, self.workspace(db)).current.histories.get(index)
     }
 }
 
@@ -206,16 +285,20 @@ pub struct HistoryDelta {
     /// Released migrations whose up file is gone, with the new migration that holds the same SQL
     /// under another name, if any.
     pub deleted: Vec<(Migration, Option<Migration>)>,
+    /// Released migrations still present: (as released, as in the working tree).
+    pub kept: Vec<(Migration, Migration)>,
 }
 
 pub fn delta(baseline: Option<&History>, current: Option<&History>, db: &dyn Db, ws: Workspace) -> HistoryDelta {
     let released: Vec<Migration> = baseline.map(|h| h.migrations.clone()).unwrap_or_default();
     let current_migrations: Vec<Migration> = current.map(|h| h.migrations.clone()).unwrap_or_default();
-    let key = |m: &Migration| m.up.clone().or_else(|| m.down.clone());
-    let mut new: Vec<Migration> = current_migrations.iter().filter(|m| !released.iter().any(|r| key(r) == key(m))).cloned().collect();
+    // Migration tools identify a migration by its name (file or folder), not by where it lives.
+    let mut new: Vec<Migration> = current_migrations.iter().filter(|m| !released.iter().any(|r| r.id == m.id)).cloned().collect();
     let mut deleted = Vec::new();
+    let mut kept = Vec::new();
     for r in &released {
-        if current_migrations.iter().any(|m| key(m) == key(r)) {
+        if let Some(m) = current_migrations.iter().find(|m| m.id == r.id) {
+            kept.push((r.clone(), m.clone()));
             continue;
         }
         // Renamed released migration: the same SQL under a new name.
@@ -226,7 +309,7 @@ pub fn delta(baseline: Option<&History>, current: Option<&History>, db: &dyn Db,
         });
         deleted.push((r.clone(), renamed.map(|i| new.remove(i))));
     }
-    HistoryDelta { released, new, deleted }
+    HistoryDelta { released, new, deleted, kept }
 }
 
 /// Migration text as tools checksum it: no BOM, LF line ends, no trailing blank space.
@@ -237,6 +320,33 @@ pub fn normalized(text: &str) -> String {
 #[salsa::tracked(returns(ref))]
 pub fn history_delta<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> HistoryDelta {
     delta(key.baseline_history(db), key.current_history(db), db, key.workspace(db))
+}
+
+/// Files of a history on both sides, for content sniffing.
+fn history_heads<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Vec<&'db str> {
+    let ws = key.workspace(db);
+    let mut heads = Vec::new();
+    for (history, files) in [(key.current_history(db), ws.current(db)), (key.baseline_history(db), ws.baseline(db))] {
+        for m in history.map(|h| h.migrations.as_slice()).unwrap_or_default() {
+            for path in m.up.iter().chain(&m.down) {
+                if let Some(f) = files.get(path) {
+                    heads.push(file_head(db, f).as_str());
+                }
+            }
+        }
+    }
+    heads
+}
+
+/// The unsupported dialect (ClickHouse, SQL Server, …) a history is written in, unless the
+/// configuration names a dialect for it: such a history is not analysed.
+#[salsa::tracked(returns(copy))]
+pub fn unsupported_dialect<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Option<&'static str> {
+    let ws = key.workspace(db);
+    if ws.config(db).dialect_for(&format!("{}/", key.dir(db))).is_some() {
+        return None;
+    }
+    dialect::unsupported(key.dir(db), history_heads(db, key).into_iter())
 }
 
 #[salsa::tracked(returns(copy))]
@@ -250,17 +360,8 @@ pub fn history_dialect<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Dialect {
     if let Some(hint) = histories.iter().flatten().find_map(|h| h.dialect_hint) {
         return hint;
     }
-    let mut heads = Vec::new();
-    for (history, files) in [(histories[0], ws.current(db)), (histories[1], ws.baseline(db))] {
-        for m in history.map(|h| h.migrations.as_slice()).unwrap_or_default() {
-            for path in m.up.iter().chain(&m.down) {
-                if let Some(f) = files.get(path) {
-                    heads.push(file_head(db, f).as_str());
-                }
-            }
-        }
-    }
-    dialect::detect(dir, heads.iter().copied())
+    let heads = history_heads(db, key);
+    dialect::detect(dir, heads.into_iter())
 }
 
 /// Whether the history's layout gives migrations down scripts: by its file layout, or because its
