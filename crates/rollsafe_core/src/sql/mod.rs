@@ -142,7 +142,7 @@ fn pair_histories(baseline: &SqlLayout, current: &SqlLayout, same_text: &dyn Fn(
             candidates.push(((identical, shared.len()), bi, ci));
         }
     }
-    candidates.sort_by(|a, b| b.0.cmp(&a.0));
+    candidates.sort_by_key(|c| std::cmp::Reverse(c.0));
     for (_, bi, ci) in candidates {
         if baseline_taken[bi] || current_taken[ci] {
             continue;
