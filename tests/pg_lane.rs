@@ -441,7 +441,10 @@ fn segments(object: &str) -> Vec<String> {
 
 /// Error rules whose effect a database shows to N-1 code, and which segment of the object names
 /// the table, view or type that must then fail a probe.
-fn db_visible(rule: &str) -> Option<fn(&[String]) -> Option<&String>> {
+/// Picks the segment of a finding's object that names what must fail a probe.
+type SubjectPicker = fn(&[String]) -> Option<&String>;
+
+fn db_visible(rule: &str) -> Option<SubjectPicker> {
     match rule {
         "table-removed" | "table-renamed" | "view-removed" | "view-renamed" | "type-removed" | "type-renamed" => Some(|s| s.last()),
         "column-removed"
