@@ -512,7 +512,7 @@ fn run_fixture(index: usize, fixture: &Fixture, report: &mut LaneReport) {
     let explaining: Vec<&Finding> = findings.iter().filter(|f| f.severity >= Severity::Warning).collect();
     let mentions = |f: &Finding, subject: &Subject| {
         let segs = segments(f.object.as_deref().unwrap_or(""));
-        segs.iter().any(|s| *s == subject.object) || (f.rule == "schema-removed" && segs.first() == Some(&subject.schema))
+        segs.contains(&subject.object) || (f.rule == "schema-removed" && segs.first() == Some(&subject.schema))
     };
     for (i, probe) in probes.iter().enumerate() {
         if !valid_on_n1[i] || !failed_on_n[i] {
