@@ -938,7 +938,7 @@ fn alter_type(l: &mut Lowerer<'_>) -> Option<StatementKind> {
 
 fn alter_function(l: &mut Lowerer<'_>) -> Option<StatementKind> {
     let c = &mut l.cur;
-    c.pos = 1;
+    c.pos = 2; // ALTER FUNCTION|PROCEDURE|ROUTINE
     let name = c.qualified_name()?;
     if c.peek().is_some_and(|t| t.is_punct(c.src, '(')) {
         c.pos = c.matching_paren(c.pos)? + 1;
@@ -1081,4 +1081,81 @@ fn create_index(l: &mut Lowerer<'_>) -> Option<StatementKind> {
     c.pos = close + 1;
     let partial = !c.at_end() && (c.toks[c.pos..].iter().any(|t| t.is_word(c.src, "WHERE")));
     Some(StatementKind::Ddl(vec![Op::CreateIndex(CreateIndex { name, table, columns, unique, if_not_exists, partial })]))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ops::{ActionKind, Op, StatementKind};
+    use crate::{Dialect, parse_statement};
+
+    fn ops(sql: &str) -> Vec<Op> {
+        match parse_statement(sql, 0, Dialect::Postgres) {
+            (StatementKind::Ddl(ops), unread) => {
+                assert!(unread.is_empty(), "{sql}: parts not read: {unread:?}");
+                ops
+            }
+            (other, _) => panic!("{sql}: {other:?}"),
+        }
+    }
+
+    fn only_action(sql: &str) -> ActionKind {
+        match ops(sql).remove(0) {
+            Op::AlterTable { mut actions, .. } if actions.len() == 1 => actions.remove(0).kind,
+            other => panic!("{sql}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn reads_what_sqlparser_rejects() {
+        assert!(matches!(only_action("ALTER TABLE users SET SCHEMA archive"), ActionKind::SetSchema { .. }));
+        assert!(matches!(only_action("ALTER TABLE m DETACH PARTITION m2020 CONCURRENTLY"), ActionKind::DetachPartition { .. }));
+        assert!(matches!(only_action("ALTER TABLE x ALTER COLUMN a DROP IDENTITY IF EXISTS"), ActionKind::DropIdentity { .. }));
+        assert!(matches!(only_action("ALTER TABLE x ALTER COLUMN a DROP EXPRESSION"), ActionKind::DropExpression { .. }));
+        assert!(matches!(only_action("ALTER TABLE x ALTER COLUMN a TYPE varchar(20) COLLATE \"C\""), ActionKind::SetType { .. }));
+        assert!(matches!(ops("DROP INDEX CONCURRENTLY IF EXISTS public.i")[0], Op::DropIndex { if_exists: true, .. }));
+        assert!(matches!(ops("ALTER SEQUENCE s AS integer")[0], Op::AlterSequence { data_type: Some(_), .. }));
+        assert!(matches!(ops("ALTER SEQUENCE public.s OWNED BY public.t.id")[0], Op::AlterSequence { owned_by: Some(Some(_)), .. }));
+        assert!(matches!(
+            ops("CREATE SEQUENCE s START WITH 1 INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1")[0],
+            Op::CreateSequence { .. }
+        ));
+        assert!(matches!(ops("ALTER VIEW v RENAME TO w")[0], Op::RenameView { .. }));
+        assert!(matches!(ops("ALTER MATERIALIZED VIEW mv RENAME TO mv2")[0], Op::RenameView { .. }));
+        assert!(matches!(ops("ALTER VIEW v RENAME COLUMN a TO b")[0], Op::RenameViewColumn { .. }));
+        assert!(matches!(ops("CREATE MATERIALIZED VIEW mv AS SELECT 1 AS one WITH NO DATA")[0], Op::CreateView(_)));
+        assert!(matches!(ops("ALTER INDEX IF EXISTS i RENAME TO j")[0], Op::RenameIndex { .. }));
+        assert!(matches!(ops("ALTER FUNCTION f(int) RENAME TO g")[0], Op::RenameFunction { .. }));
+    }
+
+    #[test]
+    fn one_unknown_action_costs_only_that_action() {
+        let (kind, unread) =
+            parse_statement("ALTER TABLE t ADD COLUMN a int NOT NULL DEFAULT 0, FROBNICATE THE WIDGETS", 0, Dialect::Postgres);
+        let StatementKind::Ddl(ops) = kind else { panic!("{kind:?}") };
+        let Op::AlterTable { actions, .. } = &ops[0] else { panic!() };
+        assert!(matches!(&actions[0].kind, ActionKind::AddColumn { def, .. } if def.not_null && def.default.is_some()));
+        assert_eq!(unread.len(), 1);
+        assert!(unread[0].what.contains("FROBNICATE"));
+    }
+
+    #[test]
+    fn create_table_elements_are_read_one_by_one() {
+        let sql = "CREATE TABLE t (id bigint PRIMARY KEY, LIKE other INCLUDING ALL, name text COLLATE \"C\" NOT NULL)";
+        let Op::CreateTable(ct) = ops(sql).remove(0) else { panic!() };
+        assert_eq!(ct.like.len(), 1);
+        let names: Vec<&str> = ct.columns.iter().map(|c| c.name.key.as_str()).collect();
+        assert_eq!(names, ["id", "name"]);
+        assert!(ct.columns[1].not_null);
+    }
+
+    #[test]
+    fn no_effect_and_not_modelled_statements() {
+        for sql in
+            ["REINDEX INDEX CONCURRENTLY i", "CLUSTER x USING i", "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO r"]
+        {
+            assert_eq!(parse_statement(sql, 0, Dialect::Postgres).0, StatementKind::NoSchemaEffect, "{sql}");
+        }
+        assert!(matches!(parse_statement("DO $$ BEGIN PERFORM 1; END $$", 0, Dialect::Postgres).0, StatementKind::NotModelled { .. }));
+        assert!(matches!(parse_statement("FROBNICATE", 0, Dialect::Postgres).0, StatementKind::NotUnderstood { .. }));
+    }
 }
