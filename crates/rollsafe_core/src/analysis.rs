@@ -5,7 +5,7 @@ use crate::db::{FileSet, RootDatabase, SourceFile, Workspace};
 use crate::finding::{Finding, Severity, Side};
 use crate::sql::{self, HistoryKey, SchemaKey};
 use crate::suppress;
-use salsa::Setter;
+use salsa::{Durability, Setter};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -75,11 +75,20 @@ impl std::fmt::Debug for Analysis {
 
 impl Analysis {
     pub fn new(input: WorkspaceInput) -> Analysis {
-        let db = RootDatabase::default();
+        Analysis::with_database(RootDatabase::default(), input)
+    }
+
+    fn with_database(db: RootDatabase, input: WorkspaceInput) -> Analysis {
         let mut current = FileSet::default();
         let mut baseline = FileSet::default();
+        // N-1 never changes during a session: high durability lets salsa skip re-validating
+        // everything derived from it when a working-tree file changes.
         for (path, text) in &input.baseline {
-            baseline.0.insert(path.clone(), SourceFile::new(&db, path.clone(), text.clone()));
+            let file = SourceFile::builder(path.clone(), text.clone())
+                .path_durability(Durability::HIGH)
+                .text_durability(Durability::HIGH)
+                .new(&db);
+            baseline.0.insert(path.clone(), file);
         }
         for (path, text) in &input.current {
             // A file unchanged since N-1 is one input, parsed once for both sides.
@@ -89,7 +98,11 @@ impl Analysis {
             };
             current.0.insert(path.clone(), file);
         }
-        let workspace = Workspace::new(&db, current, baseline, input.baseline_label, input.config);
+        let workspace = Workspace::builder(current, baseline, input.baseline_label, input.config)
+            .baseline_durability(Durability::HIGH)
+            .baseline_label_durability(Durability::HIGH)
+            .config_durability(Durability::MEDIUM)
+            .new(&db);
         Analysis { db, workspace }
     }
 
@@ -163,5 +176,50 @@ impl Analysis {
                 self.workspace.set_current(&mut self.db).to(files);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    fn input() -> WorkspaceInput {
+        let mut input = WorkspaceInput { baseline_label: "v1".into(), ..WorkspaceInput::default() };
+        for n in 1..=20 {
+            let text: Arc<str> = Arc::from(format!("CREATE TABLE t{n} (id bigint PRIMARY KEY, note text);\n"));
+            input.baseline.insert(format!("migrations/{n:04}_t{n}.sql"), text.clone());
+            input.current.insert(format!("migrations/{n:04}_t{n}.sql"), text);
+        }
+        input.current.insert("migrations/0021_change.sql".into(), Arc::from("ALTER TABLE t1 ADD COLUMN extra text;\n"));
+        input
+    }
+
+    fn executed(log: &Mutex<Vec<String>>, query: &str) -> usize {
+        let mut log = log.lock().expect("log");
+        let n = log.iter().filter(|e| e.contains(query)).count();
+        log.clear();
+        n
+    }
+
+    /// An edit to a new migration re-parses that file only, and does not replay N-1 again.
+    #[test]
+    fn editing_a_new_migration_reuses_everything_else() {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let mut analysis = Analysis::with_database(RootDatabase::with_execution_log(log.clone()), input());
+        assert!(analysis.findings().is_empty());
+        assert_eq!(executed(&log, "parse_sql"), 21);
+
+        analysis.set_current_text("migrations/0021_change.sql", Arc::from("ALTER TABLE t1 DROP COLUMN note;\n"));
+        let findings = analysis.findings();
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0].rule, "column-removed");
+        let parsed = executed(&log, "parse_sql");
+        assert_eq!(parsed, 1, "only the edited file is parsed again");
+
+        analysis.set_current_text("migrations/0021_change.sql", Arc::from("ALTER TABLE t1 DROP COLUMN note; -- still\n"));
+        analysis.findings();
+        let log_now: Vec<String> = log.lock().expect("log").clone();
+        assert!(!log_now.iter().any(|e| e.contains("baseline_state")), "N-1 is not replayed again: {log_now:?}");
     }
 }

@@ -18,6 +18,20 @@ pub struct RootDatabase {
     storage: salsa::Storage<Self>,
 }
 
+impl RootDatabase {
+    /// A database that records which queries execute, for tests of incrementality.
+    pub fn with_execution_log(log: std::sync::Arc<std::sync::Mutex<Vec<String>>>) -> RootDatabase {
+        let callback = move |event: salsa::Event| {
+            if let salsa::EventKind::WillExecute { database_key } = event.kind
+                && let Ok(mut log) = log.lock()
+            {
+                log.push(format!("{database_key:?}"));
+            }
+        };
+        RootDatabase { storage: salsa::Storage::new(Some(Box::new(callback))) }
+    }
+}
+
 #[salsa::db]
 impl salsa::Database for RootDatabase {}
 

@@ -26,6 +26,8 @@ pub struct Rule {
 macro_rules! declare_rule {
     ($(#[doc = $doc:literal])* pub static $name:ident = ($id:literal, $severity:ident, $summary:literal);) => {
         $(#[doc = $doc])*
+        // Example blocks carry `title="N-1: path"`, which tests/rule_docs.rs reads; rustdoc does not know it.
+        #[allow(rustdoc::invalid_codeblock_attributes)]
         pub static $name: $crate::rules::Rule = $crate::rules::Rule {
             id: $id,
             severity: $crate::finding::Severity::$severity,
