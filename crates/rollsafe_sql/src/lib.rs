@@ -213,3 +213,29 @@ mod tests {
         assert_eq!(parse_suppression("column-removed"), (vec!["column-removed".to_string()], None));
     }
 }
+
+/// Entry points for the fuzz targets and the fuzz smoke test, which must hold on any input.
+#[doc(hidden)]
+pub mod fuzzing {
+    use crate::catalog::{Catalog, SourceId};
+    use crate::replay::Replayer;
+    use crate::{Dialect, parse_file};
+
+    /// Splits, parses, lowers and replays `text` in every dialect. Panics when an invariant breaks:
+    /// a statement range outside the text or off a character boundary.
+    pub fn front_end(text: &str) {
+        for dialect in [Dialect::Postgres, Dialect::MySql, Dialect::Sqlite] {
+            let parsed = parse_file(text, dialect);
+            for stmt in &parsed.statements {
+                assert!(stmt.range.end as usize <= text.len(), "statement range past the end");
+                assert!(text.is_char_boundary(stmt.range.start as usize) && text.is_char_boundary(stmt.range.end as usize));
+            }
+            let mut catalog = Catalog::new(dialect);
+            let mut events = Vec::new();
+            let mut replayer = Replayer::new(&mut catalog, &mut events, SourceId(0));
+            for stmt in &parsed.statements {
+                replayer.statement(stmt);
+            }
+        }
+    }
+}
