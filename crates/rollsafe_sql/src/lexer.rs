@@ -106,6 +106,11 @@ impl<'a> Lexer<'a> {
             self.pos += delimiter.len();
             return Some(self.token(TokenKind::Delimiter, start, false));
         }
+        // A byte-order mark is not text.
+        if start == 0 && self.src.starts_with('\u{feff}') {
+            self.pos = '\u{feff}'.len_utf8();
+            return Some(self.token(TokenKind::Whitespace, start, false));
+        }
         let kind = match b {
             b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'\x0b' => {
                 self.pos += 1;
@@ -196,7 +201,8 @@ impl<'a> Lexer<'a> {
                     if quote == b'"' { TokenKind::QuotedIdent } else { TokenKind::String }
                 } else {
                     self.pos += 1;
-                    while self.pos < self.bytes.len() && is_ident_continue(self.bytes[self.pos]) {
+                    // `END$$` with `DELIMITER $$`: the mysql client cuts at the delimiter wherever it is.
+                    while self.pos < self.bytes.len() && is_ident_continue(self.bytes[self.pos]) && !self.at_delimiter() {
                         self.pos += 1;
                     }
                     TokenKind::Word
@@ -214,6 +220,27 @@ impl<'a> Lexer<'a> {
 
     fn token(&self, kind: TokenKind, start: usize, unterminated: bool) -> Token {
         Token { kind, range: TextRange::from_usize(start, self.pos), unterminated }
+    }
+
+    fn at_delimiter(&self) -> bool {
+        self.delimiter.as_deref().is_some_and(|d| self.src[self.pos..].starts_with(d))
+    }
+
+    /// Skips `COPY … FROM stdin` data: everything up to and including a line holding only `\.`.
+    pub fn skip_copy_data(&mut self) -> Token {
+        let start = self.pos;
+        let mut line_start = self.pos;
+        while line_start < self.bytes.len() {
+            let line_end = self.src[line_start..].find('\n').map_or(self.bytes.len(), |i| line_start + i);
+            let line = self.src[line_start..line_end].trim_end_matches('\r');
+            line_start = (line_end + 1).min(self.bytes.len());
+            if line == "\\." {
+                self.pos = line_end;
+                return self.token(TokenKind::PsqlMeta, start, false);
+            }
+        }
+        self.pos = self.bytes.len();
+        self.token(TokenKind::PsqlMeta, start, true)
     }
 
     fn at(&self, i: usize) -> Option<u8> {
@@ -392,6 +419,16 @@ mod tests {
         assert_eq!(kinds("[a b]", Dialect::Sqlite), vec![(TokenKind::QuotedIdent, "[a b]")]);
         assert_eq!(kinds(r"E'a\'b'", Dialect::Postgres), vec![(TokenKind::String, r"E'a\'b'")]);
         assert_eq!(kinds("'a\\'", Dialect::Postgres), vec![(TokenKind::String, "'a\\'")]);
+    }
+
+    #[test]
+    fn custom_delimiter_cuts_words_and_bom_is_whitespace() {
+        let src = "END$$";
+        let mut lexer = Lexer::new(src, Dialect::MySql);
+        lexer.set_delimiter(Some("$$".into()));
+        assert_eq!(lexer.next_token().map(|t| (t.kind, t.text(src).to_string())), Some((TokenKind::Word, "END".into())));
+        assert_eq!(lexer.next_token().map(|t| t.kind), Some(TokenKind::Delimiter));
+        assert_eq!(kinds("\u{feff}ALTER", Dialect::Postgres), vec![(TokenKind::Word, "ALTER")]);
     }
 
     #[test]

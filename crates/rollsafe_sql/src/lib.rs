@@ -144,6 +144,40 @@ pub fn parse_file(text: &str, dialect: Dialect) -> ParsedFile {
 
 /// Parses and lowers one statement whose text starts at byte `base` of its file.
 pub fn parse_statement(text: &str, base: u32, dialect: Dialect) -> (StatementKind, Vec<Unread>) {
+    // A goose `StatementBegin`/`StatementEnd` block can hold several statements; the database runs
+    // them all, so each is read on its own.
+    if text.contains(';') {
+        let inner = split::split(text, dialect);
+        let pieces: Vec<_> = inner.statements.iter().filter(|s| s.kind == RawKind::Sql).collect();
+        if pieces.len() > 1 {
+            return parse_pieces(text, base, dialect, &pieces);
+        }
+    }
+    // The lowering is rollsafe's own code, but the promise is that a statement never costs more than
+    // itself: a bug becomes a "not understood" note, not a crash.
+    guarded(|| parse_one(text, base, dialect)).unwrap_or_else(|| {
+        (StatementKind::NotUnderstood { message: "rollsafe failed to read this statement (an internal error; please report it)".into() }, Vec::new())
+    })
+}
+
+fn parse_pieces(text: &str, base: u32, dialect: Dialect, pieces: &[&split::RawStatement]) -> (StatementKind, Vec<Unread>) {
+    let mut ops = Vec::new();
+    let mut unread = Vec::new();
+    for piece in pieces {
+        let range = piece.range.shifted(base);
+        let (kind, parts) = parse_statement(&text[piece.range.as_usize()], range.start, dialect);
+        unread.extend(parts);
+        match kind {
+            StatementKind::Ddl(o) => ops.extend(o),
+            StatementKind::NotModelled { what } => unread.push(Unread { range, what: format!("{what} (not modelled)") }),
+            StatementKind::NotUnderstood { message } => unread.push(Unread { range, what: format!("statement ({message})") }),
+            StatementKind::SetSearchPath(_) | StatementKind::NoSchemaEffect => {}
+        }
+    }
+    (if ops.is_empty() { StatementKind::NoSchemaEffect } else { StatementKind::Ddl(ops) }, unread)
+}
+
+fn parse_one(text: &str, base: u32, dialect: Dialect) -> (StatementKind, Vec<Unread>) {
     let mut lowerer = lower::Lowerer::new(text, base, dialect);
     if let Some(kind) = fallback::triage(&mut lowerer) {
         return (kind, Vec::new());
@@ -203,6 +237,22 @@ pub fn parse_suppression(body: &str) -> (Vec<String>, Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_goose_block_of_several_statements_reads_them_all() {
+        let text = "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql;\nALTER TABLE t DROP COLUMN a;\nALTER TABLE t DROP COLUMN b";
+        let (kind, unread) = parse_statement(text, 10, Dialect::Postgres);
+        let StatementKind::Ddl(ops) = kind else { panic!("{kind:?}") };
+        assert_eq!(ops.len(), 3, "{ops:?}");
+        assert!(unread.is_empty());
+    }
+
+    #[test]
+    fn views_over_subqueries_are_read() {
+        for sql in ["CREATE VIEW v AS SELECT * FROM (SELECT 1 AS a) s", "CREATE VIEW v AS SELECT t.* FROM (VALUES (1)) AS t(a)"] {
+            assert!(matches!(parse_statement(sql, 0, Dialect::Postgres).0, StatementKind::Ddl(_)), "{sql}");
+        }
+    }
 
     #[test]
     fn suppression_bodies() {

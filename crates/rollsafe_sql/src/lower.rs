@@ -711,7 +711,7 @@ fn view_shape(l: &Lowerer<'_>, query: &sql::Query) -> ViewShape {
         }
     }
     let single_source = select.from.len() == 1 && select.from[0].joins.is_empty();
-    let star_of = (star && select.projection.len() == 1 && single_source).then(|| sources[0].clone());
+    let star_of = (star && select.projection.len() == 1 && single_source).then(|| sources.first().cloned()).flatten();
     ViewShape { columns, sources, star_of }
 }
 

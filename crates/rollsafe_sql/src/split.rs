@@ -118,11 +118,20 @@ struct BodyState {
 }
 
 impl BodyState {
+    /// Punctuation ends an `END IF`-style pair: `END; IF …` opens a new IF.
+    fn punct(&mut self) {
+        self.after_end = false;
+        self.after_begin = false;
+    }
+
     fn word(&mut self, word: &str, dialect: Dialect) {
         let upper = word.to_ascii_uppercase();
         if self.head.len() < 8 {
             self.head.push(upper.clone());
+            // `CREATE [OR REPLACE] [DEFINER = …] TRIGGER|FUNCTION|PROCEDURE|EVENT`, not `CREATE INDEX … (event)`.
+            let routine_head = self.head.len() <= 6 && !self.head.iter().any(|w| matches!(w.as_str(), "TABLE" | "INDEX" | "VIEW" | "ON"));
             if self.head[0] == "CREATE"
+                && routine_head
                 && matches!(upper.as_str(), "TRIGGER" | "FUNCTION" | "PROCEDURE" | "EVENT")
                 && dialect != Dialect::Postgres
             {
@@ -148,8 +157,11 @@ impl BodyState {
             return;
         }
         match upper.as_str() {
-            "BEGIN" | "CASE" => self.depth += 1,
+            // `END CASE` closes a CASE counted when it opened; `END IF`, `END LOOP`, … close blocks
+            // that were not counted, so the END must not count either.
+            "CASE" if after_end => {}
             "IF" | "LOOP" | "WHILE" | "REPEAT" if after_end => self.depth += 1,
+            "BEGIN" | "CASE" => self.depth += 1,
             "END" => {
                 self.depth = self.depth.saturating_sub(1);
                 self.after_end = true;
@@ -242,8 +254,16 @@ pub fn split(src: &str, dialect: Dialect) -> SplitFile {
             }
             TokenKind::Punct if token.is_punct(src, ';') && !custom_delimiter => {
                 if paren_depth == 0 && body.depth == 0 && !goose_block {
+                    let copy_from_stdin = first.is_some_and(|f| f.is_word(src, "COPY"))
+                        && last.is_some_and(|l| l.is_word(src, "STDIN") || src[l.range.as_usize()].eq_ignore_ascii_case("stdin"));
                     finish(&mut out, &mut first, &mut last, &mut paren_depth, &mut body, section);
+                    if copy_from_stdin {
+                        // The rows follow the statement, up to a line `\.`: data, not SQL.
+                        let data = lexer.skip_copy_data();
+                        out.statements.push(RawStatement { range: data.range, kind: RawKind::PsqlMeta, section });
+                    }
                 } else {
+                    body.punct();
                     last = Some(token);
                 }
                 continue;
@@ -263,6 +283,7 @@ pub fn split(src: &str, dialect: Dialect) -> SplitFile {
             continue;
         }
         if token.kind == TokenKind::Punct {
+            body.punct();
             if token.is_punct(src, '(') {
                 paren_depth += 1;
             } else if token.is_punct(src, ')') {
@@ -357,6 +378,23 @@ mod tests {
         assert_eq!(split.suppressions[0].statement, Some(0));
         assert_eq!(split.suppressions[0].body, "column-removed nobody reads it");
         assert_eq!(split.suppressions[1].statement, Some(1));
+    }
+
+    #[test]
+    fn routine_bodies_with_case_and_if() {
+        let src = "CREATE PROCEDURE p(x INT) BEGIN CASE x WHEN 1 THEN SELECT 1; ELSE SELECT 2; END CASE; SELECT 4; IF x THEN SELECT 3; END IF; END;\nALTER TABLE users DROP COLUMN email;";
+        assert_eq!(texts(src, Dialect::MySql).len(), 2);
+        let with_event = "CREATE INDEX i ON t (event);\nALTER TABLE t DROP COLUMN a;";
+        assert_eq!(texts(with_event, Dialect::MySql).len(), 2);
+    }
+
+    #[test]
+    fn copy_data_is_not_sql() {
+        let src = "COPY users (id, email) FROM stdin;\n1\tit's me\n\\.\nALTER TABLE users DROP COLUMN email;\n";
+        let split = split(src, Dialect::Postgres);
+        let kinds: Vec<_> = split.statements.iter().map(|s| s.kind).collect();
+        assert_eq!(kinds, vec![RawKind::Sql, RawKind::PsqlMeta, RawKind::Sql]);
+        assert!(split.errors.is_empty());
     }
 
     #[test]
