@@ -392,18 +392,27 @@ fn updown_name(name: &str) -> Option<(Version, &str, bool)> {
     Some((version, rest, is_up))
 }
 
-/// `0001_init.sql`, `001-init.sql`, `1.sql`, `20240101120000_x.sql`.
+/// `0001_init.sql`, `001-init.sql`, `1.sql`, `20240101120000_x.sql`, and dated `2024-03-10-x.sql`
+/// (digit groups joined by `-`, `_` or `.` all belong to the version).
 fn numbered_name(name: &str) -> Option<Version> {
     let stem = name.strip_suffix(".sql")?;
     if stem.ends_with(".up") || stem.ends_with(".down") {
         return None;
     }
-    let digits = stem.bytes().take_while(u8::is_ascii_digit).count();
-    let rest = &stem[digits..];
-    if digits == 0 || !(rest.is_empty() || rest.starts_with(['_', '-', '.'])) {
+    let bytes = stem.as_bytes();
+    let mut end = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    if end == 0 {
         return None;
     }
-    Version::parse(&stem[..digits], &[])
+    while end + 1 < bytes.len() && matches!(bytes[end], b'-' | b'_' | b'.') && bytes[end + 1].is_ascii_digit() {
+        end += 1;
+        end += bytes[end..].iter().take_while(|b| b.is_ascii_digit()).count();
+    }
+    let rest = &stem[end..];
+    if !(rest.is_empty() || rest.starts_with(['_', '-', '.'])) {
+        return None;
+    }
+    Version::parse(&stem[..end], &['-', '_', '.'])
 }
 
 /// `2024-01-01-000000_create_users` (Diesel), `20240101000000_init` (Prisma), `00000000000000_diesel_initial_setup`.
@@ -445,6 +454,10 @@ mod tests {
         assert!(v("10") > v("9"));
         assert_eq!(v("1.0").cmp(&v("1")), Ordering::Equal);
         assert!(v("0002") > v("1"));
+        let n = |s| numbered_name(s).unwrap();
+        assert!(n("2024-03-10-more.sql") > n("2024-02-10-add.sql"));
+        assert!(n("10_x.sql") > n("9_y.sql"));
+        assert!(n("20240101_120000_x.sql") > n("20240101_110000_y.sql"));
     }
 
     #[test]

@@ -222,9 +222,13 @@ impl ConstraintShape {
 pub struct Index {
     pub name: Name,
     pub table: ObjKey,
+    /// The column of each key; `None` for an expression key.
     pub columns: Vec<Option<String>>,
+    /// Each key as text: the column, or the expression's [`crate::expr::key`].
+    pub keys: Vec<String>,
     pub unique: bool,
-    pub partial: bool,
+    /// The `WHERE` of a partial index, as an expression key.
+    pub predicate: Option<String>,
     pub origin: Origin,
 }
 
@@ -317,6 +321,15 @@ impl Catalog {
         let origin = Origin { source: SourceId(u32::MAX), range: TextRange::default() };
         catalog.schemas.insert(default.to_string(), Schema { written: default.to_string(), origin });
         catalog
+    }
+
+    /// Every schema holding an object, declared or not.
+    pub fn all_schemas(&self) -> std::collections::BTreeSet<String> {
+        let mut out: std::collections::BTreeSet<String> = self.schemas.keys().cloned().collect();
+        out.extend(
+            self.tables.keys().chain(self.views.keys()).chain(self.types.keys()).chain(self.sequences.keys()).map(|k| k.schema.clone()),
+        );
+        out
     }
 
     /// Whether a relation-like name (table, view, sequence, index, or the index of a primary key or

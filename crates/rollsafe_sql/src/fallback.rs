@@ -399,6 +399,11 @@ fn action(l: &mut Lowerer<'_>, to: usize) -> Option<ActionKind> {
                 let always = c.eat_word("ALWAYS");
                 return act(ActionKind::AddIdentity { column, always });
             }
+            // `SET GENERATED ALWAYS | BY DEFAULT` changes an identity column's kind.
+            if c.at_word("SET") && c.at_word_n(1, "GENERATED") {
+                c.pos += 2;
+                return act(ActionKind::AddIdentity { column, always: c.eat_word("ALWAYS") });
+            }
             c.eat_words(&["SET", "DATA"]);
             if c.eat_word("TYPE") {
                 let start = c.pos;
@@ -666,7 +671,8 @@ fn create_table(l: &mut Lowerer<'_>) -> Option<StatementKind> {
         table.partition_of = c.qualified_name();
     }
     if c.eat_word("LIKE") {
-        table.like.push(c.qualified_name()?);
+        let source = c.qualified_name()?;
+        table.like.push(if l.dialect == Dialect::MySql { LikeSource::everything(source) } else { like_options(c, source, usize::MAX) });
         return Some(StatementKind::Ddl(vec![Op::CreateTable(table)]));
     }
     if c.at_word("AS") {
@@ -684,7 +690,8 @@ fn create_table(l: &mut Lowerer<'_>) -> Option<StatementKind> {
         if l.cur.toks[from].is_word(l.cur.src, "LIKE") {
             l.cur.pos = from + 1;
             if let Some(other) = l.cur.qualified_name() {
-                table.like.push(other);
+                let source = like_options(&mut l.cur, other, to);
+                table.like.push(source);
             }
             continue;
         }
@@ -722,22 +729,49 @@ fn create_table(l: &mut Lowerer<'_>) -> Option<StatementKind> {
     Some(StatementKind::Ddl(ops))
 }
 
+/// `INCLUDING DEFAULTS | CONSTRAINTS | INDEXES | IDENTITY | GENERATED | ALL`, and `EXCLUDING …`.
+fn like_options(c: &mut Cursor<'_>, table: QualifiedName, to: usize) -> LikeSource {
+    let mut source = LikeSource::bare(table);
+    while c.pos < to.min(c.toks.len()) {
+        let including = if c.eat_word("INCLUDING") {
+            true
+        } else if c.eat_word("EXCLUDING") {
+            false
+        } else {
+            c.pos += 1;
+            continue;
+        };
+        match c.peek_text().to_ascii_uppercase().as_str() {
+            "DEFAULTS" => source.defaults = including,
+            "CONSTRAINTS" => source.constraints = including,
+            "INDEXES" => source.indexes = including,
+            "IDENTITY" => source.identity = including,
+            "GENERATED" => source.generated = including,
+            "ALL" => {
+                source = LikeSource {
+                    table: source.table,
+                    defaults: including,
+                    constraints: including,
+                    indexes: including,
+                    identity: including,
+                    generated: including,
+                };
+            }
+            _ => {}
+        }
+        c.pos += 1;
+    }
+    source
+}
+
 pub(crate) fn mysql_index(l: &Lowerer<'_>, ix: &sqlparser::ast::IndexConstraint, table: &QualifiedName) -> Op {
     Op::CreateIndex(CreateIndex {
         name: ix.name.as_ref().map(|n| QualifiedName::new(None, l.name(n))),
         table: table.clone(),
-        columns: ix
-            .columns
-            .iter()
-            .map(|c| match &c.column.expr {
-                sqlparser::ast::Expr::Identifier(i) => Some(l.name(i)),
-                sqlparser::ast::Expr::Function(f) => f.name.0.last().and_then(|p| p.as_ident()).map(|i| l.name(i)),
-                _ => None,
-            })
-            .collect(),
+        columns: ix.columns.iter().map(|c| l.index_key(&c.column.expr)).collect(),
         unique: false,
         if_not_exists: false,
-        partial: false,
+        predicate: None,
     })
 }
 
@@ -781,7 +815,7 @@ fn drop(l: &mut Lowerer<'_>) -> Option<StatementKind> {
             "TABLE" | "FOREIGN" => Some(Op::DropTable { name, if_exists, cascade }),
             "VIEW" | "MATERIALIZED" => Some(Op::DropView { name, materialized, if_exists }),
             "INDEX" => Some(Op::DropIndex { name, if_exists, table: table.clone() }),
-            "SEQUENCE" => Some(Op::DropSequence { name, if_exists }),
+            "SEQUENCE" => Some(Op::DropSequence { name, if_exists, cascade }),
             "TYPE" | "DOMAIN" => Some(Op::DropType { name, if_exists, cascade }),
             "SCHEMA" | "DATABASE" => Some(Op::DropSchema { name: name.name, if_exists, cascade }),
             "FUNCTION" | "PROCEDURE" | "ROUTINE" => Some(Op::DropFunction { name, if_exists }),
@@ -1073,14 +1107,23 @@ fn create_index(l: &mut Lowerer<'_>) -> Option<StatementKind> {
         .into_iter()
         .map(|(a, b)| {
             let t = c.toks[a];
-            (b == a + 1 || c.toks.get(a + 1).is_some_and(|n| n.kind == TokenKind::Word))
-                .then(|| Name::from_sql(t.text(c.src), c.dialect))
-                .filter(|_| matches!(t.kind, TokenKind::Word | TokenKind::QuotedIdent))
+            // A column, possibly followed by an operator class or ASC/DESC; anything else is an expression.
+            let is_column = matches!(t.kind, TokenKind::Word | TokenKind::QuotedIdent)
+                && (b == a + 1 || c.toks.get(a + 1).is_some_and(|n| n.kind == TokenKind::Word));
+            if is_column {
+                let column = Name::from_sql(t.text(c.src), c.dialect);
+                IndexKey { text: column.key.clone(), column: Some(column) }
+            } else {
+                IndexKey { column: None, text: crate::expr::key(c.text(a, b), c.dialect) }
+            }
         })
         .collect();
     c.pos = close + 1;
-    let partial = !c.at_end() && (c.toks[c.pos..].iter().any(|t| t.is_word(c.src, "WHERE")));
-    Some(StatementKind::Ddl(vec![Op::CreateIndex(CreateIndex { name, table, columns, unique, if_not_exists, partial })]))
+    let predicate = match c.toks[c.pos.min(c.toks.len())..].iter().position(|t| t.is_word(c.src, "WHERE")) {
+        Some(i) => Some(crate::expr::key(c.text(c.pos + i + 1, c.toks.len()), c.dialect)),
+        None => None,
+    };
+    Some(StatementKind::Ddl(vec![Op::CreateIndex(CreateIndex { name, table, columns, unique, if_not_exists, predicate })]))
 }
 
 #[cfg(test)]

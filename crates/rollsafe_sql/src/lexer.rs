@@ -101,7 +101,7 @@ impl<'a> Lexer<'a> {
         let b = *self.bytes.get(start)?;
         let mut unterminated = false;
         if let Some(delimiter) = &self.delimiter
-            && self.src[start..].starts_with(delimiter.as_str())
+            && self.bytes[start..].starts_with(delimiter.as_bytes())
         {
             self.pos += delimiter.len();
             return Some(self.token(TokenKind::Delimiter, start, false));
@@ -223,7 +223,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn at_delimiter(&self) -> bool {
-        self.delimiter.as_deref().is_some_and(|d| self.src[self.pos..].starts_with(d))
+        self.delimiter.as_deref().is_some_and(|d| self.bytes[self.pos..].starts_with(d.as_bytes()))
     }
 
     /// Skips `COPY … FROM stdin` data: everything up to and including a line holding only `\.`.

@@ -17,6 +17,7 @@
 
 pub mod catalog;
 mod cursor;
+pub mod expr;
 mod fallback;
 pub mod lexer;
 mod lower;
@@ -156,7 +157,10 @@ pub fn parse_statement(text: &str, base: u32, dialect: Dialect) -> (StatementKin
     // The lowering is rollsafe's own code, but the promise is that a statement never costs more than
     // itself: a bug becomes a "not understood" note, not a crash.
     guarded(|| parse_one(text, base, dialect)).unwrap_or_else(|| {
-        (StatementKind::NotUnderstood { message: "rollsafe failed to read this statement (an internal error; please report it)".into() }, Vec::new())
+        (
+            StatementKind::NotUnderstood { message: "rollsafe failed to read this statement (an internal error; please report it)".into() },
+            Vec::new(),
+        )
     })
 }
 
@@ -240,7 +244,8 @@ mod tests {
 
     #[test]
     fn a_goose_block_of_several_statements_reads_them_all() {
-        let text = "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql;\nALTER TABLE t DROP COLUMN a;\nALTER TABLE t DROP COLUMN b";
+        let text =
+            "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql;\nALTER TABLE t DROP COLUMN a;\nALTER TABLE t DROP COLUMN b";
         let (kind, unread) = parse_statement(text, 10, Dialect::Postgres);
         let StatementKind::Ddl(ops) = kind else { panic!("{kind:?}") };
         assert_eq!(ops.len(), 3, "{ops:?}");

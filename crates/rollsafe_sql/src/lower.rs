@@ -52,6 +52,13 @@ impl<'a> Lowerer<'a> {
         cols.iter().filter_map(|c| self.expr_column(&c.column.expr)).collect()
     }
 
+    pub(crate) fn index_key(&self, expr: &sql::Expr) -> IndexKey {
+        match self.expr_column(expr) {
+            Some(column) => IndexKey { text: column.key.clone(), column: Some(column) },
+            None => IndexKey { column: None, text: crate::expr::key(&expr.to_string(), self.dialect) },
+        }
+    }
+
     /// The column an expression names, when it is a plain (possibly qualified) column reference.
     fn expr_column(&self, expr: &sql::Expr) -> Option<Name> {
         match expr {
@@ -112,7 +119,7 @@ impl<'a> Lowerer<'a> {
                             sql::ObjectType::MaterializedView => Op::DropView { name, materialized: true, if_exists },
                             sql::ObjectType::Index => Op::DropIndex { name, if_exists, table: table.as_ref().map(|t| self.qname(t)) },
                             sql::ObjectType::Schema | sql::ObjectType::Database => Op::DropSchema { name: name.name, if_exists, cascade },
-                            sql::ObjectType::Sequence => Op::DropSequence { name, if_exists },
+                            sql::ObjectType::Sequence => Op::DropSequence { name, if_exists, cascade },
                             sql::ObjectType::Type => Op::DropType { name, if_exists, cascade },
                             _ => return None,
                         })
@@ -209,6 +216,13 @@ impl<'a> Lowerer<'a> {
             }
             S::AlterFunction(_) => crate::fallback::read(self, "ALTER FUNCTION"),
             S::Set(set) => self.set(set),
+            S::Reset(r) => match &r.reset {
+                sql::Reset::ALL => StatementKind::SetSearchPath(Vec::new()),
+                sql::Reset::ConfigurationParameter(p) if p.to_string().eq_ignore_ascii_case("search_path") => {
+                    StatementKind::SetSearchPath(Vec::new())
+                }
+                _ => StatementKind::NoSchemaEffect,
+            },
             S::Use(u) => match u {
                 sql::Use::Database(n) | sql::Use::Schema(n) | sql::Use::Object(n) => StatementKind::SetSearchPath(vec![self.qname(n).name]),
                 _ => StatementKind::NoSchemaEffect,
@@ -258,7 +272,6 @@ impl<'a> Lowerer<'a> {
             | S::NOTIFY { .. }
             | S::UNLISTEN { .. }
             | S::Discard { .. }
-            | S::Reset(_)
             | S::ShowVariable { .. }
             | S::Prepare { .. }
             | S::Execute { .. }
@@ -271,20 +284,24 @@ impl<'a> Lowerer<'a> {
         if let sql::Set::SingleAssignment { variable, values, .. } = set {
             let var = variable.to_string().to_ascii_lowercase();
             if var == "search_path" || var == "schema" {
-                let names = values
-                    .iter()
-                    .filter_map(|v| match v {
-                        sql::Expr::Identifier(i) => Some(self.name(i)),
-                        sql::Expr::Value(v) => match &v.value {
-                            sql::Value::SingleQuotedString(s) => {
-                                // `SET search_path = ''` (pg_dump) and `'a, b'` list forms.
-                                s.split(',').map(str::trim).find(|s| !s.is_empty()).map(|s| Name::from_sql(s, self.dialect))
+                let mut names = Vec::new();
+                for v in values {
+                    match v {
+                        // `SET search_path TO DEFAULT`: back to the default, like RESET.
+                        sql::Expr::Identifier(i) if i.quote_style.is_none() && i.value.eq_ignore_ascii_case("default") => {
+                            return StatementKind::SetSearchPath(Vec::new());
+                        }
+                        sql::Expr::Identifier(i) => names.push(self.name(i)),
+                        sql::Expr::Value(v) => {
+                            if let sql::Value::SingleQuotedString(s) = &v.value {
+                                // `SET search_path = ''` (pg_dump) and the `'a, b'` list form.
+                                names
+                                    .extend(s.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|s| Name::from_sql(s, self.dialect)));
                             }
-                            _ => None,
-                        },
-                        _ => None,
-                    })
-                    .collect();
+                        }
+                        _ => {}
+                    }
+                }
                 return StatementKind::SetSearchPath(names);
             }
         }
@@ -327,15 +344,18 @@ impl<'a> Lowerer<'a> {
                 constraints.push(def);
             }
         }
-        let like = match &ct.like {
-            Some(sql::CreateTableLikeKind::Parenthesized(l)) | Some(sql::CreateTableLikeKind::Plain(l)) => {
-                vec![self.qname(&l.name)]
-            }
-            None => Vec::new(),
-        };
-        let mut like = like;
+        let mut like = Vec::new();
+        if let Some(sql::CreateTableLikeKind::Parenthesized(l) | sql::CreateTableLikeKind::Plain(l)) = &ct.like {
+            let source = self.qname(&l.name);
+            like.push(if self.dialect == Dialect::MySql {
+                LikeSource::everything(source)
+            } else {
+                let defaults = matches!(l.defaults, Some(sql::CreateTableLikeDefaults::Including));
+                LikeSource { defaults, ..LikeSource::bare(source) }
+            });
+        }
         if let Some(clone) = &ct.clone {
-            like.push(self.qname(clone));
+            like.push(LikeSource::everything(self.qname(clone)));
         }
         CreateTable {
             name: self.qname(&ct.name),
@@ -584,10 +604,10 @@ impl<'a> Lowerer<'a> {
                 sql::TableConstraint::Index(ix) => ActionKind::AddIndex(CreateIndex {
                     name: ix.name.as_ref().map(|n| QualifiedName::new(None, self.name(n))),
                     table: QualifiedName::new(None, Name::plain("")),
-                    columns: ix.columns.iter().map(|c| self.expr_column(&c.column.expr)).collect(),
+                    columns: ix.columns.iter().map(|c| self.index_key(&c.column.expr)).collect(),
                     unique: false,
                     if_not_exists: false,
-                    partial: false,
+                    predicate: None,
                 }),
                 sql::TableConstraint::FulltextOrSpatial(_) => ActionKind::NoEffect,
                 other => ActionKind::AddConstraint(self.table_constraint(other, *not_valid, range)?),
@@ -641,10 +661,10 @@ impl<'a> Lowerer<'a> {
         CreateIndex {
             name: ci.name.as_ref().map(|n| self.qname(n)),
             table: self.qname(&ci.table_name),
-            columns: ci.columns.iter().map(|c| self.expr_column(&c.column.expr)).collect(),
+            columns: ci.columns.iter().map(|c| self.index_key(&c.column.expr)).collect(),
             unique: ci.unique,
             if_not_exists: ci.if_not_exists,
-            partial: ci.predicate.is_some(),
+            predicate: ci.predicate.as_ref().map(|p| crate::expr::key(&p.to_string(), self.dialect)),
         }
     }
 

@@ -22,6 +22,7 @@ pub enum StatementKind {
     /// Schema changes, in order.
     Ddl(Vec<Op>),
     /// `SET search_path` / `USE db`: changes how unqualified names resolve for the rest of the file.
+    /// Empty: back to the default (`RESET search_path`, `SET search_path TO DEFAULT`).
     SetSearchPath(Vec<Name>),
     /// Understood and without effect on the schema model: DML, grants, comments, session settings,
     /// transaction control, `ANALYZE`, client commands.
@@ -153,6 +154,7 @@ pub enum Op {
     DropSequence {
         name: QualifiedName,
         if_exists: bool,
+        cascade: bool,
     },
     CreateFunction {
         name: QualifiedName,
@@ -186,9 +188,34 @@ pub struct CreateTable {
     /// `CREATE TABLE p PARTITION OF parent …`: the columns come from the parent.
     pub partition_of: Option<QualifiedName>,
     /// `(LIKE other …)` and `CREATE TABLE a LIKE b`: columns copied from another table.
-    pub like: Vec<QualifiedName>,
+    pub like: Vec<LikeSource>,
     /// `CREATE TABLE … AS SELECT`: the columns are not known.
     pub as_query: bool,
+}
+
+/// `LIKE other [INCLUDING …]`: what is copied besides column names, types and NOT NULL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LikeSource {
+    pub table: QualifiedName,
+    pub defaults: bool,
+    /// Check constraints.
+    pub constraints: bool,
+    /// Primary key, unique constraints and indexes.
+    pub indexes: bool,
+    pub identity: bool,
+    pub generated: bool,
+}
+
+impl LikeSource {
+    /// MySQL's `CREATE TABLE a LIKE b` copies the whole definition.
+    pub fn everything(table: QualifiedName) -> LikeSource {
+        LikeSource { table, defaults: true, constraints: true, indexes: true, identity: true, generated: true }
+    }
+
+    /// PostgreSQL's `LIKE` copies only names, types and NOT NULL unless told to include more.
+    pub fn bare(table: QualifiedName) -> LikeSource {
+        LikeSource { table, defaults: false, constraints: false, indexes: false, identity: false, generated: false }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -257,11 +284,20 @@ pub enum ConstraintKind {
 pub struct CreateIndex {
     pub name: Option<QualifiedName>,
     pub table: QualifiedName,
-    /// Plain column keys; expression keys are `None` (they name no column).
-    pub columns: Vec<Option<Name>>,
+    pub columns: Vec<IndexKey>,
     pub unique: bool,
     pub if_not_exists: bool,
-    pub partial: bool,
+    /// The `WHERE` of a partial index, normalised.
+    pub predicate: Option<String>,
+}
+
+/// One key of an index: a column, or an expression.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IndexKey {
+    /// The column, when the key is a plain column.
+    pub column: Option<Name>,
+    /// The key as text: the column's folded name, or the expression as written (normalised).
+    pub text: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

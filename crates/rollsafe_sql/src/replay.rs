@@ -39,10 +39,9 @@ impl<'c> Replayer<'c> {
                 }
             }
             StatementKind::SetSearchPath(names) => {
+                // An empty path (`RESET search_path`, `SET search_path TO DEFAULT`, pg_dump's '') is the default.
                 let path: Vec<String> = names.iter().map(|n| n.key.clone()).filter(|k| !k.is_empty() && k != "$user").collect();
-                if !path.is_empty() {
-                    self.search_path = path;
-                }
+                self.search_path = if path.is_empty() { vec![self.catalog.dialect.default_schema().to_string()] } else { path };
             }
             _ => {}
         }
@@ -70,16 +69,24 @@ impl<'c> Replayer<'c> {
 
     /// Resolves an existing object through the search path; falls back to the creation schema.
     fn find_key(&self, name: &QualifiedName, exists: impl Fn(&ObjKey) -> bool) -> ObjKey {
-        if name.schema.is_some() {
-            return self.new_key(name);
+        let key = if name.schema.is_some() {
+            self.new_key(name)
+        } else {
+            let found = self.search_path.iter().map(|schema| ObjKey::new(schema.clone(), name.name.key.clone())).find(|k| exists(k));
+            found.unwrap_or_else(|| self.new_key(name))
+        };
+        if exists(&key) || self.dialect() != Dialect::MySql {
+            return key;
         }
-        for schema in &self.search_path {
-            let key = ObjKey::new(schema.clone(), name.name.key.clone());
-            if exists(&key) {
-                return key;
-            }
+        // MySQL migrations run against the connection's database, named or not (`USE app` in one
+        // file, `app.users` or plain `users` in another): an object that exists under exactly one
+        // database is the one meant.
+        let mut candidates =
+            self.catalog.all_schemas().into_iter().map(|schema| ObjKey::new(schema, name.name.key.clone())).filter(|k| exists(k));
+        match (candidates.next(), candidates.next()) {
+            (Some(only), None) => only,
+            _ => key,
         }
-        self.new_key(name)
     }
 
     fn table_key(&self, name: &QualifiedName) -> ObjKey {
@@ -277,9 +284,12 @@ impl<'c> Replayer<'c> {
                 let to_key = ObjKey::new(key.schema.clone(), to.key.clone());
                 self.move_relation(&key, to_key, to, origin);
             }
-            Op::DropSequence { name, .. } => {
+            Op::DropSequence { name, cascade, .. } => {
                 let key = self.find_key(name, |k| self.catalog.sequences.contains_key(k));
                 if self.catalog.sequences.remove(&key).is_some() {
+                    if *cascade {
+                        self.drop_defaults_using(&key, origin);
+                    }
                     self.events.push(Event::SequenceDropped { sequence: key, origin });
                 }
             }
@@ -326,20 +336,28 @@ impl<'c> Replayer<'c> {
             let pkey = self.table_key(parent);
             match self.catalog.tables.get(&pkey) {
                 Some(p) => {
-                    table.columns = p.columns.iter().map(|c| Self::inherited_column(c, origin)).collect();
+                    let all = LikeSource::everything(parent.clone());
+                    table.columns = p.columns.iter().map(|c| Self::inherited_column(c, origin, &all)).collect();
                 }
                 None => table.columns_unknown = true,
             }
             table.partition_of = Some(pkey);
         }
-        for other in &ct.like {
-            let okey = self.table_key(other);
+        let mut copied = Vec::new();
+        for like in &ct.like {
+            let okey = self.table_key(&like.table);
             match self.catalog.tables.get(&okey) {
-                Some(o) => table.columns.extend(o.columns.iter().map(|c| Self::inherited_column(c, origin))),
+                Some(o) => {
+                    table.columns.extend(o.columns.iter().map(|c| Self::inherited_column(c, origin, like)));
+                    copied.push((okey, like));
+                }
                 None => table.columns_unknown = true,
             }
         }
         self.catalog.tables.insert(key.clone(), table);
+        for (okey, like) in copied {
+            self.copy_like(&okey, &key, &ct.name, like, origin);
+        }
         for col in &ct.columns {
             self.add_column(&key, col, self.origin(col.range));
         }
@@ -348,15 +366,65 @@ impl<'c> Replayer<'c> {
         }
     }
 
-    fn inherited_column(c: &Column, origin: Origin) -> Column {
+    /// Constraints and indexes `LIKE … INCLUDING` copies: PostgreSQL names them anew for the new
+    /// table, MySQL keeps their names.
+    fn copy_like(&mut self, from: &ObjKey, to: &ObjKey, to_name: &QualifiedName, like: &LikeSource, origin: Origin) {
+        let Some(source) = self.catalog.tables.get(from) else { return };
+        let keep_names = self.dialect() == Dialect::MySql;
+        let constraints: Vec<Constraint> = source
+            .constraints
+            .iter()
+            .filter(|c| match c.kind {
+                ConstraintShape::Check { .. } => like.constraints,
+                ConstraintShape::PrimaryKey { .. } | ConstraintShape::Unique { .. } | ConstraintShape::Exclusion { .. } => like.indexes,
+                // Foreign keys are never copied by LIKE.
+                ConstraintShape::ForeignKey { .. } => false,
+            })
+            .cloned()
+            .collect();
+        for mut c in constraints {
+            if !keep_names {
+                c.name = Name::plain(&self.generate_constraint_name(to, &c.kind));
+            }
+            c.origin = origin;
+            self.push_constraint(to, c);
+        }
+        if !like.indexes {
+            return;
+        }
+        let indexes: Vec<Index> = self.catalog.indexes.values().filter(|ix| ix.table == *from).cloned().collect();
+        for ix in indexes {
+            let ci = CreateIndex {
+                name: keep_names.then(|| QualifiedName::new(None, ix.name.clone())),
+                table: to_name.clone(),
+                columns: ix
+                    .columns
+                    .iter()
+                    .zip(&ix.keys)
+                    .map(|(c, text)| IndexKey { column: c.as_deref().map(Name::plain), text: text.clone() })
+                    .collect(),
+                unique: ix.unique,
+                if_not_exists: false,
+                predicate: ix.predicate.clone(),
+            };
+            self.create_index(&ci, Some(to.clone()), origin);
+        }
+    }
+
+    fn inherited_column(c: &Column, origin: Origin, like: &LikeSource) -> Column {
+        let generated = match c.generated.value {
+            Some(ValueSource::Computed) if !like.generated => None,
+            Some(ValueSource::IdentityAlways | ValueSource::IdentityByDefault) if !like.identity => None,
+            other => other,
+        };
         Column {
             name: c.name.clone(),
             origin,
             ty: Tracked::new(c.ty.value.clone(), origin),
             type_text: c.type_text.clone(),
             not_null: Tracked::new(c.not_null.value, origin),
-            default: Tracked::new(c.default.value.clone(), origin),
-            generated: Tracked::new(c.generated.value, origin),
+            default: Tracked::new(if like.defaults { c.default.value.clone() } else { None }, origin),
+            generated: Tracked::new(generated, origin),
             renamed_from: Vec::new(),
         }
     }
@@ -541,10 +609,18 @@ impl<'c> Replayer<'c> {
                 if from.key != def.name.key {
                     self.rename_column(key, from, &def.name, origin);
                 }
+                // MySQL keeps primary key columns NOT NULL whatever MODIFY says.
+                let in_primary_key = self.dialect() == Dialect::MySql
+                    && self
+                        .catalog
+                        .tables
+                        .get(key)
+                        .and_then(Table::primary_key)
+                        .is_some_and(|pk| pk.kind.columns().contains(&def.name.key));
                 if let Some(c) = self.catalog.tables.get_mut(key).and_then(|t| t.column_mut(&def.name.key)) {
                     set_if_changed(&mut c.ty, def.ty.clone(), origin);
                     c.type_text = def.type_text.clone();
-                    set_if_changed(&mut c.not_null, def.not_null, origin);
+                    set_if_changed(&mut c.not_null, def.not_null || in_primary_key, origin);
                     set_if_changed(&mut c.default, def.default.clone(), origin);
                     set_if_changed(&mut c.generated, def.generated_value, origin);
                 }
@@ -571,11 +647,13 @@ impl<'c> Replayer<'c> {
             ActionKind::SetDefault { column, expr } => {
                 if let Some(c) = self.column_mut(key, &column.key) {
                     set_if_changed(&mut c.default, Some(expr.clone()), origin);
+                    forget_serial(c, origin);
                 }
             }
             ActionKind::DropDefault { column } => {
                 if let Some(c) = self.column_mut(key, &column.key) {
                     set_if_changed(&mut c.default, None, origin);
+                    forget_serial(c, origin);
                 }
             }
             ActionKind::AddIdentity { column, always } => {
@@ -659,6 +737,27 @@ impl<'c> Replayer<'c> {
         None
     }
 
+    /// `DROP SEQUENCE … CASCADE` drops the defaults that call it (a serial column's `nextval`).
+    fn drop_defaults_using(&mut self, sequence: &ObjKey, origin: Origin) {
+        let default_schema = self.dialect().default_schema();
+        let unqualified = format!("'{}'", sequence.name);
+        let qualified = format!("'{}.{}'", sequence.schema, sequence.name);
+        for (tkey, table) in self.catalog.tables.iter_mut() {
+            for c in &mut table.columns {
+                let uses = c.default.value.as_deref().is_some_and(|d| {
+                    let d = d.to_ascii_lowercase();
+                    d.contains("nextval")
+                        && (d.contains(&qualified)
+                            || (d.contains(&unqualified) && tkey.schema == sequence.schema && sequence.schema == default_schema))
+                });
+                if uses {
+                    c.default.set(None, origin);
+                    forget_serial(c, origin);
+                }
+            }
+        }
+    }
+
     fn column_mut(&mut self, table: &ObjKey, column: &str) -> Option<&mut Column> {
         self.catalog.tables.get_mut(table)?.column_mut(column)
     }
@@ -674,13 +773,21 @@ impl<'c> Replayer<'c> {
         t.columns.remove(pos);
         // Constraints on the column go with it; a check constraint mentioning it too.
         let dialect = self.catalog.dialect;
-        let table_snapshot = t.clone();
-        t.constraints.retain(|c| match &c.kind {
-            ConstraintShape::Check { expr } => !columns_referenced_raw(expr, dialect).iter().any(|w| w == column),
-            other => !other.columns().iter().any(|c| c == column),
+        let mut gone = Vec::new();
+        t.constraints.retain(|c| {
+            let keep = match &c.kind {
+                ConstraintShape::Check { expr } => !columns_referenced_raw(expr, dialect).iter().any(|w| w == column),
+                other => !other.columns().iter().any(|c| c == column),
+            };
+            if !keep {
+                gone.push(c.name.key.clone());
+            }
+            keep
         });
-        let _ = table_snapshot;
         self.events.push(Event::ColumnDropped { table: key.clone(), column: column.to_string(), origin });
+        for name in gone {
+            self.events.push(Event::ConstraintDropped { table: key.clone(), name, origin });
+        }
         let indexes: Vec<ObjKey> = self
             .catalog
             .indexes
@@ -688,8 +795,9 @@ impl<'c> Replayer<'c> {
             .filter(|(_, ix)| ix.table == *key && ix.columns.iter().any(|c| c.as_deref() == Some(column)))
             .map(|(k, _)| k.clone())
             .collect();
-        for k in indexes {
-            self.catalog.indexes.remove(&k);
+        for index in indexes {
+            self.catalog.indexes.remove(&index);
+            self.events.push(Event::IndexDropped { index, origin });
         }
         self.catalog.sequences.retain(|_, s| s.owned_by.as_ref() != Some(&(key.clone(), column.to_string())));
     }
@@ -720,9 +828,10 @@ impl<'c> Replayer<'c> {
             }
         }
         for ix in self.catalog.indexes.values_mut().filter(|ix| ix.table == *key) {
-            for c in ix.columns.iter_mut().flatten() {
-                if *c == from.key {
-                    *c = to.key.clone();
+            for (column, text) in ix.columns.iter_mut().zip(ix.keys.iter_mut()) {
+                if column.as_deref() == Some(from.key.as_str()) {
+                    *column = Some(to.key.clone());
+                    *text = to.key.clone();
                 }
             }
         }
@@ -758,11 +867,19 @@ impl<'c> Replayer<'c> {
 
     fn drop_table(&mut self, key: &ObjKey, cascade: bool, origin: Origin) {
         self.catalog.invalidate_constraint_names();
-        if self.catalog.tables.remove(key).is_none() {
+        let Some(dropped) = self.catalog.tables.remove(key) else {
             return;
-        }
+        };
         self.events.push(Event::TableDropped { table: key.clone(), origin });
-        self.catalog.indexes.retain(|_, ix| ix.table != *key);
+        // Indexes and constraints go with the table; record it so findings about them point here.
+        let indexes: Vec<ObjKey> = self.catalog.indexes.iter().filter(|(_, ix)| ix.table == *key).map(|(k, _)| k.clone()).collect();
+        for index in indexes {
+            self.catalog.indexes.remove(&index);
+            self.events.push(Event::IndexDropped { index, origin });
+        }
+        for c in &dropped.constraints {
+            self.events.push(Event::ConstraintDropped { table: key.clone(), name: c.name.key.clone(), origin });
+        }
         self.catalog.sequences.retain(|_, s| s.owned_by.as_ref().is_none_or(|(t, _)| t != key));
         for t in self.catalog.tables.values_mut() {
             if t.partition_of.as_ref() == Some(key) {
@@ -797,7 +914,9 @@ impl<'c> Replayer<'c> {
 
     fn drop_schema(&mut self, schema: &str, origin: Origin) {
         self.catalog.invalidate_constraint_names();
-        if self.catalog.schemas.remove(schema).is_none() {
+        // A schema created outside the migrations (or in a DO block) still holds what was put in it.
+        let declared = self.catalog.schemas.remove(schema).is_some();
+        if !declared && !self.catalog.all_schemas().contains(schema) {
             return;
         }
         self.events.push(Event::SchemaDropped { schema: schema.to_string(), origin });
@@ -826,8 +945,10 @@ impl<'c> Replayer<'c> {
 
     fn rename_schema(&mut self, from: &str, to: &Name, origin: Origin) {
         self.catalog.invalidate_constraint_names();
-        let Some(mut schema) = self.catalog.schemas.remove(from) else {
-            return;
+        let mut schema = match self.catalog.schemas.remove(from) {
+            Some(schema) => schema,
+            None if self.catalog.all_schemas().contains(from) => Schema { written: from.to_string(), origin },
+            None => return,
         };
         schema.written = to.written.clone();
         self.catalog.schemas.insert(to.key.clone(), schema);
@@ -1012,16 +1133,31 @@ impl<'c> Replayer<'c> {
             return;
         }
         let dialect = self.dialect();
-        let columns: Vec<Option<String>> = ci.columns.iter().map(|c| c.as_ref().map(|n| n.key.clone())).collect();
+        let columns: Vec<Option<String>> = ci.columns.iter().map(|c| c.column.as_ref().map(|n| n.key.clone())).collect();
+        let keys: Vec<String> = ci.columns.iter().map(|c| c.text.clone()).collect();
         let name = match &ci.name {
             Some(n) => n.name.clone(),
             None => {
                 let generated = match dialect {
                     Dialect::MySql => columns.iter().flatten().next().cloned().unwrap_or_else(|| "index".into()),
                     _ => {
-                        let cols: Vec<String> = columns.iter().map(|c| c.clone().unwrap_or_else(|| "expr".into())).collect();
-                        let label = if ci.unique { "key" } else { "idx" };
-                        choose_pg_name(&table.name, Some(&cols.join("_")), label, |n| {
+                        // PostgreSQL's ChooseIndexColumnNames: the column, or for an expression the
+                        // function it calls (`lower(email)` → lower), else `expr`. CREATE INDEX names
+                        // end in `idx` even when unique; `key` is for constraints.
+                        let cols: Vec<String> = ci
+                            .columns
+                            .iter()
+                            .map(|c| match &c.column {
+                                Some(n) => n.key.clone(),
+                                None => c
+                                    .text
+                                    .split(|ch: char| !(ch.is_alphanumeric() || ch == '_'))
+                                    .next()
+                                    .filter(|w| !w.is_empty() && c.text[w.len()..].trim_start().starts_with('('))
+                                    .map_or_else(|| "expr".to_string(), str::to_string),
+                            })
+                            .collect();
+                        choose_pg_name(&table.name, Some(&cols.join("_")), "idx", |n| {
                             self.catalog.relation_name_taken(&ObjKey::new(table.schema.clone(), n))
                         })
                     }
@@ -1037,14 +1173,14 @@ impl<'c> Replayer<'c> {
         if dialect == Dialect::MySql && ci.unique {
             let def = ConstraintDef {
                 name: Some(name),
-                kind: ConstraintKind::Unique { columns: ci.columns.iter().flatten().cloned().collect(), using_index: None },
+                kind: ConstraintKind::Unique { columns: ci.columns.iter().filter_map(|c| c.column.clone()).collect(), using_index: None },
                 not_valid: false,
                 range: origin.range,
             };
             self.add_constraint(&table, &def, origin);
             return;
         }
-        self.catalog.indexes.insert(key, Index { name, table, columns, unique: ci.unique, partial: ci.partial, origin });
+        self.catalog.indexes.insert(key, Index { name, table, columns, keys, unique: ci.unique, predicate: ci.predicate.clone(), origin });
     }
 
     fn drop_index(&mut self, name: &QualifiedName, table: Option<&QualifiedName>, origin: Origin) {
@@ -1090,6 +1226,14 @@ impl<'c> Replayer<'c> {
                 renamed_from,
             },
         );
+    }
+}
+
+/// A serial column is an integer with a sequence default: once the default changes, it is an
+/// ordinary column.
+fn forget_serial(c: &mut Column, origin: Origin) {
+    if c.generated.value == Some(ValueSource::Serial) {
+        c.generated.set(None, origin);
     }
 }
 

@@ -92,7 +92,11 @@ pub struct ParsedType {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TypeChange {
     Same,
-    /// Every old value still fits; old readers may not decode the larger values N writes.
+    /// Accepts more, in a way N-1 code does not notice: a longer `varchar(n)`, more digits of
+    /// `numeric`, more fractional-second digits. Not worth a finding.
+    Compatible,
+    /// Every old value still fits; old readers may not decode the larger values N writes
+    /// (`integer` → `bigint`, `varchar(n)` → `text`, `real` → `double precision`).
     Widened,
     /// Some values the old type accepts are rejected or truncated by the new one. The string says how.
     Narrowed(String),
@@ -452,8 +456,11 @@ pub fn compare(old: &SqlType, new: &SqlType, dialect: Dialect) -> TypeChange {
                 TypeChange::Narrowed("negative values are rejected".into())
             } else if np.is_some() && (ns < os || op.is_none()) {
                 TypeChange::PrecisionReduced(format!("values are rounded to {ns} decimal places"))
-            } else {
+            } else if np.is_none() && op.is_some() {
+                // Bounded to unbounded numeric: readers expecting a fixed scale see any scale.
                 TypeChange::Widened
+            } else {
+                TypeChange::Compatible
             }
         }
         (Float { bytes: o }, Float { bytes: n }) => {
@@ -498,6 +505,11 @@ fn compare_lengths(old: Option<u32>, new: Option<u32>, old_fixed: bool, new_fixe
         (None, Some(n)) => TypeChange::Narrowed(format!("values longer than {n} {unit} no longer fit")),
         (Some(o), Some(n)) if n < o => TypeChange::Narrowed(format!("values longer than {n} {unit} no longer fit")),
         (Some(o), Some(n)) if n == o && old_fixed == new_fixed => TypeChange::Same,
+        // MySQL's TEXT types are modelled by capacity (TEXT = 65,535): reaching one from a VARCHAR
+        // is the varchar → text widening.
+        (Some(o), Some(n)) if o < 65_535 && n >= 65_535 => TypeChange::Widened,
+        // A longer bound (varchar(100) → varchar(255)): every reader of a bounded string copes.
+        (Some(_), Some(_)) if old_fixed == new_fixed => TypeChange::Compatible,
         _ => TypeChange::Widened,
     }
 }
@@ -510,7 +522,7 @@ fn compare_fraction(old: Option<u32>, new: Option<u32>) -> TypeChange {
     } else if n == o {
         TypeChange::Same
     } else {
-        TypeChange::Widened
+        TypeChange::Compatible
     }
 }
 
@@ -549,7 +561,7 @@ mod tests {
 
     #[test]
     fn widening_and_narrowing() {
-        assert_eq!(verdict("varchar(100)", "varchar(255)"), TypeChange::Widened);
+        assert_eq!(verdict("varchar(100)", "varchar(255)"), TypeChange::Compatible);
         assert!(matches!(verdict("varchar(100)", "varchar(50)"), TypeChange::Narrowed(_)));
         assert!(matches!(verdict("text", "varchar(255)"), TypeChange::Narrowed(_)));
         assert_eq!(verdict("varchar(10)", "text"), TypeChange::Widened);
@@ -559,7 +571,8 @@ mod tests {
         assert!(matches!(verdict("bigint", "int"), TypeChange::Narrowed(_)));
         assert_eq!(verdict("int", "numeric"), TypeChange::FamilyChanged);
         assert_eq!(verdict("int", "text"), TypeChange::FamilyChanged);
-        assert_eq!(verdict("numeric(10,2)", "numeric(12,2)"), TypeChange::Widened);
+        assert_eq!(verdict("numeric(10,2)", "numeric(12,2)"), TypeChange::Compatible);
+        assert_eq!(verdict("numeric(10,2)", "numeric"), TypeChange::Widened);
         assert!(matches!(verdict("numeric(10,2)", "numeric(8,2)"), TypeChange::Narrowed(_)));
         assert!(matches!(verdict("numeric(10,4)", "numeric(12,2)"), TypeChange::PrecisionReduced(_)));
         assert!(matches!(verdict("numeric", "numeric(30,2)"), TypeChange::Narrowed(_)));

@@ -5,9 +5,10 @@ use rollsafe_sql::ty::TypeChange;
 
 declare_rule! {
     /// ## What it detects
-    /// A column type that accepts more values than in N-1: `integer` → `bigint`, `varchar(n)` →
-    /// `varchar(m > n)` or `text`, more digits, `real` → `double precision`, a MySQL `ENUM` gaining a
-    /// value.
+    /// A column type that accepts more values than in N-1 in a way readers can notice: `integer` →
+    /// `bigint`, `varchar(n)` → `text`, `numeric(p, s)` → unbounded `numeric`, `real` → `double
+    /// precision`, a MySQL `ENUM` gaining a value. A longer `varchar(n)`, more `numeric` digits and
+    /// more fractional-second digits are safe and not reported.
     ///
     /// ## Why it breaks N-1 or rollback
     /// N-1 writes keep working, but once N writes values the old type could not hold, N-1 readers may

@@ -41,6 +41,7 @@ mod column_default_changed;
 mod column_default_dropped;
 mod column_not_null_added;
 mod column_not_null_dropped;
+mod column_now_generated;
 mod column_precision_reduced;
 mod column_recreated;
 mod column_removed;
@@ -65,6 +66,7 @@ mod required_column_added;
 mod schema_removed;
 mod sequence_removed;
 mod statement_not_understood;
+mod table_recreated;
 mod table_removed;
 mod table_renamed;
 mod type_removed;
@@ -82,6 +84,7 @@ pub use unused_suppression::UNUSED_SUPPRESSION;
 pub static ALL: &[&Rule] = &[
     &column_default_dropped::COLUMN_DEFAULT_DROPPED,
     &column_not_null_added::COLUMN_NOT_NULL_ADDED,
+    &column_now_generated::COLUMN_NOW_GENERATED,
     &column_removed::COLUMN_REMOVED,
     &column_renamed::COLUMN_RENAMED,
     &column_type_changed::COLUMN_TYPE_CHANGED,
@@ -112,6 +115,7 @@ pub static ALL: &[&Rule] = &[
     &invalid_suppression::INVALID_SUPPRESSION,
     &partition_detached::PARTITION_DETACHED,
     &primary_key_changed::PRIMARY_KEY_CHANGED,
+    &table_recreated::TABLE_RECREATED,
     &unique_index_dropped::UNIQUE_INDEX_DROPPED,
     &unused_suppression::UNUSED_SUPPRESSION,
     &enum_value_added::ENUM_VALUE_ADDED,
@@ -124,6 +128,7 @@ pub(crate) static SQL_CHECKS: &[fn(&SqlContext<'_>, &mut Vec<Finding>)] = &[
     column_default_dropped::check,
     column_not_null_added::check,
     column_not_null_dropped::check,
+    column_now_generated::check,
     column_precision_reduced::check,
     column_recreated::check,
     column_removed::check,
@@ -147,6 +152,7 @@ pub(crate) static SQL_CHECKS: &[fn(&SqlContext<'_>, &mut Vec<Finding>)] = &[
     schema_removed::check,
     sequence_removed::check,
     statement_not_understood::check,
+    table_recreated::check,
     table_removed::check,
     table_renamed::check,
     type_removed::check,

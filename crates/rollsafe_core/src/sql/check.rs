@@ -28,6 +28,7 @@ pub fn history_findings<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Vec<Findi
         old_loc: &|o| old_locator.baseline_location(o),
         new_loc: &|o| new_locator.location(o),
         is_new: &|o| o.source.0 >= first_new,
+        by_identity: true,
         fallback: None,
     });
 
@@ -219,6 +220,7 @@ pub fn schema_file_findings<'db>(db: &'db dyn Db, key: SchemaKey<'db>) -> Vec<Fi
         old_loc: &|o| locator.baseline_location(o),
         new_loc: &|o| locator.location(o),
         is_new: &|o| o.source == new_id,
+        by_identity: false,
         fallback: Some(Location::current(path.clone(), TextRange::empty(0))),
     });
     let reviewed = vec![(path.clone(), new_parsed.clone())];

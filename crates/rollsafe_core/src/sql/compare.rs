@@ -4,6 +4,7 @@
 //! before it. Each difference is one short sentence in terms of the expected state.
 
 use rollsafe_sql::catalog::{Catalog, ConstraintShape, TypeShape};
+use rollsafe_sql::expr;
 use std::collections::BTreeSet;
 
 /// Differences of `actual` from `expected`, as sentences. Empty when they match.
@@ -41,7 +42,11 @@ pub fn differences(actual: &Catalog, expected: &Catalog) -> Vec<String> {
                 let (g, w) = if gc.not_null.value { ("NOT NULL", "nullable") } else { ("nullable", "NOT NULL") };
                 out.push(format!("column {}.{} is {g}, expected {w}", want.written, wc.name));
             }
-            if gc.default.value != wc.default.value {
+            let same_default = match (&gc.default.value, &wc.default.value) {
+                (Some(a), Some(b)) => expr::key(a, expected.dialect) == expr::key(b, expected.dialect),
+                (a, b) => a == b,
+            };
+            if !same_default {
                 out.push(format!(
                     "column {}.{} has default {}, expected {}",
                     want.written,
@@ -54,8 +59,9 @@ pub fn differences(actual: &Catalog, expected: &Catalog) -> Vec<String> {
         for gc in got.columns.iter().filter(|gc| want.column(&gc.name.key).is_none()) {
             out.push(format!("column {}.{} is left behind", want.written, gc.name));
         }
-        let shapes =
-            |cs: &[rollsafe_sql::catalog::Constraint]| -> BTreeSet<String> { cs.iter().map(|c| constraint_text(&c.kind)).collect() };
+        let shapes = |cs: &[rollsafe_sql::catalog::Constraint]| -> BTreeSet<String> {
+            cs.iter().map(|c| constraint_text(&c.kind, expected.dialect)).collect()
+        };
         let (want_c, got_c) = (shapes(&want.constraints), shapes(&got.constraints));
         for c in want_c.difference(&got_c) {
             out.push(format!("{c} on {} is missing", want.written));
@@ -101,9 +107,9 @@ fn quoted(values: &[String]) -> String {
     values.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ")
 }
 
-fn constraint_text(shape: &ConstraintShape) -> String {
+fn constraint_text(shape: &ConstraintShape, dialect: rollsafe_sql::Dialect) -> String {
     match shape {
-        ConstraintShape::Check { expr } => format!("check ({expr})"),
+        ConstraintShape::Check { expr } => format!("check ({})", expr::key(expr, dialect)),
         ConstraintShape::ForeignKey { columns, ref_table, ref_columns } => {
             format!("foreign key ({}) references {ref_table:?}({})", columns.join(", "), ref_columns.join(", "))
         }

@@ -6,9 +6,10 @@
 //! TABLE` of a rebuilt table.
 
 use crate::finding::Location;
-use rollsafe_sql::Dialect;
 use rollsafe_sql::catalog::*;
+use rollsafe_sql::ops::ValueSource;
 use rollsafe_sql::ty::{TypeChange, TypeKind, compare};
+use rollsafe_sql::{Dialect, expr};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One change to an N-1 object.
@@ -76,6 +77,16 @@ pub enum ChangeKind {
         column: String,
         old: Option<String>,
         new: Option<String>,
+    },
+    /// `GENERATED ALWAYS` (identity or computed) on a column N-1 writes: its explicit values are refused.
+    NowGenerated {
+        table: String,
+        column: String,
+        computed: bool,
+    },
+    /// Dropped and created again under the same name: its rows are gone.
+    TableRecreated {
+        dropped_at: Location,
     },
     RequiredColumnAdded {
         table: String,
@@ -145,6 +156,9 @@ pub struct DiffInput<'a> {
     pub new_loc: &'a dyn Fn(Origin) -> Option<Location>,
     /// Whether an N origin belongs to the changes under review.
     pub is_new: &'a dyn Fn(Origin) -> bool,
+    /// Follow objects through this release's renames (migration histories); match by name only
+    /// (schema files, which have no history).
+    pub by_identity: bool,
     /// Where to point when nothing better is known: the N-1 definition for histories, the start of
     /// the current file for schema files.
     pub fallback: Option<Location>,
@@ -226,28 +240,80 @@ impl Differ<'_> {
         }
     }
 
+    /// The key an N table had at the end of N-1: before the first rename of this release. `None`
+    /// for a table created in this release.
+    fn pre_release_key<'t>(&self, key: &'t ObjKey, table: &'t Table) -> Option<&'t ObjKey> {
+        if (self.input.is_new)(table.origin) {
+            return None;
+        }
+        Some(table.renamed_from.iter().find(|(_, o)| (self.input.is_new)(*o)).map_or(key, |(k, _)| k))
+    }
+
     fn tables(&mut self) {
         for (key, old) in &self.input.old.tables {
             if self.removed_schemas.contains(&key.schema) {
                 continue;
             }
-            if let Some(new) = self.input.new.tables.get(key) {
-                self.table(key, old, new);
-                continue;
+            // The N table that is this N-1 table, followed through this release's renames; schema
+            // files have no history to follow, so names decide there.
+            let holder = if self.input.by_identity {
+                self.input.new.tables.iter().find(|(k, t)| self.pre_release_key(k, t) == Some(key))
+            } else {
+                self.input.new.tables.get_key_value(key)
+            };
+            match holder {
+                Some((k, new)) if k == key => self.table(key, old, new),
+                Some((_, renamed)) => {
+                    let rename_at = renamed.renamed_from.iter().find(|(_, o)| (self.input.is_new)(*o)).and_then(|(_, o)| self.loc(*o));
+                    match (self.input.new.views.get(key), self.input.new.tables.get(key)) {
+                        // Renamed, with a view left under the old name: the compatibility shim.
+                        (Some(view), _) => self.shim_view(old, view),
+                        // A filled copy swapped in under the old name (MySQL's and online schema
+                        // change tools' rebuild): judged like the table it replaces.
+                        (None, Some(swapped)) if !swapped.renamed_from.is_empty() => self.table(key, old, swapped),
+                        // A new, empty table under the old name: N-1 reads no rows.
+                        (None, Some(fresh)) => {
+                            if let Some(moved_at) = rename_at {
+                                let kind = ChangeKind::TableRecreated { dropped_at: moved_at };
+                                self.push(kind, old.written.clone(), self.loc(fresh.origin), Some(old.origin));
+                            }
+                            self.table(key, old, fresh);
+                        }
+                        (None, None) => {
+                            let kind = ChangeKind::TableRenamed { to: renamed.written.clone() };
+                            self.push(kind, old.written.clone(), rename_at, Some(old.origin));
+                        }
+                    }
+                }
+                None => match (self.input.new.tables.get(key), self.input.new.views.get(key)) {
+                    (Some(new), _) => {
+                        // Created again under the old name in this release. A copy renamed into place
+                        // (SQLite's rebuild) carries the data; a plain DROP and CREATE does not.
+                        let dropped = self.event_loc(|e| matches!(e, Event::TableDropped { table, .. } if table == key));
+                        if new.renamed_from.is_empty()
+                            && let Some(dropped_at) = dropped
+                        {
+                            let kind = ChangeKind::TableRecreated { dropped_at };
+                            self.push(kind, old.written.clone(), self.loc(new.origin), Some(old.origin));
+                        }
+                        self.table(key, old, new);
+                    }
+                    (None, Some(view)) => self.shim_view(old, view),
+                    (None, None) => {
+                        let at = self.event_loc(|e| matches!(e, Event::TableDropped { table, .. } if table == key));
+                        self.push(ChangeKind::TableRemoved, old.written.clone(), at, Some(old.origin));
+                    }
+                },
             }
-            if let Some(view) = self.input.new.views.get(key) {
-                self.shim_view(old, view);
-                continue;
-            }
-            let renamed = self.input.new.tables.values().find_map(|t| t.renamed_from.iter().find(|(k, _)| k == key).map(|(_, o)| (t, *o)));
-            if let Some((t, origin)) = renamed {
-                // Renamed away and a view left under the old name is the shim case, handled above.
-                self.push(ChangeKind::TableRenamed { to: t.written.clone() }, old.written.clone(), self.loc(origin), Some(old.origin));
-                continue;
-            }
-            let at = self.event_loc(|e| matches!(e, Event::TableDropped { table, .. } if table == key));
-            self.push(ChangeKind::TableRemoved, old.written.clone(), at, Some(old.origin));
         }
+    }
+
+    /// The name an N column had at the end of N-1, like [`Self::pre_release_key`].
+    fn pre_release_name<'c>(&self, column: &'c Column) -> Option<&'c String> {
+        if (self.input.is_new)(column.origin) {
+            return None;
+        }
+        Some(column.renamed_from.iter().find(|(_, o)| (self.input.is_new)(*o)).map_or(&column.name.key, |(k, _)| k))
     }
 
     /// A view under a removed table's name keeps N-1 readers working; check it still has the columns.
@@ -275,21 +341,29 @@ impl Differ<'_> {
     fn table(&mut self, key: &ObjKey, old: &Table, new: &Table) {
         let t = &old.written;
         if !(old.columns_unknown || new.columns_unknown) {
+            // A table created in this release (a rebuild) has only new columns: match them by name.
             let rebuilt = (self.input.is_new)(new.origin);
+            let by_identity = self.input.by_identity && !rebuilt;
             for oc in &old.columns {
                 let object = format!("{t}.{}", oc.name);
-                match new.column(&oc.name.key) {
-                    Some(nc) => self.column(key, t, oc, nc, object),
+                let holder = if by_identity {
+                    new.columns.iter().find(|nc| self.pre_release_name(nc) == Some(&oc.name.key))
+                } else {
+                    new.column(&oc.name.key)
+                };
+                match holder {
+                    Some(nc) if nc.name.key == oc.name.key => self.column(key, t, oc, nc, object),
+                    Some(nc) => {
+                        let origin = nc.renamed_from.iter().find(|(_, o)| (self.input.is_new)(*o)).map(|(_, o)| *o);
+                        let kind = ChangeKind::ColumnRenamed { table: t.clone(), column: oc.name.to_string(), to: nc.name.to_string() };
+                        self.push(kind, object, origin.and_then(|o| self.loc(o)), Some(oc.origin));
+                    }
+                    // Dropped and added again under its name: the data is gone, the name is not.
+                    None if new.column(&oc.name.key).is_some() => {
+                        let nc = new.column(&oc.name.key).expect("checked");
+                        self.column(key, t, oc, nc, object);
+                    }
                     None => {
-                        let renamed = new
-                            .columns
-                            .iter()
-                            .find_map(|nc| nc.renamed_from.iter().find(|(k, _)| *k == oc.name.key).map(|(_, o)| (nc, *o)));
-                        if let Some((nc, origin)) = renamed {
-                            let kind = ChangeKind::ColumnRenamed { table: t.clone(), column: oc.name.to_string(), to: nc.name.to_string() };
-                            self.push(kind, object, self.loc(origin), Some(oc.origin));
-                            continue;
-                        }
                         let at = self
                             .event_loc(
                                 |e| matches!(e, Event::ColumnDropped { table, column, .. } if table == key && *column == oc.name.key),
@@ -302,7 +376,11 @@ impl Differ<'_> {
                 }
             }
             for nc in &new.columns {
-                let existed = old.column(&nc.name.key).is_some() || nc.renamed_from.iter().any(|(k, _)| old.column(k).is_some());
+                let existed = if by_identity {
+                    self.pre_release_name(nc).is_some_and(|k| old.column(k).is_some())
+                } else {
+                    old.column(&nc.name.key).is_some()
+                };
                 if !existed && !nc.optional_on_insert() {
                     // The statement that made it required: the ADD COLUMN, or a later SET NOT NULL / DROP DEFAULT.
                     let origin = [nc.not_null.origin, nc.default.origin, nc.generated.origin]
@@ -316,6 +394,12 @@ impl Differ<'_> {
         }
         self.constraints(key, old, new);
         self.indexes(key, old, new);
+    }
+
+    /// A table created in this release to replace an N-1 table (a rebuild): what it lacks is
+    /// shown on its definition.
+    fn replacement(&self, new: &Table) -> Option<Location> {
+        (self.input.is_new)(new.origin).then(|| self.loc(new.origin)).flatten()
     }
 
     /// In schema files, a removed column is shown on its table's definition.
@@ -336,8 +420,17 @@ impl Differ<'_> {
                 Some(oc.origin),
             );
         }
+        let writes_refused = |c: &Column| matches!(c.generated.value, Some(ValueSource::IdentityAlways | ValueSource::Computed));
+        if !writes_refused(oc) && writes_refused(nc) {
+            let kind = ChangeKind::NowGenerated {
+                table: t.to_string(),
+                column: col(),
+                computed: nc.generated.value == Some(ValueSource::Computed),
+            };
+            self.push(kind, object.clone(), self.loc(nc.generated.origin), Some(oc.origin));
+        }
         let verdict = self.type_verdict(&oc.ty.value, &nc.ty.value);
-        if verdict != TypeChange::Same {
+        if !matches!(verdict, TypeChange::Same | TypeChange::Compatible) {
             let kind = ChangeKind::ColumnType {
                 table: t.to_string(),
                 column: col(),
@@ -378,7 +471,16 @@ impl Differ<'_> {
         }
         // A NOT NULL column left without any default was reported above as a new requirement.
         let required_now = nc.not_null.value && !new_fills;
-        if oc.default.value.is_some() && oc.default.value != nc.default.value && !required_now {
+        // The identity that replaced a serial's default fills the column just the same.
+        let identity_now = matches!(nc.generated.value, Some(ValueSource::IdentityAlways | ValueSource::IdentityByDefault));
+        let same_default = match (&oc.default.value, &nc.default.value) {
+            (Some(a), Some(b)) => expr::key(a, self.dialect()) == expr::key(b, self.dialect()),
+            (None, None) => true,
+            _ => false,
+        };
+        let filled_by_identity = identity_now && nc.default.value.is_none();
+        let reported_elsewhere = required_now || filled_by_identity;
+        if oc.default.value.is_some() && !same_default && !reported_elsewhere {
             let kind = ChangeKind::DefaultChanged {
                 table: t.to_string(),
                 column: col(),
@@ -402,6 +504,16 @@ impl Differ<'_> {
             }
         }
         compare(old, new, self.dialect())
+    }
+
+    /// Constraint shapes compared with check expressions by meaning, not spelling.
+    fn same_shape(&self, a: &ConstraintShape, b: &ConstraintShape) -> bool {
+        match (a, b) {
+            (ConstraintShape::Check { expr: x }, ConstraintShape::Check { expr: y }) => {
+                expr::key(x, self.dialect()) == expr::key(y, self.dialect())
+            }
+            _ => a == b,
+        }
     }
 
     fn constraint_columns(&self, shape: &ConstraintShape, table: &Table) -> Vec<String> {
@@ -482,8 +594,9 @@ impl Differ<'_> {
             }
             // Dropped together with a removed column: that removal is the finding.
             (Some((o, shape)), None) if !shape.columns().iter().any(|c| new.column(c).is_none()) => {
-                let at =
-                    self.event_loc(|e| matches!(e, Event::ConstraintDropped { table, name, .. } if table == key && *name == o.name.key));
+                let at = self
+                    .event_loc(|e| matches!(e, Event::ConstraintDropped { table, name, .. } if table == key && *name == o.name.key))
+                    .or_else(|| self.replacement(new));
                 let kind = ChangeKind::UniqueDropped {
                     table: t.clone(),
                     name: o.name.written.clone(),
@@ -495,15 +608,15 @@ impl Differ<'_> {
             _ => {}
         }
         for nc in &new.constraints {
-            let existed = old_shapes
-                .iter()
-                .any(|(oc, shape)| *shape == nc.kind || (oc.name.key == nc.name.key && oc.kind.label() == nc.kind.label()));
+            // By shape, not name: a constraint dropped and re-added under its old name with a
+            // narrower check or another target is a new constraint.
+            let existed = old_shapes.iter().any(|(_, shape)| self.same_shape(shape, &nc.kind));
             if matches!(nc.kind, ConstraintShape::PrimaryKey { .. }) || existed {
                 continue;
             }
             // A unique constraint that took over an N-1 unique index is not new.
             if let ConstraintShape::Unique { columns } = &nc.kind
-                && self.old_unique_index_on(key, columns)
+                && self.old_unique_index_on(key, columns, None)
             {
                 continue;
             }
@@ -521,12 +634,14 @@ impl Differ<'_> {
         }
         for (oc, shape) in &old_shapes {
             let ConstraintShape::Unique { columns } = shape else { continue };
-            let still_unique = new.constraints.iter().any(|nc| nc.kind == *shape) || self.new_unique_index_on(key, columns);
+            let still_unique = new.constraints.iter().any(|nc| nc.kind == *shape) || self.new_unique_index_on(key, columns, None);
             // Dropped together with a removed column: that removal is the finding.
             if still_unique || columns.iter().any(|c| new.column(c).is_none()) {
                 continue;
             }
-            let at = self.event_loc(|e| matches!(e, Event::ConstraintDropped { table, name, .. } if table == key && *name == oc.name.key));
+            let at = self
+                .event_loc(|e| matches!(e, Event::ConstraintDropped { table, name, .. } if table == key && *name == oc.name.key))
+                .or_else(|| self.replacement(new));
             let kind = ChangeKind::UniqueDropped {
                 table: t.clone(),
                 name: oc.name.written.clone(),
@@ -537,38 +652,43 @@ impl Differ<'_> {
         }
     }
 
-    fn old_unique_index_on(&self, table: &ObjKey, columns: &[String]) -> bool {
-        self.old_unique.get(table).is_some_and(|ixs| ixs.iter().any(|(_, ix)| index_columns(ix) == columns))
+    /// A unique index of N-1 on exactly these keys and predicate (`None`: not partial).
+    fn old_unique_index_on(&self, table: &ObjKey, keys: &[String], predicate: Option<&String>) -> bool {
+        self.old_unique.get(table).is_some_and(|ixs| ixs.iter().any(|(_, ix)| ix.keys == keys && ix.predicate.as_ref() == predicate))
     }
 
-    fn new_unique_index_on(&self, table: &ObjKey, columns: &[String]) -> bool {
-        self.new_unique.get(table).is_some_and(|ixs| ixs.iter().any(|(_, ix)| index_columns(ix) == columns))
+    fn new_unique_index_on(&self, table: &ObjKey, keys: &[String], predicate: Option<&String>) -> bool {
+        self.new_unique.get(table).is_some_and(|ixs| ixs.iter().any(|(_, ix)| ix.keys == keys && ix.predicate.as_ref() == predicate))
     }
 
+    /// Unique indexes dropped or added. A partial unique index is not the same guarantee as a full
+    /// one: `ON CONFLICT (email)` needs the full one, and a full one rejects what a partial allowed.
     fn indexes(&mut self, key: &ObjKey, old: &Table, new: &Table) {
         let t = &old.written;
+        let constraint_on = |table: &Table, keys: &[String]| {
+            table.constraints.iter().any(|c| matches!(&c.kind, ConstraintShape::Unique { columns } | ConstraintShape::PrimaryKey { columns } if columns.as_slice() == keys))
+        };
         for (ikey, ix) in self.old_unique.get(key).cloned().unwrap_or_default() {
-            let columns = index_columns(ix);
-            let kept = self.input.new.indexes.get(ikey).is_some_and(|n| n.unique && n.table == *key)
-                || self.new_unique_index_on(key, &columns)
-                || new.constraints.iter().any(|c| matches!(&c.kind, ConstraintShape::Unique { columns: cs } | ConstraintShape::PrimaryKey { columns: cs } if *cs == columns));
-            if kept || columns.iter().any(|c| new.column(c).is_none()) {
+            let predicate = ix.predicate.as_ref();
+            let kept = self.new_unique_index_on(key, &ix.keys, predicate) || (predicate.is_none() && constraint_on(new, &ix.keys));
+            let column_gone = ix.columns.iter().flatten().any(|c| new.column(c).is_none());
+            if kept || column_gone {
                 continue;
             }
-            let at = self.event_loc(|e| matches!(e, Event::IndexDropped { index, .. } if index == ikey));
-            let kind = ChangeKind::UniqueDropped { table: t.clone(), name: ix.name.written.clone(), label: "unique index", columns };
+            let at = self.event_loc(|e| matches!(e, Event::IndexDropped { index, .. } if index == ikey)).or_else(|| self.replacement(new));
+            let label = if predicate.is_some() { "partial unique index" } else { "unique index" };
+            let kind = ChangeKind::UniqueDropped { table: t.clone(), name: ix.name.written.clone(), label, columns: ix.keys.clone() };
             self.push(kind, ix.name.written.clone(), at, Some(ix.origin));
         }
-        for (ikey, ix) in self.new_unique.get(key).cloned().unwrap_or_default() {
-            let columns = index_columns(ix);
-            let existed = self.input.old.indexes.get(ikey).is_some_and(|o| o.unique)
-                || self.old_unique_index_on(key, &columns)
-                || old.constraints.iter().any(|c| matches!(&c.kind, ConstraintShape::Unique { columns: cs } | ConstraintShape::PrimaryKey { columns: cs } if *cs == columns));
+        for (_, ix) in self.new_unique.get(key).cloned().unwrap_or_default() {
+            let predicate = ix.predicate.as_ref();
+            let existed = self.old_unique_index_on(key, &ix.keys, predicate) || (predicate.is_none() && constraint_on(old, &ix.keys));
+            let columns: Vec<String> = ix.columns.iter().flatten().cloned().collect();
             if existed || self.only_columns_n1_cannot_write(old, new, &columns) {
                 continue;
             }
-            let kind =
-                ChangeKind::ConstraintAdded { table: t.clone(), name: ix.name.written.clone(), label: "unique index", not_valid: false };
+            let label = if predicate.is_some() { "partial unique index" } else { "unique index" };
+            let kind = ChangeKind::ConstraintAdded { table: t.clone(), name: ix.name.written.clone(), label, not_valid: false };
             self.push(kind, ix.name.written.clone(), self.loc(ix.origin), None);
         }
     }
@@ -694,10 +814,6 @@ impl Differ<'_> {
             self.push(kind, part.written.clone(), self.loc(*origin), Some(part.origin));
         }
     }
-}
-
-fn index_columns(ix: &Index) -> Vec<String> {
-    ix.columns.iter().map(|c| c.clone().unwrap_or_default()).collect()
 }
 
 /// Types as sqlparser renders them are upper case; show them the way people write them.
