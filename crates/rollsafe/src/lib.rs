@@ -83,6 +83,9 @@ impl Report {
 
 /// Loads the workspace, analyses it and returns the findings. Errors are one-line input errors.
 pub fn check(options: &CheckOptions) -> Result<Report, LoadError> {
+    // ROLLSAFE_TIMINGS=1 prints where the time goes, for performance work.
+    let timings = std::env::var_os("ROLLSAFE_TIMINGS").is_some();
+    let started = std::time::Instant::now();
     let loaded = rollsafe_workspace::load(&rollsafe_workspace::LoadOptions {
         cwd: options.cwd.clone(),
         against: options.against.clone(),
@@ -91,8 +94,13 @@ pub fn check(options: &CheckOptions) -> Result<Report, LoadError> {
     let cwd = options.cwd.canonicalize().unwrap_or_else(|_| options.cwd.clone());
     let filters = path_filters(&options.paths, &cwd, &loaded.root)?;
     let baseline_label = loaded.input.baseline_label.clone();
+    let files = loaded.input.current.len() + loaded.input.baseline.len();
+    let loaded_at = started.elapsed();
     let analysis = Analysis::new(loaded.input);
     let mut findings = analysis.findings();
+    if timings {
+        eprintln!("rollsafe: read {files} files in {loaded_at:.1?}, analysed in {:.1?}", started.elapsed() - loaded_at);
+    }
     if !filters.is_empty() {
         findings.retain(|f| filters.iter().any(|p| p.is_empty() || f.primary.path == *p || f.primary.path.starts_with(&format!("{p}/"))));
     }

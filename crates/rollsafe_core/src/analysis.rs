@@ -107,8 +107,7 @@ impl Analysis {
     }
 
     pub fn findings(&self) -> Vec<Finding> {
-        sql::prewarm(&self.db, self.workspace);
-        all_findings(&self.db, self.workspace).clone()
+        sql::with_parse_ahead(&self.db, self.workspace, || all_findings(&self.db, self.workspace).clone())
     }
 
     pub fn baseline_label(&self) -> &str {

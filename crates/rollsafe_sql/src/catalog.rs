@@ -10,7 +10,9 @@ use crate::name::Name;
 use crate::ops::ValueSource;
 use crate::ty::SqlType;
 use rollsafe_text::TextRange;
-use std::collections::BTreeMap;
+/// The catalog's maps: hashed for speed on long histories, ordered by insertion so that every run
+/// walks them the same way.
+pub type Map<K, V> = indexmap::IndexMap<K, V, rustc_hash::FxBuildHasher>;
 use std::fmt;
 
 /// Identifies a source file; chosen by the caller of replay (rollsafe's core uses an index into its
@@ -47,15 +49,15 @@ impl fmt::Debug for ObjKey {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Catalog {
     pub dialect: Dialect,
-    pub schemas: BTreeMap<String, Schema>,
-    pub tables: BTreeMap<ObjKey, Table>,
-    pub views: BTreeMap<ObjKey, View>,
-    pub types: BTreeMap<ObjKey, TypeDef>,
-    pub sequences: BTreeMap<ObjKey, Sequence>,
+    pub schemas: Map<String, Schema>,
+    pub tables: Map<ObjKey, Table>,
+    pub views: Map<ObjKey, View>,
+    pub types: Map<ObjKey, TypeDef>,
+    pub sequences: Map<ObjKey, Sequence>,
     /// Indexes created with `CREATE INDEX` (or MySQL `KEY`). Indexes that back a primary key or unique
     /// constraint are part of the constraint.
-    pub indexes: BTreeMap<ObjKey, Index>,
-    pub functions: BTreeMap<ObjKey, Function>,
+    pub indexes: Map<ObjKey, Index>,
+    pub functions: Map<ObjKey, Function>,
     /// Lookup cache for generated constraint names; not part of the model.
     names: NameCache,
 }

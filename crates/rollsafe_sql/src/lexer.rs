@@ -380,7 +380,8 @@ fn is_ident_continue(b: u8) -> bool {
 /// Tokenizes a whole text with `;` as the only delimiter. Used by the fallback reader on one statement.
 pub fn tokenize(src: &str, dialect: Dialect) -> Vec<Token> {
     let mut lexer = Lexer::new(src, dialect);
-    let mut tokens = Vec::new();
+    // About one token per five bytes of SQL, whitespace included.
+    let mut tokens = Vec::with_capacity(src.len() / 5 + 4);
     while let Some(token) = lexer.next_token() {
         tokens.push(token);
     }

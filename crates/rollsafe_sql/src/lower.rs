@@ -400,8 +400,9 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Ranges of the actions of an `ALTER TABLE [IF EXISTS] [ONLY] name …`.
-    fn alter_action_ranges(&self) -> Vec<TextRange> {
-        let mut c = Cursor { src: self.cur.src, toks: self.cur.toks.clone(), pos: 0, base: self.cur.base, dialect: self.dialect };
+    fn alter_action_ranges(&mut self) -> Vec<TextRange> {
+        let c = &mut self.cur;
+        c.pos = 0;
         c.eat_word("ALTER");
         while matches!(c.peek_text().to_ascii_uppercase().as_str(), "ICEBERG" | "DYNAMIC" | "EXTERNAL" | "ONLINE" | "IGNORE") {
             c.pos += 1;

@@ -152,7 +152,7 @@ impl<'c> Replayer<'c> {
             Op::RenameIndex { from, to } => {
                 self.catalog.invalidate_constraint_names();
                 let key = self.find_key(from, |k| self.catalog.indexes.contains_key(k));
-                if let Some(mut index) = self.catalog.indexes.remove(&key) {
+                if let Some(mut index) = self.catalog.indexes.shift_remove(&key) {
                     index.name = to.clone();
                     self.catalog.indexes.insert(ObjKey::new(key.schema, to.key.clone()), index);
                 } else {
@@ -172,7 +172,7 @@ impl<'c> Replayer<'c> {
             Op::CreateView(cv) => self.create_view(cv, origin),
             Op::DropView { name, .. } => {
                 let key = self.find_key(name, |k| self.catalog.views.contains_key(k));
-                if self.catalog.views.remove(&key).is_some() {
+                if self.catalog.views.shift_remove(&key).is_some() {
                     self.events.push(Event::ViewDropped { view: key, origin });
                 }
             }
@@ -249,7 +249,7 @@ impl<'c> Replayer<'c> {
             }
             Op::DropType { name, cascade, .. } => {
                 let key = self.find_key(name, |k| self.catalog.types.contains_key(k));
-                if self.catalog.types.remove(&key).is_some() {
+                if self.catalog.types.shift_remove(&key).is_some() {
                     self.events.push(Event::TypeDropped { ty: key.clone(), origin });
                     if *cascade {
                         self.drop_columns_of_type(&key, origin);
@@ -286,7 +286,7 @@ impl<'c> Replayer<'c> {
             }
             Op::DropSequence { name, cascade, .. } => {
                 let key = self.find_key(name, |k| self.catalog.sequences.contains_key(k));
-                if self.catalog.sequences.remove(&key).is_some() {
+                if self.catalog.sequences.shift_remove(&key).is_some() {
                     if *cascade {
                         self.drop_defaults_using(&key, origin);
                     }
@@ -300,13 +300,13 @@ impl<'c> Replayer<'c> {
             }
             Op::DropFunction { name, .. } => {
                 let key = self.find_key(name, |k| self.catalog.functions.contains_key(k));
-                if self.catalog.functions.remove(&key).is_some() {
+                if self.catalog.functions.shift_remove(&key).is_some() {
                     self.events.push(Event::FunctionDropped { function: key, origin });
                 }
             }
             Op::RenameFunction { from, to } => {
                 let key = self.find_key(from, |k| self.catalog.functions.contains_key(k));
-                if let Some(mut f) = self.catalog.functions.remove(&key) {
+                if let Some(mut f) = self.catalog.functions.shift_remove(&key) {
                     f.renamed_from.push((key.clone(), origin));
                     f.written = to.written.clone();
                     self.catalog.functions.insert(ObjKey::new(key.schema, to.key.clone()), f);
@@ -481,7 +481,7 @@ impl<'c> Replayer<'c> {
             ConstraintKind::Unique { using_index: Some(index), .. } | ConstraintKind::PrimaryKeyUsingIndex { index } => {
                 // The index becomes the constraint's index, under the constraint's name.
                 let ikey = ObjKey::new(table.schema.clone(), index.key.clone());
-                let Some(ix) = self.catalog.indexes.remove(&ikey) else {
+                let Some(ix) = self.catalog.indexes.shift_remove(&ikey) else {
                     return;
                 };
                 let columns: Vec<String> = ix.columns.into_iter().flatten().collect();
@@ -681,7 +681,7 @@ impl<'c> Replayer<'c> {
             ActionKind::RenameIndex { from, to } => {
                 self.catalog.invalidate_constraint_names();
                 let from_key = self.index_key(key, &from.key);
-                if let Some(mut ix) = self.catalog.indexes.remove(&from_key) {
+                if let Some(mut ix) = self.catalog.indexes.shift_remove(&from_key) {
                     ix.name = to.clone();
                     let to_key = self.index_key(key, &to.key);
                     self.catalog.indexes.insert(to_key, ix);
@@ -796,7 +796,7 @@ impl<'c> Replayer<'c> {
             .map(|(k, _)| k.clone())
             .collect();
         for index in indexes {
-            self.catalog.indexes.remove(&index);
+            self.catalog.indexes.shift_remove(&index);
             self.events.push(Event::IndexDropped { index, origin });
         }
         self.catalog.sequences.retain(|_, s| s.owned_by.as_ref() != Some(&(key.clone(), column.to_string())));
@@ -867,14 +867,14 @@ impl<'c> Replayer<'c> {
 
     fn drop_table(&mut self, key: &ObjKey, cascade: bool, origin: Origin) {
         self.catalog.invalidate_constraint_names();
-        let Some(dropped) = self.catalog.tables.remove(key) else {
+        let Some(dropped) = self.catalog.tables.shift_remove(key) else {
             return;
         };
         self.events.push(Event::TableDropped { table: key.clone(), origin });
         // Indexes and constraints go with the table; record it so findings about them point here.
         let indexes: Vec<ObjKey> = self.catalog.indexes.iter().filter(|(_, ix)| ix.table == *key).map(|(k, _)| k.clone()).collect();
         for index in indexes {
-            self.catalog.indexes.remove(&index);
+            self.catalog.indexes.shift_remove(&index);
             self.events.push(Event::IndexDropped { index, origin });
         }
         for c in &dropped.constraints {
@@ -890,7 +890,7 @@ impl<'c> Replayer<'c> {
             let dependent: Vec<ObjKey> =
                 self.catalog.views.iter().filter(|(_, v)| v.sources.contains(key)).map(|(k, _)| k.clone()).collect();
             for v in dependent {
-                self.catalog.views.remove(&v);
+                self.catalog.views.shift_remove(&v);
                 self.events.push(Event::ViewDropped { view: v, origin });
             }
             for (tkey, t) in self.catalog.tables.iter_mut() {
@@ -915,7 +915,7 @@ impl<'c> Replayer<'c> {
     fn drop_schema(&mut self, schema: &str, origin: Origin) {
         self.catalog.invalidate_constraint_names();
         // A schema created outside the migrations (or in a DO block) still holds what was put in it.
-        let declared = self.catalog.schemas.remove(schema).is_some();
+        let declared = self.catalog.schemas.shift_remove(schema).is_some();
         if !declared && !self.catalog.all_schemas().contains(schema) {
             return;
         }
@@ -926,17 +926,17 @@ impl<'c> Replayer<'c> {
         }
         let views: Vec<ObjKey> = self.catalog.views.keys().filter(|k| k.schema == schema).cloned().collect();
         for v in views {
-            self.catalog.views.remove(&v);
+            self.catalog.views.shift_remove(&v);
             self.events.push(Event::ViewDropped { view: v, origin });
         }
         let types: Vec<ObjKey> = self.catalog.types.keys().filter(|k| k.schema == schema).cloned().collect();
         for ty in types {
-            self.catalog.types.remove(&ty);
+            self.catalog.types.shift_remove(&ty);
             self.events.push(Event::TypeDropped { ty, origin });
         }
         let seqs: Vec<ObjKey> = self.catalog.sequences.keys().filter(|k| k.schema == schema).cloned().collect();
         for s in seqs {
-            self.catalog.sequences.remove(&s);
+            self.catalog.sequences.shift_remove(&s);
             self.events.push(Event::SequenceDropped { sequence: s, origin });
         }
         self.catalog.indexes.retain(|k, _| k.schema != schema);
@@ -945,7 +945,7 @@ impl<'c> Replayer<'c> {
 
     fn rename_schema(&mut self, from: &str, to: &Name, origin: Origin) {
         self.catalog.invalidate_constraint_names();
-        let mut schema = match self.catalog.schemas.remove(from) {
+        let mut schema = match self.catalog.schemas.shift_remove(from) {
             Some(schema) => schema,
             None if self.catalog.all_schemas().contains(from) => Schema { written: from.to_string(), origin },
             None => return,
@@ -975,7 +975,7 @@ impl<'c> Replayer<'c> {
         }
         let indexes: Vec<ObjKey> = self.catalog.indexes.keys().filter(|k| k.schema == from).cloned().collect();
         for k in indexes {
-            if let Some(ix) = self.catalog.indexes.remove(&k) {
+            if let Some(ix) = self.catalog.indexes.shift_remove(&k) {
                 self.catalog.indexes.insert(moved(&k), ix);
             }
         }
@@ -998,7 +998,7 @@ impl<'c> Replayer<'c> {
                 _ => to_name.written.clone(),
             }
         };
-        if let Some(mut t) = self.catalog.tables.remove(from) {
+        if let Some(mut t) = self.catalog.tables.shift_remove(from) {
             t.renamed_from.push((from.clone(), origin));
             t.written = rewrite_written(&t.written);
             self.catalog.tables.insert(to.clone(), t);
@@ -1036,11 +1036,11 @@ impl<'c> Replayer<'c> {
                     *t = to.clone();
                 }
             }
-        } else if let Some(mut v) = self.catalog.views.remove(from) {
+        } else if let Some(mut v) = self.catalog.views.shift_remove(from) {
             v.renamed_from.push((from.clone(), origin));
             v.written = rewrite_written(&v.written);
             self.catalog.views.insert(to, v);
-        } else if let Some(mut s) = self.catalog.sequences.remove(from) {
+        } else if let Some(mut s) = self.catalog.sequences.shift_remove(from) {
             s.renamed_from.push((from.clone(), origin));
             s.written = rewrite_written(&s.written);
             self.catalog.sequences.insert(to, s);
@@ -1048,7 +1048,7 @@ impl<'c> Replayer<'c> {
     }
 
     fn move_type(&mut self, from: &ObjKey, to: ObjKey, to_name: &Name, origin: Origin) {
-        let Some(mut t) = self.catalog.types.remove(from) else {
+        let Some(mut t) = self.catalog.types.shift_remove(from) else {
             return;
         };
         t.renamed_from.push((from.clone(), origin));
@@ -1105,14 +1105,14 @@ impl<'c> Replayer<'c> {
             }
             ObjectKind::Function => {
                 let from = self.find_key(name, |k| self.catalog.functions.contains_key(k));
-                if let Some(mut f) = self.catalog.functions.remove(&from) {
+                if let Some(mut f) = self.catalog.functions.shift_remove(&from) {
                     f.renamed_from.push((from.clone(), origin));
                     self.catalog.functions.insert(ObjKey::new(schema.key.clone(), from.name.clone()), f);
                 }
             }
             ObjectKind::Index => {
                 let from = self.find_key(name, |k| self.catalog.indexes.contains_key(k));
-                if let Some(ix) = self.catalog.indexes.remove(&from) {
+                if let Some(ix) = self.catalog.indexes.shift_remove(&from) {
                     self.catalog.indexes.insert(ObjKey::new(schema.key.clone(), from.name.clone()), ix);
                 }
             }
@@ -1191,7 +1191,7 @@ impl<'c> Replayer<'c> {
             }
             _ => self.find_key(name, |k| self.catalog.indexes.contains_key(k)),
         };
-        if self.catalog.indexes.remove(&key).is_some() {
+        if self.catalog.indexes.shift_remove(&key).is_some() {
             self.events.push(Event::IndexDropped { index: key, origin });
             return;
         }

@@ -171,6 +171,8 @@ struct Differ<'a> {
     /// Unique indexes by table, so that per-table checks do not scan every index.
     old_unique: BTreeMap<&'a ObjKey, Vec<(&'a ObjKey, &'a Index)>>,
     new_unique: BTreeMap<&'a ObjKey, Vec<(&'a ObjKey, &'a Index)>>,
+    /// N tables by the key they had at the end of N-1 (see `pre_release_key`).
+    holders: std::collections::HashMap<&'a ObjKey, (&'a ObjKey, &'a Table)>,
 }
 
 fn unique_by_table(catalog: &Catalog) -> BTreeMap<&ObjKey, Vec<(&ObjKey, &Index)>> {
@@ -188,7 +190,12 @@ pub fn diff(input: &DiffInput<'_>) -> Vec<Change> {
         removed_schemas: BTreeSet::new(),
         old_unique: unique_by_table(input.old),
         new_unique: unique_by_table(input.new),
+        holders: std::collections::HashMap::new(),
     };
+    if input.by_identity {
+        let holders = input.new.tables.iter().filter_map(|(k, t)| d.pre_release_key(k, t).map(|pre| (pre, (k, t)))).collect();
+        d.holders = holders;
+    }
     d.schemas();
     d.tables();
     d.views();
@@ -243,6 +250,10 @@ impl Differ<'_> {
     /// The key an N table had at the end of N-1: before the first rename of this release. `None`
     /// for a table created in this release.
     fn pre_release_key<'t>(&self, key: &'t ObjKey, table: &'t Table) -> Option<&'t ObjKey> {
+        // Tables untouched by this release (the vast majority) answer at once.
+        if table.renamed_from.is_empty() {
+            return (!(self.input.is_new)(table.origin)).then_some(key);
+        }
         if (self.input.is_new)(table.origin) {
             return None;
         }
@@ -257,7 +268,7 @@ impl Differ<'_> {
             // The N table that is this N-1 table, followed through this release's renames; schema
             // files have no history to follow, so names decide there.
             let holder = if self.input.by_identity {
-                self.input.new.tables.iter().find(|(k, t)| self.pre_release_key(k, t) == Some(key))
+                self.holders.get(key).copied()
             } else {
                 self.input.new.tables.get_key_value(key)
             };

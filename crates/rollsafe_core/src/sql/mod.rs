@@ -40,11 +40,40 @@ pub fn parsed(db: &dyn Db, file: SourceFile, dialect: Dialect) -> Arc<ParsedFile
     parse_sql(db, SqlUnit::new(db, file, dialect)).clone()
 }
 
-/// Parses every SQL file of the workspace on all cores before the (sequential) replay needs them.
-/// Each thread works on its own handle of the same database, so the results land in the shared
-/// cache; later queries find them there.
-pub fn prewarm(db: &crate::db::RootDatabase, ws: Workspace) {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+/// Runs `work` (which replays histories in order, parsing files as it reaches them) while other
+/// cores parse the same files from the far end, so parsing and replay overlap. Every thread works on
+/// its own handle of the same database: what one parses, the others find in the cache (salsa makes a
+/// thread wait rather than parse a file another thread is parsing).
+pub fn with_parse_ahead<R>(db: &crate::db::RootDatabase, ws: Workspace, work: impl FnOnce() -> R) -> R {
+    let helpers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8) - 1;
+    let units = parse_units(db, ws);
+    if helpers == 0 || units.len() < 32 {
+        return work();
+    }
+    // Helpers take files from the end; the replay consumes them from the start.
+    let next_back = std::sync::atomic::AtomicUsize::new(units.len());
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        for _ in 0..helpers {
+            let db = db.clone();
+            let (units, next_back, done) = (&units, &next_back, &done);
+            scope.spawn(move || {
+                use std::sync::atomic::Ordering::Relaxed;
+                while !done.load(Relaxed) {
+                    let Ok(i) = next_back.fetch_update(Relaxed, Relaxed, |n| n.checked_sub(1)) else { break };
+                    let (file, dialect) = units[i - 1];
+                    parsed(&db, file, dialect);
+                }
+            });
+        }
+        let result = work();
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        result
+    })
+}
+
+/// Every SQL file of the analysable histories with its dialect, in replay order.
+fn parse_units(db: &dyn Db, ws: Workspace) -> Vec<(SourceFile, Dialect)> {
     let layouts = sql_layouts(db, ws);
     let mut units: Vec<(SourceFile, Dialect)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
@@ -68,23 +97,7 @@ pub fn prewarm(db: &crate::db::RootDatabase, ws: Workspace) {
             }
         }
     }
-    if threads < 2 || units.len() < 32 {
-        return;
-    }
-    // Big files first, so the threads finish together.
-    units.sort_by_key(|(f, _)| std::cmp::Reverse(f.text(db).len()));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            let db = db.clone();
-            let (units, next) = (&units, &next);
-            scope.spawn(move || {
-                while let Some((file, dialect)) = units.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
-                    parsed(&db, *file, *dialect);
-                }
-            });
-        }
-    });
+    units
 }
 
 /// The first few kilobytes of a file, for layout and dialect detection.
@@ -323,11 +336,20 @@ pub fn history_delta<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> HistoryDelta
 }
 
 /// Files of a history on both sides, for content sniffing.
+/// A sample: the first and last migrations of each side. The dialect shows in every file (the first
+/// ones create the tables); reading all of a long history would only cost time.
 fn history_heads<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Vec<&'db str> {
+    const SAMPLE: usize = 12;
     let ws = key.workspace(db);
     let mut heads = Vec::new();
     for (history, files) in [(key.current_history(db), ws.current(db)), (key.baseline_history(db), ws.baseline(db))] {
-        for m in history.map(|h| h.migrations.as_slice()).unwrap_or_default() {
+        let migrations = history.map(|h| h.migrations.as_slice()).unwrap_or_default();
+        let sample = if migrations.len() <= 2 * SAMPLE {
+            migrations.iter().collect::<Vec<_>>()
+        } else {
+            migrations[..SAMPLE].iter().chain(&migrations[migrations.len() - SAMPLE..]).collect()
+        };
+        for m in sample {
             for path in m.up.iter().chain(&m.down) {
                 if let Some(f) = files.get(path) {
                     heads.push(file_head(db, f).as_str());
