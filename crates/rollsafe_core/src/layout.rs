@@ -259,9 +259,11 @@ pub fn detect(paths: &[&str], config: &Config, probe: &dyn ContentProbe) -> SqlL
                     let Some((version, id, is_up)) = updown_name(name) else {
                         continue;
                     };
+                    // The pair shares one id: the file name without `.up.sql`/`.down.sql`.
+                    let stem = name.trim_end_matches(".sql").trim_end_matches(".up").trim_end_matches(".down");
                     let m = migrations.entry(format!("{}_{id}", version.text)).or_insert_with(|| Migration {
                         version: Some(version),
-                        id: format!("{}_{id}", name.split('_').next().unwrap_or("")),
+                        id: stem.to_string(),
                         up: None,
                         down: None,
                     });
@@ -505,6 +507,15 @@ mod tests {
         assert_eq!(order(&l.histories[1]), vec!["1_a", "2_b", "10_c"]);
         assert_eq!(order(&l.histories[2]), vec!["0001_init.sql", "0002_y.sql", "0010_x.sql"]);
         assert_eq!(l.schema_files, vec!["db/schema.sql"]);
+    }
+
+    #[test]
+    fn updown_pair_shares_one_id_whichever_file_is_listed_first() {
+        let l = layout(&["m/0002-add-email.down.sql", "m/0002-add-email.up.sql", "m/0001-init.up.sql"]);
+        assert_eq!(order(&l.histories[0]), vec!["0001-init", "0002-add-email"]);
+        let pair = &l.histories[0].migrations[1];
+        assert_eq!(pair.up.as_deref(), Some("m/0002-add-email.up.sql"));
+        assert_eq!(pair.down.as_deref(), Some("m/0002-add-email.down.sql"));
     }
 
     #[test]

@@ -118,6 +118,11 @@ const NO_EFFECT_PREFIXES: &[&[&str]] = &[
     &["FLUSH"],
 ];
 
+/// Up to `n` leading keywords of the statement, upper-cased: enough to tell statement kinds apart.
+fn leading_words(l: &Lowerer<'_>, n: usize) -> Vec<String> {
+    l.cur.toks.iter().take(n).take_while(|t| t.kind == TokenKind::Word).map(|t| t.text(l.cur.src).to_ascii_uppercase()).collect()
+}
+
 /// Classifies statements whose effect on the schema does not depend on a full parse: data changes,
 /// grants, comments, transaction control, triggers, `DO` blocks, and routines (only their name
 /// matters). They skip sqlparser, which is most of the work on a long history.
@@ -126,10 +131,9 @@ pub(crate) fn triage(l: &mut Lowerer<'_>) -> Option<StatementKind> {
     if first.kind != TokenKind::Word {
         return None;
     }
-    let words: Vec<String> =
-        l.cur.toks.iter().take(5).take_while(|t| t.kind == TokenKind::Word).map(|t| t.text(l.cur.src).to_ascii_uppercase()).collect();
+    let words = leading_words(l, 5);
     let w: Vec<&str> = words.iter().map(String::as_str).collect();
-    let starts = |prefix: &[&str]| w.len() >= prefix.len() && w[..prefix.len()] == *prefix;
+    let starts = |prefix: &[&str]| w.starts_with(prefix);
     if starts(&["DO"]) {
         return Some(StatementKind::NotModelled { what: "a DO block".into() });
     }
@@ -144,10 +148,9 @@ pub(crate) fn triage(l: &mut Lowerer<'_>) -> Option<StatementKind> {
 }
 
 pub(crate) fn read(l: &mut Lowerer<'_>, parse_error: &str) -> StatementKind {
-    let words: Vec<String> =
-        l.cur.toks.iter().take(6).take_while(|t| t.kind == TokenKind::Word).map(|t| t.text(l.cur.src).to_ascii_uppercase()).collect();
+    let words = leading_words(l, 6);
     let w: Vec<&str> = words.iter().map(String::as_str).collect();
-    let starts = |prefix: &[&str]| w.len() >= prefix.len() && w[..prefix.len()] == *prefix;
+    let starts = |prefix: &[&str]| w.starts_with(prefix);
     let not_understood = || StatementKind::NotUnderstood { message: parse_error.to_string() };
 
     if starts(&["DO"]) {
@@ -684,7 +687,7 @@ fn create_table(l: &mut Lowerer<'_>) -> Option<StatementKind> {
     }
     let open = c.pos;
     let close = c.matching_paren(open)?;
-    for (from, to) in c.clone_items(open + 1, close) {
+    for (from, to) in c.split_commas(open + 1, close) {
         let range = l.cur.range(from, to);
         let text = l.cur.text(from, to).to_string();
         if l.cur.toks[from].is_word(l.cur.src, "LIKE") {
@@ -773,12 +776,6 @@ pub(crate) fn mysql_index(l: &Lowerer<'_>, ix: &sqlparser::ast::IndexConstraint,
         if_not_exists: false,
         predicate: None,
     })
-}
-
-impl Cursor<'_> {
-    fn clone_items(&self, from: usize, to: usize) -> Vec<(usize, usize)> {
-        self.split_commas(from, to)
-    }
 }
 
 fn drop(l: &mut Lowerer<'_>) -> Option<StatementKind> {

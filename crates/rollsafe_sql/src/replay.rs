@@ -441,7 +441,8 @@ impl<'c> Replayer<'c> {
         if def.generated_value == Some(ValueSource::Serial) && dialect == Dialect::Postgres {
             let seq_name = pg_object_name(&table.name, Some(&def.name.key), "seq");
             let seq_key = ObjKey::new(table.schema.clone(), seq_name.clone());
-            let qualified = if table.schema == "public" { seq_name.clone() } else { format!("{}.{}", table.schema, seq_name) };
+            let qualified =
+                if table.schema == dialect.default_schema() { seq_name.clone() } else { format!("{}.{}", table.schema, seq_name) };
             default = Some(format!("nextval('{qualified}'::regclass)"));
             self.catalog.sequences.insert(
                 seq_key,
@@ -987,12 +988,13 @@ impl<'c> Replayer<'c> {
         if from == &to {
             return;
         }
+        let default_schema = self.dialect().default_schema();
         let rewrite_written = |written: &str| -> String {
             match written.rsplit_once('.') {
                 Some((schema, _)) if from.schema == to.schema => {
                     format!("{schema}.{}", to_name.written)
                 }
-                _ if from.schema != to.schema && !to.schema.is_empty() && to.schema != "public" => {
+                _ if from.schema != to.schema && !to.schema.is_empty() && to.schema != default_schema => {
                     format!("{}.{}", to.schema, to_name.written)
                 }
                 _ => to_name.written.clone(),
@@ -1289,7 +1291,9 @@ fn choose_pg_name(name1: &str, name2: Option<&str>, label: &str, mut taken: impl
 }
 
 /// The table's columns an expression mentions, in order of first mention.
-fn columns_referenced(expr: &str, table: &Table, dialect: Dialect) -> Vec<String> {
+/// The columns of `table` an expression (a check, a generated column, an index expression) mentions,
+/// each once, in order of first mention.
+pub fn columns_referenced(expr: &str, table: &Table, dialect: Dialect) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for word in columns_referenced_raw(expr, dialect) {
         if table.column(&word).is_some() && !out.contains(&word) {

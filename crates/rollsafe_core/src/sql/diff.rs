@@ -233,7 +233,7 @@ impl Differ<'_> {
                 continue;
             }
             self.removed_schemas.insert(key.clone());
-            let renamed = self.input.new.tables.values().chain(std::iter::empty()).find_map(|t| {
+            let renamed = self.input.new.tables.values().find_map(|t| {
                 t.renamed_from
                     .iter()
                     .find(|(k, _)| &k.schema == key)
@@ -267,11 +267,7 @@ impl Differ<'_> {
             }
             // The N table that is this N-1 table, followed through this release's renames; schema
             // files have no history to follow, so names decide there.
-            let holder = if self.input.by_identity {
-                self.holders.get(key).copied()
-            } else {
-                self.input.new.tables.get_key_value(key)
-            };
+            let holder = if self.input.by_identity { self.holders.get(key).copied() } else { self.input.new.tables.get_key_value(key) };
             match holder {
                 Some((k, new)) if k == key => self.table(key, old, new),
                 Some((_, renamed)) => {
@@ -529,12 +525,7 @@ impl Differ<'_> {
 
     fn constraint_columns(&self, shape: &ConstraintShape, table: &Table) -> Vec<String> {
         match shape {
-            ConstraintShape::Check { expr } => rollsafe_sql::lexer::tokenize(expr, self.dialect())
-                .into_iter()
-                .filter(|t| matches!(t.kind, rollsafe_sql::lexer::TokenKind::Word | rollsafe_sql::lexer::TokenKind::QuotedIdent))
-                .map(|tok| rollsafe_sql::name::Name::from_sql(tok.text(expr), self.dialect()).key)
-                .filter(|w| table.column(w).is_some())
-                .collect(),
+            ConstraintShape::Check { expr } => rollsafe_sql::replay::columns_referenced(expr, table, self.dialect()),
             other => other.columns().to_vec(),
         }
     }
