@@ -924,11 +924,22 @@ fn alter_index(l: &mut Lowerer<'_>) -> Option<StatementKind> {
     c.eat_words(&["ALTER", "INDEX"]);
     c.eat_words(&["IF", "EXISTS"]);
     let name = c.qualified_name()?;
+    rename_or_set_schema(c, ObjectKind::Index, name, |from, to| Op::RenameIndex { from, to })
+}
+
+/// The tail shared by `ALTER INDEX|FUNCTION|…  name`: `RENAME TO` and `SET SCHEMA` change what N-1
+/// code can reach; any other clause (owner, options, storage) does not.
+fn rename_or_set_schema(
+    c: &mut Cursor<'_>,
+    kind: ObjectKind,
+    name: QualifiedName,
+    rename: impl FnOnce(QualifiedName, Name) -> Op,
+) -> Option<StatementKind> {
     if c.eat_words(&["RENAME", "TO"]) {
-        return Some(StatementKind::Ddl(vec![Op::RenameIndex { from: name, to: c.ident()? }]));
+        return Some(StatementKind::Ddl(vec![rename(name, c.ident()?)]));
     }
     if c.eat_words(&["SET", "SCHEMA"]) {
-        return Some(StatementKind::Ddl(vec![Op::SetSchema { kind: ObjectKind::Index, name, schema: c.ident()? }]));
+        return Some(StatementKind::Ddl(vec![Op::SetSchema { kind, name, schema: c.ident()? }]));
     }
     Some(StatementKind::NoSchemaEffect)
 }
@@ -974,13 +985,7 @@ fn alter_function(l: &mut Lowerer<'_>) -> Option<StatementKind> {
     if c.peek().is_some_and(|t| t.is_punct(c.src, '(')) {
         c.pos = c.matching_paren(c.pos)? + 1;
     }
-    if c.eat_words(&["RENAME", "TO"]) {
-        return Some(StatementKind::Ddl(vec![Op::RenameFunction { from: name, to: c.ident()? }]));
-    }
-    if c.eat_words(&["SET", "SCHEMA"]) {
-        return Some(StatementKind::Ddl(vec![Op::SetSchema { kind: ObjectKind::Function, name, schema: c.ident()? }]));
-    }
-    Some(StatementKind::NoSchemaEffect)
+    rename_or_set_schema(c, ObjectKind::Function, name, |from, to| Op::RenameFunction { from, to })
 }
 
 fn alter_schema(l: &mut Lowerer<'_>) -> Option<StatementKind> {
