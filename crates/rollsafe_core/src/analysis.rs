@@ -2,9 +2,11 @@
 
 use crate::config::Config;
 use crate::db::{FileSet, RootDatabase, SourceFile, Workspace};
-use crate::finding::{Finding, Severity, Side};
+use crate::finding::{Finding, Fix, Severity, Side};
+use crate::rules;
 use crate::sql::{self, HistoryKey, SchemaKey};
 use crate::suppress;
+use rollsafe_text::LineIndex;
 use salsa::{Durability, Setter};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -61,10 +63,36 @@ pub struct HistoryStates {
     pub current: Arc<sql::CurrentState>,
 }
 
-/// An analysis session over one workspace.
-pub struct Analysis {
+/// A computation that an edit may cancel: `Err` when another handle of the database changed an
+/// input while it ran (the language server then drops the result and starts over).
+pub type Cancellable<T> = Result<T, salsa::Cancelled>;
+
+/// Runs `work` and turns salsa's cancellation unwind into `Err(Cancelled)`. Any other panic goes on
+/// unwinding.
+pub fn cancellable<T>(work: impl FnOnce() -> T) -> Cancellable<T> {
+    salsa::Cancelled::catch(std::panic::AssertUnwindSafe(work))
+}
+
+/// The analysis at one revision of its inputs. Cheap to clone and `Send`: the language server hands
+/// snapshots to worker threads while the main loop keeps the [`Analysis`] to apply edits. An edit
+/// waits until every snapshot is dropped, and makes computations still running on one unwind with
+/// `salsa::Cancelled` (see [`cancellable`]).
+#[derive(Clone)]
+pub struct AnalysisSnapshot {
     db: RootDatabase,
     workspace: Workspace,
+}
+
+impl std::fmt::Debug for AnalysisSnapshot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AnalysisSnapshot").finish_non_exhaustive()
+    }
+}
+
+/// An analysis session over one workspace: owns the inputs and applies edits to them. Everything
+/// that reads is on [`AnalysisSnapshot`], which this derefs to.
+pub struct Analysis {
+    snapshot: AnalysisSnapshot,
 }
 
 impl std::fmt::Debug for Analysis {
@@ -73,39 +101,125 @@ impl std::fmt::Debug for Analysis {
     }
 }
 
+impl std::ops::Deref for Analysis {
+    type Target = AnalysisSnapshot;
+
+    fn deref(&self) -> &AnalysisSnapshot {
+        &self.snapshot
+    }
+}
+
+/// A new input for a baseline file: N-1 never changes during a session, and high durability lets
+/// salsa skip re-validating everything derived from it when a working-tree file changes.
+fn baseline_file(db: &RootDatabase, path: &str, text: Arc<str>) -> SourceFile {
+    SourceFile::builder(path.to_string(), text).path_durability(Durability::HIGH).text_durability(Durability::HIGH).new(db)
+}
+
+/// The file sets for `input`, reusing the inputs of `old` whose text is unchanged so that nothing
+/// derived from them is computed again.
+fn file_sets(db: &RootDatabase, input: &WorkspaceInput, old: Option<(&FileSet, &FileSet)>) -> (FileSet, FileSet) {
+    let reuse = |files: Option<&FileSet>, path: &str, text: &Arc<str>| files.and_then(|f| f.get(path)).filter(|f| **f.text(db) == **text);
+    let (old_current, old_baseline) = match old {
+        Some((c, b)) => (Some(c), Some(b)),
+        None => (None, None),
+    };
+    let mut baseline = FileSet::default();
+    for (path, text) in &input.baseline {
+        let file = reuse(old_baseline, path, text).unwrap_or_else(|| baseline_file(db, path, text.clone()));
+        baseline.0.insert(path.clone(), file);
+    }
+    let mut current = FileSet::default();
+    for (path, text) in &input.current {
+        // A file unchanged since N-1 is one input, parsed once for both sides.
+        let file = reuse(Some(&baseline), path, text)
+            .or_else(|| reuse(old_current, path, text).filter(|f| baseline.get(path) != Some(*f)))
+            .unwrap_or_else(|| SourceFile::new(db, path.clone(), text.clone()));
+        current.0.insert(path.clone(), file);
+    }
+    (current, baseline)
+}
+
 impl Analysis {
     pub fn new(input: WorkspaceInput) -> Analysis {
         Analysis::with_database(RootDatabase::default(), input)
     }
 
     fn with_database(db: RootDatabase, input: WorkspaceInput) -> Analysis {
-        let mut current = FileSet::default();
-        let mut baseline = FileSet::default();
-        // N-1 never changes during a session: high durability lets salsa skip re-validating
-        // everything derived from it when a working-tree file changes.
-        for (path, text) in &input.baseline {
-            let file = SourceFile::builder(path.clone(), text.clone())
-                .path_durability(Durability::HIGH)
-                .text_durability(Durability::HIGH)
-                .new(&db);
-            baseline.0.insert(path.clone(), file);
-        }
-        for (path, text) in &input.current {
-            // A file unchanged since N-1 is one input, parsed once for both sides.
-            let file = match baseline.get(path) {
-                Some(f) if **f.text(&db) == **text => f,
-                _ => SourceFile::new(&db, path.clone(), text.clone()),
-            };
-            current.0.insert(path.clone(), file);
-        }
+        let (current, baseline) = file_sets(&db, &input, None);
         let workspace = Workspace::builder(current, baseline, input.baseline_label, input.config)
             .baseline_durability(Durability::HIGH)
             .baseline_label_durability(Durability::HIGH)
             .config_durability(Durability::MEDIUM)
             .new(&db);
-        Analysis { db, workspace }
+        Analysis { snapshot: AnalysisSnapshot { db, workspace } }
     }
 
+    /// A handle for another thread, at the current revision.
+    pub fn snapshot(&self) -> AnalysisSnapshot {
+        self.snapshot.clone()
+    }
+
+    /// Replaces the text of a working-tree file, or adds the file (the language server's edits).
+    /// Blocks until every snapshot is dropped; computations on them are cancelled.
+    pub fn set_current_text(&mut self, path: &str, text: Arc<str>) {
+        let AnalysisSnapshot { db, workspace } = &mut self.snapshot;
+        let files = workspace.current(db).clone();
+        match files.get(path) {
+            Some(f) if **f.text(db) == *text => {}
+            // Shared with the baseline: give the working tree its own input instead of editing N-1.
+            Some(f) if workspace.baseline(db).get(path) != Some(f) => {
+                f.set_text(db).to(text);
+            }
+            _ => {
+                // Back to the released text: share the baseline's input again.
+                let file = match workspace.baseline(db).get(path) {
+                    Some(b) if **b.text(db) == *text => b,
+                    _ => SourceFile::new(db, path.to_string(), text),
+                };
+                let mut files = files;
+                files.0.insert(path.to_string(), file);
+                workspace.set_current(db).to(files);
+            }
+        }
+    }
+
+    /// Removes a working-tree file (deleted on disk, or a closed buffer that was never saved).
+    pub fn remove_current(&mut self, path: &str) {
+        let AnalysisSnapshot { db, workspace } = &mut self.snapshot;
+        let mut files = workspace.current(db).clone();
+        if files.0.remove(path).is_some() {
+            workspace.set_current(db).to(files);
+        }
+    }
+
+    /// Replaces both trees, the baseline's name and the configuration (a new baseline after a
+    /// checkout or a new tag, an edited config). Files whose text did not change keep their inputs,
+    /// so their parses are reused.
+    pub fn reload(&mut self, input: WorkspaceInput) {
+        let AnalysisSnapshot { db, workspace } = &mut self.snapshot;
+        let (current, baseline) = file_sets(db, &input, Some((workspace.current(db), workspace.baseline(db))));
+        if *workspace.baseline(db) != baseline {
+            workspace.set_baseline(db).with_durability(Durability::HIGH).to(baseline);
+        }
+        if *workspace.current(db) != current {
+            workspace.set_current(db).to(current);
+        }
+        if *workspace.baseline_label(db) != input.baseline_label {
+            workspace.set_baseline_label(db).with_durability(Durability::HIGH).to(input.baseline_label);
+        }
+        if *workspace.config(db) != input.config {
+            workspace.set_config(db).with_durability(Durability::MEDIUM).to(input.config);
+        }
+    }
+}
+
+/// Line starts of a file, kept with its text for the edges that speak in lines.
+#[salsa::tracked(returns(ref))]
+fn line_index(db: &dyn crate::db::Db, file: SourceFile) -> Arc<LineIndex> {
+    Arc::new(LineIndex::new(file.text(db)))
+}
+
+impl AnalysisSnapshot {
     pub fn findings(&self) -> Vec<Finding> {
         sql::with_parse_ahead(&self.db, self.workspace, || all_findings(&self.db, self.workspace).clone())
     }
@@ -114,13 +228,48 @@ impl Analysis {
         self.workspace.baseline_label(&self.db)
     }
 
-    /// The text of a file on one side, for renderers.
-    pub fn text(&self, side: Side, path: &str) -> Option<Arc<str>> {
-        let files = match side {
+    fn files(&self, side: Side) -> &FileSet {
+        match side {
             Side::Current => self.workspace.current(&self.db),
             Side::Baseline => self.workspace.baseline(&self.db),
+        }
+    }
+
+    /// The text of a file on one side, for renderers.
+    pub fn text(&self, side: Side, path: &str) -> Option<Arc<str>> {
+        self.files(side).get(path).map(|f| f.text(&self.db).clone())
+    }
+
+    /// The line index of a file on one side.
+    pub fn line_index(&self, side: Side, path: &str) -> Option<Arc<LineIndex>> {
+        self.files(side).get(path).map(|f| line_index(&self.db, f).clone())
+    }
+
+    /// Workspace-relative paths of the working tree's files.
+    pub fn current_paths(&self) -> Vec<String> {
+        self.workspace.current(&self.db).paths().map(str::to_string).collect()
+    }
+
+    /// The edits offered for a finding: its own fix (the expand step of a drop or rename), then a
+    /// suppression above its statement, or the removal of an unused suppression.
+    pub fn fixes(&self, finding: &Finding) -> Vec<Fix> {
+        let mut out: Vec<Fix> = finding.fix.iter().cloned().collect();
+        if finding.primary.side != Side::Current {
+            return out;
+        }
+        let db = &self.db;
+        let Some(file) = self.workspace.current(db).get(&finding.primary.path) else {
+            return out;
         };
-        files.get(path).map(|f| f.text(&self.db).clone())
+        let text = file.text(db);
+        if finding.rule == rules::UNUSED_SUPPRESSION.id {
+            out.extend(sql::fixes::remove_comment(finding, text));
+        } else if finding.rule != rules::INVALID_SUPPRESSION.id
+            && let Some(dialect) = sql::current_file_dialect(db, self.workspace, &finding.primary.path)
+        {
+            out.extend(sql::fixes::suppression(finding, &sql::parsed(db, file, dialect), text));
+        }
+        out
     }
 
     pub fn summary(&self, findings: &[Finding]) -> Summary {
@@ -158,23 +307,6 @@ impl Analysis {
                 }
             })
             .collect()
-    }
-
-    /// Replaces the text of a working-tree file (the language server's edits).
-    pub fn set_current_text(&mut self, path: &str, text: Arc<str>) {
-        let files = self.workspace.current(&self.db).clone();
-        let baseline = self.workspace.baseline(&self.db).clone();
-        match files.get(path) {
-            // Shared with the baseline: give the working tree its own input instead of editing N-1.
-            Some(f) if baseline.get(path) != Some(f) => {
-                f.set_text(&mut self.db).to(text);
-            }
-            _ => {
-                let mut files = files;
-                files.0.insert(path.to_string(), SourceFile::new(&self.db, path.to_string(), text));
-                self.workspace.set_current(&mut self.db).to(files);
-            }
-        }
     }
 }
 
@@ -220,5 +352,86 @@ mod tests {
         analysis.findings();
         let log_now: Vec<String> = log.lock().expect("log").clone();
         assert!(!log_now.iter().any(|e| e.contains("baseline_state")), "N-1 is not replayed again: {log_now:?}");
+    }
+
+    /// Reloading (a new baseline after a checkout) parses only the files whose text changed.
+    #[test]
+    fn reloading_reuses_the_parses_of_unchanged_files() {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let mut analysis = Analysis::with_database(RootDatabase::with_execution_log(log.clone()), input());
+        analysis.findings();
+        executed(&log, "parse_sql");
+
+        let mut next = input();
+        next.baseline_label = "v2".into();
+        next.baseline.insert("migrations/0021_change.sql".into(), Arc::from("ALTER TABLE t1 ADD COLUMN extra text;\n"));
+        next.current.insert("migrations/0022_more.sql".into(), Arc::from("ALTER TABLE t2 DROP COLUMN note;\n"));
+        analysis.reload(next);
+        let findings = analysis.findings();
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert!(findings[0].message.contains("v2"), "{}", findings[0].message);
+        // The migration now released gets an N-1 input of its own; the other twenty are not read again.
+        assert_eq!(executed(&log, "parse_sql"), 2, "only the released and the new file are parsed");
+    }
+
+    /// An edit made while a snapshot computes on another thread cancels that computation.
+    #[test]
+    fn an_edit_cancels_work_in_flight() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let edit_waiting = Arc::new(AtomicBool::new(false));
+        let started = Arc::new(std::sync::Barrier::new(2));
+        let (flag, barrier) = (edit_waiting.clone(), started.clone());
+        let first_parse = Arc::new(AtomicBool::new(true));
+        let db = RootDatabase::with_events(move |event| match event.kind {
+            salsa::EventKind::DidSetCancellationFlag => flag.store(true, Ordering::SeqCst),
+            // The worker's first parse: tell the test it runs, then hold it until the edit waits.
+            salsa::EventKind::WillExecute { database_key }
+                if format!("{database_key:?}").contains("parse_sql") && first_parse.swap(false, Ordering::SeqCst) =>
+            {
+                barrier.wait();
+                while !flag.load(Ordering::SeqCst) {
+                    std::thread::yield_now();
+                }
+            }
+            _ => {}
+        });
+        let mut analysis = Analysis::with_database(db, input());
+        let snapshot = analysis.snapshot();
+        let worker = std::thread::spawn(move || cancellable(|| snapshot.findings()));
+        started.wait();
+        analysis.set_current_text("migrations/0021_change.sql", Arc::from("ALTER TABLE t1 DROP COLUMN note;\n"));
+        assert!(worker.join().expect("worker thread").is_err(), "the computation in flight was cancelled");
+        assert_eq!(analysis.findings().len(), 1);
+    }
+
+    /// A drop gets its expand step and a suppression; a suppression with the placeholder reason
+    /// does not take effect until someone writes a reason.
+    #[test]
+    fn fixes_for_a_column_drop() {
+        let mut analysis = Analysis::new(input());
+        let path = "migrations/0021_change.sql";
+        let text = "ALTER TABLE t1 DROP COLUMN note;\n";
+        analysis.set_current_text(path, Arc::from(text));
+        let finding = analysis.findings().remove(0);
+        let fixes = analysis.fixes(&finding);
+        let titles: Vec<&str> = fixes.iter().map(|f| f.title.as_str()).collect();
+        assert_eq!(titles, ["Keep the column for now: drop it in a later release", "Suppress column-removed here (a reason is required)"]);
+
+        let apply = |fix: &Fix| {
+            let mut out = text.to_string();
+            for e in fix.edits.iter().rev() {
+                out.replace_range(e.range.as_usize(), &e.replacement);
+            }
+            out
+        };
+        analysis.set_current_text(path, Arc::from(apply(&fixes[0])));
+        assert!(analysis.findings().is_empty(), "the expand step breaks nothing: {:?}", analysis.findings());
+
+        let suppressed = apply(&fixes[1]);
+        analysis.set_current_text(path, Arc::from(suppressed.as_str()));
+        let rules: Vec<&str> = analysis.findings().iter().map(|f| f.rule).collect();
+        assert_eq!(rules, ["invalid-suppression", "column-removed"]);
+        analysis.set_current_text(path, Arc::from(suppressed.replace("<reason>", "nothing reads t1.note since v0.9")));
+        assert!(analysis.findings().is_empty());
     }
 }

@@ -21,13 +21,18 @@ pub struct RootDatabase {
 impl RootDatabase {
     /// A database that records which queries execute, for tests of incrementality.
     pub fn with_execution_log(log: std::sync::Arc<std::sync::Mutex<Vec<String>>>) -> RootDatabase {
-        let callback = move |event: salsa::Event| {
+        RootDatabase::with_events(move |event: salsa::Event| {
             if let salsa::EventKind::WillExecute { database_key } = event.kind
                 && let Ok(mut log) = log.lock()
             {
                 log.push(format!("{database_key:?}"));
             }
-        };
+        })
+    }
+
+    /// A database that reports salsa's events to `callback`, for tests of incrementality and
+    /// cancellation.
+    pub fn with_events(callback: impl Fn(salsa::Event) + Send + Sync + 'static) -> RootDatabase {
         RootDatabase { storage: salsa::Storage::new(Some(Box::new(callback))) }
     }
 }

@@ -73,6 +73,24 @@ pub struct Related {
     pub message: String,
 }
 
+/// An object as rollsafe models it in N-1 and in N, rendered as short SQL (`None`: it does not
+/// exist on that side). Editors show them side by side when hovering a finding.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Definitions {
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+impl Definitions {
+    pub fn new(before: Option<String>, after: Option<String>) -> Definitions {
+        Definitions { before, after }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.before.is_none() && self.after.is_none()
+    }
+}
+
 /// A text edit that fixes or suppresses a finding. Only applied on explicit request.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Edit {
@@ -105,12 +123,25 @@ pub struct Finding {
     pub related: Vec<Related>,
     /// The safe sequence (expand/contract) for this change.
     pub help: Option<String>,
+    /// The object in N-1 and N, for hovers; empty for findings about files rather than objects.
+    pub definitions: Definitions,
     pub fix: Option<Fix>,
 }
 
 impl Finding {
     pub fn new(rule: &'static str, severity: Severity, message: String, primary: Location, label: impl Into<String>) -> Finding {
-        Finding { rule, severity, message, object: None, primary, label: label.into(), related: Vec::new(), help: None, fix: None }
+        Finding {
+            rule,
+            severity,
+            message,
+            object: None,
+            primary,
+            label: label.into(),
+            related: Vec::new(),
+            help: None,
+            definitions: Definitions::default(),
+            fix: None,
+        }
     }
 
     pub fn object(mut self, object: impl Into<String>) -> Finding {

@@ -19,6 +19,6 @@ mod suppress;
 
 pub use analysis::{Analysis, Summary, WorkspaceInput};
 pub use config::Config;
-pub use finding::{Edit, Finding, Fix, Location, Related, Severity, Side};
+pub use finding::{Definitions, Edit, Finding, Fix, Location, Related, Severity, Side};
 pub use rollsafe_sql::Dialect;
 pub use rollsafe_text::TextRange;

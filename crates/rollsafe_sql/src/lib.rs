@@ -17,6 +17,7 @@
 
 pub mod catalog;
 mod cursor;
+pub mod describe;
 pub mod expr;
 mod fallback;
 pub mod lexer;
@@ -218,6 +219,10 @@ fn clean_parser_error(message: &str) -> String {
     }
 }
 
+/// The reason a suppression inserted by an editor's quick fix carries until the user writes one. It
+/// counts as no reason, so a suppression nobody explained never silences a finding.
+pub const REASON_PLACEHOLDER: &str = "<reason>";
+
 /// `column-removed, table-removed nobody reads it` → (rules, reason).
 pub fn parse_suppression(body: &str) -> (Vec<String>, Option<String>) {
     let mut rules = Vec::new();
@@ -235,7 +240,7 @@ pub fn parse_suppression(body: &str) -> (Vec<String>, Option<String>) {
         }
     }
     let reason = rest.trim().trim_start_matches([':', '-', '—']).trim();
-    (rules, (!reason.is_empty()).then(|| reason.to_string()))
+    (rules, (!reason.is_empty() && reason != REASON_PLACEHOLDER).then(|| reason.to_string()))
 }
 
 #[cfg(test)]
@@ -266,6 +271,7 @@ mod tests {
             (vec!["column-removed".to_string(), "table-removed".to_string()], Some("nobody reads it".to_string()))
         );
         assert_eq!(parse_suppression("column-removed"), (vec!["column-removed".to_string()], None));
+        assert_eq!(parse_suppression("column-removed <reason>"), (vec!["column-removed".to_string()], None));
     }
 }
 

@@ -76,6 +76,8 @@ mod unused_suppression;
 mod view_removed;
 mod view_renamed;
 
+pub use column_removed::COLUMN_REMOVED;
+pub use column_renamed::COLUMN_RENAMED;
 pub use invalid_suppression::INVALID_SUPPRESSION;
 pub use statement_not_understood::STATEMENT_NOT_UNDERSTOOD;
 pub use unused_suppression::UNUSED_SUPPRESSION;
@@ -219,6 +221,7 @@ impl SqlContext<'_> {
     /// A finding for a change, with the N-1 definition as related location.
     pub fn finding(&self, rule: &Rule, change: &Change, message: String, label: &str, help: String) -> Finding {
         let mut f = Finding::new(rule.id, rule.severity, message, change.at.clone(), label).object(change.object.clone()).help(help);
+        f.definitions = change.definitions.clone();
         if let Some(defined) = &change.defined {
             f = f.related(defined.clone(), format!("defined here in {}", self.baseline));
         }

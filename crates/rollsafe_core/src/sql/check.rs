@@ -120,7 +120,26 @@ pub fn history_findings<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Vec<Findi
     for check in SQL_CHECKS {
         check(&cx, &mut findings);
     }
+    attach_expand_steps(db, &mut findings, &reviewed, dialect, &base.catalog, ws.baseline_label(db));
     suppress::apply(findings, &parsed_reviewed, ws.config(db))
+}
+
+/// Column drops and renames get the expand step of their safe sequence as a fix.
+fn attach_expand_steps(
+    db: &dyn Db,
+    findings: &mut [Finding],
+    files: &[(String, SourceFile)],
+    dialect: Dialect,
+    n1: &Catalog,
+    baseline: &str,
+) {
+    let rewritable = [crate::rules::COLUMN_REMOVED.id, crate::rules::COLUMN_RENAMED.id];
+    for f in findings.iter_mut().filter(|f| rewritable.contains(&f.rule) && f.primary.side == Side::Current) {
+        let Some((_, file)) = files.iter().find(|(p, _)| *p == f.primary.path) else { continue };
+        let parsed = parsed(db, *file, dialect);
+        let Some(statement) = super::fixes::statement_at(&parsed, f.primary.range.start) else { continue };
+        f.fix = super::fixes::expand_step(f, statement, file.text(db), n1, baseline);
+    }
 }
 
 /// One note for a changed history in a dialect rollsafe does not model, instead of a finding per

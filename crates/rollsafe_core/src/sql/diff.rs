@@ -5,8 +5,9 @@
 //! attribute: the `SET NOT NULL` of a split sequence, the `DROP` that removed a table, the `CREATE
 //! TABLE` of a rebuilt table.
 
-use crate::finding::Location;
+use crate::finding::{Definitions, Location};
 use rollsafe_sql::catalog::*;
+use rollsafe_sql::describe::{self, display_type};
 use rollsafe_sql::ops::ValueSource;
 use rollsafe_sql::ty::{TypeChange, TypeKind, compare};
 use rollsafe_sql::{Dialect, expr};
@@ -22,6 +23,8 @@ pub struct Change {
     pub at: Location,
     /// Where the object was defined in N-1.
     pub defined: Option<Location>,
+    /// The object as modelled in N-1 and in N.
+    pub definitions: Definitions,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -210,12 +213,21 @@ impl Differ<'_> {
         self.input.new.dialect
     }
 
-    fn push(&mut self, kind: ChangeKind, object: String, at: Option<Location>, defined: Option<Origin>) {
+    fn push(&mut self, kind: ChangeKind, object: String, at: Option<Location>, defined: Option<Origin>, definitions: Definitions) {
         let defined = defined.and_then(|o| (self.input.old_loc)(o));
         let Some(at) = at.or_else(|| self.input.fallback.clone()).or_else(|| defined.clone()) else {
             return;
         };
-        self.out.push(Change { kind, object, at, defined });
+        self.out.push(Change { kind, object, at, defined, definitions });
+    }
+
+    fn tables_defs(&self, old: Option<&Table>, new: Option<&Table>) -> Definitions {
+        let d = self.dialect();
+        Definitions { before: old.map(|t| describe::table(t, d)), after: new.map(|t| describe::table(t, d)) }
+    }
+
+    fn constraint_def(&self, c: &Constraint) -> String {
+        describe::constraint(&c.name.to_string(), &c.kind, c.not_valid, self.dialect())
     }
 
     fn loc(&self, origin: Origin) -> Option<Location> {
@@ -243,7 +255,11 @@ impl Differ<'_> {
                 Some((to, origin)) => (Some(to), self.loc(origin)),
                 None => (None, self.event_loc(|e| matches!(e, Event::SchemaDropped { schema, .. } if schema == key))),
             };
-            self.push(ChangeKind::SchemaRemoved { renamed_to }, schema.written.clone(), at, Some(schema.origin));
+            let definitions = Definitions::new(
+                Some(format!("CREATE SCHEMA {}", schema.written)),
+                renamed_to.as_ref().map(|to| format!("CREATE SCHEMA {to}")),
+            );
+            self.push(ChangeKind::SchemaRemoved { renamed_to }, schema.written.clone(), at, Some(schema.origin), definitions);
         }
     }
 
@@ -282,13 +298,15 @@ impl Differ<'_> {
                         (None, Some(fresh)) => {
                             if let Some(moved_at) = rename_at {
                                 let kind = ChangeKind::TableRecreated { dropped_at: moved_at };
-                                self.push(kind, old.written.clone(), self.loc(fresh.origin), Some(old.origin));
+                                let definitions = self.tables_defs(Some(old), Some(fresh));
+                                self.push(kind, old.written.clone(), self.loc(fresh.origin), Some(old.origin), definitions);
                             }
                             self.table(key, old, fresh);
                         }
                         (None, None) => {
                             let kind = ChangeKind::TableRenamed { to: renamed.written.clone() };
-                            self.push(kind, old.written.clone(), rename_at, Some(old.origin));
+                            let definitions = self.tables_defs(Some(old), Some(renamed));
+                            self.push(kind, old.written.clone(), rename_at, Some(old.origin), definitions);
                         }
                     }
                 }
@@ -301,14 +319,16 @@ impl Differ<'_> {
                             && let Some(dropped_at) = dropped
                         {
                             let kind = ChangeKind::TableRecreated { dropped_at };
-                            self.push(kind, old.written.clone(), self.loc(new.origin), Some(old.origin));
+                            let definitions = self.tables_defs(Some(old), Some(new));
+                            self.push(kind, old.written.clone(), self.loc(new.origin), Some(old.origin), definitions);
                         }
                         self.table(key, old, new);
                     }
                     (None, Some(view)) => self.shim_view(old, view),
                     (None, None) => {
                         let at = self.event_loc(|e| matches!(e, Event::TableDropped { table, .. } if table == key));
-                        self.push(ChangeKind::TableRemoved, old.written.clone(), at, Some(old.origin));
+                        let definitions = self.tables_defs(Some(old), None);
+                        self.push(ChangeKind::TableRemoved, old.written.clone(), at, Some(old.origin), definitions);
                     }
                 },
             }
@@ -340,7 +360,8 @@ impl Differ<'_> {
         for c in &old.columns {
             if !columns.contains(&c.name.key) {
                 let kind = ChangeKind::ColumnRemoved { table: old.written.clone(), column: c.name.to_string(), via_view: true };
-                self.push(kind, format!("{}.{}", old.written, c.name), self.loc(view.origin), Some(c.origin));
+                let definitions = Definitions::new(Some(describe::column(c)), Some(describe::view(view, self.dialect())));
+                self.push(kind, format!("{}.{}", old.written, c.name), self.loc(view.origin), Some(c.origin), definitions);
             }
         }
     }
@@ -363,7 +384,8 @@ impl Differ<'_> {
                     Some(nc) => {
                         let origin = nc.renamed_from.iter().find(|(_, o)| (self.input.is_new)(*o)).map(|(_, o)| *o);
                         let kind = ChangeKind::ColumnRenamed { table: t.clone(), column: oc.name.to_string(), to: nc.name.to_string() };
-                        self.push(kind, object, origin.and_then(|o| self.loc(o)), Some(oc.origin));
+                        let definitions = Definitions::new(Some(describe::column(oc)), Some(describe::column(nc)));
+                        self.push(kind, object, origin.and_then(|o| self.loc(o)), Some(oc.origin), definitions);
                     }
                     // Dropped and added again under its name: the data is gone, the name is not.
                     None if new.column(&oc.name.key).is_some() => {
@@ -378,7 +400,7 @@ impl Differ<'_> {
                             .or_else(|| rebuilt.then(|| self.loc(new.origin)).flatten())
                             .or_else(|| self.schema_file_table(new));
                         let kind = ChangeKind::ColumnRemoved { table: t.clone(), column: oc.name.to_string(), via_view: false };
-                        self.push(kind, object, at, Some(oc.origin));
+                        self.push(kind, object, at, Some(oc.origin), Definitions::new(Some(describe::column(oc)), None));
                     }
                 }
             }
@@ -395,7 +417,7 @@ impl Differ<'_> {
                         .max_by_key(|o| (o.source, o.range.start))
                         .unwrap_or(nc.origin);
                     let kind = ChangeKind::RequiredColumnAdded { table: t.clone(), column: nc.name.to_string() };
-                    self.push(kind, format!("{t}.{}", nc.name), self.loc(origin), None);
+                    self.push(kind, format!("{t}.{}", nc.name), self.loc(origin), None, Definitions::new(None, Some(describe::column(nc))));
                 }
             }
         }
@@ -416,6 +438,7 @@ impl Differ<'_> {
 
     fn column(&mut self, key: &ObjKey, t: &str, oc: &Column, nc: &Column, object: String) {
         let col = || oc.name.to_string();
+        let defs = || Definitions::new(Some(describe::column(oc)), Some(describe::column(nc)));
         if (self.input.is_new)(nc.origin)
             && let Some(dropped_at) =
                 self.event_loc(|e| matches!(e, Event::ColumnDropped { table, column, .. } if table == key && *column == oc.name.key))
@@ -425,6 +448,7 @@ impl Differ<'_> {
                 object.clone(),
                 self.loc(nc.origin),
                 Some(oc.origin),
+                defs(),
             );
         }
         let writes_refused = |c: &Column| matches!(c.generated.value, Some(ValueSource::IdentityAlways | ValueSource::Computed));
@@ -434,7 +458,7 @@ impl Differ<'_> {
                 column: col(),
                 computed: nc.generated.value == Some(ValueSource::Computed),
             };
-            self.push(kind, object.clone(), self.loc(nc.generated.origin), Some(oc.origin));
+            self.push(kind, object.clone(), self.loc(nc.generated.origin), Some(oc.origin), defs());
         }
         let verdict = self.type_verdict(&oc.ty.value, &nc.ty.value);
         if !matches!(verdict, TypeChange::Same | TypeChange::Compatible) {
@@ -445,7 +469,7 @@ impl Differ<'_> {
                 new: display_type(&nc.type_text),
                 verdict,
             };
-            self.push(kind, object.clone(), self.loc(nc.ty.origin), Some(oc.origin));
+            self.push(kind, object.clone(), self.loc(nc.ty.origin), Some(oc.origin), defs());
         }
         match (oc.not_null.value, nc.not_null.value) {
             (false, true) => {
@@ -455,6 +479,7 @@ impl Differ<'_> {
                     object.clone(),
                     self.loc(nc.not_null.origin),
                     Some(oc.origin),
+                    defs(),
                 );
             }
             (true, false) => {
@@ -463,6 +488,7 @@ impl Differ<'_> {
                     object.clone(),
                     self.loc(nc.not_null.origin),
                     Some(oc.origin),
+                    defs(),
                 );
             }
             _ => {}
@@ -473,7 +499,8 @@ impl Differ<'_> {
             let old = oc.default.value.clone().unwrap_or_else(|| "an identity value".to_string());
             // The default's origin, or the identity's when that is what went away.
             let origin = if oc.default.value.is_some() { nc.default.origin } else { nc.generated.origin };
-            self.push(ChangeKind::DefaultDropped { table: t.to_string(), column: col(), old }, object, self.loc(origin), Some(oc.origin));
+            let kind = ChangeKind::DefaultDropped { table: t.to_string(), column: col(), old };
+            self.push(kind, object, self.loc(origin), Some(oc.origin), defs());
             return;
         }
         // A NOT NULL column left without any default was reported above as a new requirement.
@@ -494,7 +521,7 @@ impl Differ<'_> {
                 old: oc.default.value.clone(),
                 new: nc.default.value.clone(),
             };
-            self.push(kind, object, self.loc(nc.default.origin), Some(oc.origin));
+            self.push(kind, object, self.loc(nc.default.origin), Some(oc.origin), defs());
         }
     }
 
@@ -587,12 +614,14 @@ impl Differ<'_> {
             (Some((o, shape)), Some(n)) if shape.columns() != n.kind.columns() => {
                 let kind =
                     ChangeKind::PrimaryKeyChanged { table: t.clone(), old: o.kind.columns().to_vec(), new: n.kind.columns().to_vec() };
-                self.push(kind, t.clone(), self.loc(n.origin), Some(o.origin));
+                let definitions = Definitions::new(Some(self.constraint_def(o)), Some(self.constraint_def(n)));
+                self.push(kind, t.clone(), self.loc(n.origin), Some(o.origin), definitions);
             }
             (None, Some(n)) if !self.only_columns_n1_cannot_write(old, new, n.kind.columns()) => {
                 let kind =
                     ChangeKind::ConstraintAdded { table: t.clone(), name: n.name.written.clone(), label: "primary key", not_valid: false };
-                self.push(kind, format!("{t}.{}", n.name), self.loc(n.origin), None);
+                let definitions = Definitions::new(None, Some(self.constraint_def(n)));
+                self.push(kind, format!("{t}.{}", n.name), self.loc(n.origin), None, definitions);
             }
             // Dropped together with a removed column: that removal is the finding.
             (Some((o, shape)), None) if !shape.columns().iter().any(|c| new.column(c).is_none()) => {
@@ -605,7 +634,8 @@ impl Differ<'_> {
                     label: "primary key",
                     columns: o.kind.columns().to_vec(),
                 };
-                self.push(kind, format!("{t}.{}", o.name), at, Some(o.origin));
+                let definitions = Definitions::new(Some(self.constraint_def(o)), None);
+                self.push(kind, format!("{t}.{}", o.name), at, Some(o.origin), definitions);
             }
             _ => {}
         }
@@ -632,7 +662,8 @@ impl Differ<'_> {
                 label: nc.kind.label(),
                 not_valid: nc.not_valid,
             };
-            self.push(kind, format!("{t}.{}", nc.name), self.loc(nc.origin), None);
+            let definitions = Definitions::new(None, Some(self.constraint_def(nc)));
+            self.push(kind, format!("{t}.{}", nc.name), self.loc(nc.origin), None, definitions);
         }
         for (oc, shape) in &old_shapes {
             let ConstraintShape::Unique { columns } = shape else { continue };
@@ -650,7 +681,8 @@ impl Differ<'_> {
                 label: "unique constraint",
                 columns: oc.kind.columns().to_vec(),
             };
-            self.push(kind, format!("{t}.{}", oc.name), at, Some(oc.origin));
+            let definitions = Definitions::new(Some(self.constraint_def(oc)), None);
+            self.push(kind, format!("{t}.{}", oc.name), at, Some(oc.origin), definitions);
         }
     }
 
@@ -680,7 +712,8 @@ impl Differ<'_> {
             let at = self.event_loc(|e| matches!(e, Event::IndexDropped { index, .. } if index == ikey)).or_else(|| self.replacement(new));
             let label = if predicate.is_some() { "partial unique index" } else { "unique index" };
             let kind = ChangeKind::UniqueDropped { table: t.clone(), name: ix.name.written.clone(), label, columns: ix.keys.clone() };
-            self.push(kind, ix.name.written.clone(), at, Some(ix.origin));
+            let definitions = Definitions::new(Some(describe::index(ix, self.dialect())), None);
+            self.push(kind, ix.name.written.clone(), at, Some(ix.origin), definitions);
         }
         for (_, ix) in self.new_unique.get(key).cloned().unwrap_or_default() {
             let predicate = ix.predicate.as_ref();
@@ -691,7 +724,8 @@ impl Differ<'_> {
             }
             let label = if predicate.is_some() { "partial unique index" } else { "unique index" };
             let kind = ChangeKind::ConstraintAdded { table: t.clone(), name: ix.name.written.clone(), label, not_valid: false };
-            self.push(kind, ix.name.written.clone(), self.loc(ix.origin), None);
+            let definitions = Definitions::new(None, Some(describe::index(ix, self.dialect())));
+            self.push(kind, ix.name.written.clone(), self.loc(ix.origin), None, definitions);
         }
     }
 
@@ -704,7 +738,9 @@ impl Differ<'_> {
                 if let (Some(oc), Some(nc)) = (&old.columns, &new.columns) {
                     for c in oc.iter().filter(|c| !nc.iter().any(|n| n.key == c.key)) {
                         let kind = ChangeKind::ColumnRemoved { table: old.written.clone(), column: c.to_string(), via_view: false };
-                        self.push(kind, format!("{}.{}", old.written, c), self.loc(new.origin), Some(old.origin));
+                        let d = self.dialect();
+                        let definitions = Definitions::new(Some(describe::view(old, d)), Some(describe::view(new, d)));
+                        self.push(kind, format!("{}.{}", old.written, c), self.loc(new.origin), Some(old.origin), definitions);
                     }
                 }
                 continue;
@@ -715,11 +751,16 @@ impl Differ<'_> {
             let renamed = self.input.new.views.values().find_map(|v| v.renamed_from.iter().find(|(k, _)| k == key).map(|(_, o)| (v, *o)));
             match renamed {
                 Some((v, origin)) => {
-                    self.push(ChangeKind::ViewRenamed { to: v.written.clone() }, old.written.clone(), self.loc(origin), Some(old.origin));
+                    let d = self.dialect();
+                    let definitions = Definitions::new(Some(describe::view(old, d)), Some(describe::view(v, d)));
+                    let kind = ChangeKind::ViewRenamed { to: v.written.clone() };
+                    self.push(kind, old.written.clone(), self.loc(origin), Some(old.origin), definitions);
                 }
                 None => {
                     let at = self.event_loc(|e| matches!(e, Event::ViewDropped { view, .. } if view == key));
-                    self.push(ChangeKind::ViewRemoved { materialized: old.materialized }, old.written.clone(), at, Some(old.origin));
+                    let definitions = Definitions::new(Some(describe::view(old, self.dialect())), None);
+                    let kind = ChangeKind::ViewRemoved { materialized: old.materialized };
+                    self.push(kind, old.written.clone(), at, Some(old.origin), definitions);
                 }
             }
         }
@@ -734,15 +775,15 @@ impl Differ<'_> {
                 let renamed =
                     self.input.new.types.values().find_map(|t| t.renamed_from.iter().find(|(k, _)| k == key).map(|(_, o)| (t, *o)));
                 match renamed {
-                    Some((t, origin)) => self.push(
-                        ChangeKind::TypeRenamed { to: t.written.clone() },
-                        old.written.clone(),
-                        self.loc(origin),
-                        Some(old.origin),
-                    ),
+                    Some((t, origin)) => {
+                        let definitions = Definitions::new(Some(describe::type_def(old)), Some(describe::type_def(t)));
+                        let kind = ChangeKind::TypeRenamed { to: t.written.clone() };
+                        self.push(kind, old.written.clone(), self.loc(origin), Some(old.origin), definitions);
+                    }
                     None => {
                         let at = self.event_loc(|e| matches!(e, Event::TypeDropped { ty, .. } if ty == key));
-                        self.push(ChangeKind::TypeRemoved, old.written.clone(), at, Some(old.origin));
+                        let definitions = Definitions::new(Some(describe::type_def(old)), None);
+                        self.push(ChangeKind::TypeRemoved, old.written.clone(), at, Some(old.origin), definitions);
                     }
                 }
                 continue;
@@ -750,6 +791,7 @@ impl Differ<'_> {
             let (TypeShape::Enum { values: ov }, TypeShape::Enum { values: nv }) = (&old.shape, &new.shape) else {
                 continue;
             };
+            let defs = || Definitions::new(Some(describe::type_def(old)), Some(describe::type_def(new)));
             let mut rename_targets = Vec::new();
             for v in ov.iter().filter(|v| !nv.contains(v)) {
                 let object = format!("{}.'{v}'", old.written);
@@ -757,18 +799,19 @@ impl Differ<'_> {
                     Some((_, to, origin)) => {
                         rename_targets.push(to.clone());
                         let kind = ChangeKind::EnumValueRenamed { ty: old.written.clone(), value: v.clone(), to: to.clone() };
-                        self.push(kind, object, self.loc(*origin), Some(old.origin));
+                        self.push(kind, object, self.loc(*origin), Some(old.origin), defs());
                     }
                     None => {
                         let at = (self.input.is_new)(new.origin).then(|| self.loc(new.origin)).flatten();
-                        self.push(ChangeKind::EnumValueRemoved { ty: old.written.clone(), value: v.clone() }, object, at, Some(old.origin));
+                        let kind = ChangeKind::EnumValueRemoved { ty: old.written.clone(), value: v.clone() };
+                        self.push(kind, object, at, Some(old.origin), defs());
                     }
                 }
             }
             for v in nv.iter().filter(|v| !ov.contains(v) && !rename_targets.contains(v)) {
                 let origin = new.added_values.iter().find(|(a, _)| a == v).map_or(new.origin, |(_, o)| *o);
                 let kind = ChangeKind::EnumValueAdded { ty: old.written.clone(), value: v.clone() };
-                self.push(kind, format!("{}.'{v}'", old.written), self.loc(origin), Some(old.origin));
+                self.push(kind, format!("{}.'{v}'", old.written), self.loc(origin), Some(old.origin), defs());
             }
         }
     }
@@ -785,7 +828,9 @@ impl Differ<'_> {
                 Some((s, origin)) => (Some(s.written.clone()), self.loc(origin)),
                 None => (None, self.event_loc(|e| matches!(e, Event::SequenceDropped { sequence, .. } if sequence == key))),
             };
-            self.push(ChangeKind::SequenceRemoved { renamed_to }, old.written.clone(), at, Some(old.origin));
+            let d = self.dialect();
+            let definitions = Definitions::new(Some(describe::sequence(old, d)), renamed.map(|(s, _)| describe::sequence(s, d)));
+            self.push(ChangeKind::SequenceRemoved { renamed_to }, old.written.clone(), at, Some(old.origin), definitions);
         }
         for (key, old) in &self.input.old.functions {
             if self.removed_schemas.contains(&key.schema) || self.input.new.functions.contains_key(key) {
@@ -797,7 +842,9 @@ impl Differ<'_> {
                 Some((f, origin)) => (Some(f.written.clone()), self.loc(origin)),
                 None => (None, self.event_loc(|e| matches!(e, Event::FunctionDropped { function, .. } if function == key))),
             };
-            self.push(ChangeKind::FunctionRemoved { renamed_to }, old.written.clone(), at, Some(old.origin));
+            let definitions =
+                Definitions::new(Some(format!("FUNCTION {}", old.written)), renamed_to.as_ref().map(|to| format!("FUNCTION {to}")));
+            self.push(ChangeKind::FunctionRemoved { renamed_to }, old.written.clone(), at, Some(old.origin), definitions);
         }
     }
 
@@ -813,12 +860,11 @@ impl Differ<'_> {
                 continue;
             }
             let kind = ChangeKind::PartitionDetached { parent: p.written.clone(), partition: part.written.clone() };
-            self.push(kind, part.written.clone(), self.loc(*origin), Some(part.origin));
+            let definitions = Definitions::new(
+                Some(format!("{} PARTITION OF {}", describe::table(part, self.dialect()), p.written)),
+                self.input.new.tables.get(partition).map(|t| describe::table(t, self.dialect())),
+            );
+            self.push(kind, part.written.clone(), self.loc(*origin), Some(part.origin), definitions);
         }
     }
-}
-
-/// Types as sqlparser renders them are upper case; show them the way people write them.
-pub fn display_type(text: &str) -> String {
-    if text.contains(['"', '`']) { text.to_string() } else { text.to_lowercase() }
 }

@@ -8,6 +8,7 @@ pub mod check;
 pub(crate) mod compare;
 pub(crate) mod dialect;
 pub(crate) mod diff;
+pub mod fixes;
 
 use crate::db::{Db, SourceFile, Workspace};
 use crate::finding::{Location, Side};
@@ -206,6 +207,20 @@ pub struct HistoryKey<'db> {
     pub workspace: Workspace,
     #[returns(ref)]
     pub dir: String,
+}
+
+/// The dialect a working-tree file is analysed in: its history's, or its schema file's. `None` for
+/// a file no analysis reads.
+pub fn current_file_dialect(db: &dyn Db, ws: Workspace, path: &str) -> Option<Dialect> {
+    let layouts = sql_layouts(db, ws);
+    for pair in &layouts.pairs {
+        let Some(history) = pair.current.and_then(|i| layouts.current.histories.get(i)) else { continue };
+        let holds = history.migrations.iter().any(|m| m.up.as_deref() == Some(path) || m.down.as_deref() == Some(path));
+        if holds {
+            return Some(history_dialect(db, HistoryKey::new(db, ws, pair.dir.clone())));
+        }
+    }
+    layouts.current.schema_files.iter().any(|p| p == path).then(|| check::schema_dialect(db, SchemaKey::new(db, ws, path.to_string())))
 }
 
 /// A declarative schema file, identified by its path.

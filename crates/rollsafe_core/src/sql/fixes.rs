@@ -1,0 +1,285 @@
+//! Edits offered for findings (editors show them as code actions; nothing applies them unasked).
+//!
+//! - Every finding in a reviewed file can be suppressed: a `-- rollsafe-allow: RULE <reason>` line
+//!   above its statement. The placeholder reason counts as none ([`REASON_PLACEHOLDER`]), so the
+//!   suppression only takes effect once someone explains it.
+//! - An unused suppression can be removed.
+//! - A column drop or rename can be replaced by the expand step of its safe sequence, with the
+//!   contract step left as a comment for a later release. The replacement is built from the N-1
+//!   model of the column (its type and nullability), in the history's dialect.
+
+use crate::finding::{Edit, Finding, Fix};
+use rollsafe_sql::REASON_PLACEHOLDER;
+use rollsafe_sql::catalog::{Catalog, Column, ObjKey};
+use rollsafe_sql::describe::display_type;
+use rollsafe_sql::name::{Name, QualifiedName};
+use rollsafe_sql::ops::{ActionKind, Op, Statement, StatementKind};
+use rollsafe_sql::{Dialect, ParsedFile};
+use rollsafe_text::TextRange;
+
+/// The statement of `parsed` that holds `offset`.
+pub fn statement_at(parsed: &ParsedFile, offset: u32) -> Option<&Statement> {
+    parsed.statements.iter().find(|s| s.range.start <= offset && offset < s.range.end.max(s.range.start + 1))
+}
+
+/// A `rollsafe-allow` line for the finding, above the statement it is on.
+pub fn suppression(finding: &Finding, parsed: &ParsedFile, text: &str) -> Option<Fix> {
+    let statement = statement_at(parsed, finding.primary.range.start)?;
+    let start = statement.range.start as usize;
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[line_start..start];
+    let comment = format!("-- rollsafe-allow: {} {REASON_PLACEHOLDER}", finding.rule);
+    let (at, insert) = if before.trim().is_empty() {
+        // The statement starts its line: the comment goes on a line of its own above, indented alike.
+        (line_start, format!("{before}{comment}\n"))
+    } else {
+        // Another statement ends on the same line: break the line so the comment binds to this one.
+        let indent: String = before.chars().take_while(|c| c.is_whitespace()).collect();
+        (start, format!("\n{indent}{comment}\n{indent}"))
+    };
+    Some(Fix {
+        title: format!("Suppress {} here (a reason is required)", finding.rule),
+        edits: vec![Edit { path: finding.primary.path.clone(), range: TextRange::empty(at as u32), replacement: insert }],
+    })
+}
+
+/// Removes an unused `rollsafe-allow` comment: its whole line when nothing else is on it.
+pub fn remove_comment(finding: &Finding, text: &str) -> Option<Fix> {
+    let range = finding.primary.range.as_usize();
+    let line_start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[range.end..].find('\n').map_or(text.len(), |i| range.end + i + 1);
+    let alone = text[line_start..range.start].trim().is_empty() && text[range.end..line_end].trim().is_empty();
+    let remove = if alone {
+        line_start..line_end
+    } else {
+        // Trailing a statement: take the spaces before it too.
+        let trimmed = text[..range.start].trim_end_matches([' ', '\t']).len();
+        trimmed..range.end
+    };
+    Some(Fix {
+        title: "Remove the unused rollsafe-allow comment".to_string(),
+        edits: vec![Edit {
+            path: finding.primary.path.clone(),
+            range: TextRange::from_usize(remove.start, remove.end),
+            replacement: String::new(),
+        }],
+    })
+}
+
+/// The column a single-action `ALTER TABLE` drops or renames, with the new name for a rename.
+struct ColumnChange<'a> {
+    table: &'a QualifiedName,
+    column: &'a Name,
+    renamed_to: Option<&'a Name>,
+}
+
+fn column_change(statement: &Statement) -> Option<ColumnChange<'_>> {
+    let StatementKind::Ddl(ops) = &statement.kind else { return None };
+    let [Op::AlterTable { table, actions, .. }] = ops.as_slice() else { return None };
+    // A statement doing more than this one thing is left to the user: replacing it would lose the rest.
+    let [action] = actions.as_slice() else { return None };
+    match &action.kind {
+        ActionKind::DropColumn { name, .. } => Some(ColumnChange { table, column: name, renamed_to: None }),
+        ActionKind::RenameColumn { from, to } => Some(ColumnChange { table, column: from, renamed_to: Some(to) }),
+        _ => None,
+    }
+}
+
+/// Replaces a column drop or rename with the expand step of the safe sequence.
+pub fn expand_step(finding: &Finding, statement: &Statement, source: &str, n1: &Catalog, baseline: &str) -> Option<Fix> {
+    let change = column_change(statement)?;
+    let dialect = n1.dialect;
+    let schema = change.table.schema.as_ref().map_or_else(|| dialect.default_schema().to_string(), |s| s.key.clone());
+    let table = n1.tables.get(&ObjKey::new(schema, change.table.name.key.clone()))?;
+    let column = table.column(&change.column.key)?;
+    let t = change.table.to_string();
+    let (title, text) = match change.renamed_to {
+        None => ("Keep the column for now: drop it in a later release", drop_expand(&t, column, dialect, baseline)),
+        Some(to) => ("Add the new column and keep both in sync (expand step)", rename_expand(&t, column, to, dialect, baseline)),
+    };
+    // The replacement ends with its own terminator; take the statement's along.
+    let mut range = statement.range;
+    if source.as_bytes().get(range.end as usize) == Some(&b';') {
+        range.end += 1;
+    }
+    Some(Fix { title: title.to_string(), edits: vec![Edit { path: finding.primary.path.clone(), range, replacement: text }] })
+}
+
+/// A dropped column stays until no running release uses it. If N-1 required it, N (which no
+/// longer writes it) needs it optional.
+fn drop_expand(table: &str, column: &Column, dialect: Dialect, baseline: &str) -> String {
+    let c = &column.name;
+    let mut out = format!(
+        "-- Expand (this release): stop reading and writing {table}.{c} in code; the column stays so that\n\
+         -- release {baseline} keeps working, and so does a rollback to it.\n"
+    );
+    if !column.optional_on_insert() {
+        match dialect {
+            Dialect::Postgres => out.push_str(&format!("ALTER TABLE {table} ALTER COLUMN {c} DROP NOT NULL;\n")),
+            Dialect::MySql => out.push_str(&format!("ALTER TABLE {table} MODIFY {c} {} NULL;\n", display_type(&column.type_text))),
+            // SQLite cannot relax NOT NULL in place; a table rebuild is a migration of its own.
+            Dialect::Sqlite => out.push_str(&format!(
+                "-- {c} is NOT NULL without a default: give it a default (SQLite needs a table rebuild for that)\n\
+                 -- before this release stops writing it.\n"
+            )),
+        }
+    }
+    out.push_str(&format!(
+        "-- Contract (a later release, once no running release reads or writes {c}):\n-- ALTER TABLE {table} DROP COLUMN {c};"
+    ));
+    out
+}
+
+/// A renamed column becomes a new column kept in sync with the old one, so that N-1 (old name) and
+/// N (new name) read and write the same data.
+fn rename_expand(table: &str, column: &Column, to: &Name, dialect: Dialect, baseline: &str) -> String {
+    let from = &column.name;
+    let ty = display_type(&column.type_text);
+    let bare_table = table.rsplit('.').next().unwrap_or(table).trim_matches(['"', '`']);
+    let sync = format!("{bare_table}_sync_{}", to.key);
+    let mut out = format!(
+        "-- Expand (this release): add {to} next to {from} and keep both in sync, so that release {baseline}\n\
+         -- (which uses {from}) and this release (which uses {to}) can run side by side.\n\
+         ALTER TABLE {table} ADD COLUMN {to} {ty};\n\
+         UPDATE {table} SET {to} = {from};\n"
+    );
+    let contract = match dialect {
+        Dialect::Postgres => {
+            out.push_str(&format!(
+                "CREATE FUNCTION {sync}() RETURNS trigger LANGUAGE plpgsql AS $$\n\
+                 BEGIN\n\
+                 \x20 IF TG_OP = 'INSERT' THEN\n\
+                 \x20   NEW.{to} := COALESCE(NEW.{to}, NEW.{from});\n\
+                 \x20   NEW.{from} := COALESCE(NEW.{from}, NEW.{to});\n\
+                 \x20 ELSIF NEW.{to} IS DISTINCT FROM OLD.{to} THEN\n\
+                 \x20   NEW.{from} := NEW.{to};\n\
+                 \x20 ELSIF NEW.{from} IS DISTINCT FROM OLD.{from} THEN\n\
+                 \x20   NEW.{to} := NEW.{from};\n\
+                 \x20 END IF;\n\
+                 \x20 RETURN NEW;\n\
+                 END\n\
+                 $$;\n\
+                 CREATE TRIGGER {sync} BEFORE INSERT OR UPDATE ON {table}\n\
+                 \x20 FOR EACH ROW EXECUTE FUNCTION {sync}();\n"
+            ));
+            format!("-- DROP TRIGGER {sync} ON {table};\n-- DROP FUNCTION {sync}();\n")
+        }
+        Dialect::MySql => {
+            out.push_str(&format!(
+                "CREATE TRIGGER {sync}_insert BEFORE INSERT ON {table} FOR EACH ROW\n\
+                 \x20 SET NEW.{to} = COALESCE(NEW.{to}, NEW.{from}), NEW.{from} = COALESCE(NEW.{from}, NEW.{to});\n\
+                 CREATE TRIGGER {sync}_update BEFORE UPDATE ON {table} FOR EACH ROW\n\
+                 \x20 SET NEW.{from} = IF(NEW.{to} <=> OLD.{to}, NEW.{from}, NEW.{to}),\n\
+                 \x20     NEW.{to} = IF(NEW.{to} <=> OLD.{to} AND NOT (NEW.{from} <=> OLD.{from}), NEW.{from}, NEW.{to});\n"
+            ));
+            format!("-- DROP TRIGGER {sync}_insert;\n-- DROP TRIGGER {sync}_update;\n")
+        }
+        Dialect::Sqlite => {
+            // SQLite triggers cannot fill a column before its NOT NULL check: sync in code.
+            out.push_str(&format!("-- SQLite: write both {from} and {to} from this release's code until the contract step.\n"));
+            String::new()
+        }
+    };
+    out.push_str(&format!(
+        "-- Contract (a later release, once no running release uses {from}):\n{contract}-- ALTER TABLE {table} DROP COLUMN {from};"
+    ));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::{Location, Severity};
+    use rollsafe_sql::catalog::SourceId;
+    use rollsafe_sql::replay::Replayer;
+
+    fn n1(sql: &str, dialect: Dialect) -> Catalog {
+        let parsed = rollsafe_sql::parse_file(sql, dialect);
+        let mut catalog = Catalog::new(dialect);
+        let mut events = Vec::new();
+        let mut replayer = Replayer::new(&mut catalog, &mut events, SourceId(0));
+        for s in &parsed.statements {
+            replayer.statement(s);
+        }
+        catalog
+    }
+
+    fn finding(rule: &'static str, range: TextRange) -> Finding {
+        Finding::new(rule, Severity::Error, String::new(), Location::current("m/0002.sql", range), "")
+    }
+
+    fn apply(text: &str, fix: &Fix) -> String {
+        let mut out = text.to_string();
+        for e in fix.edits.iter().rev() {
+            out.replace_range(e.range.as_usize(), &e.replacement);
+        }
+        out
+    }
+
+    #[test]
+    fn suppression_goes_above_the_statement_with_its_indent() {
+        let text = "BEGIN;\n  ALTER TABLE t DROP COLUMN a;\nCOMMIT;\n";
+        let parsed = rollsafe_sql::parse_file(text, Dialect::Postgres);
+        let stmt = parsed.statements.iter().find(|s| text[s.range.as_usize()].starts_with("ALTER")).expect("alter");
+        let fix = suppression(&finding("column-removed", stmt.range), &parsed, text).expect("fix");
+        assert_eq!(apply(text, &fix), "BEGIN;\n  -- rollsafe-allow: column-removed <reason>\n  ALTER TABLE t DROP COLUMN a;\nCOMMIT;\n");
+        // The placeholder is no reason: the suppression is reported until someone writes one.
+        let reparsed = rollsafe_sql::parse_file(&apply(text, &fix), Dialect::Postgres);
+        assert_eq!(reparsed.suppressions[0].reason, None);
+    }
+
+    #[test]
+    fn suppression_splits_a_line_shared_with_another_statement() {
+        let text = "SELECT 1; ALTER TABLE t DROP COLUMN a;";
+        let parsed = rollsafe_sql::parse_file(text, Dialect::Postgres);
+        let stmt = &parsed.statements[1];
+        let fix = suppression(&finding("column-removed", stmt.range), &parsed, text).expect("fix");
+        let fixed = apply(text, &fix);
+        let reparsed = rollsafe_sql::parse_file(&fixed, Dialect::Postgres);
+        let s = &reparsed.suppressions[0];
+        assert!(fixed[reparsed.statements[s.statement.expect("bound")].range.as_usize()].starts_with("ALTER"), "{fixed}");
+    }
+
+    #[test]
+    fn unused_comment_is_removed_with_its_line() {
+        let text = "-- rollsafe-allow: column-removed old\nALTER TABLE t ADD COLUMN b int;\n";
+        let parsed = rollsafe_sql::parse_file(text, Dialect::Postgres);
+        let fix = remove_comment(&finding("unused-suppression", parsed.suppressions[0].range), text).expect("fix");
+        assert_eq!(apply(text, &fix), "ALTER TABLE t ADD COLUMN b int;\n");
+    }
+
+    #[test]
+    fn a_rename_becomes_add_backfill_and_sync() {
+        let catalog = n1("CREATE TABLE users (id int, full_name varchar(80) NOT NULL);", Dialect::Postgres);
+        let text = "ALTER TABLE users RENAME COLUMN full_name TO display_name;";
+        let parsed = rollsafe_sql::parse_file(text, Dialect::Postgres);
+        let stmt = &parsed.statements[0];
+        let fix = expand_step(&finding("column-renamed", stmt.range), stmt, text, &catalog, "v1").expect("fix");
+        let fixed = apply(text, &fix);
+        assert!(fixed.contains("ALTER TABLE users ADD COLUMN display_name varchar(80);"), "{fixed}");
+        assert!(fixed.contains("CREATE TRIGGER users_sync_display_name BEFORE INSERT OR UPDATE ON users"), "{fixed}");
+        assert!(fixed.ends_with("-- ALTER TABLE users DROP COLUMN full_name;"), "{fixed}");
+        // What it writes is SQL rollsafe reads back without loss.
+        let reparsed = rollsafe_sql::parse_file(&fixed, Dialect::Postgres);
+        assert!(reparsed.statements.iter().all(|s| !matches!(s.kind, StatementKind::NotUnderstood { .. })), "{reparsed:?}");
+    }
+
+    #[test]
+    fn a_drop_of_a_required_column_relaxes_it_instead() {
+        let catalog = n1("CREATE TABLE users (id int, legacy text NOT NULL);", Dialect::MySql);
+        let text = "ALTER TABLE users DROP COLUMN legacy;";
+        let parsed = rollsafe_sql::parse_file(text, Dialect::MySql);
+        let stmt = &parsed.statements[0];
+        let fix = expand_step(&finding("column-removed", stmt.range), stmt, text, &catalog, "v1").expect("fix");
+        assert!(apply(text, &fix).contains("ALTER TABLE users MODIFY legacy text NULL;"));
+    }
+
+    #[test]
+    fn statements_doing_more_get_no_rewrite() {
+        let catalog = n1("CREATE TABLE users (id int, a text, b text);", Dialect::Postgres);
+        let text = "ALTER TABLE users DROP COLUMN a, DROP COLUMN b;";
+        let parsed = rollsafe_sql::parse_file(text, Dialect::Postgres);
+        let stmt = &parsed.statements[0];
+        assert!(expand_step(&finding("column-removed", stmt.range), stmt, text, &catalog, "v1").is_none());
+    }
+}
