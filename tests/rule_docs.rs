@@ -178,3 +178,20 @@ fn readme_lists_every_rule_with_its_severity() {
     let actual: std::collections::BTreeMap<String, String> = ALL.iter().map(|r| (r.id.to_string(), r.severity.to_string())).collect();
     assert_eq!(listed, actual, "README's rule table is out of step with the rules");
 }
+
+#[test]
+fn rule_pages_are_generated_from_the_rules() {
+    let dir = rollsafe_tests::repo_root().join("docs/rules");
+    let expected = rollsafe_core::rules::doc_pages();
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .map(|entries| entries.filter_map(|e| e.ok()?.file_name().into_string().ok()).filter(|n| n.ends_with(".md")).collect())
+        .unwrap_or_default();
+    on_disk.sort();
+    let mut names: Vec<String> = expected.iter().map(|(n, _)| n.clone()).collect();
+    names.sort();
+    assert_eq!(on_disk, names, "docs/rules/ is out of date: run `cargo xtask rule-docs`");
+    for (name, text) in expected {
+        let actual = std::fs::read_to_string(dir.join(&name)).unwrap_or_default();
+        assert_eq!(actual, text, "docs/rules/{name} is out of date: run `cargo xtask rule-docs`");
+    }
+}

@@ -6,10 +6,13 @@
 //!   times `rollsafe check` over it next to `squawk` (PyPI `squawk-cli`) linting the same files, with
 //!   peak memory. Prints the figures against the budget in DESIGN.md.
 //! - `new-rule ID SEVERITY`: scaffolds a rule file with its documentation skeleton and registers it.
+//! - `rule-docs`: writes `docs/rules/<id>.md` from each rule's doc comment (the pages diagnostics
+//!   link to); the test suite fails when they are out of date.
 
 mod bench;
 mod generate;
 mod new_rule;
+mod rule_docs;
 
 use std::process::ExitCode;
 
@@ -19,8 +22,9 @@ fn main() -> ExitCode {
         Some("gen-history") => generate::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("new-rule") => new_rule::run(&args[1..]),
+        Some("rule-docs") => rule_docs::run(),
         _ => {
-            Err("usage: cargo xtask gen-history DIR [--migrations N] | bench [--runs N] [--migrations N] | new-rule ID error|warning|info"
+            Err("usage: cargo xtask gen-history DIR [--migrations N] | bench [--runs N] [--migrations N] | new-rule ID error|warning|info | rule-docs"
                 .to_string())
         }
     };

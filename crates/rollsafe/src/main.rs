@@ -28,6 +28,8 @@ enum Command {
     },
     /// List the rules.
     Rules,
+    /// Run the language server on standard input and output (for editors).
+    Server,
 }
 
 #[derive(clap::Args)]
@@ -87,15 +89,16 @@ fn main() -> ExitCode {
             }
             print(&out)
         }
+        Command::Server => match rollsafe_server::run_stdio() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(&format!("cannot start the language server: {e}")),
+        },
     }
 }
 
 fn explain(rule: &str) -> ExitCode {
     match rollsafe_core::rules::lookup(rule) {
-        Some(r) => {
-            let doc: String = r.doc.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n");
-            print(&format!("# {} ({})\n\n{}\n\n{}\n", r.id, r.severity, r.summary, doc.trim_end()))
-        }
+        Some(r) => print(&r.page()),
         None => fail(&format!("unknown rule `{rule}` (see `rollsafe rules`)")),
     }
 }

@@ -17,7 +17,7 @@ pub mod rules;
 pub mod sql;
 mod suppress;
 
-pub use analysis::{Analysis, Summary, WorkspaceInput};
+pub use analysis::{Analysis, AnalysisSnapshot, Cancellable, Summary, WorkspaceInput, cancellable};
 pub use config::Config;
 pub use finding::{Definitions, Edit, Finding, Fix, Location, Related, Severity, Side};
 pub use rollsafe_sql::Dialect;

@@ -12,6 +12,9 @@
 //! nothing here writes files.
 
 mod git;
+mod watch;
+
+pub use watch::Watch;
 
 use rollsafe_core::{Config, WorkspaceInput};
 use std::collections::BTreeMap;

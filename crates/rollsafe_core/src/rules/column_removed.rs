@@ -26,6 +26,10 @@ declare_rule! {
     /// ```sql title="N: migrations/0002_add_display_name.sql"
     /// ALTER TABLE users ADD COLUMN display_name text;
     /// ```
+    ///
+    /// In an editor, the quick fix on this finding replaces a single-column `DROP COLUMN` with the
+    /// expand step: nothing, or `DROP NOT NULL` when N-1 required the column (this release no longer
+    /// writes it), with the `DROP COLUMN` kept as a comment for a later release.
     pub static COLUMN_REMOVED = ("column-removed", Error, "A column N-1 reads or writes is removed");
 }
 

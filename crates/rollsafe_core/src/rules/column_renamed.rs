@@ -27,6 +27,10 @@ declare_rule! {
     /// ALTER TABLE users ADD COLUMN display_name text;
     /// UPDATE users SET display_name = full_name WHERE display_name IS NULL;
     /// ```
+    ///
+    /// In an editor, the quick fix on this finding replaces a single-column `RENAME COLUMN` with
+    /// that expand step (add, backfill, and a trigger keeping both columns in sync in PostgreSQL and
+    /// MySQL) and leaves the contract step as a comment.
     pub static COLUMN_RENAMED = ("column-renamed", Error, "A column N-1 uses is renamed");
 }
 

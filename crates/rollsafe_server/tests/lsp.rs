@@ -1,0 +1,181 @@
+//! The language server in process, through the protocol a client speaks: initialize, open, change,
+//! diagnostics, hover, code actions, robustness, shutdown.
+
+mod support;
+
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use support::*;
+
+const DROP: &str = "-- Names are split in code now.\nALTER TABLE users DROP COLUMN full_name;\n";
+
+fn rules(diagnostics: &[Value]) -> Vec<String> {
+    diagnostics.iter().map(|d| d["code"].as_str().unwrap_or_default().to_string()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_from_open_to_shutdown() {
+    let repo = repo(&[("migrations/0002_drop_full_name.sql", DROP)]);
+    let mut client = TestClient::start(repo.path(), json!({}), None).await;
+    let path = "migrations/0002_drop_full_name.sql";
+    client.open(path, 1).await;
+    let diagnostics = client.diagnostics(path, Some(1)).await;
+    insta::assert_json_snapshot!("diagnostics_on_open", client.redact(&json!(diagnostics)));
+
+    let uri = client.uri(path);
+    let hover = client.request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": 1, "character": 20}})).await;
+    insta::assert_json_snapshot!("hover_on_drop", client.redact(&hover["result"]));
+    let no_hover =
+        client.request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 3}})).await;
+    assert_eq!(no_hover["result"], Value::Null, "nothing is reported on the comment");
+
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": diagnostics[0]["range"], "context": {"diagnostics": [diagnostics[0]]}}),
+        )
+        .await;
+    let titles: Vec<&str> = actions["result"].as_array().expect("actions").iter().map(|a| a["title"].as_str().unwrap_or("")).collect();
+    assert_eq!(titles, ["Keep the column for now: drop it in a later release", "Suppress column-removed here (a reason is required)"]);
+    insta::assert_json_snapshot!("code_action_expand_step", client.redact(&actions["result"][0]["edit"]));
+
+    // The buffer edited into the safe change: the diagnostic goes; back again: it returns.
+    client.change_all(path, 2, "ALTER TABLE users ALTER COLUMN full_name SET DEFAULT '';\n").await;
+    assert!(client.diagnostics(path, Some(2)).await.is_empty());
+    client.change_all(path, 3, DROP).await;
+    assert_eq!(rules(&client.diagnostics(path, Some(3)).await), ["column-removed"]);
+    client.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn incremental_edits_apply_in_order_and_stale_versions_are_ignored() {
+    let repo = repo(&[("migrations/0002_change.sql", "SELECT 1;\n")]);
+    let mut client = TestClient::start(repo.path(), json!({}), None).await;
+    let path = "migrations/0002_change.sql";
+    let uri = client.uri(path);
+    client.open(path, 1).await;
+    assert!(client.diagnostics(path, Some(1)).await.is_empty(), "an open buffer without findings gets an empty list");
+    // Two edits in one burst, each relative to the text the one before left.
+    let edit = |version: i64, line: u32, character: u32, text: &str| {
+        json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{
+            "range": {"start": {"line": line, "character": character}, "end": {"line": line, "character": character}},
+            "text": text,
+        }]})
+    };
+    client.notify("textDocument/didChange", edit(2, 1, 0, "ALTER TABLE users ")).await;
+    client.notify("textDocument/didChange", edit(3, 1, 18, "DROP COLUMN email;\n")).await;
+    // A late duplicate of version 3 that would break the text if applied.
+    client.notify("textDocument/didChange", edit(3, 1, 0, "garbage ")).await;
+    let diagnostics = client.diagnostics(path, Some(3)).await;
+    assert_eq!(rules(&diagnostics), ["column-removed"]);
+    // On the DROP COLUMN action of the text both edits produced.
+    assert_eq!(diagnostics[0]["range"]["start"], json!({"line": 1, "character": 18}));
+    client.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn positions_count_utf16_code_units() {
+    let text = "SELECT '😀 ünïcödé'; ALTER TABLE users DROP COLUMN full_name;\n";
+    let repo = repo(&[("migrations/0002_emoji.sql", text)]);
+    let mut client = TestClient::start(repo.path(), json!({}), None).await;
+    client.open("migrations/0002_emoji.sql", 1).await;
+    let diagnostics = client.diagnostics("migrations/0002_emoji.sql", Some(1)).await;
+    let start = text.find("DROP").expect("drop");
+    let utf16: usize = text[..start].chars().map(char::len_utf16).sum();
+    assert_eq!(diagnostics[0]["range"]["start"], json!({"line": 0, "character": utf16}));
+    assert_ne!(utf16, start, "the text has multi-byte characters");
+    client.shutdown().await;
+}
+
+/// Findings in one migration depend on the migrations before it: editing the earlier one updates
+/// the later one's diagnostics.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn findings_in_other_files_follow_an_edit() {
+    let repo = repo(&[
+        ("migrations/0002_add.sql", "ALTER TABLE users ADD COLUMN plan text;\n"),
+        ("migrations/0003_require.sql", "ALTER TABLE users ALTER COLUMN plan SET NOT NULL;\n"),
+    ]);
+    let mut client = TestClient::start(repo.path(), json!({}), None).await;
+    client.open("migrations/0002_add.sql", 1).await;
+    assert_eq!(rules(&client.diagnostics("migrations/0003_require.sql", None).await), ["required-column-added"]);
+    client.change_all("migrations/0002_add.sql", 2, "ALTER TABLE users ADD COLUMN plan text DEFAULT 'free';\n").await;
+    assert!(client.diagnostics("migrations/0003_require.sql", None).await.is_empty(), "a default makes the column optional for N-1 writes");
+    client.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_in_a_handler_is_reported_and_the_server_keeps_serving() {
+    let repo = repo(&[("migrations/0002_drop_full_name.sql", DROP)]);
+    let armed = Arc::new(AtomicBool::new(true));
+    let trigger = armed.clone();
+    let hook: rollsafe_server::Hook = Arc::new(move |work: &str| {
+        if work == "hover" && trigger.swap(false, Ordering::SeqCst) {
+            panic!("injected fault");
+        }
+    });
+    let mut client = TestClient::start(repo.path(), json!({}), Some(hook)).await;
+    let path = "migrations/0002_drop_full_name.sql";
+    client.open(path, 1).await;
+    client.diagnostics(path, Some(1)).await;
+    let uri = client.uri(path);
+    let params = json!({"textDocument": {"uri": uri}, "position": {"line": 1, "character": 20}});
+    let failed = client.request("textDocument/hover", params.clone()).await;
+    assert_eq!(failed["error"]["code"], json!(-32603), "{failed}");
+    let shown = client.wait_for("window/showMessage", |p| p["message"].as_str().is_some_and(|m| m.contains("injected fault"))).await;
+    assert_eq!(shown["type"], json!(1));
+    let again = client.request("textDocument/hover", params).await;
+    assert!(again["result"]["contents"]["value"].as_str().is_some_and(|v| v.contains("column-removed")), "{again}");
+    client.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_requests_get_protocol_errors() {
+    let repo = repo(&[]);
+    let mut client = TestClient::start(repo.path(), json!({}), None).await;
+    let bad_params = client.request("textDocument/hover", json!({"textDocument": 42})).await;
+    assert_eq!(bad_params["error"]["code"], json!(-32602), "{bad_params}");
+    let unknown = client.request("rollsafe/noSuchMethod", json!({})).await;
+    assert_eq!(unknown["error"]["code"], json!(-32601), "{unknown}");
+    client.send_raw("{\"jsonrpc\": \"2.0\", \"id\": 99, \"method\": ").await;
+    client.send_raw("{\"jsonrpc\": \"2.0\", \"id\": 100}").await;
+    let still = client
+        .request("textDocument/hover", json!({"textDocument": {"uri": client.uri("x.sql")}, "position": {"line": 0, "character": 0}}))
+        .await;
+    assert_eq!(still["result"], Value::Null, "the server still answers: {still}");
+    let errors = client.take_pending(|m| m.get("error").is_some());
+    let codes: Vec<(Value, Value)> = errors.iter().map(|e| (e["id"].clone(), e["error"]["code"].clone())).collect();
+    assert_eq!(codes, [(Value::Null, json!(-32700)), (json!(100), json!(-32600))]);
+    client.shutdown().await;
+}
+
+/// A new release tag moves the baseline: the server notices without being told.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_release_tag_moves_the_baseline() {
+    let repo = repo(&[("migrations/0002_drop_full_name.sql", DROP)]);
+    let mut client = TestClient::start(repo.path(), json!({}), None).await;
+    let path = "migrations/0002_drop_full_name.sql";
+    client.open(path, 1).await;
+    assert_eq!(rules(&client.diagnostics(path, Some(1)).await), ["column-removed"]);
+    git(repo.path(), &["add", "."]);
+    git(repo.path(), &["commit", "-q", "-m", "drop"]);
+    git(repo.path(), &["tag", "v1.1.0"]);
+    // Released in v1.1.0: no longer a change under review.
+    assert!(client.diagnostics(path, None).await.is_empty());
+    client.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_baseline_setting_overrides_the_default() {
+    let repo = repo(&[("migrations/0002_drop_full_name.sql", DROP)]);
+    git(repo.path(), &["add", "."]);
+    git(repo.path(), &["commit", "-q", "-m", "drop"]);
+    // HEAD already holds the drop: against HEAD nothing is new, against v1.0.0 the drop is.
+    let mut client = TestClient::start(repo.path(), json!({"baseline": "HEAD"}), None).await;
+    let path = "migrations/0002_drop_full_name.sql";
+    client.open(path, 1).await;
+    assert!(client.diagnostics(path, Some(1)).await.is_empty());
+    client.notify("workspace/didChangeConfiguration", json!({"settings": {"rollsafe": {"baseline": "v1.0.0"}}})).await;
+    assert_eq!(rules(&client.diagnostics(path, None).await), ["column-removed"]);
+    client.shutdown().await;
+}
