@@ -81,6 +81,9 @@ pub fn cancellable<T>(work: impl FnOnce() -> T) -> Cancellable<T> {
 pub struct AnalysisSnapshot {
     db: RootDatabase,
     workspace: Workspace,
+    /// Whether the files have been parsed (a first analysis ran since the inputs were loaded): then
+    /// parsing ahead on other cores only costs time, as an edit re-parses one file.
+    parsed: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl std::fmt::Debug for AnalysisSnapshot {
@@ -151,7 +154,7 @@ impl Analysis {
             .baseline_label_durability(Durability::HIGH)
             .config_durability(Durability::MEDIUM)
             .new(&db);
-        Analysis { snapshot: AnalysisSnapshot { db, workspace } }
+        Analysis { snapshot: AnalysisSnapshot { db, workspace, parsed: Arc::default() } }
     }
 
     /// A handle for another thread, at the current revision.
@@ -162,7 +165,7 @@ impl Analysis {
     /// Replaces the text of a working-tree file, or adds the file (the language server's edits).
     /// Blocks until every snapshot is dropped; computations on them are cancelled.
     pub fn set_current_text(&mut self, path: &str, text: Arc<str>) {
-        let AnalysisSnapshot { db, workspace } = &mut self.snapshot;
+        let AnalysisSnapshot { db, workspace, .. } = &mut self.snapshot;
         let files = workspace.current(db).clone();
         match files.get(path) {
             Some(f) if **f.text(db) == *text => {}
@@ -185,7 +188,7 @@ impl Analysis {
 
     /// Removes a working-tree file (deleted on disk, or a closed buffer that was never saved).
     pub fn remove_current(&mut self, path: &str) {
-        let AnalysisSnapshot { db, workspace } = &mut self.snapshot;
+        let AnalysisSnapshot { db, workspace, .. } = &mut self.snapshot;
         let mut files = workspace.current(db).clone();
         if files.0.remove(path).is_some() {
             workspace.set_current(db).to(files);
@@ -196,7 +199,8 @@ impl Analysis {
     /// checkout or a new tag, an edited config). Files whose text did not change keep their inputs,
     /// so their parses are reused.
     pub fn reload(&mut self, input: WorkspaceInput) {
-        let AnalysisSnapshot { db, workspace } = &mut self.snapshot;
+        self.snapshot.parsed.store(false, std::sync::atomic::Ordering::Relaxed);
+        let AnalysisSnapshot { db, workspace, .. } = &mut self.snapshot;
         let (current, baseline) = file_sets(db, &input, Some((workspace.current(db), workspace.baseline(db))));
         if *workspace.baseline(db) != baseline {
             workspace.set_baseline(db).with_durability(Durability::HIGH).to(baseline);
@@ -221,7 +225,14 @@ fn line_index(db: &dyn crate::db::Db, file: SourceFile) -> Arc<LineIndex> {
 
 impl AnalysisSnapshot {
     pub fn findings(&self) -> Vec<Finding> {
-        sql::with_parse_ahead(&self.db, self.workspace, || all_findings(&self.db, self.workspace).clone())
+        use std::sync::atomic::Ordering;
+        let findings = || all_findings(&self.db, self.workspace).clone();
+        if self.parsed.load(Ordering::Relaxed) {
+            return findings();
+        }
+        let out = sql::with_parse_ahead(&self.db, self.workspace, findings);
+        self.parsed.store(true, Ordering::Relaxed);
+        out
     }
 
     pub fn baseline_label(&self) -> &str {

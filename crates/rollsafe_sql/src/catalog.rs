@@ -7,6 +7,7 @@
 
 use crate::Dialect;
 use crate::name::Name;
+use crate::object_map::ObjectMap;
 use crate::ops::ValueSource;
 use crate::ty::SqlType;
 use rollsafe_text::TextRange;
@@ -14,6 +15,7 @@ use rollsafe_text::TextRange;
 /// walks them the same way.
 pub type Map<K, V> = indexmap::IndexMap<K, V, rustc_hash::FxBuildHasher>;
 use std::fmt;
+use std::sync::Arc;
 
 /// Identifies a source file; chosen by the caller of replay (rollsafe's core uses an index into its
 /// file table).
@@ -46,18 +48,58 @@ impl fmt::Debug for ObjKey {
     }
 }
 
+/// A value shared between copies until one of them changes it (copy on write): the N state starts
+/// as a copy of the N-1 state, and a release changes a few objects of a long history. Reads deref;
+/// the first write through a copy clones the value behind it.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Shared<T>(Arc<T>);
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: Clone> std::ops::DerefMut for Shared<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Shared<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Shared<T>
+where
+    &'a T: IntoIterator,
+{
+    type Item = <&'a T as IntoIterator>::Item;
+    type IntoIter = <&'a T as IntoIterator>::IntoIter;
+
+    fn into_iter(self) -> Self::IntoIter {
+        (&*self.0).into_iter()
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Catalog {
     pub dialect: Dialect,
-    pub schemas: Map<String, Schema>,
-    pub tables: Map<ObjKey, Table>,
-    pub views: Map<ObjKey, View>,
-    pub types: Map<ObjKey, TypeDef>,
-    pub sequences: Map<ObjKey, Sequence>,
+    pub schemas: Shared<Map<String, Schema>>,
+    /// Each object is shared on its own too (`Arc::make_mut` to change one), so that copying a map
+    /// copies no object, and an unchanged table is the same allocation in N-1 and N.
+    pub tables: ObjectMap<ObjKey, Table>,
+    pub views: ObjectMap<ObjKey, View>,
+    pub types: ObjectMap<ObjKey, TypeDef>,
+    pub sequences: ObjectMap<ObjKey, Sequence>,
     /// Indexes created with `CREATE INDEX` (or MySQL `KEY`). Indexes that back a primary key or unique
     /// constraint are part of the constraint.
-    pub indexes: Map<ObjKey, Index>,
-    pub functions: Map<ObjKey, Function>,
+    pub indexes: ObjectMap<ObjKey, Index>,
+    pub functions: ObjectMap<ObjKey, Function>,
     /// Lookup cache for generated constraint names; not part of the model.
     names: NameCache,
 }
@@ -67,19 +109,42 @@ pub struct Catalog {
 #[derive(Clone, Default)]
 struct NameCache(Option<ConstraintNames>);
 
+/// How many constraints (all, index-backed) carry each name in each schema. Two layers: the counts
+/// when the cache was built, shared between copies of the catalog, and the changes since, so that
+/// the N state (a copy of N-1) does not copy the whole cache to name one constraint.
 #[derive(Clone, Default)]
 struct ConstraintNames {
-    all: std::collections::HashSet<(String, String)>,
-    index_backed: std::collections::HashSet<(String, String)>,
+    base: Arc<std::collections::HashMap<String, (i32, i32), rustc_hash::FxBuildHasher>>,
+    delta: std::collections::HashMap<String, (i32, i32), rustc_hash::FxBuildHasher>,
 }
 
 impl ConstraintNames {
-    fn add(&mut self, schema: &str, name: &str, index_backed: bool) {
-        let key = (schema.to_string(), name.to_string());
+    fn key(schema: &str, name: &str) -> String {
+        format!("{schema}\u{0}{name}")
+    }
+
+    fn count(&self, schema: &str, name: &str) -> (i32, i32) {
+        let key = Self::key(schema, name);
+        let (a, b) = self.base.get(&key).copied().unwrap_or_default();
+        let (da, db) = self.delta.get(&key).copied().unwrap_or_default();
+        (a + da, b + db)
+    }
+
+    fn change(&mut self, schema: &str, name: &str, index_backed: bool, by: i32) {
+        let entry = self.delta.entry(Self::key(schema, name)).or_default();
+        entry.0 += by;
         if index_backed {
-            self.index_backed.insert(key.clone());
+            entry.1 += by;
         }
-        self.all.insert(key);
+        // Fold a large delta into the base (copying it if shared), so lookups stay two probes.
+        if self.delta.len() > 4096 && self.delta.len() * 4 > self.base.len() {
+            let base = Arc::make_mut(&mut self.base);
+            for (key, (da, db)) in self.delta.drain() {
+                let e = base.entry(key).or_default();
+                e.0 += da;
+                e.1 += db;
+            }
+        }
     }
 }
 
@@ -325,6 +390,16 @@ impl Catalog {
         catalog
     }
 
+    /// A table to change, copied first if another catalog shares it.
+    pub fn table_mut(&mut self, key: &ObjKey) -> Option<&mut Table> {
+        self.tables.get_mut_cow(key)
+    }
+
+    /// Changes the tables `needs` selects, copying only those.
+    pub fn update_tables(&mut self, needs: impl Fn(&ObjKey, &Table) -> bool, change: impl FnMut(&ObjKey, &mut Table)) {
+        self.tables.update(needs, change);
+    }
+
     /// Every schema holding an object, declared or not.
     pub fn all_schemas(&self) -> std::collections::BTreeSet<String> {
         let mut out: std::collections::BTreeSet<String> = self.schemas.keys().cloned().collect();
@@ -346,27 +421,45 @@ impl Catalog {
 
     /// Whether a constraint of that name exists in the schema (only index-backed ones if asked).
     pub fn constraint_name_taken(&mut self, schema: &str, name: &str, index_backed_only: bool) -> bool {
-        let names = self.names.0.get_or_insert_with(|| {
-            let mut names = ConstraintNames::default();
-            for (key, table) in &self.tables {
-                for c in &table.constraints {
-                    names.add(&key.schema, &c.name.key, c.kind.is_index_backed());
-                }
-            }
-            names
-        });
-        let key = (schema.to_string(), name.to_string());
-        if index_backed_only { names.index_backed.contains(&key) } else { names.all.contains(&key) }
+        let (all, index_backed) = self.constraint_names().count(schema, name);
+        if index_backed_only { index_backed > 0 } else { all > 0 }
     }
 
-    /// Records a new constraint name in the lookup cache.
+    /// Builds the constraint-name cache now: a catalog that is copied afterwards shares it.
+    pub fn prepare_constraint_names(&mut self) {
+        self.constraint_names();
+    }
+
+    fn constraint_names(&mut self) -> &mut ConstraintNames {
+        self.names.0.get_or_insert_with(|| {
+            let mut base = std::collections::HashMap::default();
+            for (key, table) in self.tables.iter() {
+                for c in &table.constraints {
+                    let e: &mut (i32, i32) = base.entry(ConstraintNames::key(&key.schema, &c.name.key)).or_default();
+                    e.0 += 1;
+                    e.1 += i32::from(c.kind.is_index_backed());
+                }
+            }
+            ConstraintNames { base: Arc::new(base), delta: Default::default() }
+        })
+    }
+
+    /// Records a constraint name added to a table of `schema`.
     pub fn note_constraint_name(&mut self, schema: &str, name: &str, index_backed: bool) {
         if let Some(names) = &mut self.names.0 {
-            names.add(schema, name, index_backed);
+            names.change(schema, name, index_backed, 1);
         }
     }
 
-    /// Forgets the lookup cache after anything that may remove or rename a constraint.
+    /// Records a constraint name removed from a table of `schema`.
+    pub fn forget_constraint_name(&mut self, schema: &str, name: &str, index_backed: bool) {
+        if let Some(names) = &mut self.names.0 {
+            names.change(schema, name, index_backed, -1);
+        }
+    }
+
+    /// Drops the cache after a change too broad to follow name by name (a schema dropped or
+    /// renamed, a table replaced); it is rebuilt when next needed.
     pub fn invalidate_constraint_names(&mut self) {
         self.names.0 = None;
     }

@@ -23,6 +23,7 @@ mod fallback;
 pub mod lexer;
 mod lower;
 pub mod name;
+pub mod object_map;
 pub mod ops;
 pub mod replay;
 pub mod split;

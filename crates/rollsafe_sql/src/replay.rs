@@ -13,6 +13,7 @@ use crate::lexer::{TokenKind, tokenize};
 use crate::name::{Name, QualifiedName};
 use crate::ops::*;
 use rollsafe_text::TextRange;
+use std::sync::Arc;
 
 /// Replays statements from one file into `catalog`, appending to `events`.
 pub struct Replayer<'c> {
@@ -150,29 +151,28 @@ impl<'c> Replayer<'c> {
             Op::CreateIndex(ci) => self.create_index(ci, None, origin),
             Op::DropIndex { name, table, .. } => self.drop_index(name, table.as_ref(), origin),
             Op::RenameIndex { from, to } => {
-                self.catalog.invalidate_constraint_names();
                 let key = self.find_key(from, |k| self.catalog.indexes.contains_key(k));
-                if let Some(mut index) = self.catalog.indexes.shift_remove(&key) {
+                if let Some(index) = self.catalog.indexes.remove(&key) {
+                    let mut index = Arc::unwrap_or_clone(index);
                     index.name = to.clone();
-                    self.catalog.indexes.insert(ObjKey::new(key.schema, to.key.clone()), index);
+                    self.catalog.indexes.insert(ObjKey::new(key.schema, to.key.clone()), Arc::new(index));
                 } else {
                     // Renaming the index of a primary key or unique constraint renames the constraint.
-                    let schema = key.schema.clone();
-                    for (tkey, table) in self.catalog.tables.iter_mut() {
-                        if tkey.schema != schema {
-                            continue;
-                        }
-                        if let Some(c) = table.constraints.iter_mut().find(|c| c.name.key == from.name.key) {
-                            c.name = to.clone();
-                            break;
-                        }
+                    let owner = self
+                        .catalog
+                        .tables
+                        .iter()
+                        .find(|(tkey, t)| tkey.schema == key.schema && t.constraints.iter().any(|c| c.name.key == from.name.key))
+                        .map(|(tkey, _)| tkey.clone());
+                    if let Some(owner) = owner {
+                        self.rename_constraint(&owner, &from.name.key, to);
                     }
                 }
             }
             Op::CreateView(cv) => self.create_view(cv, origin),
             Op::DropView { name, .. } => {
                 let key = self.find_key(name, |k| self.catalog.views.contains_key(k));
-                if self.catalog.views.shift_remove(&key).is_some() {
+                if self.catalog.views.remove(&key).is_some() {
                     self.events.push(Event::ViewDropped { view: key, origin });
                 }
             }
@@ -183,7 +183,7 @@ impl<'c> Replayer<'c> {
             }
             Op::RenameViewColumn { view, from, to } => {
                 let key = self.find_key(view, |k| self.catalog.views.contains_key(k));
-                if let Some(v) = self.catalog.views.get_mut(&key)
+                if let Some(v) = self.catalog.views.get_mut_cow(&key)
                     && let Some(cols) = &mut v.columns
                     && let Some(c) = cols.iter_mut().find(|c| c.key == from.key)
                 {
@@ -193,14 +193,17 @@ impl<'c> Replayer<'c> {
             Op::CreateEnum { name, values } => {
                 let key = self.new_key(name);
                 let written = self.written(name);
-                self.catalog.types.entry(key).or_insert(TypeDef {
-                    written,
-                    origin,
-                    shape: TypeShape::Enum { values: values.clone() },
-                    renamed_values: Vec::new(),
-                    added_values: Vec::new(),
-                    renamed_from: Vec::new(),
-                });
+                self.catalog.types.insert_if_absent(
+                    key,
+                    TypeDef {
+                        written,
+                        origin,
+                        shape: TypeShape::Enum { values: values.clone() },
+                        renamed_values: Vec::new(),
+                        added_values: Vec::new(),
+                        renamed_from: Vec::new(),
+                    },
+                );
             }
             Op::CreateType { name, domain_of } => {
                 let key = self.new_key(name);
@@ -209,18 +212,14 @@ impl<'c> Replayer<'c> {
                     None => TypeShape::Other,
                 };
                 let written = self.written(name);
-                self.catalog.types.entry(key).or_insert(TypeDef {
-                    written,
-                    origin,
-                    shape,
-                    renamed_values: Vec::new(),
-                    added_values: Vec::new(),
-                    renamed_from: Vec::new(),
-                });
+                self.catalog.types.insert_if_absent(
+                    key,
+                    TypeDef { written, origin, shape, renamed_values: Vec::new(), added_values: Vec::new(), renamed_from: Vec::new() },
+                );
             }
             Op::AddEnumValue { name, value, position, .. } => {
                 let key = self.find_key(name, |k| self.catalog.types.contains_key(k));
-                if let Some(TypeDef { shape: TypeShape::Enum { values }, added_values, .. }) = self.catalog.types.get_mut(&key)
+                if let Some(TypeDef { shape: TypeShape::Enum { values }, added_values, .. }) = self.catalog.types.get_mut_cow(&key)
                     && !values.contains(value)
                 {
                     added_values.push((value.clone(), origin));
@@ -234,7 +233,7 @@ impl<'c> Replayer<'c> {
             }
             Op::RenameEnumValue { name, from, to } => {
                 let key = self.find_key(name, |k| self.catalog.types.contains_key(k));
-                if let Some(t) = self.catalog.types.get_mut(&key)
+                if let Some(t) = self.catalog.types.get_mut_cow(&key)
                     && let TypeShape::Enum { values } = &mut t.shape
                     && let Some(v) = values.iter_mut().find(|v| *v == from)
                 {
@@ -249,7 +248,7 @@ impl<'c> Replayer<'c> {
             }
             Op::DropType { name, cascade, .. } => {
                 let key = self.find_key(name, |k| self.catalog.types.contains_key(k));
-                if self.catalog.types.shift_remove(&key).is_some() {
+                if self.catalog.types.remove(&key).is_some() {
                     self.events.push(Event::TypeDropped { ty: key.clone(), origin });
                     if *cascade {
                         self.drop_columns_of_type(&key, origin);
@@ -259,18 +258,15 @@ impl<'c> Replayer<'c> {
             Op::CreateSequence { name, data_type, .. } => {
                 let key = self.new_key(name);
                 let written = self.written(name);
-                self.catalog.sequences.entry(key).or_insert(Sequence {
-                    written,
-                    origin,
-                    data_type: data_type.clone(),
-                    owned_by: None,
-                    renamed_from: Vec::new(),
-                });
+                self.catalog.sequences.insert_if_absent(
+                    key,
+                    Sequence { written, origin, data_type: data_type.clone(), owned_by: None, renamed_from: Vec::new() },
+                );
             }
             Op::AlterSequence { name, data_type, owned_by } => {
                 let key = self.find_key(name, |k| self.catalog.sequences.contains_key(k));
                 let owner = owned_by.as_ref().map(|o| o.as_ref().map(|(t, c)| (self.table_key(t), c.key.clone())));
-                if let Some(seq) = self.catalog.sequences.get_mut(&key) {
+                if let Some(seq) = self.catalog.sequences.get_mut_cow(&key) {
                     if let Some(t) = data_type {
                         seq.data_type = Some(t.clone());
                     }
@@ -286,7 +282,7 @@ impl<'c> Replayer<'c> {
             }
             Op::DropSequence { name, cascade, .. } => {
                 let key = self.find_key(name, |k| self.catalog.sequences.contains_key(k));
-                if self.catalog.sequences.shift_remove(&key).is_some() {
+                if self.catalog.sequences.remove(&key).is_some() {
                     if *cascade {
                         self.drop_defaults_using(&key, origin);
                     }
@@ -296,20 +292,21 @@ impl<'c> Replayer<'c> {
             Op::CreateFunction { name, .. } => {
                 let key = self.new_key(name);
                 let written = self.written(name);
-                self.catalog.functions.entry(key).or_insert(Function { written, origin, renamed_from: Vec::new() });
+                self.catalog.functions.insert_if_absent(key, Function { written, origin, renamed_from: Vec::new() });
             }
             Op::DropFunction { name, .. } => {
                 let key = self.find_key(name, |k| self.catalog.functions.contains_key(k));
-                if self.catalog.functions.shift_remove(&key).is_some() {
+                if self.catalog.functions.remove(&key).is_some() {
                     self.events.push(Event::FunctionDropped { function: key, origin });
                 }
             }
             Op::RenameFunction { from, to } => {
                 let key = self.find_key(from, |k| self.catalog.functions.contains_key(k));
-                if let Some(mut f) = self.catalog.functions.shift_remove(&key) {
+                if let Some(f) = self.catalog.functions.remove(&key) {
+                    let mut f = Arc::unwrap_or_clone(f);
                     f.renamed_from.push((key.clone(), origin));
                     f.written = to.written.clone();
-                    self.catalog.functions.insert(ObjKey::new(key.schema, to.key.clone()), f);
+                    self.catalog.functions.insert(ObjKey::new(key.schema, to.key.clone()), Arc::new(f));
                 }
             }
         }
@@ -354,7 +351,7 @@ impl<'c> Replayer<'c> {
                 None => table.columns_unknown = true,
             }
         }
-        self.catalog.tables.insert(key.clone(), table);
+        self.catalog.tables.insert(key.clone(), Arc::new(table));
         for (okey, like) in copied {
             self.copy_like(&okey, &key, &ct.name, like, origin);
         }
@@ -392,7 +389,7 @@ impl<'c> Replayer<'c> {
         if !like.indexes {
             return;
         }
-        let indexes: Vec<Index> = self.catalog.indexes.values().filter(|ix| ix.table == *from).cloned().collect();
+        let indexes: Vec<Index> = self.catalog.indexes.values().filter(|ix| ix.table == *from).map(|ix| Index::clone(ix)).collect();
         for ix in indexes {
             let ci = CreateIndex {
                 name: keep_names.then(|| QualifiedName::new(None, ix.name.clone())),
@@ -431,7 +428,7 @@ impl<'c> Replayer<'c> {
 
     fn add_column(&mut self, table: &ObjKey, def: &ColumnDef, origin: Origin) {
         let dialect = self.dialect();
-        let Some(t) = self.catalog.tables.get_mut(table) else {
+        let Some(t) = self.catalog.table_mut(table) else {
             return;
         };
         if t.column(&def.name.key).is_some() {
@@ -446,16 +443,16 @@ impl<'c> Replayer<'c> {
             default = Some(format!("nextval('{qualified}'::regclass)"));
             self.catalog.sequences.insert(
                 seq_key,
-                Sequence {
+                Arc::new(Sequence {
                     written: seq_name,
                     origin,
                     data_type: Some(def.ty.clone()),
                     owned_by: Some((table.clone(), def.name.key.clone())),
                     renamed_from: Vec::new(),
-                },
+                }),
             );
         }
-        let t = self.catalog.tables.get_mut(table).expect("checked above");
+        let t = self.catalog.table_mut(table).expect("checked above");
         t.columns.push(Column {
             name: def.name.clone(),
             origin,
@@ -482,9 +479,10 @@ impl<'c> Replayer<'c> {
             ConstraintKind::Unique { using_index: Some(index), .. } | ConstraintKind::PrimaryKeyUsingIndex { index } => {
                 // The index becomes the constraint's index, under the constraint's name.
                 let ikey = ObjKey::new(table.schema.clone(), index.key.clone());
-                let Some(ix) = self.catalog.indexes.shift_remove(&ikey) else {
+                let Some(ix) = self.catalog.indexes.remove(&ikey) else {
                     return;
                 };
+                let ix = Arc::unwrap_or_clone(ix);
                 let columns: Vec<String> = ix.columns.into_iter().flatten().collect();
                 let name = def.name.clone().unwrap_or(ix.name);
                 let shape = if matches!(def.kind, ConstraintKind::PrimaryKeyUsingIndex { .. }) {
@@ -500,7 +498,7 @@ impl<'c> Replayer<'c> {
                 let ref_key = self.table_key(ref_table);
                 let mut ref_columns = cols(ref_columns);
                 if ref_columns.is_empty()
-                    && let Some(pk) = self.catalog.tables.get(&ref_key).and_then(Table::primary_key)
+                    && let Some(pk) = self.catalog.tables.get(&ref_key).and_then(|t| t.primary_key())
                 {
                     ref_columns = pk.kind.columns().to_vec();
                 }
@@ -517,7 +515,7 @@ impl<'c> Replayer<'c> {
 
     fn push_constraint(&mut self, table: &ObjKey, constraint: Constraint) {
         let dialect = self.dialect();
-        let Some(t) = self.catalog.tables.get_mut(table) else {
+        let Some(t) = self.catalog.table_mut(table) else {
             return;
         };
         if let ConstraintShape::PrimaryKey { columns } = &constraint.kind {
@@ -616,9 +614,9 @@ impl<'c> Replayer<'c> {
                         .catalog
                         .tables
                         .get(key)
-                        .and_then(Table::primary_key)
+                        .and_then(|t| t.primary_key())
                         .is_some_and(|pk| pk.kind.columns().contains(&def.name.key));
-                if let Some(c) = self.catalog.tables.get_mut(key).and_then(|t| t.column_mut(&def.name.key)) {
+                if let Some(c) = self.catalog.table_mut(key).and_then(|t| t.column_mut(&def.name.key)) {
                     set_if_changed(&mut c.ty, def.ty.clone(), origin);
                     c.type_text = def.type_text.clone();
                     set_if_changed(&mut c.not_null, def.not_null || in_primary_key, origin);
@@ -680,26 +678,19 @@ impl<'c> Replayer<'c> {
             }
             ActionKind::AddIndex(ci) => self.create_index(ci, Some(key.clone()), origin),
             ActionKind::RenameIndex { from, to } => {
-                self.catalog.invalidate_constraint_names();
                 let from_key = self.index_key(key, &from.key);
-                if let Some(mut ix) = self.catalog.indexes.shift_remove(&from_key) {
+                if let Some(ix) = self.catalog.indexes.remove(&from_key) {
+                    let mut ix = Arc::unwrap_or_clone(ix);
                     ix.name = to.clone();
                     let to_key = self.index_key(key, &to.key);
-                    self.catalog.indexes.insert(to_key, ix);
-                } else if let Some(c) =
-                    self.catalog.tables.get_mut(key).and_then(|t| t.constraints.iter_mut().find(|c| c.name.key == from.key))
-                {
-                    c.name = to.clone();
+                    self.catalog.indexes.insert(to_key, Arc::new(ix));
+                } else {
+                    self.rename_constraint(key, &from.key, to);
                 }
             }
-            ActionKind::RenameConstraint { from, to } => {
-                self.catalog.invalidate_constraint_names();
-                if let Some(c) = self.catalog.tables.get_mut(key).and_then(|t| t.constraints.iter_mut().find(|c| c.name.key == from.key)) {
-                    c.name = to.clone();
-                }
-            }
+            ActionKind::RenameConstraint { from, to } => self.rename_constraint(key, &from.key, to),
             ActionKind::ValidateConstraint { name } => {
-                if let Some(c) = self.catalog.tables.get_mut(key).and_then(|t| t.constraints.iter_mut().find(|c| c.name.key == name.key)) {
+                if let Some(c) = self.catalog.table_mut(key).and_then(|t| t.constraints.iter_mut().find(|c| c.name.key == name.key)) {
                     c.not_valid = false;
                 }
             }
@@ -714,20 +705,20 @@ impl<'c> Replayer<'c> {
                 let written = self.catalog.tables.get(key).map(|t| t.written.rsplit('.').next().unwrap_or("").to_string());
                 let new_name = Name { key: key.name.clone(), written: written.unwrap_or_else(|| key.name.clone()) };
                 self.move_relation(key, to_key.clone(), &new_name, origin);
-                if let Some(t) = self.catalog.tables.get_mut(&to_key) {
+                if let Some(t) = self.catalog.table_mut(&to_key) {
                     t.written = format!("{}.{}", schema.written, new_name.written);
                 }
                 return Some(to_key);
             }
             ActionKind::AttachPartition { partition } => {
                 let pkey = self.table_key(partition);
-                if let Some(p) = self.catalog.tables.get_mut(&pkey) {
+                if let Some(p) = self.catalog.table_mut(&pkey) {
                     p.partition_of = Some(key.clone());
                 }
             }
             ActionKind::DetachPartition { partition } => {
                 let pkey = self.table_key(partition);
-                if let Some(p) = self.catalog.tables.get_mut(&pkey)
+                if let Some(p) = self.catalog.table_mut(&pkey)
                     && p.partition_of.take().is_some()
                 {
                     self.events.push(Event::PartitionDetached { parent: key.clone(), partition: pkey, origin });
@@ -743,29 +734,36 @@ impl<'c> Replayer<'c> {
         let default_schema = self.dialect().default_schema();
         let unqualified = format!("'{}'", sequence.name);
         let qualified = format!("'{}.{}'", sequence.schema, sequence.name);
-        for (tkey, table) in self.catalog.tables.iter_mut() {
-            for c in &mut table.columns {
-                let uses = c.default.value.as_deref().is_some_and(|d| {
-                    let d = d.to_ascii_lowercase();
-                    d.contains("nextval")
-                        && (d.contains(&qualified)
-                            || (d.contains(&unqualified) && tkey.schema == sequence.schema && sequence.schema == default_schema))
-                });
-                if uses {
+        let uses = |tkey: &ObjKey, c: &Column| {
+            c.default.value.as_deref().is_some_and(|d| {
+                let d = d.to_ascii_lowercase();
+                d.contains("nextval")
+                    && (d.contains(&qualified)
+                        || (d.contains(&unqualified) && tkey.schema == sequence.schema && sequence.schema == default_schema))
+            })
+        };
+        self.catalog.update_tables(
+            |tkey, t| t.columns.iter().any(|c| uses(tkey, c)),
+            |tkey, t| {
+                for c in t.columns.iter_mut().filter(|c| uses(tkey, c)) {
                     c.default.set(None, origin);
                     forget_serial(c, origin);
                 }
-            }
-        }
+            },
+        );
     }
 
     fn column_mut(&mut self, table: &ObjKey, column: &str) -> Option<&mut Column> {
-        self.catalog.tables.get_mut(table)?.column_mut(column)
+        self.catalog.table_mut(table)?.column_mut(column)
     }
 
     fn drop_column(&mut self, key: &ObjKey, column: &str, origin: Origin) {
-        self.catalog.invalidate_constraint_names();
-        let Some(t) = self.catalog.tables.get_mut(key) else {
+        let dialect = self.catalog.dialect;
+        // Only a table that has the column is copied.
+        if self.catalog.tables.get(key).is_none_or(|t| t.column(column).is_none()) {
+            return;
+        }
+        let Some(t) = self.catalog.table_mut(key) else {
             return;
         };
         let Some(pos) = t.columns.iter().position(|c| c.name.key == column) else {
@@ -773,7 +771,6 @@ impl<'c> Replayer<'c> {
         };
         t.columns.remove(pos);
         // Constraints on the column go with it; a check constraint mentioning it too.
-        let dialect = self.catalog.dialect;
         let mut gone = Vec::new();
         t.constraints.retain(|c| {
             let keep = match &c.kind {
@@ -781,12 +778,13 @@ impl<'c> Replayer<'c> {
                 other => !other.columns().iter().any(|c| c == column),
             };
             if !keep {
-                gone.push(c.name.key.clone());
+                gone.push((c.name.key.clone(), c.kind.is_index_backed()));
             }
             keep
         });
         self.events.push(Event::ColumnDropped { table: key.clone(), column: column.to_string(), origin });
-        for name in gone {
+        for (name, index_backed) in gone {
+            self.catalog.forget_constraint_name(&key.schema, &name, index_backed);
             self.events.push(Event::ConstraintDropped { table: key.clone(), name, origin });
         }
         let indexes: Vec<ObjKey> = self
@@ -797,14 +795,14 @@ impl<'c> Replayer<'c> {
             .map(|(k, _)| k.clone())
             .collect();
         for index in indexes {
-            self.catalog.indexes.shift_remove(&index);
+            self.catalog.indexes.remove(&index);
             self.events.push(Event::IndexDropped { index, origin });
         }
-        self.catalog.sequences.retain(|_, s| s.owned_by.as_ref() != Some(&(key.clone(), column.to_string())));
+        self.catalog.sequences.retain_where(|_, s| s.owned_by.as_ref().is_none_or(|(t, c)| t != key || c != column));
     }
 
     fn rename_column(&mut self, key: &ObjKey, from: &Name, to: &Name, origin: Origin) {
-        let Some(t) = self.catalog.tables.get_mut(key) else {
+        let Some(t) = self.catalog.table_mut(key) else {
             return;
         };
         let Some(c) = t.column_mut(&from.key) else {
@@ -828,88 +826,112 @@ impl<'c> Replayer<'c> {
                 ConstraintShape::Check { .. } => {}
             }
         }
-        for ix in self.catalog.indexes.values_mut().filter(|ix| ix.table == *key) {
-            for (column, text) in ix.columns.iter_mut().zip(ix.keys.iter_mut()) {
-                if column.as_deref() == Some(from.key.as_str()) {
-                    *column = Some(to.key.clone());
-                    *text = to.key.clone();
+        self.catalog.indexes.update(
+            |_, ix| ix.table == *key && ix.columns.iter().any(|c| c.as_deref() == Some(from.key.as_str())),
+            |_, ix| {
+                for (column, text) in ix.columns.iter_mut().zip(ix.keys.iter_mut()) {
+                    if column.as_deref() == Some(from.key.as_str()) {
+                        *column = Some(to.key.clone());
+                        *text = to.key.clone();
+                    }
                 }
-            }
-        }
-        for t in self.catalog.tables.values_mut() {
-            for con in &mut t.constraints {
-                if let ConstraintShape::ForeignKey { ref_table, ref_columns, .. } = &mut con.kind
-                    && ref_table == key
-                {
-                    rename(ref_columns);
+            },
+        );
+        let references = |con: &Constraint| matches!(&con.kind, ConstraintShape::ForeignKey { ref_table, .. } if ref_table == key);
+        self.catalog.update_tables(
+            |_, t| t.constraints.iter().any(references),
+            |_, t| {
+                for con in &mut t.constraints {
+                    if let ConstraintShape::ForeignKey { ref_table, ref_columns, .. } = &mut con.kind
+                        && ref_table == key
+                    {
+                        rename(ref_columns);
+                    }
                 }
-            }
-        }
-        for s in self.catalog.sequences.values_mut() {
-            if let Some((t, c)) = &mut s.owned_by
-                && t == key
-                && *c == from.key
-            {
-                *c = to.key.clone();
-            }
-        }
+            },
+        );
+        self.catalog.sequences.update(
+            |_, s| s.owned_by.as_ref().is_some_and(|(t, c)| t == key && *c == from.key),
+            |_, s| {
+                if let Some((_, c)) = &mut s.owned_by {
+                    *c = to.key.clone();
+                }
+            },
+        );
     }
 
     fn drop_constraint(&mut self, key: &ObjKey, pred: impl Fn(&Constraint) -> bool, origin: Origin) {
-        self.catalog.invalidate_constraint_names();
-        let Some(t) = self.catalog.tables.get_mut(key) else {
+        if !self.catalog.tables.get(key).is_some_and(|t| t.constraints.iter().any(&pred)) {
+            return;
+        }
+        let Some(t) = self.catalog.table_mut(key) else {
             return;
         };
         if let Some(pos) = t.constraints.iter().position(&pred) {
             let c = t.constraints.remove(pos);
+            self.catalog.forget_constraint_name(&key.schema, &c.name.key, c.kind.is_index_backed());
             self.events.push(Event::ConstraintDropped { table: key.clone(), name: c.name.key, origin });
         }
     }
 
-    fn drop_table(&mut self, key: &ObjKey, cascade: bool, origin: Origin) {
-        self.catalog.invalidate_constraint_names();
-        let Some(dropped) = self.catalog.tables.shift_remove(key) else {
+    /// Renames a constraint of a table (directly, or through the index that backs it).
+    fn rename_constraint(&mut self, key: &ObjKey, from: &str, to: &Name) {
+        let Some(c) = self.catalog.table_mut(key).and_then(|t| t.constraints.iter_mut().find(|c| c.name.key == from)) else {
             return;
         };
+        c.name = to.clone();
+        let index_backed = c.kind.is_index_backed();
+        self.catalog.forget_constraint_name(&key.schema, from, index_backed);
+        self.catalog.note_constraint_name(&key.schema, &to.key, index_backed);
+    }
+
+    fn drop_table(&mut self, key: &ObjKey, cascade: bool, origin: Origin) {
+        let Some(dropped) = self.catalog.tables.remove(key) else {
+            return;
+        };
+        for c in &dropped.constraints {
+            self.catalog.forget_constraint_name(&key.schema, &c.name.key, c.kind.is_index_backed());
+        }
         self.events.push(Event::TableDropped { table: key.clone(), origin });
         // Indexes and constraints go with the table; record it so findings about them point here.
         let indexes: Vec<ObjKey> = self.catalog.indexes.iter().filter(|(_, ix)| ix.table == *key).map(|(k, _)| k.clone()).collect();
         for index in indexes {
-            self.catalog.indexes.shift_remove(&index);
+            self.catalog.indexes.remove(&index);
             self.events.push(Event::IndexDropped { index, origin });
         }
         for c in &dropped.constraints {
             self.events.push(Event::ConstraintDropped { table: key.clone(), name: c.name.key.clone(), origin });
         }
-        self.catalog.sequences.retain(|_, s| s.owned_by.as_ref().is_none_or(|(t, _)| t != key));
-        for t in self.catalog.tables.values_mut() {
-            if t.partition_of.as_ref() == Some(key) {
-                t.partition_of = None;
-            }
-        }
+        self.catalog.sequences.retain_where(|_, s| s.owned_by.as_ref().is_none_or(|(t, _)| t != key));
+        self.catalog.update_tables(|_, t| t.partition_of.as_ref() == Some(key), |_, t| t.partition_of = None);
         if cascade {
             let dependent: Vec<ObjKey> =
                 self.catalog.views.iter().filter(|(_, v)| v.sources.contains(key)).map(|(k, _)| k.clone()).collect();
             for v in dependent {
-                self.catalog.views.shift_remove(&v);
+                self.catalog.views.remove(&v);
                 self.events.push(Event::ViewDropped { view: v, origin });
             }
-            for (tkey, t) in self.catalog.tables.iter_mut() {
-                let before = t.constraints.len();
-                let mut dropped = Vec::new();
-                t.constraints.retain(|c| {
-                    let keep = !matches!(&c.kind, ConstraintShape::ForeignKey { ref_table, .. } if ref_table == key);
-                    if !keep {
-                        dropped.push(c.name.key.clone());
-                    }
-                    keep
-                });
-                if t.constraints.len() != before {
-                    for name in dropped {
-                        self.events.push(Event::ConstraintDropped { table: tkey.clone(), name, origin });
-                    }
-                }
+            let references = |c: &Constraint| matches!(&c.kind, ConstraintShape::ForeignKey { ref_table, .. } if ref_table == key);
+            let forgotten: Vec<(String, String)> = self
+                .catalog
+                .tables
+                .iter()
+                .flat_map(|(k, t)| t.constraints.iter().filter(|c| references(c)).map(move |c| (k.schema.clone(), c.name.key.clone())))
+                .collect();
+            for (schema, name) in forgotten {
+                // Foreign keys are not index-backed.
+                self.catalog.forget_constraint_name(&schema, &name, false);
             }
+            let events = &mut self.events;
+            self.catalog.update_tables(
+                |_, t| t.constraints.iter().any(references),
+                |tkey, t| {
+                    for c in t.constraints.iter().filter(|c| references(c)) {
+                        events.push(Event::ConstraintDropped { table: tkey.clone(), name: c.name.key.clone(), origin });
+                    }
+                    t.constraints.retain(|c| !references(c));
+                },
+            );
         }
     }
 
@@ -927,21 +949,21 @@ impl<'c> Replayer<'c> {
         }
         let views: Vec<ObjKey> = self.catalog.views.keys().filter(|k| k.schema == schema).cloned().collect();
         for v in views {
-            self.catalog.views.shift_remove(&v);
+            self.catalog.views.remove(&v);
             self.events.push(Event::ViewDropped { view: v, origin });
         }
         let types: Vec<ObjKey> = self.catalog.types.keys().filter(|k| k.schema == schema).cloned().collect();
         for ty in types {
-            self.catalog.types.shift_remove(&ty);
+            self.catalog.types.remove(&ty);
             self.events.push(Event::TypeDropped { ty, origin });
         }
         let seqs: Vec<ObjKey> = self.catalog.sequences.keys().filter(|k| k.schema == schema).cloned().collect();
         for s in seqs {
-            self.catalog.sequences.shift_remove(&s);
+            self.catalog.sequences.remove(&s);
             self.events.push(Event::SequenceDropped { sequence: s, origin });
         }
-        self.catalog.indexes.retain(|k, _| k.schema != schema);
-        self.catalog.functions.retain(|k, _| k.schema != schema);
+        self.catalog.indexes.retain_where(|k, _| k.schema != schema);
+        self.catalog.functions.retain_where(|k, _| k.schema != schema);
     }
 
     fn rename_schema(&mut self, from: &str, to: &Name, origin: Origin) {
@@ -976,7 +998,7 @@ impl<'c> Replayer<'c> {
         }
         let indexes: Vec<ObjKey> = self.catalog.indexes.keys().filter(|k| k.schema == from).cloned().collect();
         for k in indexes {
-            if let Some(ix) = self.catalog.indexes.shift_remove(&k) {
+            if let Some(ix) = self.catalog.indexes.remove(&k) {
                 self.catalog.indexes.insert(moved(&k), ix);
             }
         }
@@ -984,7 +1006,6 @@ impl<'c> Replayer<'c> {
 
     /// Renames or moves a table, view or sequence, and updates what refers to it.
     fn move_relation(&mut self, from: &ObjKey, to: ObjKey, to_name: &Name, origin: Origin) {
-        self.catalog.invalidate_constraint_names();
         if from == &to {
             return;
         }
@@ -1000,77 +1021,99 @@ impl<'c> Replayer<'c> {
                 _ => to_name.written.clone(),
             }
         };
-        if let Some(mut t) = self.catalog.tables.shift_remove(from) {
+        if let Some(t) = self.catalog.tables.remove(from) {
+            // Constraint names are per schema: a table moved to another schema takes them along.
+            if from.schema != to.schema {
+                for c in &t.constraints {
+                    self.catalog.forget_constraint_name(&from.schema, &c.name.key, c.kind.is_index_backed());
+                    self.catalog.note_constraint_name(&to.schema, &c.name.key, c.kind.is_index_backed());
+                }
+            }
+            let mut t = Arc::unwrap_or_clone(t);
             t.renamed_from.push((from.clone(), origin));
             t.written = rewrite_written(&t.written);
-            self.catalog.tables.insert(to.clone(), t);
-            for ix in self.catalog.indexes.values_mut() {
-                if ix.table == *from {
-                    ix.table = to.clone();
-                }
-            }
-            for t in self.catalog.tables.values_mut() {
-                if t.partition_of.as_ref() == Some(from) {
-                    t.partition_of = Some(to.clone());
-                }
-                for c in &mut t.constraints {
-                    if let ConstraintShape::ForeignKey { ref_table, .. } = &mut c.kind
-                        && ref_table == from
-                    {
-                        *ref_table = to.clone();
+            self.catalog.tables.insert(to.clone(), Arc::new(t));
+            self.catalog.indexes.update(|_, ix| ix.table == *from, |_, ix| ix.table = to.clone());
+            let references = |c: &Constraint| matches!(&c.kind, ConstraintShape::ForeignKey { ref_table, .. } if ref_table == from);
+            self.catalog.update_tables(
+                |_, t| t.partition_of.as_ref() == Some(from) || t.constraints.iter().any(references),
+                |_, t| {
+                    if t.partition_of.as_ref() == Some(from) {
+                        t.partition_of = Some(to.clone());
                     }
-                }
-            }
-            for v in self.catalog.views.values_mut() {
-                for s in &mut v.sources {
-                    if s == from {
-                        *s = to.clone();
+                    for c in &mut t.constraints {
+                        if let ConstraintShape::ForeignKey { ref_table, .. } = &mut c.kind
+                            && ref_table == from
+                        {
+                            *ref_table = to.clone();
+                        }
                     }
-                }
-                if v.star_of.as_ref() == Some(from) {
-                    v.star_of = Some(to.clone());
-                }
-            }
-            for s in self.catalog.sequences.values_mut() {
-                if let Some((t, _)) = &mut s.owned_by
-                    && t == from
-                {
-                    *t = to.clone();
-                }
-            }
-        } else if let Some(mut v) = self.catalog.views.shift_remove(from) {
+                },
+            );
+            self.catalog.views.update(
+                |_, v| v.sources.contains(from) || v.star_of.as_ref() == Some(from),
+                |_, v| {
+                    for s in &mut v.sources {
+                        if s == from {
+                            *s = to.clone();
+                        }
+                    }
+                    if v.star_of.as_ref() == Some(from) {
+                        v.star_of = Some(to.clone());
+                    }
+                },
+            );
+            self.catalog.sequences.update(
+                |_, s| s.owned_by.as_ref().is_some_and(|(t, _)| t == from),
+                |_, s| {
+                    if let Some((t, _)) = &mut s.owned_by {
+                        *t = to.clone();
+                    }
+                },
+            );
+        } else if let Some(v) = self.catalog.views.remove(from) {
+            let mut v = Arc::unwrap_or_clone(v);
             v.renamed_from.push((from.clone(), origin));
             v.written = rewrite_written(&v.written);
-            self.catalog.views.insert(to, v);
-        } else if let Some(mut s) = self.catalog.sequences.shift_remove(from) {
+            self.catalog.views.insert(to, Arc::new(v));
+        } else if let Some(s) = self.catalog.sequences.remove(from) {
+            let mut s = Arc::unwrap_or_clone(s);
             s.renamed_from.push((from.clone(), origin));
             s.written = rewrite_written(&s.written);
-            self.catalog.sequences.insert(to, s);
+            self.catalog.sequences.insert(to, Arc::new(s));
         }
     }
 
     fn move_type(&mut self, from: &ObjKey, to: ObjKey, to_name: &Name, origin: Origin) {
-        let Some(mut t) = self.catalog.types.shift_remove(from) else {
+        let Some(t) = self.catalog.types.remove(from) else {
             return;
         };
+        let mut t = Arc::unwrap_or_clone(t);
         t.renamed_from.push((from.clone(), origin));
         t.written = to_name.written.clone();
-        self.catalog.types.insert(to.clone(), t);
+        self.catalog.types.insert(to.clone(), Arc::new(t));
         // Columns of the type follow it: the database stores the type's identity, not its name.
         let default_schema = self.dialect().default_schema();
-        for table in self.catalog.tables.values_mut() {
-            for c in &mut table.columns {
-                if let crate::ty::TypeKind::Named { schema, name } = &mut c.ty.value.kind
-                    && *name == from.name
-                    && schema.as_deref().unwrap_or(default_schema) == from.schema
-                {
-                    *name = to.name.clone();
-                    if schema.is_some() {
-                        *schema = Some(to.schema.clone());
+        let of_type = |c: &Column| {
+            matches!(&c.ty.value.kind, crate::ty::TypeKind::Named { schema, name }
+                if *name == from.name && schema.as_deref().unwrap_or(default_schema) == from.schema)
+        };
+        self.catalog.update_tables(
+            |_, t| t.columns.iter().any(of_type),
+            |_, t| {
+                for c in t.columns.iter_mut() {
+                    if let crate::ty::TypeKind::Named { schema, name } = &mut c.ty.value.kind
+                        && *name == from.name
+                        && schema.as_deref().unwrap_or(default_schema) == from.schema
+                    {
+                        *name = to.name.clone();
+                        if schema.is_some() {
+                            *schema = Some(to.schema.clone());
+                        }
                     }
                 }
-            }
-        }
+            },
+        );
     }
 
     fn drop_columns_of_type(&mut self, ty: &ObjKey, origin: Origin) {
@@ -1107,14 +1150,15 @@ impl<'c> Replayer<'c> {
             }
             ObjectKind::Function => {
                 let from = self.find_key(name, |k| self.catalog.functions.contains_key(k));
-                if let Some(mut f) = self.catalog.functions.shift_remove(&from) {
+                if let Some(f) = self.catalog.functions.remove(&from) {
+                    let mut f = Arc::unwrap_or_clone(f);
                     f.renamed_from.push((from.clone(), origin));
-                    self.catalog.functions.insert(ObjKey::new(schema.key.clone(), from.name.clone()), f);
+                    self.catalog.functions.insert(ObjKey::new(schema.key.clone(), from.name.clone()), Arc::new(f));
                 }
             }
             ObjectKind::Index => {
                 let from = self.find_key(name, |k| self.catalog.indexes.contains_key(k));
-                if let Some(ix) = self.catalog.indexes.shift_remove(&from) {
+                if let Some(ix) = self.catalog.indexes.remove(&from) {
                     self.catalog.indexes.insert(ObjKey::new(schema.key.clone(), from.name.clone()), ix);
                 }
             }
@@ -1182,7 +1226,9 @@ impl<'c> Replayer<'c> {
             self.add_constraint(&table, &def, origin);
             return;
         }
-        self.catalog.indexes.insert(key, Index { name, table, columns, keys, unique: ci.unique, predicate: ci.predicate.clone(), origin });
+        self.catalog
+            .indexes
+            .insert(key, Arc::new(Index { name, table, columns, keys, unique: ci.unique, predicate: ci.predicate.clone(), origin }));
     }
 
     fn drop_index(&mut self, name: &QualifiedName, table: Option<&QualifiedName>, origin: Origin) {
@@ -1193,7 +1239,7 @@ impl<'c> Replayer<'c> {
             }
             _ => self.find_key(name, |k| self.catalog.indexes.contains_key(k)),
         };
-        if self.catalog.indexes.shift_remove(&key).is_some() {
+        if self.catalog.indexes.remove(&key).is_some() {
             self.events.push(Event::IndexDropped { index: key, origin });
             return;
         }
@@ -1216,18 +1262,16 @@ impl<'c> Replayer<'c> {
             .collect();
         let star_of = cv.star_of.as_ref().map(|s| self.table_key(s));
         let renamed_from = self.catalog.views.get(&key).map(|v| v.renamed_from.clone()).unwrap_or_default();
-        self.catalog.views.insert(
-            key,
-            View {
-                written: self.written(&cv.name),
-                origin,
-                materialized: cv.materialized,
-                columns: cv.columns.clone(),
-                sources,
-                star_of,
-                renamed_from,
-            },
-        );
+        let view = View {
+            written: self.written(&cv.name),
+            origin,
+            materialized: cv.materialized,
+            columns: cv.columns.clone(),
+            sources,
+            star_of,
+            renamed_from,
+        };
+        self.catalog.views.insert(key, Arc::new(view));
     }
 }
 

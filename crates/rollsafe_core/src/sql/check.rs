@@ -207,9 +207,8 @@ pub fn schema_dialect<'db>(db: &'db dyn Db, key: SchemaKey<'db>) -> Dialect {
     if let Some(d) = ws.config(db).dialect_for(path) {
         return d;
     }
-    let heads: Vec<&str> =
-        [ws.current(db).get(path), ws.baseline(db).get(path)].into_iter().flatten().map(|f| file_head(db, f).as_str()).collect();
-    dialect::detect(layout::split_path(path).0, heads.into_iter())
+    let evidence = [ws.current(db).get(path), ws.baseline(db).get(path)].into_iter().flatten().map(|f| file_evidence(db, f));
+    dialect::detect(layout::split_path(path).0, evidence)
 }
 
 #[salsa::tracked(returns(ref))]

@@ -8,10 +8,12 @@
 use crate::finding::{Definitions, Location};
 use rollsafe_sql::catalog::*;
 use rollsafe_sql::describe::{self, display_type};
+use rollsafe_sql::object_map::ObjectMap;
 use rollsafe_sql::ops::ValueSource;
 use rollsafe_sql::ty::{TypeChange, TypeKind, compare};
 use rollsafe_sql::{Dialect, expr};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// One change to an N-1 object.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -172,18 +174,31 @@ struct Differ<'a> {
     out: Vec<Change>,
     removed_schemas: BTreeSet<String>,
     /// Unique indexes by table, so that per-table checks do not scan every index.
-    old_unique: BTreeMap<&'a ObjKey, Vec<(&'a ObjKey, &'a Index)>>,
-    new_unique: BTreeMap<&'a ObjKey, Vec<(&'a ObjKey, &'a Index)>>,
+    old_unique: UniqueByTable<'a>,
+    new_unique: UniqueByTable<'a>,
     /// N tables by the key they had at the end of N-1 (see `pre_release_key`).
-    holders: std::collections::HashMap<&'a ObjKey, (&'a ObjKey, &'a Table)>,
+    holders: std::collections::HashMap<&'a ObjKey, (&'a ObjKey, &'a Arc<Table>)>,
 }
 
-fn unique_by_table(catalog: &Catalog) -> BTreeMap<&ObjKey, Vec<(&ObjKey, &Index)>> {
-    let mut out: BTreeMap<&ObjKey, Vec<(&ObjKey, &Index)>> = BTreeMap::new();
+type UniqueByTable<'a> = std::collections::HashMap<&'a ObjKey, Vec<(&'a ObjKey, &'a Index)>, rustc_hash::FxBuildHasher>;
+
+fn unique_by_table(catalog: &Catalog) -> UniqueByTable<'_> {
+    let mut out = UniqueByTable::default();
     for (key, ix) in catalog.indexes.iter().filter(|(_, ix)| ix.unique) {
         out.entry(&ix.table).or_default().push((key, ix));
     }
     out
+}
+
+/// Tables that a unique index was added to, dropped from or changed on, in a stable order.
+fn tables_with_changed_unique_indexes<'c>(old: &'c Catalog, new: &'c Catalog) -> BTreeSet<&'c ObjKey> {
+    fn changed<'c>(this: &'c ObjectMap<ObjKey, Index>, other: &'c ObjectMap<ObjKey, Index>) -> impl Iterator<Item = &'c ObjKey> {
+        this.differing_shards(other)
+            .flat_map(|(shard, _)| shard.iter())
+            .filter(|(k, ix)| ix.unique && other.get(k).is_none_or(|o| !Arc::ptr_eq(o, ix)))
+            .map(|(_, ix)| &ix.table)
+    }
+    changed(&old.indexes, &new.indexes).chain(changed(&new.indexes, &old.indexes)).collect()
 }
 
 pub fn diff(input: &DiffInput<'_>) -> Vec<Change> {
@@ -196,7 +211,9 @@ pub fn diff(input: &DiffInput<'_>) -> Vec<Change> {
         holders: std::collections::HashMap::new(),
     };
     if input.by_identity {
-        let holders = input.new.tables.iter().filter_map(|(k, t)| d.pre_release_key(k, t).map(|pre| (pre, (k, t)))).collect();
+        // Tables in shards N shares with N-1 are untouched and hold their own key (see `tables`).
+        let changed = input.new.tables.differing_shards(&input.old.tables).flat_map(|(new, _)| new.iter());
+        let holders = changed.filter_map(|(k, t)| d.pre_release_key(k, t).map(|pre| (pre, (k, t)))).collect();
         d.holders = holders;
     }
     d.schemas();
@@ -276,8 +293,12 @@ impl Differ<'_> {
         Some(table.renamed_from.iter().find(|(_, o)| (self.input.is_new)(*o)).map_or(key, |(k, _)| k))
     }
 
+    /// Every N-1 table that N does not share: dropped, renamed or changed. A shared table (the same
+    /// allocation, untouched by this release) can only have lost or gained a unique index, which
+    /// lives apart from it; those are checked from the indexes that changed.
     fn tables(&mut self) {
-        for (key, old) in &self.input.old.tables {
+        let (old_tables, new_tables) = (&self.input.old.tables, &self.input.new.tables);
+        for (key, old) in old_tables.differing_shards(new_tables).flat_map(|(old, _)| old.iter()) {
             if self.removed_schemas.contains(&key.schema) {
                 continue;
             }
@@ -285,6 +306,8 @@ impl Differ<'_> {
             // files have no history to follow, so names decide there.
             let holder = if self.input.by_identity { self.holders.get(key).copied() } else { self.input.new.tables.get_key_value(key) };
             match holder {
+                // The same table, untouched by this release: see below.
+                Some((k, new)) if k == key && Arc::ptr_eq(old, new) => {}
                 Some((k, new)) if k == key => self.table(key, old, new),
                 Some((_, renamed)) => {
                     let rename_at = renamed.renamed_from.iter().find(|(_, o)| (self.input.is_new)(*o)).and_then(|(_, o)| self.loc(*o));
@@ -331,6 +354,14 @@ impl Differ<'_> {
                         self.push(ChangeKind::TableRemoved, old.written.clone(), at, Some(old.origin), definitions);
                     }
                 },
+            }
+        }
+        for key in tables_with_changed_unique_indexes(self.input.old, self.input.new) {
+            if let (Some(old), Some(new)) = (old_tables.get(key), new_tables.get(key))
+                && Arc::ptr_eq(old, new)
+                && !self.removed_schemas.contains(&key.schema)
+            {
+                self.indexes(key, old, new);
             }
         }
     }
@@ -730,7 +761,9 @@ impl Differ<'_> {
     }
 
     fn views(&mut self) {
-        for (key, old) in &self.input.old.views {
+        let (old_views, new_views) = (&self.input.old.views, &self.input.new.views);
+        // Shards N shares with N-1 hold the same views: nothing to compare.
+        for (key, old) in old_views.differing_shards(new_views).flat_map(|(old, _)| old.iter()) {
             if self.removed_schemas.contains(&key.schema) {
                 continue;
             }
@@ -767,7 +800,8 @@ impl Differ<'_> {
     }
 
     fn types(&mut self) {
-        for (key, old) in &self.input.old.types {
+        let (old_types, new_types) = (&self.input.old.types, &self.input.new.types);
+        for (key, old) in old_types.differing_shards(new_types).flat_map(|(old, _)| old.iter()) {
             if self.removed_schemas.contains(&key.schema) {
                 continue;
             }
@@ -817,7 +851,8 @@ impl Differ<'_> {
     }
 
     fn sequences_and_functions(&mut self) {
-        for (key, old) in &self.input.old.sequences {
+        let (old_sequences, new_sequences) = (&self.input.old.sequences, &self.input.new.sequences);
+        for (key, old) in old_sequences.differing_shards(new_sequences).flat_map(|(old, _)| old.iter()) {
             // Owned sequences go with their column or table; that removal is the finding.
             if old.owned_by.is_some() || self.removed_schemas.contains(&key.schema) || self.input.new.sequences.contains_key(key) {
                 continue;
@@ -832,7 +867,8 @@ impl Differ<'_> {
             let definitions = Definitions::new(Some(describe::sequence(old, d)), renamed.map(|(s, _)| describe::sequence(s, d)));
             self.push(ChangeKind::SequenceRemoved { renamed_to }, old.written.clone(), at, Some(old.origin), definitions);
         }
-        for (key, old) in &self.input.old.functions {
+        let (old_functions, new_functions) = (&self.input.old.functions, &self.input.new.functions);
+        for (key, old) in old_functions.differing_shards(new_functions).flat_map(|(old, _)| old.iter()) {
             if self.removed_schemas.contains(&key.schema) || self.input.new.functions.contains_key(key) {
                 continue;
             }

@@ -41,6 +41,13 @@ pub fn parsed(db: &dyn Db, file: SourceFile, dialect: Dialect) -> Arc<ParsedFile
     parse_sql(db, SqlUnit::new(db, file, dialect)).clone()
 }
 
+/// Whether a file has up/down sections. A query of its own so that whole-history questions depend
+/// on one bit per file: editing a file's body re-runs this, not them.
+#[salsa::tracked(returns(copy))]
+fn unit_has_sections<'db>(db: &'db dyn Db, unit: SqlUnit<'db>) -> bool {
+    parse_sql(db, unit).has_sections
+}
+
 /// Runs `work` (which replays histories in order, parsing files as it reaches them) while other
 /// cores parse the same files from the far end, so parsing and replay overlap. Every thread works on
 /// its own handle of the same database: what one parses, the others find in the cache (salsa makes a
@@ -350,13 +357,19 @@ pub fn history_delta<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> HistoryDelta
     delta(key.baseline_history(db), key.current_history(db), db, key.workspace(db))
 }
 
-/// Files of a history on both sides, for content sniffing.
+/// What a file's first kilobytes say about its dialect.
+#[salsa::tracked(returns(copy))]
+pub fn file_evidence(db: &dyn Db, file: SourceFile) -> dialect::Evidence {
+    dialect::evidence(file_head(db, file))
+}
+
+/// Dialect evidence from the files of a history on both sides.
 /// A sample: the first and last migrations of each side. The dialect shows in every file (the first
 /// ones create the tables); reading all of a long history would only cost time.
-fn history_heads<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Vec<&'db str> {
+fn history_evidence<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Vec<dialect::Evidence> {
     const SAMPLE: usize = 12;
     let ws = key.workspace(db);
-    let mut heads = Vec::new();
+    let mut evidence = Vec::new();
     for (history, files) in [(key.current_history(db), ws.current(db)), (key.baseline_history(db), ws.baseline(db))] {
         let migrations = history.map(|h| h.migrations.as_slice()).unwrap_or_default();
         let sample = if migrations.len() <= 2 * SAMPLE {
@@ -367,12 +380,12 @@ fn history_heads<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Vec<&'db str> {
         for m in sample {
             for path in m.up.iter().chain(&m.down) {
                 if let Some(f) = files.get(path) {
-                    heads.push(file_head(db, f).as_str());
+                    evidence.push(file_evidence(db, f));
                 }
             }
         }
     }
-    heads
+    evidence
 }
 
 /// The unsupported dialect (ClickHouse, SQL Server, …) a history is written in, unless the
@@ -383,7 +396,7 @@ pub fn unsupported_dialect<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Option
     if ws.config(db).dialect_for(&format!("{}/", key.dir(db))).is_some() {
         return None;
     }
-    dialect::unsupported(key.dir(db), history_heads(db, key).into_iter())
+    dialect::unsupported(key.dir(db), history_evidence(db, key).into_iter())
 }
 
 #[salsa::tracked(returns(copy))]
@@ -397,8 +410,7 @@ pub fn history_dialect<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Dialect {
     if let Some(hint) = histories.iter().flatten().find_map(|h| h.dialect_hint) {
         return hint;
     }
-    let heads = history_heads(db, key);
-    dialect::detect(dir, heads.into_iter())
+    dialect::detect(dir, history_evidence(db, key).into_iter())
 }
 
 /// Whether the history's layout gives migrations down scripts: by its file layout, or because its
@@ -413,7 +425,12 @@ pub fn layout_has_downs<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> bool {
     }
     let dialect = history_dialect(db, key);
     let files = key.workspace(db).current(db);
-    history.migrations.iter().filter_map(|m| m.up.as_deref()).filter_map(|p| files.get(p)).any(|f| parsed(db, f, dialect).has_sections)
+    history
+        .migrations
+        .iter()
+        .filter_map(|m| m.up.as_deref())
+        .filter_map(|p| files.get(p))
+        .any(|f| unit_has_sections(db, SqlUnit::new(db, f, dialect)))
 }
 
 /// Statements of a migration's up part.
@@ -456,6 +473,8 @@ pub fn baseline_state<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Arc<Baselin
         let parsed = parsed(db, file, dialect);
         replay_file(&mut catalog, &mut events, id, up_statements(&parsed));
     }
+    // The N state starts from a copy of this catalog; built here, the name cache is shared with it.
+    catalog.prepare_constraint_names();
     Arc::new(BaselineState { catalog, sources, applied })
 }
 
