@@ -20,18 +20,19 @@ pub const RULE_DOCS: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/do
 /// The source name editors show next to each diagnostic.
 pub const SOURCE: &str = "rollsafe";
 
-/// The workspace-relative, `/`-separated path of a `file:` URI under `root`.
-pub fn uri_to_path(uri: &Uri, root: &Path) -> Option<String> {
+/// The file a `file:` URI names, canonical (the editor may name it through a symlink; roots are
+/// canonical). A file not saved yet is resolved through its folder.
+pub fn uri_to_file(uri: &Uri) -> Option<PathBuf> {
     if uri.scheme().as_str() != "file" {
         return None;
     }
-    let path = uri.to_file_path()?.into_owned();
-    let relative = match path.strip_prefix(root) {
-        Ok(rel) => rel.to_path_buf(),
-        // The editor may name the file through a symlink; the root is canonical.
-        Err(_) => canonical_with_missing_file(&path)?.strip_prefix(root).ok()?.to_path_buf(),
-    };
-    let parts: Vec<String> = relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    canonical_with_missing_file(&uri.to_file_path()?)
+}
+
+/// The workspace-relative, `/`-separated path of a `file:` URI under `root`.
+pub fn uri_to_path(uri: &Uri, root: &Path) -> Option<String> {
+    let file = uri_to_file(uri)?;
+    let parts: Vec<String> = file.strip_prefix(root).ok()?.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
     (!parts.is_empty()).then(|| parts.join("/"))
 }
 
@@ -240,10 +241,14 @@ mod tests {
 
     #[test]
     fn paths_and_uris_round_trip() {
-        let root = std::env::temp_dir().canonicalize().expect("temp dir");
+        let dir = std::env::temp_dir().join(format!("rollsafe-uri-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("db/migrations")).expect("mkdir");
+        let root = dir.canonicalize().expect("canonical");
+        // The file does not exist yet (an unsaved buffer): its folder resolves it.
         let uri = path_to_uri(&root, "db/migrations/0001 init.sql").expect("uri");
         assert!(uri.as_str().ends_with("/db/migrations/0001%20init.sql"), "{}", uri.as_str());
         assert_eq!(uri_to_path(&uri, &root).as_deref(), Some("db/migrations/0001 init.sql"));
         assert_eq!(uri_to_path(&Uri::from_str("untitled:Untitled-1").expect("uri"), &root), None);
+        std::fs::remove_dir_all(&dir).expect("cleanup");
     }
 }

@@ -73,16 +73,15 @@ impl Backend {
         lock(&self.shared.session)
     }
 
-    /// The workspace-relative path of a document, fixing the root from it if none was given.
-    fn path_of(&self, session: &mut Session, uri: &Uri) -> Option<String> {
-        if session.root.is_none() {
-            let file = uri.to_file_path()?.into_owned();
-            session.root = rollsafe_workspace::find_root(file.parent()?).and_then(|r| r.canonicalize().ok());
-            if session.root.is_some() {
-                self.spawn_reload();
-            }
+    /// The file of a document. Without a workspace folder from the client, the first document's
+    /// folder is the workspace.
+    fn file_of(&self, session: &mut Session, uri: &Uri) -> Option<PathBuf> {
+        let file = convert::uri_to_file(uri)?;
+        if !session.has_folder() {
+            session.set_folder(file.parent()?);
+            self.spawn_reload();
         }
-        convert::uri_to_path(uri, session.root.as_ref()?)
+        Some(file)
     }
 
     fn spawn_reload(&self) {
@@ -94,11 +93,12 @@ impl Backend {
     /// A snapshot and the context a request needs, or `None` when the document is not analysed.
     fn request_context(&self, uri: &Uri) -> Option<RequestContext> {
         let mut session = self.session();
-        let path = self.path_of(&mut session, uri)?;
+        let file = self.file_of(&mut session, uri)?;
+        let path = session.relative(&file)?;
         let analysis = session.analysis.as_ref()?;
         Some(RequestContext {
             snapshot: analysis.snapshot(),
-            root: session.root.clone()?,
+            root: session.root()?.to_path_buf(),
             path,
             baseline: analysis.baseline_label().to_string(),
         })
@@ -163,14 +163,9 @@ impl RequestContext {
 
 /// Starts an analysis of the session's current state; its diagnostics go to the publisher.
 fn schedule(shared: &Shared, client: &Client, session: &Session) {
-    let (Some(analysis), Some(root)) = (&session.analysis, &session.root) else { return };
+    let (Some(analysis), Some(root)) = (&session.analysis, session.root()) else { return };
     let snapshot = analysis.snapshot();
-    let batch = Batch {
-        generation: session.generation,
-        root: root.clone(),
-        files: HashMap::new(),
-        versions: session.documents.iter().map(|(p, d)| (p.clone(), d.version)).collect(),
-    };
+    let batch = Batch { generation: session.generation, root: root.to_path_buf(), files: HashMap::new(), versions: session.versions() };
     let publisher = shared.publisher.clone();
     let hook = shared.hook.clone();
     let client = client.clone();
@@ -326,8 +321,10 @@ impl LanguageServer for Backend {
         self.shared.client_watches.store(watches, std::sync::atomic::Ordering::Relaxed);
         {
             let mut session = self.session();
-            session.root = root.and_then(|r| rollsafe_workspace::find_root(&r).unwrap_or(r).canonicalize().ok());
-            session.settings = params.initialization_options.as_ref().map(Settings::from_json).unwrap_or_default();
+            session.set_settings(params.initialization_options.as_ref().map(Settings::from_json).unwrap_or_default());
+            if let Some(folder) = root {
+                session.set_folder(&folder);
+            }
         }
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
@@ -376,8 +373,8 @@ impl LanguageServer for Backend {
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let doc = params.text_document;
         let mut session = self.session();
-        let Some(path) = self.path_of(&mut session, &doc.uri) else { return };
-        session.open(&path, doc.version, Arc::from(doc.text));
+        let Some(file) = self.file_of(&mut session, &doc.uri) else { return };
+        session.open(file, doc.version, Arc::from(doc.text));
         schedule(&self.shared, &self.client, &session);
     }
 
@@ -385,9 +382,9 @@ impl LanguageServer for Backend {
         let doc = params.text_document;
         let outcome = {
             let mut session = self.session();
-            let Some(path) = self.path_of(&mut session, &doc.uri) else { return };
+            let Some(file) = self.file_of(&mut session, &doc.uri) else { return };
             let changes = params.content_changes;
-            let outcome = session.change(&path, doc.version, |text| {
+            let outcome = session.change(&file, doc.version, |text| {
                 let mut text = text.to_string();
                 for change in &changes {
                     text = convert::apply_change(&text, change);
@@ -407,19 +404,14 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let mut session = self.session();
-        let Some(path) = self.path_of(&mut session, &params.text_document.uri) else { return };
-        session.close(&path);
+        let Some(file) = self.file_of(&mut session, &params.text_document.uri) else { return };
+        session.close(&file);
         schedule(&self.shared, &self.client, &session);
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         let settings = Settings::from_json(&params.settings);
-        let changed = {
-            let mut session = self.session();
-            let changed = session.settings != settings;
-            session.settings = settings;
-            changed
-        };
+        let changed = self.session().set_settings(settings);
         if changed {
             reload(&self.shared, &self.client).await;
         }

@@ -1,13 +1,15 @@
-//! The server's state between messages: the workspace root, the editor's open buffers, the
-//! analysis (the same salsa database the CLI uses, kept alive) and how its baseline was chosen.
+//! The server's state between messages: the workspace folder and root, the editor's open buffers,
+//! the analysis (the same salsa database the CLI uses, kept alive) and how its baseline was chosen.
 //!
 //! Buffers are the current side: an open document's text replaces the file on disk until the
 //! document is closed. N-1 comes from git objects (or the directory the `baseline` setting names).
+//! Buffers are kept by absolute path, so they survive a change of root (a `baseline` setting that
+//! names a directory makes the folder itself the root, as `--against DIR` does for the CLI).
 
 use rollsafe_core::Analysis;
 use rollsafe_workspace::{LoadError, LoadOptions, Loaded, Watch};
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// An open buffer.
@@ -35,17 +37,19 @@ impl Settings {
 
 #[derive(Default)]
 pub struct Session {
-    /// The workspace root, canonical. `None` until the client names a folder or opens a file.
-    pub root: Option<PathBuf>,
-    pub settings: Settings,
-    /// Open buffers by workspace-relative path.
-    pub documents: HashMap<String, Document>,
+    /// The folder the client opened (the CLI's working directory), canonical.
+    folder: Option<PathBuf>,
+    /// The workspace root, canonical: where paths in the analysis are relative to.
+    root: Option<PathBuf>,
+    settings: Settings,
+    /// Open buffers by absolute path.
+    documents: HashMap<PathBuf, Document>,
     /// `None` until the workspace has loaded (or when it cannot be loaded).
     pub analysis: Option<Analysis>,
     /// Which baseline is in use, for messages (`v1.4.0 (latest release tag)`).
     pub baseline: Option<String>,
     /// The last load error shown to the user, so it is shown once.
-    pub load_error: Option<String>,
+    load_error: Option<String>,
     /// What to poll for changes made outside the editor, and its last fingerprint.
     pub watch: Option<(Watch, u64)>,
     /// Bumped by every change; results of older analyses are dropped.
@@ -63,44 +67,85 @@ pub enum Rejected {
 }
 
 impl Session {
+    pub fn root(&self) -> Option<&Path> {
+        self.root.as_deref()
+    }
+
+    pub fn has_folder(&self) -> bool {
+        self.folder.is_some()
+    }
+
+    /// Sets the folder the client works in, and the root that follows from it.
+    pub fn set_folder(&mut self, folder: &Path) {
+        self.folder = folder.canonicalize().ok();
+        self.update_root();
+    }
+
+    /// Applies new settings; returns whether they changed.
+    pub fn set_settings(&mut self, settings: Settings) -> bool {
+        let changed = self.settings != settings;
+        self.settings = settings;
+        self.update_root();
+        changed
+    }
+
+    fn update_root(&mut self) {
+        self.root = self.folder.as_deref().and_then(|f| rollsafe_workspace::resolve_root(f, self.settings.baseline.as_deref()).ok());
+    }
+
     pub fn load_options(&self) -> Option<LoadOptions> {
-        Some(LoadOptions { cwd: self.root.clone()?, against: self.settings.baseline.clone(), config: None })
+        Some(LoadOptions { cwd: self.folder.clone()?, against: self.settings.baseline.clone(), config: None })
+    }
+
+    /// The root-relative path of a file the analysis reads, or `None` (outside the root, or a kind
+    /// of file rollsafe does not analyse).
+    pub fn relative(&self, file: &Path) -> Option<String> {
+        let rel = file.strip_prefix(self.root.as_ref()?).ok()?;
+        let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        let rel = rel.join("/");
+        rollsafe_workspace::is_relevant(&rel).then_some(rel)
+    }
+
+    /// Versions of the open buffers the analysis reads, by root-relative path.
+    pub fn versions(&self) -> HashMap<String, i32> {
+        self.documents.iter().filter_map(|(file, doc)| Some((self.relative(file)?, doc.version))).collect()
     }
 
     /// Opens a buffer: its text is the file's from now on.
-    pub fn open(&mut self, path: &str, version: i32, text: Arc<str>) {
-        if let Some(analysis) = &mut self.analysis {
-            analysis.set_current_text(path, text.clone());
+    pub fn open(&mut self, file: PathBuf, version: i32, text: Arc<str>) {
+        if let (Some(rel), Some(analysis)) = (self.relative(&file), &mut self.analysis) {
+            analysis.set_current_text(&rel, text.clone());
         }
-        self.documents.insert(path.to_string(), Document { version, text });
+        self.documents.insert(file, Document { version, text });
         self.generation += 1;
     }
 
     /// Applies an edited buffer text, unless the version is not newer than the applied one.
-    pub fn change(&mut self, path: &str, version: i32, edit: impl FnOnce(&str) -> String) -> Result<(), Rejected> {
-        let doc = self.documents.get_mut(path).ok_or(Rejected::NotOpen)?;
+    pub fn change(&mut self, file: &Path, version: i32, edit: impl FnOnce(&str) -> String) -> Result<(), Rejected> {
+        let rel = self.relative(file);
+        let doc = self.documents.get_mut(file).ok_or(Rejected::NotOpen)?;
         if version <= doc.version {
             return Err(Rejected::Stale { applied: doc.version });
         }
         let text: Arc<str> = Arc::from(edit(&doc.text));
         *doc = Document { version, text: text.clone() };
-        if let Some(analysis) = &mut self.analysis {
-            analysis.set_current_text(path, text);
+        if let (Some(rel), Some(analysis)) = (rel, &mut self.analysis) {
+            analysis.set_current_text(&rel, text);
         }
         self.generation += 1;
         Ok(())
     }
 
     /// Closes a buffer: the file on disk is the current side again (or nothing, if never saved).
-    pub fn close(&mut self, path: &str) {
-        if self.documents.remove(path).is_none() {
+    pub fn close(&mut self, file: &Path) {
+        if self.documents.remove(file).is_none() {
             return;
         }
-        let on_disk = self.root.as_ref().and_then(|root| std::fs::read(root.join(path)).ok());
-        if let Some(analysis) = &mut self.analysis {
-            match on_disk.and_then(|bytes| rollsafe_workspace::decode(path, bytes).ok()) {
-                Some(text) => analysis.set_current_text(path, text),
-                None => analysis.remove_current(path),
+        if let (Some(rel), Some(analysis)) = (self.relative(file), &mut self.analysis) {
+            let on_disk = std::fs::read(file).ok().and_then(|bytes| rollsafe_workspace::decode(&rel, bytes).ok());
+            match on_disk {
+                Some(text) => analysis.set_current_text(&rel, text),
+                None => analysis.remove_current(&rel),
             }
         }
         self.generation += 1;
@@ -109,8 +154,11 @@ impl Session {
     /// Installs a freshly loaded workspace, with the open buffers over the files on disk.
     pub fn install(&mut self, loaded: Loaded) {
         let Loaded { root, mut input, baseline_source } = loaded;
-        for (path, doc) in &self.documents {
-            input.current.insert(path.clone(), doc.text.clone());
+        self.root = Some(root.clone());
+        for (file, doc) in &self.documents {
+            if let Some(rel) = self.relative(file) {
+                input.current.insert(rel, doc.text.clone());
+            }
         }
         self.baseline = Some(format!("{} ({baseline_source})", input.baseline_label));
         let watch = Watch::new(&root, None, input.current.keys().map(String::as_str));

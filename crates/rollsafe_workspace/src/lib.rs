@@ -89,10 +89,7 @@ pub fn is_relevant(path: &str) -> bool {
 pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
     let cwd = options.cwd.canonicalize().map_err(|e| err(format!("{}: {}", options.cwd.display(), io_reason(&e))))?;
     let against_dir = options.against.as_deref().map(|a| cwd.join(a)).filter(|p| p.is_dir());
-    let root = match &against_dir {
-        Some(_) => cwd.clone(),
-        None => find_root(&cwd).ok_or_else(|| err("not a git repository (or any parent up to /), and no --against DIR was given"))?,
-    };
+    let root = resolve_root(&cwd, options.against.as_deref())?;
     let config = read_config(&root, options.config.as_deref())?;
     // A directory given to --against, or named by the config's `baseline`, holds the N-1 tree.
     let (baseline_dir, source) = match (&against_dir, &options.against, &config.baseline) {
@@ -119,6 +116,16 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
     };
     let current = read_dir_tree(&root, &config, &skip)?;
     Ok(Loaded { root, input: WorkspaceInput { current, baseline, baseline_label: label, config }, baseline_source })
+}
+
+/// The workspace root for a working directory: the directory itself when `against` names a
+/// directory (it holds the N-1 tree with the same layout), else the nearest directory upward holding
+/// `rollsafe.toml` or `.git`. `cwd` should be canonical.
+pub fn resolve_root(cwd: &Path, against: Option<&str>) -> Result<PathBuf, LoadError> {
+    if against.is_some_and(|a| cwd.join(a).is_dir()) {
+        return Ok(cwd.to_path_buf());
+    }
+    find_root(cwd).ok_or_else(|| err("not a git repository (or any parent up to /), and no --against DIR was given"))
 }
 
 /// The nearest directory upward holding `rollsafe.toml` or `.git`.
