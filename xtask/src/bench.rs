@@ -70,16 +70,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let runs: usize = crate::flag(args, "--runs").map_or(Ok(10), |r| r.parse().map_err(|_| "--runs takes a number"))?;
     let migrations: usize = crate::flag(args, "--migrations").map_or(Ok(1000), |m| m.parse().map_err(|_| "--migrations takes a number"))?;
     let root = crate::workspace_root();
-    eprintln!("building rollsafe (release)…");
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["build", "--release", "-q", "-p", "rollsafe"])
-        .current_dir(&root)
-        .status()
-        .map_err(|e| format!("cargo: {e}"))?;
-    if !status.success() {
-        return Err("release build failed".into());
-    }
-    let bin = root.join("target/release/rollsafe");
+    let bin = build_release(&root)?;
     let dir = root.join("target/bench/history");
     let history = generate::generate(migrations, 0x5EED);
     let bytes = generate::write_trees(&dir, &history)?;
@@ -138,6 +129,20 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Builds `rollsafe` in release mode and returns the binary.
+pub(crate) fn build_release(root: &Path) -> Result<std::path::PathBuf, String> {
+    eprintln!("building rollsafe (release)…");
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["build", "--release", "-q", "-p", "rollsafe"])
+        .current_dir(root)
+        .status()
+        .map_err(|e| format!("cargo: {e}"))?;
+    if !status.success() {
+        return Err("release build failed".into());
+    }
+    Ok(root.join("target/release/rollsafe"))
 }
 
 /// The migration files, relative to `after`, when squawk is installed.

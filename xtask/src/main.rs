@@ -5,11 +5,14 @@
 //! - `bench [--runs N] [--migrations N]`: builds rollsafe in release mode, generates the history, and
 //!   times `rollsafe check` over it next to `squawk` (PyPI `squawk-cli`) linting the same files, with
 //!   peak memory. Prints the figures against the budget in DESIGN.md.
+//! - `bench-lsp [--edits N] [--migrations N]`: times `rollsafe server` from `didChange` to
+//!   `publishDiagnostics` in the same workspace, and its idle memory.
 //! - `new-rule ID SEVERITY`: scaffolds a rule file with its documentation skeleton and registers it.
 //! - `rule-docs`: writes `docs/rules/<id>.md` from each rule's doc comment (the pages diagnostics
 //!   link to); the test suite fails when they are out of date.
 
 mod bench;
+mod bench_lsp;
 mod generate;
 mod new_rule;
 mod rule_docs;
@@ -21,10 +24,11 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("gen-history") => generate::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("bench-lsp") => bench_lsp::run(&args[1..]),
         Some("new-rule") => new_rule::run(&args[1..]),
         Some("rule-docs") => rule_docs::run(),
         _ => {
-            Err("usage: cargo xtask gen-history DIR [--migrations N] | bench [--runs N] [--migrations N] | new-rule ID error|warning|info | rule-docs"
+            Err("usage: cargo xtask gen-history DIR [--migrations N] | bench [--runs N] [--migrations N] | bench-lsp [--edits N] [--migrations N] | new-rule ID error|warning|info | rule-docs"
                 .to_string())
         }
     };
