@@ -288,6 +288,9 @@ async fn publish_loop(client: Client, mut batches: mpsc::UnboundedReceiver<Batch
         last_generation = batch.generation;
         // Open buffers get a list even when empty, so the client knows their version was analysed.
         let paths: HashSet<String> = batch.files.keys().chain(shown.keys()).chain(batch.versions.keys()).cloned().collect();
+        // Open buffers first: the one being typed in is what the user is waiting for.
+        let mut paths: Vec<String> = paths.into_iter().collect();
+        paths.sort_by(|a, b| (!batch.versions.contains_key(a), a).cmp(&(!batch.versions.contains_key(b), b)));
         for path in paths {
             let diagnostics = batch.files.remove(&path).unwrap_or_default();
             let version = batch.versions.get(&path).copied();
