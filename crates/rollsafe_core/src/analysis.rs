@@ -365,6 +365,27 @@ mod tests {
         assert!(!log_now.iter().any(|e| e.contains("baseline_state")), "N-1 is not replayed again: {log_now:?}");
     }
 
+    /// The N state is built one migration at a time: editing the newest migration replays it alone,
+    /// editing an older one replays it and those after it.
+    #[test]
+    fn editing_a_migration_replays_it_and_the_ones_after_it() {
+        let mut input = input();
+        input.current.insert("migrations/0022_more.sql".into(), Arc::from("ALTER TABLE t2 ADD COLUMN more text;\n"));
+        input.current.insert("migrations/0023_last.sql".into(), Arc::from("ALTER TABLE t3 ADD COLUMN last text;\n"));
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let mut analysis = Analysis::with_database(RootDatabase::with_execution_log(log.clone()), input);
+        assert!(analysis.findings().is_empty());
+        assert_eq!(executed(&log, "state_after"), 4, "N-1, then one step per new migration");
+
+        analysis.set_current_text("migrations/0023_last.sql", Arc::from("ALTER TABLE t3 DROP COLUMN note;\n"));
+        assert_eq!(analysis.findings().len(), 1);
+        assert_eq!(executed(&log, "state_after"), 1, "only the newest migration is replayed");
+
+        analysis.set_current_text("migrations/0022_more.sql", Arc::from("ALTER TABLE t2 DROP COLUMN note;\n"));
+        assert_eq!(analysis.findings().len(), 2);
+        assert_eq!(executed(&log, "state_after"), 2, "the edited migration and the one after it");
+    }
+
     /// Reloading (a new baseline after a checkout) parses only the files whose text changed.
     #[test]
     fn reloading_reuses_the_parses_of_unchanged_files() {

@@ -478,19 +478,12 @@ pub fn baseline_state<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Arc<Baselin
     Arc::new(BaselineState { catalog, sources, applied })
 }
 
-#[salsa::tracked(returns(ref), no_eq)]
-pub fn current_state<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Arc<CurrentState> {
-    let dialect = history_dialect(db, key);
+/// The migrations replayed on top of N-1 to reach N, in order: the new versioned migrations, then
+/// repeatable ones (Flyway `R__`) that changed or are new, as the tool would run them.
+#[salsa::tracked(returns(ref))]
+pub fn replay_plan<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Vec<Migration> {
     let ws = key.workspace(db);
-    let base = baseline_state(db, key).clone();
-    let mut catalog = base.catalog.clone();
-    let mut sources = base.sources.clone();
-    let first_new_source = sources.files.len() as u32;
-    let mut events = Vec::new();
-    let mut down_checks = Vec::new();
-    let mut applied = Vec::new();
     let history = key.current_history(db);
-    let has_downs = layout_has_downs(db, key);
     let delta = history_delta(db, key);
     // Repeatable migrations run after the versioned ones, again, when they changed.
     let released_repeatables: Vec<&Migration> = delta.released.iter().filter(|m| m.version.is_none()).collect();
@@ -503,56 +496,113 @@ pub fn current_state<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Arc<CurrentS
             })
     });
     let new_versioned = delta.new.iter().filter(|m| m.version.is_some());
-    for m in
-        new_versioned.chain(changed_repeatables.filter(|m| !delta.new.contains(m))).chain(delta.new.iter().filter(|m| m.version.is_none()))
-    {
-        let up = m.up.as_deref().and_then(|p| ws.current(db).get(p).map(|f| (p, f)));
-        let before = has_downs.then(|| catalog.clone());
-        let mut up_parsed = None;
-        if let Some((path, file)) = up {
-            applied.push(path.to_string());
-            let id = sources.add(path, Side::Current, file);
-            let p = parsed(db, file, dialect);
-            replay_file(&mut catalog, &mut events, id, up_statements(&p));
-            up_parsed = Some((path, p));
-        }
-        let Some(before) = before else { continue };
-        if m.version.is_none() {
-            continue;
-        }
-        // Down script: a separate file, or the down section of the up file.
-        let down = match (&m.down, &up_parsed) {
-            (Some(path), _) => ws.current(db).get(path).map(|f| (path.as_str(), parsed(db, f, dialect), true)),
-            (None, Some((path, p))) if p.has_sections => Some((*path, p.clone(), false)),
-            _ => None,
-        };
-        let check = match down {
-            Some((path, p, separate)) => {
-                let stmts: Vec<&Statement> = down_statements(&p, separate).collect();
-                let range = match (stmts.first(), stmts.last()) {
-                    (Some(a), Some(b)) => a.range.cover(b.range),
-                    _ => TextRange::empty(0),
-                };
-                let mut restored = catalog.clone();
-                let mut scratch = Vec::new();
-                replay_file(&mut restored, &mut scratch, SourceId(u32::MAX), stmts.into_iter());
-                DownCheck {
-                    migration: m.clone(),
-                    location: Location::current(path, range),
-                    differences: Some(compare::differences(&restored, &before)),
-                }
-            }
-            None => {
-                let (path, range) = match &up_parsed {
-                    Some((path, p)) => (path.to_string(), p.statements.first().map_or(TextRange::empty(0), |s| s.range)),
-                    None => (m.up.clone().unwrap_or_default(), TextRange::empty(0)),
-                };
-                DownCheck { migration: m.clone(), location: Location::current(path, range), differences: None }
-            }
-        };
-        down_checks.push(check);
+    new_versioned
+        .chain(changed_repeatables.filter(|m| !delta.new.contains(m)))
+        .chain(delta.new.iter().filter(|m| m.version.is_none()))
+        .cloned()
+        .collect()
+}
+
+/// The N state of a history: N-1 with every step of [`replay_plan`] applied.
+#[salsa::tracked(returns(ref), no_eq)]
+pub fn current_state<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Arc<CurrentState> {
+    let steps = replay_plan(db, key).len();
+    state_after(db, ReplayStep::new(db, key, steps)).clone()
+}
+
+/// The state after the first `count` steps of a history's replay plan.
+#[salsa::interned(debug)]
+pub struct ReplayStep<'db> {
+    #[returns(copy)]
+    pub key: HistoryKey<'db>,
+    #[returns(copy)]
+    pub count: usize,
+}
+
+/// One query per migration replayed on top of N-1, each starting from the one before: editing a
+/// migration replays it and those after it, and the newest migration (where editing happens) alone.
+/// Copies of the state are cheap: catalogs share what a step did not change.
+#[salsa::tracked(returns(ref), no_eq)]
+pub fn state_after<'db>(db: &'db dyn Db, step: ReplayStep<'db>) -> Arc<CurrentState> {
+    let key = step.key(db);
+    let Some(previous) = step.count(db).checked_sub(1) else {
+        let base = baseline_state(db, key);
+        let first_new_source = base.sources.files.len() as u32;
+        return Arc::new(CurrentState {
+            catalog: base.catalog.clone(),
+            sources: base.sources.clone(),
+            applied: Vec::new(),
+            events: Vec::new(),
+            first_new_source,
+            down_checks: Vec::new(),
+        });
+    };
+    let before = state_after(db, ReplayStep::new(db, key, previous));
+    let mut state = CurrentState {
+        catalog: before.catalog.clone(),
+        sources: before.sources.clone(),
+        applied: before.applied.clone(),
+        events: before.events.clone(),
+        first_new_source: before.first_new_source,
+        down_checks: before.down_checks.clone(),
+    };
+    if let Some(migration) = replay_plan(db, key).get(previous) {
+        replay_migration(db, key, migration, &mut state);
     }
-    Arc::new(CurrentState { catalog, sources, applied, events, first_new_source, down_checks })
+    Arc::new(state)
+}
+
+/// Runs one migration up on `state`, and, when the layout has down scripts, checks that its down
+/// script restores the state before it.
+fn replay_migration(db: &dyn Db, key: HistoryKey<'_>, m: &Migration, state: &mut CurrentState) {
+    let dialect = history_dialect(db, key);
+    let ws = key.workspace(db);
+    let CurrentState { catalog, sources, applied, events, down_checks, .. } = state;
+    let up = m.up.as_deref().and_then(|p| ws.current(db).get(p).map(|f| (p, f)));
+    let before = layout_has_downs(db, key).then(|| catalog.clone());
+    let mut up_parsed = None;
+    if let Some((path, file)) = up {
+        applied.push(path.to_string());
+        let id = sources.add(path, Side::Current, file);
+        let p = parsed(db, file, dialect);
+        replay_file(catalog, events, id, up_statements(&p));
+        up_parsed = Some((path, p));
+    }
+    let Some(before) = before else { return };
+    if m.version.is_none() {
+        return;
+    }
+    // Down script: a separate file, or the down section of the up file.
+    let down = match (&m.down, &up_parsed) {
+        (Some(path), _) => ws.current(db).get(path).map(|f| (path.as_str(), parsed(db, f, dialect), true)),
+        (None, Some((path, p))) if p.has_sections => Some((*path, p.clone(), false)),
+        _ => None,
+    };
+    let check = match down {
+        Some((path, p, separate)) => {
+            let stmts: Vec<&Statement> = down_statements(&p, separate).collect();
+            let range = match (stmts.first(), stmts.last()) {
+                (Some(a), Some(b)) => a.range.cover(b.range),
+                _ => TextRange::empty(0),
+            };
+            let mut restored = catalog.clone();
+            let mut scratch = Vec::new();
+            replay_file(&mut restored, &mut scratch, SourceId(u32::MAX), stmts.into_iter());
+            DownCheck {
+                migration: m.clone(),
+                location: Location::current(path, range),
+                differences: Some(compare::differences(&restored, &before)),
+            }
+        }
+        None => {
+            let (path, range) = match &up_parsed {
+                Some((path, p)) => (path.to_string(), p.statements.first().map_or(TextRange::empty(0), |s| s.range)),
+                None => (m.up.clone().unwrap_or_default(), TextRange::empty(0)),
+            };
+            DownCheck { migration: m.clone(), location: Location::current(path, range), differences: None }
+        }
+    };
+    down_checks.push(check);
 }
 
 /// Turns replay origins into locations users can open.
