@@ -115,9 +115,8 @@ fn path_filters(paths: &[PathBuf], cwd: &Path, root: &Path) -> Result<Vec<String
         .map(|p| {
             let abs = cwd.join(p);
             let abs = abs.canonicalize().map_err(|_| LoadError(format!("{}: no such file or directory", p.display())))?;
-            let rel =
-                abs.strip_prefix(root).map_err(|_| LoadError(format!("{}: outside the workspace {}", p.display(), root.display())))?;
-            Ok(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
+            rollsafe_workspace::relative_path(root, &abs)
+                .ok_or_else(|| LoadError(format!("{}: outside the workspace {}", p.display(), root.display())))
         })
         .collect()
 }

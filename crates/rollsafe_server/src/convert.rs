@@ -29,13 +29,6 @@ pub fn uri_to_file(uri: &Uri) -> Option<PathBuf> {
     canonical_with_missing_file(&uri.to_file_path()?)
 }
 
-/// The workspace-relative, `/`-separated path of a `file:` URI under `root`.
-pub fn uri_to_path(uri: &Uri, root: &Path) -> Option<String> {
-    let file = uri_to_file(uri)?;
-    let parts: Vec<String> = file.strip_prefix(root).ok()?.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-    (!parts.is_empty()).then(|| parts.join("/"))
-}
-
 /// Canonicalizes the directory of a path whose file may not exist yet (an unsaved buffer).
 fn canonical_with_missing_file(path: &Path) -> Option<PathBuf> {
     match path.canonicalize() {
@@ -247,8 +240,9 @@ mod tests {
         // The file does not exist yet (an unsaved buffer): its folder resolves it.
         let uri = path_to_uri(&root, "db/migrations/0001 init.sql").expect("uri");
         assert!(uri.as_str().ends_with("/db/migrations/0001%20init.sql"), "{}", uri.as_str());
-        assert_eq!(uri_to_path(&uri, &root).as_deref(), Some("db/migrations/0001 init.sql"));
-        assert_eq!(uri_to_path(&Uri::from_str("untitled:Untitled-1").expect("uri"), &root), None);
+        let file = uri_to_file(&uri).expect("a file URI");
+        assert_eq!(rollsafe_workspace::relative_path(&root, &file).as_deref(), Some("db/migrations/0001 init.sql"));
+        assert_eq!(uri_to_file(&Uri::from_str("untitled:Untitled-1").expect("uri")), None);
         std::fs::remove_dir_all(&dir).expect("cleanup");
     }
 }

@@ -100,9 +100,7 @@ impl Session {
     /// The root-relative path of a file the analysis reads, or `None` (outside the root, or a kind
     /// of file rollsafe does not analyse).
     pub fn relative(&self, file: &Path) -> Option<String> {
-        let rel = file.strip_prefix(self.root.as_ref()?).ok()?;
-        let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-        let rel = rel.join("/");
+        let rel = rollsafe_workspace::relative_path(self.root.as_ref()?, file)?;
         rollsafe_workspace::is_relevant(&rel).then_some(rel)
     }
 

@@ -32,10 +32,7 @@ impl Repo {
 
     /// Reads the relevant files of `root` (a directory inside the working tree) as they are in `rev`.
     pub fn read_tree(&self, rev: &Resolved, root: &Path, config: &Config) -> Result<BTreeMap<String, Arc<str>>, LoadError> {
-        let prefix = root
-            .strip_prefix(&self.workdir)
-            .map(|p| p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
-            .unwrap_or_default();
+        let prefix = crate::relative_path(&self.workdir, root).unwrap_or_default();
         let fail = |e: &dyn std::fmt::Display| err(format!("reading {} from git: {e}", rev.label));
         let commit = self.repo.find_commit(rev.commit).map_err(|e| fail(&e))?;
         let tree = commit.tree().map_err(|e| fail(&e))?;

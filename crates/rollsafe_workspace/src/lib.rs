@@ -82,6 +82,12 @@ pub struct Loaded {
 }
 
 /// Whether the analysis reads this file.
+/// `file` relative to `root`, `/`-separated as rollsafe names files everywhere; `None` outside it.
+pub fn relative_path(root: &Path, file: &Path) -> Option<String> {
+    let rel = file.strip_prefix(root).ok()?;
+    Some(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
+}
+
 pub fn is_relevant(path: &str) -> bool {
     path.ends_with(".sql") || path.ends_with("/migration_lock.toml") || path == "migration_lock.toml"
 }
@@ -159,10 +165,9 @@ pub fn read_dir_tree(dir: &Path, config: &Config, skip: &[PathBuf]) -> Result<BT
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
-        let Ok(rel) = entry.path().strip_prefix(dir) else {
+        let Some(rel) = relative_path(dir, entry.path()) else {
             continue;
         };
-        let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
         if !is_relevant(&rel) || config.is_excluded(&rel) {
             continue;
         }
