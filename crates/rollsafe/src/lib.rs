@@ -75,6 +75,11 @@ impl Report {
         self.analysis.text(side, path)
     }
 
+    /// The line index of a file a location points into.
+    pub fn line_index(&self, side: Side, path: &str) -> Option<Arc<rollsafe_text::LineIndex>> {
+        self.analysis.line_index(side, path)
+    }
+
     /// A root-relative path as seen from the working directory.
     pub fn display_path(&self, path: &str) -> String {
         relative_to(&self.root.join(path), &self.cwd)

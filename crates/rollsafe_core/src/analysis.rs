@@ -386,6 +386,39 @@ mod tests {
         assert_eq!(executed(&log, "state_after"), 2, "the edited migration and the one after it");
     }
 
+    /// A release of 20,000 migrations: the N state is reached without recursing once per migration
+    /// (the language server analyses on threads with 2 MiB stacks; recursion overflowed at ~800),
+    /// and an edit of the newest one still replays it alone.
+    #[test]
+    fn a_release_of_twenty_thousand_migrations_fits_a_small_stack() {
+        const RELEASE: usize = 20_000;
+        let mut input = WorkspaceInput { baseline_label: "v1".into(), ..WorkspaceInput::default() };
+        let init: Arc<str> = Arc::from("CREATE TABLE t (id bigint PRIMARY KEY);\nCREATE TABLE u (id bigint PRIMARY KEY, note text);\n");
+        input.baseline.insert("migrations/00000_init.sql".into(), init.clone());
+        input.current.insert("migrations/00000_init.sql".into(), init);
+        for n in 1..=RELEASE {
+            input.current.insert(format!("migrations/{n:05}_add.sql"), Arc::from(format!("ALTER TABLE t ADD COLUMN c{n} int;\n")));
+        }
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let db = RootDatabase::with_execution_log(log.clone());
+        let worker = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                let mut analysis = Analysis::with_database(db, input);
+                let notes = analysis.findings();
+                // The table outgrew what any database allows; the statement that did it says so.
+                assert_eq!(notes.iter().map(|f| f.rule).collect::<Vec<_>>(), ["statement-not-understood"], "{notes:?}");
+                let steps = executed(&log, "state_after");
+                assert!(steps < 100, "a bounded number of kept states, not one per migration: {steps}");
+                analysis.set_current_text(&format!("migrations/{RELEASE:05}_add.sql"), Arc::from("ALTER TABLE u DROP COLUMN note;\n"));
+                let findings = analysis.findings();
+                assert!(findings.iter().any(|f| f.rule == "column-removed"), "{findings:?}");
+                assert_eq!(executed(&log, "state_after"), 1, "only the newest migration is replayed");
+            })
+            .expect("spawn");
+        worker.join().expect("no stack overflow, no panic");
+    }
+
     /// Reloading (a new baseline after a checkout) parses only the files whose text changed.
     #[test]
     fn reloading_reuses_the_parses_of_unchanged_files() {

@@ -160,7 +160,7 @@ pub fn detect(paths: &[&str], config: &Config, probe: &dyn ContentProbe) -> SqlL
         by_dir.entry(dir).or_default().push(path);
     }
     let mut histories: Vec<History> = Vec::new();
-    let mut claimed: Vec<String> = Vec::new();
+    let mut claimed: std::collections::HashSet<String> = std::collections::HashSet::new();
 
     // Directory-per-migration layouts: the parent of the version directories is the history.
     let mut version_dirs: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
@@ -208,7 +208,7 @@ pub fn detect(paths: &[&str], config: &Config, probe: &dyn ContentProbe) -> SqlL
 
     // File-per-migration layouts.
     for (dir, files) in &by_dir {
-        let sql: Vec<&str> = files.iter().copied().filter(|f| f.ends_with(".sql") && !claimed.iter().any(|c| c == f)).collect();
+        let sql: Vec<&str> = files.iter().copied().filter(|f| f.ends_with(".sql") && !claimed.contains(*f)).collect();
         if sql.is_empty() {
             continue;
         }
@@ -296,7 +296,7 @@ pub fn detect(paths: &[&str], config: &Config, probe: &dyn ContentProbe) -> SqlL
     // Schema files.
     let mut schema_files = Vec::new();
     for path in paths {
-        if config.is_excluded(path) || claimed.iter().any(|c| c == path) || !path.ends_with(".sql") {
+        if config.is_excluded(path) || claimed.contains(*path) || !path.ends_with(".sql") {
             continue;
         }
         let forced = config.sql.schemas.iter().any(|g| glob_matches(g, path));

@@ -352,17 +352,60 @@ pub struct Function {
 /// statement that removed or detached an object.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
-    TableDropped { table: ObjKey, origin: Origin },
-    ViewDropped { view: ObjKey, origin: Origin },
-    TypeDropped { ty: ObjKey, origin: Origin },
-    SequenceDropped { sequence: ObjKey, origin: Origin },
-    SchemaDropped { schema: String, origin: Origin },
-    FunctionDropped { function: ObjKey, origin: Origin },
-    ColumnDropped { table: ObjKey, column: String, origin: Origin },
-    ConstraintDropped { table: ObjKey, name: String, origin: Origin },
-    IndexDropped { index: ObjKey, origin: Origin },
-    PartitionDetached { parent: ObjKey, partition: ObjKey, origin: Origin },
+    TableDropped {
+        table: ObjKey,
+        origin: Origin,
+    },
+    ViewDropped {
+        view: ObjKey,
+        origin: Origin,
+    },
+    TypeDropped {
+        ty: ObjKey,
+        origin: Origin,
+    },
+    SequenceDropped {
+        sequence: ObjKey,
+        origin: Origin,
+    },
+    SchemaDropped {
+        schema: String,
+        origin: Origin,
+    },
+    FunctionDropped {
+        function: ObjKey,
+        origin: Origin,
+    },
+    ColumnDropped {
+        table: ObjKey,
+        column: String,
+        origin: Origin,
+    },
+    ConstraintDropped {
+        table: ObjKey,
+        name: String,
+        origin: Origin,
+    },
+    IndexDropped {
+        index: ObjKey,
+        origin: Origin,
+    },
+    PartitionDetached {
+        parent: ObjKey,
+        partition: ObjKey,
+        origin: Origin,
+    },
+    /// A table reached [`MAX_COLUMNS`]: from this statement on its columns are not modelled.
+    ColumnsNotModelled {
+        table: ObjKey,
+        origin: Origin,
+    },
 }
+
+/// The most columns rollsafe models in one table: MySQL's hard limit (PostgreSQL allows 1,600,
+/// SQLite 2,000 by default). A table given more is marked `columns_unknown`, which bounds the cost of
+/// every column operation on adversarial input (tens of thousands of `ADD COLUMN` on one table).
+pub const MAX_COLUMNS: usize = 4096;
 
 impl Event {
     pub fn origin(&self) -> Origin {
@@ -376,7 +419,8 @@ impl Event {
             | Event::ColumnDropped { origin, .. }
             | Event::ConstraintDropped { origin, .. }
             | Event::IndexDropped { origin, .. }
-            | Event::PartitionDetached { origin, .. } => *origin,
+            | Event::PartitionDetached { origin, .. }
+            | Event::ColumnsNotModelled { origin, .. } => *origin,
         }
     }
 }

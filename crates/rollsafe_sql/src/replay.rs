@@ -431,6 +431,15 @@ impl<'c> Replayer<'c> {
         let Some(t) = self.catalog.table_mut(table) else {
             return;
         };
+        // Beyond what any supported database allows, a table is not modelled column by column:
+        // that bounds the cost of every column operation, whatever a file holds.
+        if t.columns.len() >= MAX_COLUMNS {
+            if !t.columns_unknown {
+                t.columns_unknown = true;
+                self.events.push(Event::ColumnsNotModelled { table: table.clone(), origin });
+            }
+            return;
+        }
         if t.column(&def.name.key).is_some() {
             return;
         }

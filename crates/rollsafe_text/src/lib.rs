@@ -3,7 +3,10 @@
 //! Everything inside rollsafe speaks in byte offsets into a file's text ([`TextRange`]). Lines and columns
 //! exist only at the edges — the CLI renderers (1-based, columns counted in Unicode scalar values) and the
 //! language server (0-based, columns in UTF-16 code units) — and both are computed here by [`LineIndex`].
-//! This crate knows nothing about SQL, salsa or output formats.
+//! This crate knows nothing about SQL, salsa or output formats. [`escape`] makes untrusted text safe
+//! to print at those edges.
+
+pub mod escape;
 
 use std::fmt;
 

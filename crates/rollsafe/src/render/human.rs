@@ -2,7 +2,11 @@
 //! and the safe sequence, then one summary line naming the baseline.
 
 use crate::{Finding, Location, Report, Severity, Side};
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+};
+use rollsafe_text::escape::{escape_line, is_unsafe};
+use rollsafe_text::{LineIndex, TextRange, floor_char_boundary};
 use std::fmt;
 
 pub struct Style {
@@ -15,7 +19,7 @@ struct FindingDiagnostic {
     message: String,
     code: Option<String>,
     severity: miette::Severity,
-    source: NamedSource<String>,
+    source: Snippet,
     labels: Vec<LabeledSpan>,
     help: Option<String>,
     related: Vec<FindingDiagnostic>,
@@ -72,17 +76,146 @@ fn miette_severity(s: Severity) -> miette::Severity {
     }
 }
 
-fn source(report: &Report, loc: &Location) -> NamedSource<String> {
-    let text = report.text(loc.side, &loc.path).map(|t| t.to_string()).unwrap_or_default();
-    let mut name = report.display_path(&loc.path);
-    if loc.side == Side::Baseline {
-        name.push_str(&format!(" ({})", report.baseline_label));
-    }
-    NamedSource::new(name, text)
+/// What miette shows of one location: the lines around it, made safe to print, and cut to a window
+/// around the location where they are very long. miette reads only this snippet (reading the whole
+/// file for every finding would cost the file's size per finding), and [`SourceCode::read_span`]
+/// reports the snippet's lines and columns as the file's.
+struct Snippet {
+    name: String,
+    text: String,
+    /// 0-based line of the file where the snippet starts.
+    first_line: usize,
+    /// The location, as a range of `text`.
+    span: TextRange,
+    /// The location's 0-based line and byte column in the file, for the `file:line:col` header.
+    start: (usize, usize),
 }
 
-fn span(loc: &Location, label: &str) -> LabeledSpan {
-    LabeledSpan::new(Some(label.to_string()), loc.range.start as usize, loc.range.len() as usize)
+/// Lines longer than this many characters are cut to a window around the location.
+const LONG_LINE: usize = 200;
+/// The window: this many characters, starting this many before the location.
+const WINDOW: usize = 160;
+const WINDOW_BEFORE: usize = 40;
+
+impl SourceCode for Snippet {
+    fn read_span<'a>(&'a self, span: &SourceSpan, before: usize, after: usize) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.text.read_span(span, before, after)?;
+        // miette asks for the location itself, without context, to print where it starts.
+        let (line, column) = if before == 0 && after == 0 && span.offset() == self.span.start as usize {
+            self.start
+        } else {
+            (inner.line() + self.first_line, inner.column())
+        };
+        let contents = MietteSpanContents::new_named(self.name.clone(), inner.data(), *inner.span(), line, column, inner.line_count());
+        Ok(Box::new(contents))
+    }
+}
+
+impl Snippet {
+    fn new(name: String, text: &str, index: &LineIndex, range: TextRange) -> Snippet {
+        let start = floor_char_boundary(text, range.start as usize);
+        let end = floor_char_boundary(text, (range.end as usize).max(start));
+        let start_line = index.line_of(start as u32);
+        let end_line = index.line_of(end.saturating_sub(1).max(start) as u32);
+        let first_line = start_line.saturating_sub(1);
+        let last_line = (end_line + 1).min(index.line_count().saturating_sub(1) as u32);
+        let mut out = String::new();
+        let (mut span_start, mut span_end) = (0, 0);
+        for line in first_line..=last_line {
+            let content = index.line_range(text, line);
+            let (line_start, line_end) = (content.start as usize, content.end as usize);
+            let next_line = if line + 1 < index.line_count() as u32 { index.line_range(text, line + 1).start as usize } else { text.len() };
+            let (kept_start, kept_end) = window(text, line_start, line_end, start, end);
+            // Offsets of this line that the location starts or ends at, mapped as the line is copied.
+            let mut mark = |offset: usize, at: usize| {
+                if offset == start {
+                    span_start = at;
+                }
+                if offset == end {
+                    span_end = at;
+                }
+            };
+            if kept_start > line_start {
+                out.push('…');
+            }
+            for o in [start, end] {
+                if (line_start..kept_start).contains(&o) {
+                    mark(o, out.len());
+                }
+            }
+            let mut chars = text[kept_start..kept_end].char_indices().peekable();
+            while let Some((i, c)) = chars.next() {
+                let offset = kept_start + i;
+                mark(offset, out.len());
+                let next = chars.peek().map(|(_, n)| *n).or_else(|| text[kept_end..].chars().next());
+                if is_unsafe(c) || (c == '\r' && next != Some('\n')) {
+                    out.push_str(&escape_line(c.encode_utf8(&mut [0; 4])));
+                } else {
+                    out.push(c);
+                }
+            }
+            for o in [start, end] {
+                if (kept_end..=line_end).contains(&o) {
+                    mark(o, out.len());
+                }
+            }
+            if kept_end < line_end {
+                out.push('…');
+            }
+            let terminator = out.len();
+            out.push_str(&text[line_end..next_line]);
+            for o in [start, end] {
+                if o > line_end && o <= next_line {
+                    mark(o, terminator + (o - line_end));
+                }
+            }
+        }
+        let line_start = index.line_range(text, start_line).start as usize;
+        Snippet {
+            name,
+            text: out,
+            first_line: first_line as usize,
+            span: TextRange::from_usize(span_start, span_end.max(span_start)),
+            start: (start_line as usize, start - line_start),
+        }
+    }
+}
+
+/// The part of a line `line_start..line_end` to show: all of it, or a window around the location
+/// (`start..end`) when the line is long.
+fn window(text: &str, line_start: usize, line_end: usize, start: usize, end: usize) -> (usize, usize) {
+    let line = &text[line_start..line_end];
+    if line.chars().nth(LONG_LINE).is_none() {
+        return (line_start, line_end);
+    }
+    let back = |from: usize, n: usize| {
+        text[line_start..from].char_indices().rev().nth(n.saturating_sub(1)).map_or(line_start, |(i, _)| line_start + i)
+    };
+    let forward = |from: usize, n: usize| text[from..line_end].char_indices().nth(n).map_or(line_end, |(i, _)| from + i);
+    let on_line = |o: usize| (line_start..=line_end).contains(&o);
+    if on_line(start) {
+        let from = back(start, WINDOW_BEFORE);
+        (from, forward(from, WINDOW))
+    } else if on_line(end) {
+        let to = forward(end, WINDOW_BEFORE);
+        (back(to, WINDOW), to)
+    } else {
+        (line_start, forward(line_start, WINDOW))
+    }
+}
+
+fn source(report: &Report, loc: &Location) -> Snippet {
+    let text = report.text(loc.side, &loc.path).unwrap_or_default();
+    let index = report.line_index(loc.side, &loc.path).unwrap_or_else(|| std::sync::Arc::new(LineIndex::new(&text)));
+    let mut name = escape_line(&report.display_path(&loc.path)).into_owned();
+    if loc.side == Side::Baseline {
+        name.push_str(&format!(" ({})", escape_line(&report.baseline_label)));
+    }
+    Snippet::new(name, &text, &index, loc.range)
+}
+
+fn span(snippet: &Snippet, label: &str) -> LabeledSpan {
+    LabeledSpan::new(Some(escape_line(label).into_owned()), snippet.span.start as usize, snippet.span.len() as usize)
 }
 
 fn diagnostic(report: &Report, f: &Finding) -> FindingDiagnostic {
@@ -102,23 +235,28 @@ fn diagnostic(report: &Report, f: &Finding) -> FindingDiagnostic {
     let related = f
         .related
         .iter()
-        .map(|r| FindingDiagnostic {
-            message: r.message.clone(),
-            code: None,
-            severity: miette::Severity::Advice,
-            source: source(report, &r.location),
-            labels: vec![span(&r.location, &r.message)],
-            help: None,
-            related: Vec::new(),
+        .map(|r| {
+            let source = source(report, &r.location);
+            FindingDiagnostic {
+                message: escape_line(&r.message).into_owned(),
+                code: None,
+                severity: miette::Severity::Advice,
+                labels: vec![span(&source, &r.message)],
+                source,
+                help: None,
+                related: Vec::new(),
+            }
         })
         .collect();
+    let source = source(report, &f.primary);
     FindingDiagnostic {
-        message: f.message.clone(),
+        message: escape_line(&f.message).into_owned(),
         code: Some(f.rule.to_string()),
         severity: miette_severity(f.severity),
-        source: source(report, &f.primary),
-        labels: vec![span(&f.primary, &f.label)],
-        help: (!help.is_empty()).then_some(help),
+        labels: vec![span(&source, &f.label)],
+        source,
+        // Help is several lines; each is made safe on its own.
+        help: (!help.is_empty()).then(|| help.lines().map(|l| escape_line(l).into_owned()).collect::<Vec<_>>().join("\n")),
         related,
     }
 }

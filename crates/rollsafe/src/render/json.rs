@@ -64,8 +64,7 @@ pub fn render(report: &Report) -> String {
 }
 
 fn location(report: &Report, loc: &Location) -> Value {
-    let text = report.text(loc.side, &loc.path).unwrap_or_default();
-    let (start, end) = line_cols(&text, loc.range);
+    let (start, end) = line_cols(report, loc);
     json!({
         "path": report.display_path(&loc.path),
         "range": {

@@ -5,6 +5,7 @@ use super::*;
 use crate::finding::Finding;
 use crate::rules::{DeletedMigration, EditedMigration, HistoryFacts, OutOfOrder, SQL_CHECKS, SqlContext};
 use crate::suppress;
+use rollsafe_sql::catalog::MAX_COLUMNS;
 use rollsafe_sql::ops::StatementKind;
 
 #[salsa::tracked(returns(ref))]
@@ -114,7 +115,17 @@ pub fn history_findings<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Vec<Findi
     facts.down_checks = cur.down_checks.clone();
 
     let parsed_reviewed: Vec<(String, Arc<ParsedFile>)> = reviewed.iter().map(|(p, f)| (p.clone(), parsed(db, *f, dialect))).collect();
-    let not_understood = not_understood(&parsed_reviewed);
+    let mut not_understood = not_understood(&parsed_reviewed);
+    for event in &cur.events {
+        if let Event::ColumnsNotModelled { table, origin } = event
+            && let Some(at) = new_locator.location(*origin)
+        {
+            let what = format!(
+                "table {table:?} gets more than {MAX_COLUMNS} columns, more than MySQL, PostgreSQL or SQLite allow; its columns are not compared from here on"
+            );
+            not_understood.push((at, what));
+        }
+    }
     let cx = SqlContext { baseline: ws.baseline_label(db), changes: &changes, history: Some(&facts), not_understood: &not_understood };
     let mut findings = Vec::new();
     for check in SQL_CHECKS {
@@ -134,8 +145,9 @@ fn attach_expand_steps(
     baseline: &str,
 ) {
     let rewritable = [crate::rules::COLUMN_REMOVED.id, crate::rules::COLUMN_RENAMED.id];
+    let by_path: std::collections::HashMap<&str, SourceFile> = files.iter().map(|(p, f)| (p.as_str(), *f)).collect();
     for f in findings.iter_mut().filter(|f| rewritable.contains(&f.rule) && f.primary.side == Side::Current) {
-        let Some((_, file)) = files.iter().find(|(p, _)| *p == f.primary.path) else { continue };
+        let Some(file) = by_path.get(f.primary.path.as_str()) else { continue };
         let parsed = parsed(db, *file, dialect);
         let Some(statement) = super::fixes::statement_at(&parsed, f.primary.range.start) else { continue };
         f.fix = super::fixes::expand_step(f, statement, file.text(db), n1, baseline);
@@ -182,8 +194,9 @@ fn not_understood(files: &[(String, Arc<ParsedFile>)]) -> Vec<(Location, String)
     for (path, parsed) in files {
         for stmt in &parsed.statements {
             let what = match &stmt.kind {
+                // The parser's message may quote a token of any length: keep the note one short line.
                 StatementKind::NotUnderstood { message } => {
-                    format!("statement not understood ({message})")
+                    format!("statement not understood ({})", rollsafe_text::escape::truncate_chars(message, 200))
                 }
                 StatementKind::NotModelled { what } => format!("{what} is not modelled"),
                 _ => continue,
@@ -191,10 +204,11 @@ fn not_understood(files: &[(String, Arc<ParsedFile>)]) -> Vec<(Location, String)
             out.push((Location::current(path.clone(), stmt.range), what));
         }
         for part in &parsed.unread {
-            out.push((Location::current(path.clone(), part.range), format!("{} not understood", part.what)));
+            let what = rollsafe_text::escape::truncate_chars(&part.what, 200);
+            out.push((Location::current(path.clone(), part.range), format!("{what} not understood")));
         }
         for err in &parsed.errors {
-            out.push((Location::current(path.clone(), err.range), err.message.clone()));
+            out.push((Location::current(path.clone(), err.range), rollsafe_text::escape::truncate_chars(&err.message, 200).into_owned()));
         }
     }
     out

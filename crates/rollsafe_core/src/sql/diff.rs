@@ -12,6 +12,7 @@ use rollsafe_sql::object_map::ObjectMap;
 use rollsafe_sql::ops::ValueSource;
 use rollsafe_sql::ty::{TypeChange, TypeKind, compare};
 use rollsafe_sql::{Dialect, expr};
+use rustc_hash::FxHashMap;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -178,6 +179,52 @@ struct Differ<'a> {
     new_unique: UniqueByTable<'a>,
     /// N tables by the key they had at the end of N-1 (see `pre_release_key`).
     holders: std::collections::HashMap<&'a ObjKey, (&'a ObjKey, &'a Arc<Table>)>,
+    /// The last event of the release about each object, so that finding where an object was
+    /// dropped does not scan every event (a release may drop thousands of columns).
+    last_event: std::collections::HashMap<Subject<'a>, &'a Event, rustc_hash::FxBuildHasher>,
+}
+
+/// A table's columns by name; the first of equal names wins, as in a scan.
+fn columns_by_name(table: &Table) -> FxHashMap<&str, &Column> {
+    let mut map: FxHashMap<&str, &Column> = FxHashMap::default();
+    for c in &table.columns {
+        map.entry(c.name.key.as_str()).or_insert(c);
+    }
+    map
+}
+
+/// What an [`Event`] is about.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Subject<'e> {
+    Table(&'e ObjKey),
+    View(&'e ObjKey),
+    Type(&'e ObjKey),
+    Sequence(&'e ObjKey),
+    Schema(&'e str),
+    Function(&'e ObjKey),
+    Column(&'e ObjKey, &'e str),
+    Constraint(&'e ObjKey, &'e str),
+    Index(&'e ObjKey),
+    Partition(&'e ObjKey, &'e ObjKey),
+    ColumnsOf(&'e ObjKey),
+}
+
+impl<'e> Subject<'e> {
+    fn of(event: &'e Event) -> Subject<'e> {
+        match event {
+            Event::TableDropped { table, .. } => Subject::Table(table),
+            Event::ViewDropped { view, .. } => Subject::View(view),
+            Event::TypeDropped { ty, .. } => Subject::Type(ty),
+            Event::SequenceDropped { sequence, .. } => Subject::Sequence(sequence),
+            Event::SchemaDropped { schema, .. } => Subject::Schema(schema),
+            Event::FunctionDropped { function, .. } => Subject::Function(function),
+            Event::ColumnDropped { table, column, .. } => Subject::Column(table, column),
+            Event::ConstraintDropped { table, name, .. } => Subject::Constraint(table, name),
+            Event::IndexDropped { index, .. } => Subject::Index(index),
+            Event::PartitionDetached { parent, partition, .. } => Subject::Partition(parent, partition),
+            Event::ColumnsNotModelled { table, .. } => Subject::ColumnsOf(table),
+        }
+    }
 }
 
 type UniqueByTable<'a> = std::collections::HashMap<&'a ObjKey, Vec<(&'a ObjKey, &'a Index)>, rustc_hash::FxBuildHasher>;
@@ -209,6 +256,8 @@ pub fn diff(input: &DiffInput<'_>) -> Vec<Change> {
         old_unique: unique_by_table(input.old),
         new_unique: unique_by_table(input.new),
         holders: std::collections::HashMap::new(),
+        // Later events overwrite earlier ones: the last one about an object is where it went.
+        last_event: input.events.iter().map(|e| (Subject::of(e), e)).collect(),
     };
     if input.by_identity {
         // Tables in shards N shares with N-1 are untouched and hold their own key (see `tables`).
@@ -251,8 +300,9 @@ impl Differ<'_> {
         (self.input.new_loc)(origin)
     }
 
-    fn event_loc(&self, pred: impl Fn(&Event) -> bool) -> Option<Location> {
-        self.input.events.iter().rev().find(|e| pred(e)).and_then(|e| self.loc(e.origin()))
+    /// Where the release last dropped (or detached) an object.
+    fn event_loc(&self, subject: Subject<'_>) -> Option<Location> {
+        self.last_event.get(&subject).and_then(|e| self.loc(e.origin()))
     }
 
     fn schemas(&mut self) {
@@ -270,7 +320,7 @@ impl Differ<'_> {
             });
             let (renamed_to, at) = match renamed {
                 Some((to, origin)) => (Some(to), self.loc(origin)),
-                None => (None, self.event_loc(|e| matches!(e, Event::SchemaDropped { schema, .. } if schema == key))),
+                None => (None, self.event_loc(Subject::Schema(key))),
             };
             let definitions = Definitions::new(
                 Some(format!("CREATE SCHEMA {}", schema.written)),
@@ -337,7 +387,7 @@ impl Differ<'_> {
                     (Some(new), _) => {
                         // Created again under the old name in this release. A copy renamed into place
                         // (SQLite's rebuild) carries the data; a plain DROP and CREATE does not.
-                        let dropped = self.event_loc(|e| matches!(e, Event::TableDropped { table, .. } if table == key));
+                        let dropped = self.event_loc(Subject::Table(key));
                         if new.renamed_from.is_empty()
                             && let Some(dropped_at) = dropped
                         {
@@ -349,7 +399,7 @@ impl Differ<'_> {
                     }
                     (None, Some(view)) => self.shim_view(old, view),
                     (None, None) => {
-                        let at = self.event_loc(|e| matches!(e, Event::TableDropped { table, .. } if table == key));
+                        let at = self.event_loc(Subject::Table(key));
                         let definitions = self.tables_defs(Some(old), None);
                         self.push(ChangeKind::TableRemoved, old.written.clone(), at, Some(old.origin), definitions);
                     }
@@ -403,12 +453,23 @@ impl Differ<'_> {
             // A table created in this release (a rebuild) has only new columns: match them by name.
             let rebuilt = (self.input.is_new)(new.origin);
             let by_identity = self.input.by_identity && !rebuilt;
+            // Columns by name, and N columns by the name they had in N-1, looked up once per column
+            // (a table may have thousands). The first of equal names wins, as in a scan.
+            let (old_by_name, new_by_name) = (columns_by_name(old), columns_by_name(new));
+            let mut new_by_pre_release_name: FxHashMap<&str, &Column> = FxHashMap::default();
+            if by_identity {
+                for nc in &new.columns {
+                    if let Some(pre) = self.pre_release_name(nc) {
+                        new_by_pre_release_name.entry(pre.as_str()).or_insert(nc);
+                    }
+                }
+            }
             for oc in &old.columns {
                 let object = format!("{t}.{}", oc.name);
                 let holder = if by_identity {
-                    new.columns.iter().find(|nc| self.pre_release_name(nc) == Some(&oc.name.key))
+                    new_by_pre_release_name.get(oc.name.key.as_str()).copied()
                 } else {
-                    new.column(&oc.name.key)
+                    new_by_name.get(oc.name.key.as_str()).copied()
                 };
                 match holder {
                     Some(nc) if nc.name.key == oc.name.key => self.column(key, t, oc, nc, object),
@@ -419,15 +480,13 @@ impl Differ<'_> {
                         self.push(kind, object, origin.and_then(|o| self.loc(o)), Some(oc.origin), definitions);
                     }
                     // Dropped and added again under its name: the data is gone, the name is not.
-                    None if new.column(&oc.name.key).is_some() => {
-                        let nc = new.column(&oc.name.key).expect("checked");
+                    None if new_by_name.contains_key(oc.name.key.as_str()) => {
+                        let nc = new_by_name[oc.name.key.as_str()];
                         self.column(key, t, oc, nc, object);
                     }
                     None => {
                         let at = self
-                            .event_loc(
-                                |e| matches!(e, Event::ColumnDropped { table, column, .. } if table == key && *column == oc.name.key),
-                            )
+                            .event_loc(Subject::Column(key, &oc.name.key))
                             .or_else(|| rebuilt.then(|| self.loc(new.origin)).flatten())
                             .or_else(|| self.schema_file_table(new));
                         let kind = ChangeKind::ColumnRemoved { table: t.clone(), column: oc.name.to_string(), via_view: false };
@@ -437,9 +496,9 @@ impl Differ<'_> {
             }
             for nc in &new.columns {
                 let existed = if by_identity {
-                    self.pre_release_name(nc).is_some_and(|k| old.column(k).is_some())
+                    self.pre_release_name(nc).is_some_and(|k| old_by_name.contains_key(k.as_str()))
                 } else {
-                    old.column(&nc.name.key).is_some()
+                    old_by_name.contains_key(nc.name.key.as_str())
                 };
                 if !existed && !nc.optional_on_insert() {
                     // The statement that made it required: the ADD COLUMN, or a later SET NOT NULL / DROP DEFAULT.
@@ -471,8 +530,7 @@ impl Differ<'_> {
         let col = || oc.name.to_string();
         let defs = || Definitions::new(Some(describe::column(oc)), Some(describe::column(nc)));
         if (self.input.is_new)(nc.origin)
-            && let Some(dropped_at) =
-                self.event_loc(|e| matches!(e, Event::ColumnDropped { table, column, .. } if table == key && *column == oc.name.key))
+            && let Some(dropped_at) = self.event_loc(Subject::Column(key, &oc.name.key))
         {
             self.push(
                 ChangeKind::ColumnRecreated { table: t.to_string(), column: col(), dropped_at },
@@ -656,9 +714,7 @@ impl Differ<'_> {
             }
             // Dropped together with a removed column: that removal is the finding.
             (Some((o, shape)), None) if !shape.columns().iter().any(|c| new.column(c).is_none()) => {
-                let at = self
-                    .event_loc(|e| matches!(e, Event::ConstraintDropped { table, name, .. } if table == key && *name == o.name.key))
-                    .or_else(|| self.replacement(new));
+                let at = self.event_loc(Subject::Constraint(key, &o.name.key)).or_else(|| self.replacement(new));
                 let kind = ChangeKind::UniqueDropped {
                     table: t.clone(),
                     name: o.name.written.clone(),
@@ -703,9 +759,7 @@ impl Differ<'_> {
             if still_unique || columns.iter().any(|c| new.column(c).is_none()) {
                 continue;
             }
-            let at = self
-                .event_loc(|e| matches!(e, Event::ConstraintDropped { table, name, .. } if table == key && *name == oc.name.key))
-                .or_else(|| self.replacement(new));
+            let at = self.event_loc(Subject::Constraint(key, &oc.name.key)).or_else(|| self.replacement(new));
             let kind = ChangeKind::UniqueDropped {
                 table: t.clone(),
                 name: oc.name.written.clone(),
@@ -740,7 +794,7 @@ impl Differ<'_> {
             if kept || column_gone {
                 continue;
             }
-            let at = self.event_loc(|e| matches!(e, Event::IndexDropped { index, .. } if index == ikey)).or_else(|| self.replacement(new));
+            let at = self.event_loc(Subject::Index(ikey)).or_else(|| self.replacement(new));
             let label = if predicate.is_some() { "partial unique index" } else { "unique index" };
             let kind = ChangeKind::UniqueDropped { table: t.clone(), name: ix.name.written.clone(), label, columns: ix.keys.clone() };
             let definitions = Definitions::new(Some(describe::index(ix, self.dialect())), None);
@@ -790,7 +844,7 @@ impl Differ<'_> {
                     self.push(kind, old.written.clone(), self.loc(origin), Some(old.origin), definitions);
                 }
                 None => {
-                    let at = self.event_loc(|e| matches!(e, Event::ViewDropped { view, .. } if view == key));
+                    let at = self.event_loc(Subject::View(key));
                     let definitions = Definitions::new(Some(describe::view(old, self.dialect())), None);
                     let kind = ChangeKind::ViewRemoved { materialized: old.materialized };
                     self.push(kind, old.written.clone(), at, Some(old.origin), definitions);
@@ -815,7 +869,7 @@ impl Differ<'_> {
                         self.push(kind, old.written.clone(), self.loc(origin), Some(old.origin), definitions);
                     }
                     None => {
-                        let at = self.event_loc(|e| matches!(e, Event::TypeDropped { ty, .. } if ty == key));
+                        let at = self.event_loc(Subject::Type(key));
                         let definitions = Definitions::new(Some(describe::type_def(old)), None);
                         self.push(ChangeKind::TypeRemoved, old.written.clone(), at, Some(old.origin), definitions);
                     }
@@ -861,7 +915,7 @@ impl Differ<'_> {
                 self.input.new.sequences.values().find_map(|s| s.renamed_from.iter().find(|(k, _)| k == key).map(|(_, o)| (s, *o)));
             let (renamed_to, at) = match renamed {
                 Some((s, origin)) => (Some(s.written.clone()), self.loc(origin)),
-                None => (None, self.event_loc(|e| matches!(e, Event::SequenceDropped { sequence, .. } if sequence == key))),
+                None => (None, self.event_loc(Subject::Sequence(key))),
             };
             let d = self.dialect();
             let definitions = Definitions::new(Some(describe::sequence(old, d)), renamed.map(|(s, _)| describe::sequence(s, d)));
@@ -876,7 +930,7 @@ impl Differ<'_> {
                 self.input.new.functions.values().find_map(|f| f.renamed_from.iter().find(|(k, _)| k == key).map(|(_, o)| (f, *o)));
             let (renamed_to, at) = match renamed {
                 Some((f, origin)) => (Some(f.written.clone()), self.loc(origin)),
-                None => (None, self.event_loc(|e| matches!(e, Event::FunctionDropped { function, .. } if function == key))),
+                None => (None, self.event_loc(Subject::Function(key))),
             };
             let definitions =
                 Definitions::new(Some(format!("FUNCTION {}", old.written)), renamed_to.as_ref().map(|to| format!("FUNCTION {to}")));

@@ -263,6 +263,12 @@ pub struct SourceTable {
 }
 
 impl SourceTable {
+    /// Appends a file without looking for it first (replay numbers each migration's file once).
+    pub fn push(&mut self, path: &str, side: Side, file: SourceFile) -> SourceId {
+        self.files.push((path.to_string(), side, file));
+        SourceId(self.files.len() as u32 - 1)
+    }
+
     pub fn add(&mut self, path: &str, side: Side, file: SourceFile) -> SourceId {
         if let Some(i) = self.files.iter().position(|(p, s, f)| p == path && *s == side && *f == file) {
             return SourceId(i as u32);
@@ -469,7 +475,8 @@ pub fn baseline_state<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Arc<Baselin
             continue;
         };
         applied.push(path.clone());
-        let id = sources.add(path, Side::Baseline, file);
+        // Released migrations are distinct files: no need to look for one already in the table.
+        let id = sources.push(path, Side::Baseline, file);
         let parsed = parsed(db, file, dialect);
         replay_file(&mut catalog, &mut events, id, up_statements(&parsed));
     }
@@ -504,10 +511,79 @@ pub fn replay_plan<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Vec<Migration>
 }
 
 /// The N state of a history: N-1 with every step of [`replay_plan`] applied.
+///
+/// The states along the way are [`state_after`] queries at checkpoints. They are demanded here in
+/// order, oldest first, so that each one finds the one before it already computed (or already
+/// verified, after an edit): neither computing nor re-validating the chain recurses once per
+/// migration, whatever the length of the release.
 #[salsa::tracked(returns(ref), no_eq)]
 pub fn current_state<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Arc<CurrentState> {
     let steps = replay_plan(db, key).len();
-    state_after(db, ReplayStep::new(db, key, steps)).clone()
+    let mut last = None;
+    for count in checkpoints(steps) {
+        last = Some(state_after(db, ReplayStep::new(db, key, count)).clone());
+    }
+    let last = last.expect("checkpoints always include 0");
+    // Gather what each checkpoint added, oldest first.
+    let mut chain = Vec::new();
+    let mut at = Some(&last);
+    while let Some(state) = at {
+        chain.push(state);
+        at = state.previous.as_ref();
+    }
+    let base = baseline_state(db, key);
+    let mut sources = base.sources.clone();
+    let (mut applied, mut events, mut down_checks) = (Vec::new(), Vec::new(), Vec::new());
+    for state in chain.iter().rev() {
+        for step in &state.steps {
+            if let Some((path, file)) = &step.up {
+                sources.push(path, Side::Current, *file);
+                applied.push(path.clone());
+            }
+            events.extend(step.events.iter().cloned());
+            down_checks.extend(step.down_check.iter().cloned());
+        }
+    }
+    Arc::new(CurrentState {
+        catalog: last.catalog.clone(),
+        sources,
+        applied,
+        events,
+        first_new_source: base.sources.files.len() as u32,
+        down_checks,
+    })
+}
+
+/// Checkpoints of the replay: the newest [`TAIL_STEPS`] migrations of a release are one query each
+/// (where editing happens: an edit of the newest replays it alone), and the migrations before them
+/// are grouped into at most [`MAX_BLOCKS`] queries of at least [`TAIL_STEPS`] migrations. Each kept
+/// state holds its own copies of the catalog shards it changed, so the number of kept states must
+/// not grow with the release: 20,000 migrations keep about eighty catalogs, not 20,000.
+const TAIL_STEPS: usize = 64;
+const MAX_BLOCKS: usize = 16;
+
+/// Migrations per block before the tail.
+fn block_size(steps: usize) -> usize {
+    TAIL_STEPS.max(steps.div_ceil(MAX_BLOCKS))
+}
+
+/// The step counts whose states are kept, in increasing order.
+fn checkpoints(steps: usize) -> impl Iterator<Item = usize> {
+    (0..=steps).filter(move |c| is_checkpoint(*c, steps))
+}
+
+fn is_checkpoint(count: usize, steps: usize) -> bool {
+    count % block_size(steps) == 0 || count + TAIL_STEPS >= steps
+}
+
+/// The checkpoint before `count` (`count` > 0).
+fn previous_checkpoint(count: usize, steps: usize) -> usize {
+    if is_checkpoint(count - 1, steps) {
+        count - 1
+    } else {
+        let block = block_size(steps);
+        (count - 1) / block * block
+    }
 }
 
 /// The state after the first `count` steps of a history's replay plan.
@@ -519,58 +595,75 @@ pub struct ReplayStep<'db> {
     pub count: usize,
 }
 
-/// One query per migration replayed on top of N-1, each starting from the one before: editing a
-/// migration replays it and those after it, and the newest migration (where editing happens) alone.
-/// Copies of the state are cheap: catalogs share what a step did not change.
-#[salsa::tracked(returns(ref), no_eq)]
-pub fn state_after<'db>(db: &'db dyn Db, step: ReplayStep<'db>) -> Arc<CurrentState> {
-    let key = step.key(db);
-    let Some(previous) = step.count(db).checked_sub(1) else {
-        let base = baseline_state(db, key);
-        let first_new_source = base.sources.files.len() as u32;
-        return Arc::new(CurrentState {
-            catalog: base.catalog.clone(),
-            sources: base.sources.clone(),
-            applied: Vec::new(),
-            events: Vec::new(),
-            first_new_source,
-            down_checks: Vec::new(),
-        });
-    };
-    let before = state_after(db, ReplayStep::new(db, key, previous));
-    let mut state = CurrentState {
-        catalog: before.catalog.clone(),
-        sources: before.sources.clone(),
-        applied: before.applied.clone(),
-        events: before.events.clone(),
-        first_new_source: before.first_new_source,
-        down_checks: before.down_checks.clone(),
-    };
-    if let Some(migration) = replay_plan(db, key).get(previous) {
-        replay_migration(db, key, migration, &mut state);
-    }
-    Arc::new(state)
+/// The state at one checkpoint of the replay: the catalog, and what the migrations since the
+/// previous checkpoint added (the rest is reached through `previous`, so a checkpoint holds its own
+/// additions only and memory grows linearly with the release).
+#[derive(Debug)]
+pub struct ReplayCheckpoint {
+    pub catalog: Catalog,
+    /// The migrations replayed since the previous checkpoint, in order.
+    steps: Vec<ReplayedMigration>,
+    /// Up files replayed since N-1, this checkpoint's included.
+    new_sources: usize,
+    previous: Option<Arc<ReplayCheckpoint>>,
 }
 
-/// Runs one migration up on `state`, and, when the layout has down scripts, checks that its down
-/// script restores the state before it.
-fn replay_migration(db: &dyn Db, key: HistoryKey<'_>, m: &Migration, state: &mut CurrentState) {
+/// What replaying one migration added besides the catalog.
+#[derive(Debug)]
+struct ReplayedMigration {
+    /// The up file, when the migration has one.
+    up: Option<(String, SourceFile)>,
+    events: Vec<Event>,
+    down_check: Option<DownCheck>,
+}
+
+/// One query per checkpoint (see [`TAIL_STEPS`]), each starting from the one before: editing a
+/// migration replays from the checkpoint before it onwards, and the newest migration (where editing
+/// happens) alone. Copies of the catalog are cheap: catalogs share what a step did not change.
+#[salsa::tracked(returns(ref), no_eq)]
+pub fn state_after<'db>(db: &'db dyn Db, step: ReplayStep<'db>) -> Arc<ReplayCheckpoint> {
+    let key = step.key(db);
+    let count = step.count(db);
+    if count == 0 {
+        let catalog = baseline_state(db, key).catalog.clone();
+        return Arc::new(ReplayCheckpoint { catalog, steps: Vec::new(), new_sources: 0, previous: None });
+    }
+    let plan = replay_plan(db, key);
+    let from = previous_checkpoint(count, plan.len());
+    let before = state_after(db, ReplayStep::new(db, key, from)).clone();
+    // The up files of new migrations are numbered in replay order after N-1's files.
+    let first_new_source = baseline_state(db, key).sources.files.len();
+    let mut new_sources = before.new_sources;
+    let mut catalog = before.catalog.clone();
+    let mut steps = Vec::with_capacity(count - from);
+    for migration in &plan[from..count] {
+        let step = replay_migration(db, key, migration, &mut catalog, SourceId((first_new_source + new_sources) as u32));
+        new_sources += usize::from(step.up.is_some());
+        steps.push(step);
+    }
+    Arc::new(ReplayCheckpoint { catalog, steps, new_sources, previous: Some(before) })
+}
+
+/// Runs one migration up on `catalog` (its up file gets source `id`), and, when the layout has down
+/// scripts, checks that its down script restores the state before it.
+fn replay_migration(db: &dyn Db, key: HistoryKey<'_>, m: &Migration, catalog: &mut Catalog, id: SourceId) -> ReplayedMigration {
     let dialect = history_dialect(db, key);
     let ws = key.workspace(db);
-    let CurrentState { catalog, sources, applied, events, down_checks, .. } = state;
     let up = m.up.as_deref().and_then(|p| ws.current(db).get(p).map(|f| (p, f)));
     let before = layout_has_downs(db, key).then(|| catalog.clone());
+    let mut events = Vec::new();
     let mut up_parsed = None;
+    let mut up_source = None;
     if let Some((path, file)) = up {
-        applied.push(path.to_string());
-        let id = sources.add(path, Side::Current, file);
+        up_source = Some((path.to_string(), file));
         let p = parsed(db, file, dialect);
-        replay_file(catalog, events, id, up_statements(&p));
+        replay_file(catalog, &mut events, id, up_statements(&p));
         up_parsed = Some((path, p));
     }
-    let Some(before) = before else { return };
+    let mut replayed = ReplayedMigration { up: up_source, events, down_check: None };
+    let Some(before) = before else { return replayed };
     if m.version.is_none() {
-        return;
+        return replayed;
     }
     // Down script: a separate file, or the down section of the up file.
     let down = match (&m.down, &up_parsed) {
@@ -602,7 +695,8 @@ fn replay_migration(db: &dyn Db, key: HistoryKey<'_>, m: &Migration, state: &mut
             DownCheck { migration: m.clone(), location: Location::current(path, range), differences: None }
         }
     };
-    down_checks.push(check);
+    replayed.down_check = Some(check);
+    replayed
 }
 
 /// Turns replay origins into locations users can open.
