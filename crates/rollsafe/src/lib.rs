@@ -34,6 +34,13 @@ pub struct CheckOptions {
     /// Report only findings in these files or directories (relative to `cwd`); everything is still
     /// analysed.
     pub paths: Vec<PathBuf>,
+    /// Running in CI (`--ci`, or the `CI` environment variable for the command): a baseline that
+    /// may not be the previous release, or that holds none of the working tree's histories, is an
+    /// input error (exit 2) instead of a warning. A check must not pass because it compared nothing.
+    pub ci: bool,
+    /// Accept a baseline that holds none of the working tree's histories and schema files (the
+    /// release that introduces them).
+    pub allow_empty_baseline: bool,
 }
 
 impl CheckOptions {
@@ -42,9 +49,21 @@ impl CheckOptions {
     }
 }
 
+/// Something to know about the check itself rather than about the change: it compared against a
+/// baseline that may not be the previous release, or it could not read a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    /// Stable kebab-case id: `baseline-not-a-release`, `baseline-unrelated`, `file-skipped`.
+    pub kind: &'static str,
+    /// One line.
+    pub message: String,
+}
+
 /// The result of a check, with what renderers need.
 pub struct Report {
     pub findings: Vec<Finding>,
+    /// Warnings about the check itself, shown before the findings.
+    pub notices: Vec<Notice>,
     pub summary: Summary,
     pub baseline_label: String,
     pub baseline_source: BaselineSource,
@@ -96,12 +115,48 @@ pub fn check(options: &CheckOptions) -> Result<Report, LoadError> {
         against: options.against.clone(),
         config: options.config.clone(),
     })?;
+    let mut notices = Vec::new();
+    if let Some(doubt) = &loaded.baseline_doubt {
+        if options.ci {
+            return Err(LoadError(format!("cannot check in CI: {doubt}")));
+        }
+        notices.push(Notice { kind: "baseline-not-a-release", message: doubt.clone() });
+    }
     let cwd = options.cwd.canonicalize().unwrap_or_else(|_| options.cwd.clone());
     let filters = path_filters(&options.paths, &cwd, &loaded.root)?;
     let baseline_label = loaded.input.baseline_label.clone();
     let files = loaded.input.current.len() + loaded.input.baseline.len();
     let loaded_at = started.elapsed();
     let analysis = Analysis::new(loaded.input);
+    for skipped in &loaded.skipped {
+        let side = if skipped.baseline { Side::Baseline } else { Side::Current };
+        let shown = rollsafe_text::escape::quote_at_most(&skipped.path, 240);
+        let tree = if skipped.baseline { format!(" (in {})", rollsafe_text::escape::quote(&baseline_label)) } else { String::new() };
+        // A migration that cannot be read makes its whole history unreadable: that is no warning.
+        if skipped.undecodable && analysis.would_be_migration(side, &skipped.path) {
+            return Err(LoadError(format!(
+                "{shown}{tree}: {}; it is a migration, and its history cannot be checked without it",
+                skipped.reason
+            )));
+        }
+        notices.push(Notice { kind: "file-skipped", message: format!("skipped {shown}{tree}: {}", skipped.reason) });
+    }
+    let (units, in_baseline) = analysis.baseline_coverage();
+    if units > 0 && in_baseline == 0 && !options.allow_empty_baseline {
+        let message = format!(
+            "the baseline {} holds none of the {} of the working tree, so every migration counts as new and nothing is compared; check the baseline, or pass --allow-empty-baseline if this release introduces them",
+            rollsafe_text::escape::quote(&baseline_label),
+            if units == 1 {
+                "migration history or schema file".to_string()
+            } else {
+                format!("{units} migration histories and schema files")
+            },
+        );
+        if options.ci {
+            return Err(LoadError(format!("cannot check in CI: {message}")));
+        }
+        notices.push(Notice { kind: "baseline-unrelated", message });
+    }
     let mut findings = analysis.findings();
     if timings {
         eprintln!("rollsafe: read {files} files in {loaded_at:.1?}, analysed in {:.1?}", started.elapsed() - loaded_at);
@@ -110,7 +165,7 @@ pub fn check(options: &CheckOptions) -> Result<Report, LoadError> {
         findings.retain(|f| filters.iter().any(|p| p.is_empty() || f.primary.path == *p || f.primary.path.starts_with(&format!("{p}/"))));
     }
     let summary = analysis.summary(&findings);
-    Ok(Report { findings, summary, baseline_label, baseline_source: loaded.baseline_source, root: loaded.root, cwd, analysis })
+    Ok(Report { findings, notices, summary, baseline_label, baseline_source: loaded.baseline_source, root: loaded.root, cwd, analysis })
 }
 
 /// `PATH` arguments as root-relative prefixes.

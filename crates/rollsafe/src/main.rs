@@ -47,6 +47,15 @@ struct CheckArgs {
     /// A configuration file other than <root>/rollsafe.toml.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Fail (exit 2) rather than warn when the check would compare nothing: no release tag in a
+    /// shallow clone, or a baseline without the working tree's histories. On when the CI
+    /// environment variable is set (CI=false turns it off).
+    #[arg(long)]
+    ci: bool,
+    /// Accept a baseline that holds none of the working tree's migration histories and schema
+    /// files (the release that introduces them).
+    #[arg(long)]
+    allow_empty_baseline: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -109,7 +118,14 @@ fn check(args: CheckArgs) -> ExitCode {
         Ok(d) => d,
         Err(e) => return fail(&format!("cannot read the working directory: {e}")),
     };
-    let options = rollsafe::CheckOptions { cwd, against: args.against, config: args.config, paths: args.paths };
+    let options = rollsafe::CheckOptions {
+        cwd,
+        against: args.against,
+        config: args.config,
+        paths: args.paths,
+        ci: args.ci || in_ci(),
+        allow_empty_baseline: args.allow_empty_baseline,
+    };
     let report = match rollsafe::check(&options) {
         Ok(r) => r,
         Err(e) => return fail(&e.to_string()),
@@ -133,6 +149,12 @@ fn check(args: CheckArgs) -> ExitCode {
     if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
 
+/// Whether the `CI` environment variable says this is a CI run (GitHub Actions, GitLab CI and most
+/// others set `CI=true`).
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.trim().to_ascii_lowercase().as_str(), "" | "0" | "false" | "no" | "off"))
+}
+
 fn print(text: &str) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
@@ -143,7 +165,9 @@ fn print(text: &str) -> ExitCode {
     }
 }
 
+/// An input or usage error: one line on stderr, exit 2. The line may quote file names and input,
+/// so it is escaped and capped.
 fn fail(message: &str) -> ExitCode {
-    eprintln!("rollsafe: {message}");
+    eprintln!("rollsafe: {}", rollsafe_text::escape::quote_at_most(message, 1000));
     ExitCode::from(2)
 }

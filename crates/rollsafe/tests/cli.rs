@@ -3,37 +3,11 @@
 
 #[path = "support/repo.rs"]
 mod repo;
+#[path = "support/cli.rs"]
+mod support;
 
 use repo::{git, write};
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn rollsafe(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rollsafe"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("CLICOLOR_FORCE")
-        .output()
-        .expect("rollsafe runs")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// Asserts a failure is exit 2 with exactly one line on stderr, no panic or backtrace.
-fn assert_input_error(out: &Output, needle: &str) {
-    let err = stderr(out);
-    assert_eq!(out.status.code(), Some(2), "stderr: {err}");
-    assert_eq!(err.trim_end().lines().count(), 1, "one line expected: {err}");
-    assert!(err.contains(needle), "`{needle}` not in: {err}");
-    assert!(!err.contains("panicked"), "{err}");
-}
+use support::{assert_input_error, rollsafe, stderr, stdout};
 
 const INIT: &str = "CREATE TABLE users (id bigint PRIMARY KEY, full_name text);\n";
 const DROP: &str = "ALTER TABLE users DROP COLUMN full_name;\n";

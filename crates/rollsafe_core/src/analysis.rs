@@ -302,6 +302,35 @@ impl AnalysisSnapshot {
         }
     }
 
+    /// How many of the working tree's histories and schema files there are, and how many of them
+    /// the baseline holds too. None at all means the baseline cannot be the previous release of this
+    /// tree (an empty or unrelated directory, the wrong revision): every migration would count as
+    /// new and nothing could break.
+    pub fn baseline_coverage(&self) -> (usize, usize) {
+        let layouts = sql::sql_layouts(&self.db, self.workspace);
+        let histories = layouts.pairs.iter().filter(|p| p.current.is_some());
+        let (mut units, mut in_baseline) = (0, 0);
+        for pair in histories {
+            units += 1;
+            in_baseline += usize::from(pair.baseline.is_some());
+        }
+        for path in &layouts.current.schema_files {
+            units += 1;
+            in_baseline += usize::from(layouts.baseline.schema_files.contains(path));
+        }
+        (units, in_baseline)
+    }
+
+    /// Whether a file that could not be read (so is not in the tree) would be a migration of one of
+    /// that tree's histories, judged by its name and place as the layout detection judges files.
+    pub fn would_be_migration(&self, side: Side, path: &str) -> bool {
+        let files = self.files(side);
+        let mut paths: Vec<&str> = files.paths().collect();
+        paths.push(path);
+        let layout = crate::layout::detect(&paths, self.workspace.config(&self.db), &sql::FileProbe { db: &self.db, files });
+        layout.histories.iter().flat_map(|h| &h.migrations).any(|m| m.up.as_deref() == Some(path) || m.down.as_deref() == Some(path))
+    }
+
     /// Every migration history with its N-1 and N states.
     pub fn histories(&self) -> Vec<HistoryStates> {
         let db = &self.db;

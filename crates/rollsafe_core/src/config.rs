@@ -95,13 +95,16 @@ struct RawAllow {
 impl Config {
     /// Parses and validates `rollsafe.toml`. The error is one line, fit for the CLI's exit-2 message.
     pub fn parse(text: &str) -> Result<Config, String> {
-        let raw: RawConfig = toml::from_str(text).map_err(|e| one_line(&e.to_string()))?;
+        let raw: RawConfig = toml::from_str(text).map_err(|e| parse_error(text, &e))?;
+        if raw.baseline.as_deref().is_some_and(|b| b.trim().is_empty()) {
+            return Err("baseline must name a git revision or a directory (an empty one would compare the tree with itself)".into());
+        }
         let dialect = |name: &str| {
-            Dialect::from_name(name).ok_or_else(|| format!("unknown SQL dialect `{name}` (expected postgresql, mysql or sqlite)"))
+            Dialect::from_name(name).ok_or_else(|| format!("unknown SQL dialect `{}` (expected postgresql, mysql or sqlite)", quote(name)))
         };
         let mut dialects = Vec::new();
         for (glob, value) in raw.sql.dialects {
-            let name = value.as_str().ok_or_else(|| format!("[sql.dialects] \"{glob}\" must be a string"))?;
+            let name = value.as_str().ok_or_else(|| format!("[sql.dialects] \"{}\" must be a string", quote(&glob)))?;
             check_glob(&glob)?;
             dialects.push((glob, dialect(name)?));
         }
@@ -111,13 +114,13 @@ impl Config {
         let mut rules = BTreeMap::new();
         for (rule, level) in raw.rules {
             known_rule(&rule)?;
-            let level = match level.as_str() {
-                "off" => None,
-                other => Some(
-                    Severity::parse(other)
-                        .ok_or_else(|| format!("[rules] {rule}: unknown level `{other}` (expected error, warning, info or off)"))?,
-                ),
-            };
+            let level =
+                match level.as_str() {
+                    "off" => None,
+                    other => Some(Severity::parse(other).ok_or_else(|| {
+                        format!("[rules] {rule}: unknown level `{}` (expected error, warning, info or off)", quote(other))
+                    })?),
+                };
             rules.insert(rule, level);
         }
         let mut allow = Vec::new();
@@ -154,11 +157,28 @@ impl Config {
 }
 
 fn known_rule(rule: &str) -> Result<(), String> {
-    if crate::rules::lookup(rule).is_some() { Ok(()) } else { Err(format!("unknown rule `{rule}` (see `rollsafe rules`)")) }
+    if crate::rules::lookup(rule).is_some() { Ok(()) } else { Err(format!("unknown rule `{}` (see `rollsafe rules`)", quote(rule))) }
 }
 
 fn check_glob(glob: &str) -> Result<(), String> {
-    globset::Glob::new(glob).map(|_| ()).map_err(|e| format!("invalid glob `{glob}`: {e}"))
+    globset::Glob::new(glob).map(|_| ()).map_err(|e| format!("invalid glob `{}`: {}", quote(glob), quote(&e.kind().to_string())))
+}
+
+/// Where the TOML is wrong and why, in one line. The parser's own rendering quotes the offending
+/// line: for a file that is not a configuration at all (`--config /etc/passwd`) that would print its
+/// content, so only the position and the parser's reason (which names at most the key) are kept.
+fn parse_error(text: &str, e: &toml::de::Error) -> String {
+    let at = e.span().map(|span| {
+        let start = rollsafe_text::floor_char_boundary(text, span.start);
+        let line = text[..start].matches('\n').count() + 1;
+        let column = text[..start].rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        format!("line {line}, column {column}: ")
+    });
+    format!("{}{}", at.unwrap_or_default(), rollsafe_text::escape::quote_at_most(&one_line(e.message()), 200))
+}
+
+fn quote(text: &str) -> String {
+    rollsafe_text::escape::quote(text)
 }
 
 /// Whether a workspace-relative path matches a glob; a glob naming a directory matches what is under it.
@@ -220,10 +240,27 @@ reason = "unused since v1.2"
             ("[[allow]]\nrule = \"column-removed\"", "needs a reason"),
             ("[sql]\ndialect = \"oracle\"", "unknown SQL dialect"),
             ("bogus = 1", "unknown field"),
+            ("baseline = \"\"", "baseline must name"),
         ] {
             let err = Config::parse(text).unwrap_err();
             assert!(err.contains(expected), "{err}");
             assert!(!err.contains('\n'));
         }
+    }
+
+    /// A file that is not a configuration (`--config /etc/passwd`) is refused by position and
+    /// reason, without quoting its content; keys quoted are capped and escaped.
+    #[test]
+    fn errors_do_not_echo_the_file() {
+        let secret = "root:x:0:0:SECRET-TOKEN:/root:/bin/bash\n";
+        let err = Config::parse(secret).unwrap_err();
+        assert!(!err.contains("SECRET"), "{err}");
+        assert!(err.starts_with("line 1, column "), "{err}");
+        let long_key = format!("{} = 1", "k".repeat(5000));
+        let err = Config::parse(&long_key).unwrap_err();
+        assert!(err.len() < 400, "{err}");
+        let escape = "[rules]\n\"\\u001b]0;pwned\\u0007\" = \"off\"\n";
+        let err = Config::parse(escape).unwrap_err();
+        assert!(!err.contains('\u{1b}') && err.contains("\\x1b"), "{err}");
     }
 }

@@ -119,14 +119,14 @@ pub fn diagnostic(finding: &Finding, root: &Path, text_of: &mut dyn FnMut(Side, 
             let uri = path_to_uri(root, &r.location.path)?;
             Some(DiagnosticRelatedInformation {
                 location: tower_lsp_server::ls_types::Location { uri, range: lsp_range(&r.location, text_of) },
-                message: r.message.clone(),
+                message: printable(&r.message),
             })
         })
         .collect();
-    let mut message = finding.message.clone();
+    let mut message = printable(&finding.message);
     if let Some(help) = &finding.help {
         message.push_str("\nhelp: ");
-        message.push_str(help);
+        message.push_str(&printable(help));
     }
     Diagnostic {
         range: lsp_range(&finding.primary, text_of),
@@ -184,16 +184,24 @@ pub fn hover(findings: &[&Finding], baseline: &str, range: Option<Range>) -> Opt
     })
 }
 
+/// Text from the repository (identifiers, messages naming them, definitions) as an editor may show
+/// it: control characters and direction overrides escaped, line by line, and capped in length.
+fn printable(text: &str) -> String {
+    let text = rollsafe_text::escape::truncate_chars(text, 4000);
+    text.split('\n').map(|line| rollsafe_text::escape::escape_line(line).into_owned()).collect::<Vec<_>>().join("\n")
+}
+
 fn hover_section(f: &Finding, baseline: &str) -> String {
+    let baseline = printable(baseline);
     let mut out = format!("**{}** [`{}`]({RULE_DOCS}{}.md)", f.severity, f.rule, f.rule);
     if let Some(object) = &f.object {
-        out.push_str(&format!(" · `{object}`"));
+        out.push_str(&format!(" · `{}`", printable(object)));
     }
-    out.push_str(&format!("\n\n{}", f.message));
+    out.push_str(&format!("\n\n{}", printable(&f.message)));
     let defs = &f.definitions;
     if !defs.is_empty() {
-        let before = defs.before.as_deref();
-        let after = defs.after.as_deref();
+        let (before, after) = (defs.before.as_deref().map(printable), defs.after.as_deref().map(printable));
+        let (before, after) = (before.as_deref(), after.as_deref());
         let single_line = |d: Option<&str>| d.is_none_or(|d| !d.contains('\n'));
         let cell = |d: Option<&str>| match d {
             Some(d) => format!("`{}`", d.replace('|', "\\|")),
@@ -211,7 +219,7 @@ fn hover_section(f: &Finding, baseline: &str) -> String {
         }
     }
     if let Some(help) = &f.help {
-        out.push_str(&format!("\n\n**Safe sequence:** {help}"));
+        out.push_str(&format!("\n\n**Safe sequence:** {}", printable(help)));
     }
     out
 }

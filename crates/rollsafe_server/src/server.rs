@@ -15,6 +15,7 @@ use crate::convert::{self, FileText};
 use crate::session::{Rejected, Session, Settings};
 use rollsafe_core::{AnalysisSnapshot, Finding, Side, cancellable};
 use rollsafe_text::TextRange;
+use rollsafe_text::escape::escape_line;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -237,16 +238,29 @@ async fn reload(shared: &Arc<Shared>, client: &Client) {
         let mut session = lock(&shared.session);
         match loaded {
             Ok(loaded) => {
-                session.install(loaded);
+                let installed = session.install(loaded);
                 schedule(shared, client, &session);
-                Ok(session.baseline.clone().unwrap_or_default())
+                // The doubt is shown once per distinct reason, not at every reload.
+                let doubt = installed.baseline_doubt.filter(|d| session.shown_doubt.as_ref() != Some(d));
+                if doubt.is_some() {
+                    session.shown_doubt = doubt.clone();
+                }
+                Ok((session.baseline.clone().unwrap_or_default(), doubt, installed.skipped))
             }
             Err(e) => Err(session.failed(&e).then_some(e)),
         }
     };
     match message {
-        Ok(baseline) => client.log_message(MessageType::INFO, format!("rollsafe: checking against {baseline}")).await,
-        Err(Some(e)) => client.show_message(MessageType::WARNING, format!("rollsafe: {e}")).await,
+        Ok((baseline, doubt, skipped)) => {
+            client.log_message(MessageType::INFO, format!("rollsafe: checking against {}", escape_line(&baseline))).await;
+            for line in skipped {
+                client.log_message(MessageType::WARNING, format!("rollsafe: skipped {}", escape_line(&line))).await;
+            }
+            if let Some(doubt) = doubt {
+                client.show_message(MessageType::WARNING, format!("rollsafe: {}", escape_line(&doubt))).await;
+            }
+        }
+        Err(Some(e)) => client.show_message(MessageType::WARNING, format!("rollsafe: {}", escape_line(&e.0))).await,
         Err(None) => {}
     }
 }

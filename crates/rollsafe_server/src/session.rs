@@ -50,10 +50,20 @@ pub struct Session {
     pub baseline: Option<String>,
     /// The last load error shown to the user, so it is shown once.
     load_error: Option<String>,
+    /// The last doubt about the baseline shown to the user, so it is shown once.
+    pub shown_doubt: Option<String>,
     /// What to poll for changes made outside the editor, and its last fingerprint.
     pub watch: Option<(Watch, u64)>,
     /// Bumped by every change; results of older analyses are dropped.
     pub generation: u64,
+}
+
+/// What a load brought that the user should hear about.
+#[derive(Debug, Default)]
+pub struct Installed {
+    pub baseline_doubt: Option<String>,
+    /// One line per file not read, with the reason.
+    pub skipped: Vec<String>,
 }
 
 /// Why a `didChange` was not applied.
@@ -140,7 +150,11 @@ impl Session {
             return;
         }
         if let (Some(rel), Some(analysis)) = (self.relative(file), &mut self.analysis) {
-            let on_disk = std::fs::read(file).ok().and_then(|bytes| rollsafe_workspace::decode(&rel, bytes).ok());
+            let on_disk = self.root.as_deref().and_then(|root| {
+                // Read as the workspace loader reads: a regular file inside the root, bounded.
+                let bytes = rollsafe_workspace::fs::read_within(file, root, rollsafe_workspace::fs::MAX_FILE_BYTES).ok()?;
+                rollsafe_workspace::decode(&rel, bytes).ok()
+            });
             match on_disk {
                 Some(text) => analysis.set_current_text(&rel, text),
                 None => analysis.remove_current(&rel),
@@ -149,9 +163,11 @@ impl Session {
         self.generation += 1;
     }
 
-    /// Installs a freshly loaded workspace, with the open buffers over the files on disk.
-    pub fn install(&mut self, loaded: Loaded) {
-        let Loaded { root, mut input, baseline_source } = loaded;
+    /// Installs a freshly loaded workspace, with the open buffers over the files on disk. Returns
+    /// what the user should know about it: why the baseline may not be the previous release, and
+    /// the files that were not read.
+    pub fn install(&mut self, loaded: Loaded) -> Installed {
+        let Loaded { root, mut input, baseline_source, baseline_doubt, skipped } = loaded;
         self.root = Some(root.clone());
         for (file, doc) in &self.documents {
             if let Some(rel) = self.relative(file) {
@@ -168,6 +184,8 @@ impl Session {
         }
         self.load_error = None;
         self.generation += 1;
+        let skipped = skipped.iter().map(|s| format!("{}{}: {}", s.path, if s.baseline { " (baseline)" } else { "" }, s.reason)).collect();
+        Installed { baseline_doubt, skipped }
     }
 
     /// Records a load failure; returns whether it is new (and so worth showing).

@@ -3,13 +3,21 @@
 //! the session. The guard reads the client's frames itself, passes well-formed messages on
 //! unchanged, and answers the others with the JSON-RPC error the specification asks for (parse
 //! error, invalid request), written between the server's own frames.
+//!
+//! Staying in step with a broken stream: a header block without a usable `Content-Length`
+//! (missing, negative, not a number, over [`MAX_BODY`], or not even text) cannot say where its body
+//! ends. The guard answers it, then reads on line by line, discarding, until a line that starts a
+//! header block (`Content-Length:`), also when that header follows the discarded body on the same
+//! line. Lines are read with a length limit, so garbage costs time, never memory.
 
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::sync::mpsc;
 
 /// The largest message accepted: far above any real document, low enough not to exhaust memory.
-const MAX_BODY: usize = 512 * 1024 * 1024;
+const MAX_BODY: usize = 128 * 1024 * 1024;
+/// The longest header line kept; the rest of a longer line is discarded as it is read.
+const MAX_HEADER_LINE: usize = 8 * 1024;
 
 /// Frames for the client, in order; `None` once the server has closed its side.
 pub type Outgoing = mpsc::UnboundedSender<Option<Vec<u8>>>;
@@ -30,18 +38,11 @@ where
             Ok(Some(length)) => length,
             Ok(None) => return,
             Err(reason) => {
+                // The body's length is unknown: read_headers skips it on the next call.
                 answer(error_response(Value::Null, -32700, &reason));
                 continue;
             }
         };
-        if length > MAX_BODY {
-            answer(error_response(Value::Null, -32600, "message too large"));
-            // Skip the body so the next frame is read from its start.
-            if tokio::io::copy(&mut (&mut input).take(length as u64), &mut tokio::io::sink()).await.is_err() {
-                return;
-            }
-            continue;
-        }
         let mut body = vec![0; length];
         if input.read_exact(&mut body).await.is_err() {
             return;
@@ -85,28 +86,76 @@ pub async fn write_client<O: AsyncWrite + Unpin>(mut output: O, mut frames: mpsc
 }
 
 /// Reads a header block: `Ok(None)` at the end of the stream, `Err` for a block without a usable
-/// `Content-Length`.
+/// `Content-Length`. Lines before the block that do not start one (the body of a frame whose length
+/// was unusable) are discarded; a header that follows such garbage on the same line is found.
 async fn read_headers<R: AsyncBufReadExt + Unpin>(input: &mut R) -> Result<Option<usize>, String> {
-    let mut length = None;
-    let mut seen_any = false;
+    let mut length: Option<Result<usize, String>> = None;
+    let mut in_block = false;
     loop {
-        let mut line = String::new();
-        match input.read_line(&mut line).await {
-            Ok(0) | Err(_) => return Ok(None),
-            Ok(_) => {}
-        }
-        let line = line.trim_end_matches(['\r', '\n']);
+        let Some(line) = read_line_bounded(input).await else { return Ok(None) };
+        let line = line.strip_suffix(b"\n").unwrap_or(&line);
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
         if line.is_empty() {
-            if !seen_any {
-                continue; // Blank lines between frames.
+            if !in_block {
+                continue; // Blank lines between frames, or in discarded garbage.
             }
-            return length.map(Some).ok_or_else(|| "a message without a valid Content-Length header".to_string());
+            return match length {
+                Some(Ok(n)) => Ok(Some(n)),
+                Some(Err(reason)) => Err(reason),
+                None => Err("a message without a Content-Length header".to_string()),
+            };
         }
-        seen_any = true;
-        if let Some((name, value)) = line.split_once(':')
-            && name.trim().eq_ignore_ascii_case("content-length")
-        {
-            length = value.trim().parse::<usize>().ok();
+        let header = if in_block {
+            line
+        } else {
+            // Outside a block only a Content-Length header starts one; anything before it on the
+            // line is what is left of a skipped body.
+            match find_ignore_case(line, b"content-length:") {
+                Some(at) => &line[at..],
+                None => continue,
+            }
+        };
+        in_block = true;
+        if let Some(value) = header.get(..15).filter(|name| name.eq_ignore_ascii_case(b"content-length:")).map(|_| &header[15..]) {
+            length = Some(parse_length(value));
+        }
+    }
+}
+
+/// A `Content-Length` value: a decimal byte count up to [`MAX_BODY`].
+fn parse_length(value: &[u8]) -> Result<usize, String> {
+    let text = std::str::from_utf8(value).map_err(|_| "a Content-Length that is not text".to_string())?.trim();
+    match text.parse::<u64>() {
+        Ok(n) if n <= MAX_BODY as u64 => Ok(n as usize),
+        Ok(_) => Err(format!("message too large (over {} MiB)", MAX_BODY >> 20)),
+        Err(_) => Err("a Content-Length that is not a byte count".to_string()),
+    }
+}
+
+fn find_ignore_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle))
+}
+
+/// One line, at most its last [`MAX_HEADER_LINE`] bytes kept (a header may follow discarded garbage
+/// on the same line), with its line feed; `None` at the end of the stream.
+async fn read_line_bounded<R: AsyncBufReadExt + Unpin>(input: &mut R) -> Option<Vec<u8>> {
+    let mut line = Vec::new();
+    loop {
+        let available = match input.fill_buf().await {
+            Ok([]) | Err(_) => return (!line.is_empty()).then_some(line),
+            Ok(bytes) => bytes,
+        };
+        let (taken, done) = match available.iter().position(|b| *b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (available.len(), false),
+        };
+        line.extend_from_slice(&available[..taken]);
+        if line.len() > MAX_HEADER_LINE {
+            line.drain(..line.len() - MAX_HEADER_LINE);
+        }
+        input.consume(taken);
+        if done {
+            return Some(line);
         }
     }
 }

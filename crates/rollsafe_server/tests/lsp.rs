@@ -149,6 +149,58 @@ async fn malformed_requests_get_protocol_errors() {
     client.shutdown().await;
 }
 
+/// Frames whose length cannot be trusted (negative, absurd, not a number, headers that are not
+/// text, a line without end) are answered with a parse error, and the server stays in step with the
+/// stream: the next well-formed request is answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_transport_stays_in_step_after_broken_frames() {
+    let repo = repo(&[]);
+    let mut client = TestClient::start(repo.path(), json!({}), None).await;
+    let hover = json!({"textDocument": {"uri": client.uri("x.sql")}, "position": {"line": 0, "character": 0}});
+    let broken: [&[u8]; 6] = [
+        b"Content-Length: -5\r\n\r\n{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"shutdown\"}",
+        b"Content-Length: 99999999999999\r\n\r\n{\"jsonrpc\":\"2.0\"}",
+        b"X-\xff\xfe: \xc3\x28\r\nContent-Length: \xff\r\n\r\n\xff\xfe\xfd",
+        b"Content-Length: 18446744073709551617\r\n\r\n",
+        b"Content-Type: text/plain\r\n\r\nno length at all",
+        &[b'x'; 100_000],
+    ];
+    for bytes in broken {
+        client.send_bytes(bytes).await;
+        let answer = client.request("textDocument/hover", hover.clone()).await;
+        assert_eq!(
+            answer["result"],
+            Value::Null,
+            "still answered after {:?}: {answer}",
+            String::from_utf8_lossy(&bytes[..40.min(bytes.len())])
+        );
+    }
+    // A parse error for each frame whose length was unusable; a block with no Content-Length at all
+    // and a line without end are read past as garbage until the next header.
+    let errors = client.take_pending(|m| m.get("error").is_some());
+    let codes: Vec<&Value> = errors.iter().map(|e| &e["error"]["code"]).collect();
+    assert_eq!(codes, [&json!(-32700); 4], "{errors:?}");
+    client.shutdown().await;
+}
+
+/// A release of thousands of migrations (the server's worker threads overflowed at about 800), with
+/// a name that carries a terminal escape: the message shows it escaped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_release_with_hostile_names() {
+    let mut files: Vec<(String, String)> =
+        (2..=3000).map(|n| (format!("migrations/{n:05}_t.sql"), format!("CREATE TABLE t{n} (id int);\n"))).collect();
+    let last = "migrations/03001_drop.sql".to_string();
+    files.push((last.clone(), "ALTER TABLE users RENAME COLUMN full_name TO \"name\u{1b}[2J\u{202e}\";\n".to_string()));
+    let repo = repo(&files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect::<Vec<_>>());
+    let mut client = TestClient::start(repo.path(), json!({}), None).await;
+    client.open(&last, 1).await;
+    let diagnostics = client.diagnostics(&last, Some(1)).await;
+    assert_eq!(rules(&diagnostics), ["column-renamed"]);
+    let message = diagnostics[0]["message"].as_str().expect("message");
+    assert!(message.contains("name\\x1b[2J\\u{202e}") && !message.contains('\u{1b}'), "{message}");
+    client.shutdown().await;
+}
+
 /// A new release tag moves the baseline: the server notices without being told.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_release_tag_moves_the_baseline() {

@@ -77,7 +77,12 @@ pub const QUOTE_MAX_CHARS: usize = 80;
 /// User input (an argument, a key, a file name) as an error message quotes it: one line, escaped,
 /// at most [`QUOTE_MAX_CHARS`] characters.
 pub fn quote(input: &str) -> String {
-    escape_line(&truncate_chars(input, QUOTE_MAX_CHARS)).into_owned()
+    quote_at_most(input, QUOTE_MAX_CHARS)
+}
+
+/// Like [`quote`], for text that is legitimately longer (a path): at most `max` characters.
+pub fn quote_at_most(input: &str, max: usize) -> String {
+    escape_line(&truncate_chars(input, max)).into_owned()
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! The baseline from git objects, with gix.
 
-use crate::{BaselineSource, LoadError, decode, err, is_relevant};
+use crate::{BaselineSource, LoadError, Skipped, decode, err, is_relevant, quote};
 use rollsafe_core::Config;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -31,15 +31,24 @@ impl Repo {
     }
 
     /// Reads the relevant files of `root` (a directory inside the working tree) as they are in `rev`.
-    pub fn read_tree(&self, rev: &Resolved, root: &Path, config: &Config) -> Result<BTreeMap<String, Arc<str>>, LoadError> {
+    /// A symbolic link is read as the file it names when that file is in the tree under `root`, as
+    /// the working tree reads it; what cannot be read is added to `skipped`.
+    pub fn read_tree(
+        &self,
+        rev: &Resolved,
+        root: &Path,
+        config: &Config,
+        skipped: &mut Vec<Skipped>,
+    ) -> Result<BTreeMap<String, Arc<str>>, LoadError> {
         let prefix = crate::relative_path(&self.workdir, root).unwrap_or_default();
-        let fail = |e: &dyn std::fmt::Display| err(format!("reading {} from git: {e}", rev.label));
+        let fail = |e: &dyn std::fmt::Display| err(format!("reading {} from git: {e}", quote(&rev.label)));
         let commit = self.repo.find_commit(rev.commit).map_err(|e| fail(&e))?;
         let tree = commit.tree().map_err(|e| fail(&e))?;
         let entries = tree.traverse().breadthfirst.files().map_err(|e| fail(&e))?;
-        let mut out = BTreeMap::new();
+        // Every blob and link under `root`, by root-relative path, so that links can be resolved.
+        let mut files: HashMap<String, (gix::ObjectId, bool)> = HashMap::new();
         for entry in entries {
-            if !entry.mode.is_blob() {
+            if !entry.mode.is_blob_or_symlink() {
                 continue;
             }
             let full = entry.filepath.to_string();
@@ -51,13 +60,46 @@ impl Repo {
                     None => continue,
                 }
             };
-            if !is_relevant(&rel) || config.is_excluded(&rel) {
+            files.insert(rel, (entry.oid, entry.mode.is_link()));
+        }
+        let mut out = BTreeMap::new();
+        for (rel, (oid, is_link)) in &files {
+            if !is_relevant(rel) || config.is_excluded(rel) {
                 continue;
             }
-            let blob = self.repo.find_object(entry.oid).map_err(|e| fail(&e))?;
-            out.insert(rel.clone(), decode(&format!("{rel} (in {})", rev.label), blob.data.clone())?);
+            let mut skip = |reason: &str, undecodable: bool| {
+                skipped.push(Skipped { path: rel.clone(), baseline: true, reason: reason.to_string(), undecodable });
+            };
+            let oid = if *is_link {
+                let target = self.repo.find_object(*oid).map_err(|e| fail(&e))?.data.clone();
+                match resolve_link(rel, &String::from_utf8_lossy(&target)).and_then(|t| files.get(&t)) {
+                    Some((target, false)) => *target,
+                    _ => {
+                        skip("a symbolic link to a file outside the workspace or not in this revision; not read", false);
+                        continue;
+                    }
+                }
+            } else {
+                *oid
+            };
+            let blob = self.repo.find_object(oid).map_err(|e| fail(&e))?;
+            if blob.data.len() as u64 > crate::fs::MAX_FILE_BYTES {
+                skip(&crate::fs::Refused::TooLarge { limit: crate::fs::MAX_FILE_BYTES }.to_string(), false);
+                continue;
+            }
+            match decode(rel, blob.data.clone()) {
+                Ok(text) => {
+                    out.insert(rel.clone(), text);
+                }
+                Err(e) => skip(&crate::undecodable_reason(&e), true),
+            }
         }
         Ok(out)
+    }
+
+    /// Whether the clone is shallow: its history (and usually its tags) stop early.
+    fn is_shallow(&self) -> bool {
+        self.repo.is_shallow().unwrap_or(false)
     }
 
     fn head(&self) -> Result<gix::ObjectId, LoadError> {
@@ -75,7 +117,8 @@ impl Repo {
 impl Resolved {
     /// A user-given revision. It is only ever parsed by gix, never passed to a shell or subprocess.
     pub fn from_spec(repo: &Repo, spec: &str) -> Result<Resolved, LoadError> {
-        let unknown = || err(format!("unknown revision `{spec}`: not a commit, branch or tag of this repository, nor a directory"));
+        let unknown =
+            || err(format!("unknown revision `{}`: not a commit, branch or tag of this repository, nor a directory", quote(spec)));
         if spec.is_empty() || spec.starts_with('-') {
             return Err(unknown());
         }
@@ -83,6 +126,45 @@ impl Resolved {
         let commit = id.object().map_err(|_| unknown())?.peel_to_commit().map_err(|_| unknown())?;
         Ok(Resolved { commit: commit.id, label: spec.to_string() })
     }
+}
+
+/// The path a symbolic link at `link` (root-relative) names, if it stays inside the root: links
+/// are resolved in the tree itself, never on disk.
+fn resolve_link(link: &str, target: &str) -> Option<String> {
+    if target.starts_with('/') {
+        return None;
+    }
+    let mut parts: Vec<&str> = link.split('/').collect();
+    parts.pop();
+    for part in target.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Why a default baseline may not be the previous release, with what to do, or `None` when it is
+/// a release tag or a merge-base other than HEAD in a full clone.
+pub(crate) fn doubt(repo: &Repo, rev: &Resolved, source: &BaselineSource) -> Option<String> {
+    const FIX: &str =
+        "fetch tags and history (`git fetch --tags --unshallow`, or `fetch-depth: 0` with actions/checkout) or pass --against REV";
+    if *source == BaselineSource::ReleaseTag {
+        return None;
+    }
+    if repo.is_shallow() {
+        return Some(format!("this is a shallow clone without release tags, so the previous release cannot be found: {FIX}"));
+    }
+    let head = repo.head().ok()?;
+    (rev.commit == head).then(|| {
+        format!(
+            "no release tag, and no merge-base with the default branch other than HEAD: only uncommitted changes are compared; tag releases (v1.2.3), {FIX}"
+        )
+    })
 }
 
 /// Whether a tag names a release: the config's glob, else a version without pre-release suffix

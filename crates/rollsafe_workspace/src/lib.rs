@@ -8,9 +8,15 @@
 //! - Only files the analysis understands are read (`*.sql`, Prisma's `migration_lock.toml`); the
 //!   working tree walk honours `.gitignore`.
 //!
+//! - Files are read as [`fs`] says: regular files only, bounded, and resolving inside the tree they
+//!   belong to. A symbolic link to a file inside the tree is read under the link's name; anything
+//!   else that cannot be read is listed in [`Loaded::skipped`] with its reason, never dropped
+//!   silently.
+//!
 //! Every failure is a [`LoadError`] with a one-line message; nothing here panics on user input and
 //! nothing here writes files.
 
+pub mod fs;
 mod git;
 mod watch;
 
@@ -79,13 +85,39 @@ pub struct Loaded {
     pub root: PathBuf,
     pub input: WorkspaceInput,
     pub baseline_source: BaselineSource,
+    /// Why the baseline may not be the previous release (a shallow clone without tags, or HEAD
+    /// itself for want of a tag or a merge-base), with what to do: one line. A check in CI must
+    /// not pass on such a baseline.
+    pub baseline_doubt: Option<String>,
+    /// Files of either tree that were not analysed, with the reason.
+    pub skipped: Vec<Skipped>,
+}
+
+/// A file the analysis would read but did not.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    /// Root-relative, `/`-separated.
+    pub path: String,
+    /// In the baseline tree rather than the working tree.
+    pub baseline: bool,
+    pub reason: String,
+    /// Read, but not valid UTF-8 (a migration like that makes its history unreadable).
+    pub undecodable: bool,
 }
 
 /// Whether the analysis reads this file.
 /// `file` relative to `root`, `/`-separated as rollsafe names files everywhere; `None` outside it.
+/// A path with `..` or `.` in it (from an editor's URI, say) is `None`: it could name anything.
 pub fn relative_path(root: &Path, file: &Path) -> Option<String> {
     let rel = file.strip_prefix(root).ok()?;
-    Some(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
+    let mut parts = Vec::new();
+    for c in rel.components() {
+        match c {
+            std::path::Component::Normal(part) => parts.push(part.to_string_lossy()),
+            _ => return None,
+        }
+    }
+    Some(parts.join("/"))
 }
 
 pub fn is_relevant(path: &str) -> bool {
@@ -94,6 +126,9 @@ pub fn is_relevant(path: &str) -> bool {
 
 pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
     let cwd = options.cwd.canonicalize().map_err(|e| err(format!("{}: {}", options.cwd.display(), io_reason(&e))))?;
+    if options.against.as_deref().is_some_and(|a| a.trim().is_empty()) {
+        return Err(err("--against needs a git revision or a directory (an empty one would compare the tree with itself)"));
+    }
     let against_dir = options.against.as_deref().map(|a| cwd.join(a)).filter(|p| p.is_dir());
     let root = resolve_root(&cwd, options.against.as_deref())?;
     let config = read_config(&root, options.config.as_deref())?;
@@ -103,25 +138,81 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
         (None, None, Some(b)) if root.join(b).is_dir() => (Some(root.join(b)), BaselineSource::Config),
         _ => (None, BaselineSource::Argument),
     };
+    let mut skipped = Vec::new();
+    let mut baseline_doubt = None;
     let (baseline, label, baseline_source, skip) = match baseline_dir {
         Some(dir) => {
             let dir = dir.canonicalize().map_err(|e| err(format!("{}: {}", dir.display(), io_reason(&e))))?;
+            if dir == root {
+                return Err(err(format!(
+                    "the baseline directory {} is the working tree itself: there would be nothing to compare",
+                    dir.display()
+                )));
+            }
             // Name the baseline after its directory (`../v1.4.0` reads as `v1.4.0`).
             let label = dir.file_name().map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into_owned());
-            (read_dir_tree(&dir, &config, &[])?, label, source, vec![dir])
+            let tree = read_dir_tree(&dir, &config, &[], true, &mut skipped)?;
+            (tree, label, source, vec![dir])
         }
         None => {
             let repo = git::Repo::open(&root)?;
             let (rev, source) = match (&options.against, &config.baseline) {
                 (Some(rev), _) => (git::Resolved::from_spec(&repo, rev)?, BaselineSource::Argument),
                 (None, Some(rev)) => (git::Resolved::from_spec(&repo, rev)?, BaselineSource::Config),
-                (None, None) => git::default_baseline(&repo, &config)?,
+                (None, None) => {
+                    let (rev, source) = git::default_baseline(&repo, &config)?;
+                    baseline_doubt = git::doubt(&repo, &rev, &source);
+                    (rev, source)
+                }
             };
-            (repo.read_tree(&rev, &root, &config)?, rev.label.clone(), source, Vec::new())
+            (repo.read_tree(&rev, &root, &config, &mut skipped)?, rev.label.clone(), source, Vec::new())
         }
     };
-    let current = read_dir_tree(&root, &config, &skip)?;
-    Ok(Loaded { root, input: WorkspaceInput { current, baseline, baseline_label: label, config }, baseline_source })
+    let current = read_dir_tree(&root, &config, &skip, false, &mut skipped)?;
+    check_configured_paths(&root, &config, &current)?;
+    Ok(Loaded {
+        root,
+        input: WorkspaceInput { current, baseline, baseline_label: label, config },
+        baseline_source,
+        baseline_doubt,
+        skipped,
+    })
+}
+
+/// `[sql] migrations` and `schemas` name paths that must exist: a typo there would otherwise leave
+/// a history unchecked without a word.
+fn check_configured_paths(root: &Path, config: &Config, current: &BTreeMap<String, Arc<str>>) -> Result<(), LoadError> {
+    let is_glob = |p: &str| p.contains(['*', '?', '[', '{']);
+    let dirs: std::collections::BTreeSet<&str> = current.keys().filter_map(|p| p.rsplit_once('/').map(|(d, _)| d)).collect();
+    for entry in &config.sql.migrations {
+        let found = if is_glob(entry) {
+            dirs.iter().any(|d| rollsafe_core::config::glob_matches(entry, d))
+        } else {
+            root.join(entry.trim_end_matches('/')).is_dir()
+        };
+        if !found {
+            return Err(err(format!(
+                "{CONFIG_FILE}: [sql] migrations: `{}` {}",
+                quote(entry),
+                if is_glob(entry) { "matches no directory" } else { "is not a directory of the workspace" }
+            )));
+        }
+    }
+    for entry in &config.sql.schemas {
+        let found = if is_glob(entry) {
+            current.keys().any(|p| rollsafe_core::config::glob_matches(entry, p))
+        } else {
+            current.contains_key(entry.trim_start_matches("./"))
+        };
+        if !found {
+            return Err(err(format!(
+                "{CONFIG_FILE}: [sql] schemas: `{}` {}",
+                quote(entry),
+                if is_glob(entry) { "matches no SQL file" } else { "is not an SQL file of the workspace" }
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The workspace root for a working directory: the directory itself when `against` names a
@@ -140,41 +231,96 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
 }
 
 fn read_config(root: &Path, explicit: Option<&Path>) -> Result<Config, LoadError> {
-    let path = match explicit {
-        Some(p) => p.to_path_buf(),
+    let (path, bytes) = match explicit {
+        // Named on the command line: the user's choice, wherever it is; still a regular, bounded file.
+        Some(p) => (p.to_path_buf(), fs::read_regular(p, fs::MAX_CONFIG_BYTES)),
         None => {
             let p = root.join(CONFIG_FILE);
-            if !p.is_file() {
+            if std::fs::symlink_metadata(&p).is_err() {
                 return Ok(Config::default());
             }
-            p
+            // Found in the repository: it must resolve inside it.
+            let bytes = fs::read_within(&p, root, fs::MAX_CONFIG_BYTES);
+            (p, bytes)
         }
     };
-    let text = std::fs::read_to_string(&path).map_err(|e| err(format!("{}: {}", path.display(), io_reason(&e))))?;
-    Config::parse(&text).map_err(|e| err(format!("{}: {e}", path.display())))
+    let shown = quote_path(&path);
+    let bytes = bytes.map_err(|reason| err(format!("{shown}: {reason}")))?;
+    // Never echo the content of a file that is not a configuration: only the position and the parser's reason.
+    let text = String::from_utf8(bytes)
+        .map_err(|e| err(format!("{shown}: not valid UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to())))?;
+    Config::parse(&text).map_err(|e| err(format!("{shown}: {e}")))
 }
 
 /// Reads the relevant files under `dir`, honouring `.gitignore`, keyed by `/`-separated relative path.
-pub fn read_dir_tree(dir: &Path, config: &Config, skip: &[PathBuf]) -> Result<BTreeMap<String, Arc<str>>, LoadError> {
+/// Symbolic links are followed to files inside `dir`; what cannot be read is added to `skipped`.
+pub fn read_dir_tree(
+    dir: &Path,
+    config: &Config,
+    skip: &[PathBuf],
+    baseline: bool,
+    skipped: &mut Vec<Skipped>,
+) -> Result<BTreeMap<String, Arc<str>>, LoadError> {
     let mut out = BTreeMap::new();
     let skip: Vec<PathBuf> = skip.to_vec();
     let walker =
         ignore::WalkBuilder::new(dir).hidden(true).require_git(false).filter_entry(move |e| !skip.iter().any(|s| e.path() == s)).build();
     for entry in walker {
         let entry = entry.map_err(|e| err(format!("{}: {e}", dir.display())))?;
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
+        let Some(file_type) = entry.file_type() else { continue };
+        if file_type.is_dir() {
             continue;
         }
         let Some(rel) = relative_path(dir, entry.path()) else {
             continue;
         };
+        let mut skip_because = |reason: String| skipped.push(Skipped { path: rel.clone(), baseline, reason, undecodable: false });
+        if file_type.is_symlink() {
+            match std::fs::metadata(entry.path()) {
+                // A link to a directory is not followed: inside the tree, its target is read where it
+                // is; outside, it is not read at all.
+                Ok(target) if target.is_dir() => {
+                    if fs::resolve_within(entry.path(), dir).is_err() {
+                        skip_because("a symbolic link to a directory outside the workspace; not followed".into());
+                    }
+                    continue;
+                }
+                Err(_) if is_relevant(&rel) => {
+                    skip_because("a symbolic link to nothing (its target does not exist)".into());
+                    continue;
+                }
+                _ => {}
+            }
+        }
         if !is_relevant(&rel) || config.is_excluded(&rel) {
             continue;
         }
-        let bytes = std::fs::read(entry.path()).map_err(|e| err(format!("{}: {}", entry.path().display(), io_reason(&e))))?;
-        out.insert(rel.clone(), decode(&rel, bytes)?);
+        match fs::read_within(entry.path(), dir, fs::MAX_FILE_BYTES) {
+            Ok(bytes) => match decode(&rel, bytes) {
+                Ok(text) => {
+                    out.insert(rel, text);
+                }
+                Err(e) => skipped.push(Skipped { path: rel.clone(), baseline, reason: undecodable_reason(&e), undecodable: true }),
+            },
+            Err(fs::Refused::OutsideRoot) => skip_because("a symbolic link to a file outside the workspace; not read".into()),
+            Err(reason) => skip_because(reason.to_string()),
+        }
     }
     Ok(out)
+}
+
+fn undecodable_reason(e: &LoadError) -> String {
+    e.0.split_once(": ").map_or_else(|| e.0.clone(), |(_, reason)| reason.to_string())
+}
+
+/// User input quoted in a message: one line, escaped, capped.
+pub(crate) fn quote(text: &str) -> String {
+    rollsafe_text::escape::quote(text)
+}
+
+/// A path in a message: one line, escaped, capped (longer than other input: paths are long).
+pub(crate) fn quote_path(path: &Path) -> String {
+    rollsafe_text::escape::quote_at_most(&path.display().to_string(), 240)
 }
 
 /// File contents as text; invalid UTF-8 is an input error naming the file and the byte.

@@ -269,6 +269,13 @@ pub fn render(report: &Report, style: &Style) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false).with_urls(false);
     let mut out = String::new();
+    // What to know about the check itself comes first: a reader who stops at the top must see it.
+    for notice in &report.notices {
+        out.push_str(&format!("warning: {}\n", escape_line(&notice.message)));
+    }
+    if !report.notices.is_empty() {
+        out.push('\n');
+    }
     for f in &report.findings {
         let d = diagnostic(report, f);
         // Rendering into a String cannot fail.
@@ -277,6 +284,17 @@ pub fn render(report: &Report, style: &Style) -> String {
     }
     out.push_str(&summary_line(report));
     out.push('\n');
+    without_trailing_spaces(&out)
+}
+
+/// miette pads some lines (`Advice: `, empty gutters); trailing blanks are noise in logs and diffs.
+fn without_trailing_spaces(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let (body, end) = line.strip_suffix('\n').map_or((line, ""), |b| (b, "\n"));
+        out.push_str(body.trim_end_matches([' ', '\t']));
+        out.push_str(end);
+    }
     out
 }
 
@@ -293,7 +311,7 @@ pub fn summary_line(report: &Report) -> String {
     let mut line = format!(
         "checked {} against {} ({}): {}, {}",
         what.join(" and "),
-        report.baseline_label,
+        escape_line(&report.baseline_label),
         report.baseline_source,
         plural(s.errors, "error"),
         plural(s.warnings, "warning")

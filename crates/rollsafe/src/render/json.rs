@@ -56,6 +56,9 @@ pub fn render(report: &Report) -> String {
             "new_migrations": s.new_migrations,
             "schema_files": s.schema_files,
             "baseline_source": report.baseline_source.to_string(),
+            // Warnings about the check itself (`warnings` counts warning findings): a baseline that
+            // may not be the previous release, files not read.
+            "notices": report.notices.iter().map(|n| json!({"kind": n.kind, "message": n.message})).collect::<Vec<_>>(),
         }
     });
     let mut out = serde_json::to_string_pretty(&doc).expect("JSON values always serialise");

@@ -182,21 +182,24 @@ fn pair_histories(baseline: &SqlLayout, current: &SqlLayout, same_text: &dyn Fn(
     pairs
 }
 
+/// The heads of a tree's files, for layout detection.
+pub(crate) struct FileProbe<'a> {
+    pub db: &'a dyn Db,
+    pub files: &'a crate::db::FileSet,
+}
+
+impl ContentProbe for FileProbe<'_> {
+    fn head(&self, path: &str) -> Option<String> {
+        self.files.get(path).map(|f| file_head(self.db, f).clone())
+    }
+}
+
 #[salsa::tracked(returns(ref))]
 pub fn sql_layouts(db: &dyn Db, ws: Workspace) -> SqlLayouts {
     let config = ws.config(db);
     let side = |files: &crate::db::FileSet| {
         let paths: Vec<&str> = files.paths().collect();
-        struct Probe<'a> {
-            db: &'a dyn Db,
-            files: &'a crate::db::FileSet,
-        }
-        impl ContentProbe for Probe<'_> {
-            fn head(&self, path: &str) -> Option<String> {
-                self.files.get(path).map(|f| file_head(self.db, f).clone())
-            }
-        }
-        layout::detect(&paths, config, &Probe { db, files })
+        layout::detect(&paths, config, &FileProbe { db, files })
     };
     let (baseline, current) = (side(ws.baseline(db)), side(ws.current(db)));
     let same_text = |old: &str, new: &str| match (ws.baseline(db).get(old), ws.current(db).get(new)) {

@@ -60,6 +60,12 @@ impl TestClient {
         self.send_raw(&message.to_string()).await;
     }
 
+    /// Bytes as they are, framing included (or not).
+    pub async fn send_bytes(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).await.expect("write to server");
+        self.writer.flush().await.expect("flush");
+    }
+
     pub async fn send_raw(&mut self, body: &str) {
         let frame = format!("Content-Length: {}\r\n\r\n{body}", body.len());
         self.writer.write_all(frame.as_bytes()).await.expect("write to server");
