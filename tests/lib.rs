@@ -92,3 +92,10 @@ pub fn rule_counts<'a>(findings: impl IntoIterator<Item = &'a rollsafe::Finding>
     }
     counts
 }
+
+/// Says that a test skipped its real peer (no database, no editor), visibly: libtest captures
+/// `println!`/`eprintln!` of passing tests, so this writes to the process's stderr directly.
+pub fn skipped(message: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "\n    SKIPPED: {message}");
+}

@@ -41,8 +41,16 @@ fn psql(db: &str, args: &[&str]) -> std::process::Output {
 }
 
 fn server_available() -> Result<(), String> {
-    let out = Command::new("psql").args(["-X", "-At", "-d", "postgres", "-c", "select 1"]).output().map_err(|e| format!("psql: {e}"))?;
-    if out.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&out.stderr).trim().to_string()) }
+    let out = Command::new("psql")
+        .args(["-X", "-At", "-d", "postgres", "-c", "select 1"])
+        .output()
+        .map_err(|e| format!("psql could not be started: {e}; install PostgreSQL's client"))?;
+    if out.status.success() {
+        return Ok(());
+    }
+    // psql's own words, on one line: the socket or host it tried and why it failed.
+    let reason = String::from_utf8_lossy(&out.stderr).split_whitespace().collect::<Vec<_>>().join(" ");
+    Err(if reason.is_empty() { format!("psql exited with {}", out.status) } else { reason })
 }
 
 fn recreate(db: &str) {
@@ -573,8 +581,9 @@ fn run_fixture(index: usize, fixture: &Fixture, report: &mut LaneReport) {
 fn postgres_agrees_with_the_model_and_the_probes() {
     if let Err(reason) = server_available() {
         assert!(std::env::var_os("ROLLSAFE_PG_REQUIRED").is_none(), "ROLLSAFE_PG_REQUIRED is set but PostgreSQL is unavailable: {reason}");
-        println!("PostgreSQL lane skipped: no server ({reason}); run `eval \"$(.ci/postgres.sh)\"` to enable it");
-        eprintln!("PostgreSQL lane skipped: no server ({reason})");
+        rollsafe_tests::skipped(&format!(
+            "PostgreSQL lane skipped: cannot connect ({reason}); run `eval \"$(.ci/postgres.sh)\"` to enable it"
+        ));
         return;
     }
     let mut report = LaneReport { fixtures: 0, probes: 0, discarded: 0, failing_on_n: 0, problems: Vec::new() };

@@ -1,6 +1,6 @@
 //! The `rollsafe` command.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use rollsafe::render;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -75,6 +75,37 @@ enum Format {
 }
 
 fn main() -> ExitCode {
+    // A bug must not end in a backtrace, nor pass a CI check: the panic is reported in one line
+    // (exit 2). Panics caught on purpose (a statement the front-end cannot lower) stay silent.
+    let last_panic = std::sync::Arc::new(std::sync::Mutex::new(None::<String>));
+    let recorder = last_panic.clone();
+    std::panic::set_hook(Box::new(move |info| {
+        let location = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".into());
+        if let Ok(mut last) = recorder.lock() {
+            *last = Some(format!("{message}{location}"));
+        }
+    }));
+    match std::panic::catch_unwind(run) {
+        Ok(code) => code,
+        Err(_) => {
+            let what = last_panic.lock().ok().and_then(|l| l.clone()).unwrap_or_default();
+            fail(&format!("internal error, please report it: {what}"))
+        }
+    }
+}
+
+fn run() -> ExitCode {
+    // No arguments at all: what the command can do, not an error.
+    if std::env::args_os().len() <= 1 {
+        let _ = Cli::command().print_help();
+        return ExitCode::SUCCESS;
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         // --help and --version print in full; usage errors are one line, like every input error.
@@ -82,27 +113,43 @@ fn main() -> ExitCode {
             let _ = e.print();
             return ExitCode::SUCCESS;
         }
-        Err(e) => {
-            let rendered = e.render().to_string();
-            let first = rendered.lines().next().unwrap_or("invalid arguments");
-            return fail(&format!("{} (see rollsafe --help)", first.trim_start_matches("error: ")));
-        }
+        Err(e) => return fail(&usage_error(&e)),
     };
     match cli.command {
         Command::Check(args) => check(args),
         Command::Explain { rule } => explain(&rule),
-        Command::Rules => {
-            let mut out = String::new();
-            for rule in rollsafe_core::rules::ALL {
-                out.push_str(&format!("{:<26} {:<8} {}\n", rule.id, rule.severity, rule.summary));
-            }
-            print(&out)
-        }
+        Command::Rules => print(&rules_table()),
         Command::Server => match rollsafe_server::run_stdio() {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(&format!("cannot start the language server: {e}")),
         },
     }
+}
+
+/// clap's error in one line: its first line, and the lines it lists under it (the missing
+/// arguments), then where to read more.
+fn usage_error(e: &clap::Error) -> String {
+    let rendered = e.render().to_string();
+    let mut lines = rendered.lines().map(str::trim).take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"));
+    let mut message = lines.next().unwrap_or("invalid arguments").trim_start_matches("error: ").to_string();
+    let listed: Vec<&str> = lines.filter(|l| !l.is_empty()).collect();
+    if !listed.is_empty() {
+        message = format!("{} {}", message.trim_end_matches(':'), listed.join(", "));
+        message = message.replacen("were not provided", "were not given:", 1);
+    }
+    format!("{message} (see rollsafe --help)")
+}
+
+/// `rollsafe rules`: id, severity and summary in aligned columns.
+fn rules_table() -> String {
+    let rules = rollsafe_core::rules::ALL;
+    let id_width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    let severity_width = rules.iter().map(|r| r.severity.as_str().len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for rule in rules {
+        out.push_str(&format!("{:<id_width$}  {:<severity_width$}  {}\n", rule.id, rule.severity.as_str(), rule.summary));
+    }
+    out
 }
 
 fn explain(rule: &str) -> ExitCode {

@@ -163,4 +163,44 @@ fn explain_and_rules_print_the_documentation() {
     let list = stdout(&out);
     assert_eq!(list.lines().count(), rollsafe_core::rules::ALL.len());
     assert!(list.contains("column-type-narrowed"));
+    // Aligned: every severity starts in the same column, every summary too; no trailing blanks.
+    let column_of = |line: &str, word: &str| line.find(&format!(" {word} ")).map(|i| i + 1);
+    let severity_columns: std::collections::BTreeSet<usize> =
+        list.lines().filter_map(|l| ["error", "warning", "info"].iter().find_map(|w| column_of(l, w))).collect();
+    assert_eq!(severity_columns.len(), 1, "{list}");
+    assert!(list.lines().all(|l| !l.ends_with(' ')), "{list}");
+
+    // No arguments: usage, not an error. A missing argument is named.
+    let out = rollsafe(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Usage: rollsafe <COMMAND>"), "{}", stdout(&out));
+    assert_input_error(&rollsafe(dir.path(), &["explain"]), "<RULE>");
+}
+
+/// The README's `[[allow]]` example, as written, accepts the finding it names (the README writes
+/// the object with its schema, the finding without), and an entry that accepts nothing is reported
+/// at its place in rollsafe.toml.
+#[test]
+fn the_readme_allow_list_example_works_as_written() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).expect("README");
+    let start = readme.find("[[allow]]").expect("an [[allow]] example in the README");
+    let example = &readme[start..start + readme[start..].find("```").expect("end of the example")];
+    let repo = repo::released_repo("CREATE TABLE users (id bigint PRIMARY KEY, legacy_flag boolean);\n");
+    let root = repo.path();
+    write(&root.join("migrations/0002_drop.sql"), "ALTER TABLE users DROP COLUMN legacy_flag;\n");
+    write(&root.join("rollsafe.toml"), example);
+    let out = rollsafe(root, &["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    assert!(stdout(&out).contains("0 errors, 0 warnings"), "{}", stdout(&out));
+
+    let stale =
+        format!("{example}\n[[allow]]\nrule = \"table-removed\"\nobject = \"./orders\"\npath = \"./migrations/**\"\nreason = \"gone\"\n");
+    write(&root.join("rollsafe.toml"), &stale);
+    let out = rollsafe(root, &["check", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let finding = &doc["findings"][0];
+    assert_eq!(finding["rule"], "unused-suppression", "{doc}");
+    assert_eq!(finding["path"], "rollsafe.toml");
+    let line = stale[..stale.rfind("[[allow]]").expect("entry")].lines().count() + 1;
+    assert_eq!(finding["range"]["start"]["line"], line, "{doc}");
 }

@@ -47,8 +47,7 @@ pub fn all_findings(db: &dyn crate::db::Db, ws: Workspace) -> Vec<Finding> {
     for path in schemas {
         out.extend(sql::check::schema_file_findings(db, SchemaKey::new(db, ws, path.clone())).iter().cloned());
     }
-    let config = ws.config(db);
-    out.retain(|f| !suppress::allowed(f, config));
+    let mut out = suppress::apply_allow_list(out, ws.config(db));
     out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     out.dedup();
     out

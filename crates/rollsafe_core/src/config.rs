@@ -36,6 +36,9 @@ pub struct Config {
     /// Rule id → level; `None` turns the rule off.
     pub rules: BTreeMap<String, Option<Severity>>,
     pub allow: Vec<Allow>,
+    /// Where the configuration was read from (root-relative when inside the root), for findings
+    /// about it: an `[[allow]]` entry that accepts nothing.
+    pub file: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
@@ -53,6 +56,63 @@ pub struct Allow {
     pub object: Option<String>,
     pub path: Option<String>,
     pub reason: String,
+    /// Byte range of the entry in the configuration file.
+    pub span: Option<(usize, usize)>,
+}
+
+impl Allow {
+    /// Whether this entry accepts a finding. Objects compare as names (`public.users.x` and
+    /// `users.x` are one column: the default schema may be left out on either side; unquoted parts
+    /// compare case-insensitively), paths as globs with or without a leading `./`.
+    pub fn accepts(&self, finding: &crate::finding::Finding) -> bool {
+        self.rule == finding.rule
+            && self.object.as_ref().is_none_or(|o| finding.object.as_deref().is_some_and(|f| same_object(o, f)))
+            && self.path.as_ref().is_none_or(|p| glob_matches(p.trim_start_matches("./"), &finding.primary.path))
+    }
+}
+
+/// An object name as folded segments: `"Users".Email` → `Users`, `email`.
+fn object_segments(name: &str) -> Vec<String> {
+    let mut segments = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    let mut chars = name.chars().peekable();
+    let mut was_quoted = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '"' | '`' if !quoted => {
+                quoted = true;
+                was_quoted = true;
+            }
+            '"' | '`' if quoted => {
+                // A doubled quote inside quotes is a quote character.
+                if chars.peek() == Some(&c) {
+                    current.push(c);
+                    chars.next();
+                } else {
+                    quoted = false;
+                }
+            }
+            '.' if !quoted => {
+                segments.push(if was_quoted { std::mem::take(&mut current) } else { std::mem::take(&mut current).to_lowercase() });
+                was_quoted = false;
+            }
+            c => current.push(c),
+        }
+    }
+    segments.push(if was_quoted { current } else { current.to_lowercase() });
+    segments
+}
+
+/// Whether two written object names name the same object; the default schema of PostgreSQL
+/// (`public`) or SQLite (`main`) may be left out on either side.
+fn same_object(a: &str, b: &str) -> bool {
+    let (a, b) = (object_segments(a), object_segments(b));
+    let (long, short) = if a.len() >= b.len() { (&a, &b) } else { (&b, &a) };
+    if long.len() == short.len() {
+        return long == short;
+    }
+    long.len() == short.len() + 1 && ["public", "main"].contains(&long[0].as_str()) && long[1..] == short[..]
 }
 
 #[derive(serde::Deserialize)]
@@ -68,7 +128,7 @@ struct RawConfig {
     #[serde(default)]
     rules: BTreeMap<String, String>,
     #[serde(default)]
-    allow: Vec<RawAllow>,
+    allow: Vec<toml::Spanned<RawAllow>>,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -125,10 +185,12 @@ impl Config {
         }
         let mut allow = Vec::new();
         for entry in raw.allow {
+            let span = entry.span();
+            let entry = entry.into_inner();
             known_rule(&entry.rule)?;
             let reason =
                 entry.reason.filter(|r| !r.trim().is_empty()).ok_or_else(|| format!("[[allow]] for {} needs a reason", entry.rule))?;
-            allow.push(Allow { rule: entry.rule, object: entry.object, path: entry.path, reason });
+            allow.push(Allow { rule: entry.rule, object: entry.object, path: entry.path, reason, span: Some((span.start, span.end)) });
         }
         Ok(Config {
             baseline: raw.baseline,
@@ -143,6 +205,7 @@ impl Config {
             },
             rules,
             allow,
+            file: None,
         })
     }
 
@@ -246,6 +309,26 @@ reason = "unused since v1.2"
             assert!(err.contains(expected), "{err}");
             assert!(!err.contains('\n'));
         }
+    }
+
+    #[test]
+    fn allow_entries_match_names_not_spellings() {
+        let config = Config::parse(
+            "[[allow]]\nrule = \"column-removed\"\nobject = \"public.users.legacy_flag\"\npath = \"./db/**\"\nreason = \"unused\"\n",
+        )
+        .unwrap();
+        let entry = &config.allow[0];
+        let finding = |object: &str, path: &str| {
+            let location = crate::finding::Location::current(path, rollsafe_text::TextRange::empty(0));
+            crate::finding::Finding::new("column-removed", Severity::Error, String::new(), location, "").object(object)
+        };
+        assert!(entry.accepts(&finding("users.legacy_flag", "db/migrations/2.sql")));
+        assert!(entry.accepts(&finding("public.Users.legacy_flag", "db/migrations/2.sql")));
+        assert!(!entry.accepts(&finding("billing.users.legacy_flag", "db/migrations/2.sql")));
+        assert!(!entry.accepts(&finding("\"Users\".legacy_flag", "db/migrations/2.sql")), "quoted names keep their case");
+        assert!(!entry.accepts(&finding("users.legacy_flag", "other/2.sql")));
+        let span = entry.span.expect("span");
+        assert!(span.0 < span.1);
     }
 
     /// A file that is not a configuration (`--config /etc/passwd`) is refused by position and

@@ -5,10 +5,11 @@
 //! known rule ids (else `invalid-suppression`), and one that suppresses nothing is reported
 //! (`unused-suppression`), so stale ones do not hide the next real finding.
 
-use crate::config::{Config, glob_matches};
+use crate::config::Config;
 use crate::finding::{Finding, Location, Side};
 use crate::rules::{self, INVALID_SUPPRESSION, UNUSED_SUPPRESSION};
 use rollsafe_sql::ParsedFile;
+use rollsafe_text::TextRange;
 use std::sync::Arc;
 
 /// Applies `[rules]` levels, then the suppressions of the reviewed files.
@@ -83,11 +84,39 @@ fn with_configured_level(mut finding: Finding, config: &Config) -> Option<Findin
     }
 }
 
-/// Whether a `[[allow]]` entry of the configuration accepts a finding.
-pub fn allowed(finding: &Finding, config: &Config) -> bool {
-    config.allow.iter().any(|a| {
-        a.rule == finding.rule
-            && a.object.as_ref().is_none_or(|o| finding.object.as_deref() == Some(o.as_str()))
-            && a.path.as_ref().is_none_or(|p| glob_matches(p, &finding.primary.path))
-    })
+/// Applies the configuration's `[[allow]]` entries: the findings they accept go, and an entry that
+/// accepts nothing is reported like an unused suppression (it would hide the next real finding).
+pub fn apply_allow_list(findings: Vec<Finding>, config: &Config) -> Vec<Finding> {
+    let mut used = vec![false; config.allow.len()];
+    let mut out: Vec<Finding> = findings
+        .into_iter()
+        .filter(|f| match config.allow.iter().position(|a| a.accepts(f)) {
+            Some(i) => {
+                used[i] = true;
+                false
+            }
+            None => true,
+        })
+        .collect();
+    let file = config.file.clone().unwrap_or_else(|| "rollsafe.toml".to_string());
+    for (entry, _) in config.allow.iter().zip(&used).filter(|(_, used)| !**used) {
+        let range = entry.span.map_or(TextRange::empty(0), |(start, end)| TextRange::from_usize(start, end));
+        let mut what = format!("rule {}", entry.rule);
+        if let Some(object) = &entry.object {
+            what.push_str(&format!(", object {object}"));
+        }
+        if let Some(path) = &entry.path {
+            what.push_str(&format!(", path {path}"));
+        }
+        let finding = Finding::new(
+            UNUSED_SUPPRESSION.id,
+            UNUSED_SUPPRESSION.severity,
+            format!("this [[allow]] entry accepts nothing: no finding matches {what}"),
+            Location::current(file.clone(), range),
+            "unused allow-list entry",
+        )
+        .help("remove the entry, or correct its rule, object or path");
+        out.extend(with_configured_level(finding, config));
+    }
+    out
 }

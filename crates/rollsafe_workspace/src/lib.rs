@@ -131,7 +131,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
     }
     let against_dir = options.against.as_deref().map(|a| cwd.join(a)).filter(|p| p.is_dir());
     let root = resolve_root(&cwd, options.against.as_deref())?;
-    let config = read_config(&root, options.config.as_deref())?;
+    let (mut config, config_text) = read_config(&root, options.config.as_deref())?;
     // A directory given to --against, or named by the config's `baseline`, holds the N-1 tree.
     let (baseline_dir, source) = match (&against_dir, &options.against, &config.baseline) {
         (Some(dir), _, _) => (Some(dir.clone()), BaselineSource::Directory),
@@ -168,8 +168,15 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
             (repo.read_tree(&rev, &root, &config, &mut skipped)?, rev.label.clone(), source, Vec::new())
         }
     };
-    let current = read_dir_tree(&root, &config, &skip, false, &mut skipped)?;
+    let mut current = read_dir_tree(&root, &config, &skip, false, &mut skipped)?;
     check_configured_paths(&root, &config, &current)?;
+    // Findings about the configuration (an `[[allow]]` entry that accepts nothing) point into it.
+    if let Some((path, text)) = config_text {
+        let canonical = path.canonicalize().unwrap_or(path);
+        let key = relative_path(&root, &canonical).unwrap_or_else(|| canonical.display().to_string());
+        current.insert(key.clone(), text);
+        config.file = Some(key);
+    }
     Ok(Loaded {
         root,
         input: WorkspaceInput { current, baseline, baseline_label: label, config },
@@ -230,14 +237,15 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
     start.ancestors().find(|dir| dir.join(CONFIG_FILE).is_file() || dir.join(".git").exists()).map(Path::to_path_buf)
 }
 
-fn read_config(root: &Path, explicit: Option<&Path>) -> Result<Config, LoadError> {
+/// The configuration, and the file and text it came from (none without a file).
+fn read_config(root: &Path, explicit: Option<&Path>) -> Result<(Config, Option<(PathBuf, Arc<str>)>), LoadError> {
     let (path, bytes) = match explicit {
         // Named on the command line: the user's choice, wherever it is; still a regular, bounded file.
         Some(p) => (p.to_path_buf(), fs::read_regular(p, fs::MAX_CONFIG_BYTES)),
         None => {
             let p = root.join(CONFIG_FILE);
             if std::fs::symlink_metadata(&p).is_err() {
-                return Ok(Config::default());
+                return Ok((Config::default(), None));
             }
             // Found in the repository: it must resolve inside it.
             let bytes = fs::read_within(&p, root, fs::MAX_CONFIG_BYTES);
@@ -249,7 +257,8 @@ fn read_config(root: &Path, explicit: Option<&Path>) -> Result<Config, LoadError
     // Never echo the content of a file that is not a configuration: only the position and the parser's reason.
     let text = String::from_utf8(bytes)
         .map_err(|e| err(format!("{shown}: not valid UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to())))?;
-    Config::parse(&text).map_err(|e| err(format!("{shown}: {e}")))
+    let config = Config::parse(&text).map_err(|e| err(format!("{shown}: {e}")))?;
+    Ok((config, Some((path, Arc::from(text)))))
 }
 
 /// Reads the relevant files under `dir`, honouring `.gitignore`, keyed by `/`-separated relative path.

@@ -40,11 +40,14 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
         };
         let (message, label) = if *via_view {
             (
-                format!("view {table} replaces the table but has no column {column}, which code from release {} reads", cx.baseline),
+                format!(
+                    "view {table} replaces the table but has no column {column}, which code from release {} may still read",
+                    cx.baseline
+                ),
                 "view defined here",
             )
         } else {
-            (format!("column {table}.{column} is removed, but code from release {} still reads it", cx.baseline), "dropped here")
+            (format!("column {table}.{column} is removed, but code from release {} may still read it", cx.baseline), "dropped here")
         };
         let help = format!(
             "contract in a later release: first ship a release that no longer reads or writes {column}, then drop it. \

@@ -39,7 +39,7 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
         let ChangeKind::ColumnRenamed { table, column, to } = &change.kind else {
             continue;
         };
-        let message = format!("column {table}.{column} is renamed to {to}, but code from release {} still uses {column}", cx.baseline);
+        let message = format!("column {table}.{column} is renamed to {to}, but code from release {} may still use {column}", cx.baseline);
         let help = format!(
             "rename in steps: add {to}, write both columns (in code or with a trigger), backfill {to}, switch reads to {to}, \
              and drop {column} in a later release once no deployed code uses it."

@@ -32,7 +32,7 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
             continue;
         };
         let message =
-            format!("enum {ty} value '{value}' is renamed to '{to}', but code from release {} still writes '{value}'", cx.baseline);
+            format!("enum {ty} value '{value}' is renamed to '{to}', but code from release {} may still write '{value}'", cx.baseline);
         let help = format!("add '{to}' as a new value, switch code to it, move rows over, and retire '{value}' in a later release.");
         out.push(cx.finding(&ENUM_VALUE_RENAMED, change, message, "renamed here", help));
     }

@@ -35,8 +35,8 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
         };
         let s = &change.object;
         let (message, label) = match renamed_to {
-            Some(to) => (format!("schema {s} is renamed to {to}, but code from release {} still uses {s}", cx.baseline), "renamed here"),
-            None => (format!("schema {s} is removed, but code from release {} still uses objects in it", cx.baseline), "dropped here"),
+            Some(to) => (format!("schema {s} is renamed to {to}, but code from release {} may still use {s}", cx.baseline), "renamed here"),
+            None => (format!("schema {s} is removed, but code from release {} may still use objects in it", cx.baseline), "dropped here"),
         };
         let help = format!("contract in a later release: first ship a release that no longer uses anything in {s}, then drop it.");
         out.push(cx.finding(&SCHEMA_REMOVED, change, message, label, help));

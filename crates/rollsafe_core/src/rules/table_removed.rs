@@ -32,7 +32,7 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
             continue;
         };
         let t = &change.object;
-        let message = format!("table {t} is removed, but code from release {} still uses it", cx.baseline);
+        let message = format!("table {t} is removed, but code from release {} may still use it", cx.baseline);
         let help = format!("contract in a later release: first ship a release that no longer reads or writes {t}, then drop it.");
         out.push(cx.finding(&TABLE_REMOVED, change, message, "dropped here", help));
     }

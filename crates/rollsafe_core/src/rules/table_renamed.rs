@@ -35,7 +35,7 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
             continue;
         };
         let t = &change.object;
-        let message = format!("table {t} is renamed to {to}, but code from release {} still uses {t}", cx.baseline);
+        let message = format!("table {t} is renamed to {to}, but code from release {} may still use {t}", cx.baseline);
         let help = format!(
             "keep the old name working: create a view {t} over {to} in the same migration (CREATE VIEW {t} AS SELECT * FROM {to}), \
              and drop the view in a later release once no deployed code uses {t}."

@@ -37,7 +37,7 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
         };
         let v = &change.object;
         let what = if *materialized { "materialized view" } else { "view" };
-        let message = format!("{what} {v} is removed, but code from release {} still reads it", cx.baseline);
+        let message = format!("{what} {v} is removed, but code from release {} may still read it", cx.baseline);
         let help = format!("contract in a later release: first ship a release that no longer reads {v}, then drop it.");
         out.push(cx.finding(&VIEW_REMOVED, change, message, "dropped here", help));
     }

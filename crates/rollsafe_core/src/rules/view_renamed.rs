@@ -32,7 +32,7 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
             continue;
         };
         let v = &change.object;
-        let message = format!("view {v} is renamed to {to}, but code from release {} still reads {v}", cx.baseline);
+        let message = format!("view {v} is renamed to {to}, but code from release {} may still read {v}", cx.baseline);
         let help = format!("create {to} as a new view and keep {v} until no deployed code reads it; drop {v} in a later release.");
         out.push(cx.finding(&VIEW_RENAMED, change, message, "renamed here", help));
     }
