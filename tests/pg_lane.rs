@@ -493,6 +493,7 @@ fn run_fixture(index: usize, fixture: &Fixture, report: &mut LaneReport) {
         cwd: fixture.after(),
         against: Some("../before".into()),
         config: None,
+        previous_release_when_clean: false,
     })
     .unwrap_or_else(|e| panic!("{}: {e}", fixture.name));
     let analysis = Analysis::new(loaded.input);

@@ -28,7 +28,7 @@ impl Measured {
 
 /// Runs a command and returns (wall time, exit code, peak RSS in KiB).
 #[allow(unsafe_code)]
-fn run_once(cmd: &mut Command) -> Result<(Duration, i32, i64), String> {
+pub(crate) fn run_once(cmd: &mut Command) -> Result<(Duration, i32, i64), String> {
     let start = Instant::now();
     let child = cmd.spawn().map_err(|e| format!("{cmd:?}: {e}"))?;
     let pid = child.id() as libc::pid_t;
@@ -62,7 +62,7 @@ fn measure(runs: usize, mut make: impl FnMut() -> Command, ok_codes: &[i32]) -> 
     Ok(m)
 }
 
-fn ms(d: Duration) -> String {
+pub(crate) fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 

@@ -294,7 +294,13 @@ fn release_statement(rng: &mut Rng, sql: &mut String, tables: &mut [Table], n: u
 
 /// Writes `dir/before` (all but the last ten migrations) and `dir/after` (all of them).
 pub fn write_trees(dir: &Path, history: &History) -> Result<usize, String> {
-    let release = history.files.len().saturating_sub(10);
+    write_release(dir, history, 10)
+}
+
+/// Writes `dir/before` (all but the last `new` migrations) and `dir/after` (all of them); returns
+/// the bytes of SQL in `after`.
+pub fn write_release(dir: &Path, history: &History, new: usize) -> Result<usize, String> {
+    let release = history.files.len().saturating_sub(new);
     let mut bytes = 0;
     for (tree, count) in [("before", release), ("after", history.files.len())] {
         let migrations = dir.join(tree).join("db/migrations");

@@ -7,12 +7,18 @@
 //!   peak memory. Prints the figures against the budget in DESIGN.md.
 //! - `bench-lsp [--edits N] [--migrations N]`: times `rollsafe server` from `didChange` to
 //!   `publishDiagnostics` in the same workspace, and its idle memory.
+//! - `bench-scale [--sizes 1000,5000,20000]`: releases of thousands of new migrations through the
+//!   CLI and the server: time and memory must grow linearly.
+//! - `bench-hostile`: adversarial inputs (30,000 columns, a 50 MB line, a 50 MB token, thousands of
+//!   findings in one file): time, memory and output size stay bounded.
 //! - `new-rule ID SEVERITY`: scaffolds a rule file with its documentation skeleton and registers it.
 //! - `rule-docs`: writes `docs/rules/<id>.md` from each rule's doc comment (the pages diagnostics
 //!   link to); the test suite fails when they are out of date.
 
 mod bench;
+mod bench_hostile;
 mod bench_lsp;
+mod bench_scale;
 mod generate;
 mod new_rule;
 mod rule_docs;
@@ -25,10 +31,12 @@ fn main() -> ExitCode {
         Some("gen-history") => generate::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("bench-lsp") => bench_lsp::run(&args[1..]),
+        Some("bench-scale") => bench_scale::run(&args[1..]),
+        Some("bench-hostile") => bench_hostile::run(&args[1..]),
         Some("new-rule") => new_rule::run(&args[1..]),
         Some("rule-docs") => rule_docs::run(),
         _ => {
-            Err("usage: cargo xtask gen-history DIR [--migrations N] | bench [--runs N] [--migrations N] | bench-lsp [--edits N] [--migrations N] | new-rule ID error|warning|info | rule-docs"
+            Err("usage: cargo xtask gen-history DIR [--migrations N] | bench [--runs N] [--migrations N] | bench-lsp [--edits N] [--migrations N] [--soak N] | bench-scale [--sizes N,N] | bench-hostile | new-rule ID error|warning|info | rule-docs"
                 .to_string())
         }
     };

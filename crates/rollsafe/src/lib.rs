@@ -114,6 +114,7 @@ pub fn check(options: &CheckOptions) -> Result<Report, LoadError> {
         cwd: options.cwd.clone(),
         against: options.against.clone(),
         config: options.config.clone(),
+        previous_release_when_clean: true,
     })?;
     let mut notices = Vec::new();
     if let Some(doubt) = &loaded.baseline_doubt {
@@ -166,6 +167,26 @@ pub fn check(options: &CheckOptions) -> Result<Report, LoadError> {
     }
     let summary = analysis.summary(&findings);
     Ok(Report { findings, notices, summary, baseline_label, baseline_source: loaded.baseline_source, root: loaded.root, cwd, analysis })
+}
+
+/// Analyses two trees held in memory (no disk, no git): for tools that have the files already, and
+/// for fuzzing the whole pipeline. `root` is where the paths of `input` are relative to, and where
+/// output paths are shown from.
+pub fn check_input(input: rollsafe_core::WorkspaceInput, root: PathBuf) -> Report {
+    let baseline_label = input.baseline_label.clone();
+    let analysis = Analysis::new(input);
+    let findings = analysis.findings();
+    let summary = analysis.summary(&findings);
+    Report {
+        findings,
+        notices: Vec::new(),
+        summary,
+        baseline_label,
+        baseline_source: BaselineSource::Argument,
+        cwd: root.clone(),
+        root,
+        analysis,
+    }
 }
 
 /// `PATH` arguments as root-relative prefixes.

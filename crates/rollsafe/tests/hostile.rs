@@ -78,6 +78,27 @@ fn head_as_baseline_fails_in_ci() {
     assert_eq!(rollsafe_with(root, &["check"], &[("CI", "false")]).status.code(), Some(0));
 }
 
+/// A release pipeline: HEAD is the newest release and the working tree is exactly it. Comparing it
+/// with itself would pass anything; N-1 is the release before. With uncommitted changes, they are
+/// what is checked, against HEAD's release.
+#[test]
+fn a_release_checks_against_the_release_before_it() {
+    let repo = released_then_broken();
+    let root = repo.path();
+    git(root, &["tag", "v1.1.0"]);
+    let out = rollsafe_with(root, &["check"], &[("CI", "true")]);
+    assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
+    assert!(stdout(&out).contains("against v1.0.0 (previous release; HEAD is v1.1.0)"), "{}", stdout(&out));
+    write(&root.join("migrations/0003_more.sql"), "ALTER TABLE users ADD COLUMN note text;\n");
+    let out = rollsafe(root, &["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("against v1.1.0 (latest release tag)"), "{}", stdout(&out));
+
+    // The first release has nothing before it: in CI that is no honest baseline.
+    let first = repo::released_repo(INIT);
+    assert_input_error(&rollsafe_with(first.path(), &["check"], &[("CI", "true")]), "the first release tag");
+}
+
 #[test]
 fn an_empty_baseline_is_refused() {
     let repo = released_then_broken();
@@ -123,10 +144,12 @@ fn symlinked_migrations_are_read_or_reported() {
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     assert!(stdout(&out).contains("column users.full_name is removed"), "{}", stdout(&out));
 
-    // Released as a link: the baseline reads it through the link too, so it is not new.
+    // Released as a link: the baseline reads it through the link too, so it is not new (a change on
+    // top keeps v1.1.0 the baseline).
     git(root, &["add", "."]);
     git(root, &["commit", "-q", "-m", "link"]);
     git(root, &["tag", "v1.1.0"]);
+    write(&root.join("migrations/0003_note.sql"), "ALTER TABLE users ADD COLUMN note text;\n");
     let out = rollsafe(root, &["check"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 

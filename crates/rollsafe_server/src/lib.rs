@@ -14,6 +14,11 @@ mod server;
 pub mod session;
 mod transport;
 
+/// Entry points for the fuzz targets in `fuzz/`.
+pub mod fuzzing {
+    pub use crate::transport::guard_frames;
+}
+
 pub use server::{Backend, Hook};
 
 use tower_lsp_server::{LspService, Server};

@@ -104,7 +104,12 @@ impl Session {
     }
 
     pub fn load_options(&self) -> Option<LoadOptions> {
-        Some(LoadOptions { cwd: self.folder.clone()?, against: self.settings.baseline.clone(), config: None })
+        Some(LoadOptions {
+            cwd: self.folder.clone()?,
+            against: self.settings.baseline.clone(),
+            config: None,
+            previous_release_when_clean: false,
+        })
     }
 
     /// The root-relative path of a file the analysis reads, or `None` (outside the root, or a kind

@@ -181,9 +181,54 @@ fn frame(message: &Value) -> Vec<u8> {
     format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
 }
 
+/// Runs the guard over `bytes` from a client, for fuzzing: returns the frames it passed on and the
+/// error responses it wrote. Every passed frame is a JSON-RPC message; every response is framed.
+pub fn guard_frames(bytes: &[u8]) -> (usize, usize) {
+    let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a current-thread runtime");
+    runtime.block_on(async {
+        let (outgoing, mut frames) = mpsc::unbounded_channel();
+        let (server_side, mut server_reader) = tokio::io::duplex(1 << 16);
+        let forward = forward_client(bytes, server_side, outgoing);
+        let read = async {
+            let mut passed = Vec::new();
+            let _ = server_reader.read_to_end(&mut passed).await;
+            passed
+        };
+        let ((), passed) = tokio::join!(forward, read);
+        let mut reader = BufReader::new(passed.as_slice());
+        let mut forwarded = 0;
+        while let Ok(Some(length)) = read_headers(&mut reader).await {
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).await.expect("a passed frame is whole");
+            assert!(check_message(&body).is_ok(), "a passed frame is a JSON-RPC message");
+            forwarded += 1;
+        }
+        let mut answered = 0;
+        while let Ok(Some(frame)) = frames.try_recv() {
+            assert!(frame.starts_with(b"Content-Length: "), "responses are framed");
+            answered += 1;
+        }
+        (forwarded, answered)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn broken_frames_are_answered_and_the_rest_passed_on() {
+        let good = "{\"jsonrpc\":\"2.0\",\"method\":\"initialized\",\"params\":{}}";
+        let frame = format!("Content-Length: {}\r\n\r\n{good}", good.len());
+        let mut stream = Vec::new();
+        for bad in ["Content-Length: -1\r\n\r\n{}", "Content-Length: 1e9\r\n\r\n", "\u{1b}[2J garbage without a header"] {
+            stream.extend_from_slice(bad.as_bytes());
+            stream.extend_from_slice(frame.as_bytes());
+        }
+        stream.extend_from_slice(b"\xff\xfe\r\nContent-Length: 5\r\n\r\n[1,2]");
+        stream.extend_from_slice(frame.as_bytes());
+        assert_eq!(guard_frames(&stream), (4, 3), "every good frame passed; the two bad lengths and the bad body answered");
+    }
 
     #[test]
     fn messages_are_checked_for_shape() {

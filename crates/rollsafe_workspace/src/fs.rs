@@ -99,6 +99,12 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, Refused> {
     if !meta.is_file() {
         return Err(Refused::NotRegular(kind_of(meta.file_type())));
     }
+    read_listed_file(path, limit)
+}
+
+/// Reads a file that a directory listing gave as a regular file (no link followed, so inside the
+/// listed tree), at most `limit` bytes. The file is checked again once open, in case it was replaced.
+pub fn read_listed_file(path: &Path, limit: u64) -> Result<Vec<u8>, Refused> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]

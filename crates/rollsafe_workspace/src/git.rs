@@ -11,6 +11,13 @@ pub(crate) struct Repo {
     workdir: PathBuf,
 }
 
+/// Opens the repository holding `dir` reading its own configuration only: no global or system
+/// git configuration, no environment variables, no includes that lead elsewhere. The repository is
+/// the pull request's; what it reads should not depend on who runs the check, nor reach outside.
+pub(crate) fn discover(dir: &Path) -> Option<gix::Repository> {
+    gix::discover_opts(dir, Default::default(), gix::open::Options::isolated()).ok()
+}
+
 /// A revision resolved to a commit, with the name to show for it.
 pub(crate) struct Resolved {
     pub commit: gix::ObjectId,
@@ -20,7 +27,7 @@ pub(crate) struct Resolved {
 impl Repo {
     pub fn open(root: &Path) -> Result<Repo, LoadError> {
         let mut repo =
-            gix::discover(root).map_err(|_| err(format!("{}: not a git repository, and no --against DIR was given", root.display())))?;
+            discover(root).ok_or_else(|| err(format!("{}: not a git repository, and no --against DIR was given", root.display())))?;
         repo.object_cache_size_if_unset(16 * 1024 * 1024);
         let workdir = repo
             .workdir()
@@ -102,7 +109,7 @@ impl Repo {
         self.repo.is_shallow().unwrap_or(false)
     }
 
-    fn head(&self) -> Result<gix::ObjectId, LoadError> {
+    pub(crate) fn head(&self) -> Result<gix::ObjectId, LoadError> {
         self.repo
             .head_id()
             .map(|id| id.detach())
@@ -151,9 +158,15 @@ fn resolve_link(link: &str, target: &str) -> Option<String> {
 /// Why a default baseline may not be the previous release, with what to do, or `None` when it is
 /// a release tag or a merge-base other than HEAD in a full clone.
 pub(crate) fn doubt(repo: &Repo, rev: &Resolved, source: &BaselineSource) -> Option<String> {
+    if let BaselineSource::FirstRelease = source {
+        return Some(format!(
+            "HEAD is release {}, the first release tag, and the working tree has not changed since: there is no earlier release to compare with; pass --against REV",
+            quote(&rev.label)
+        ));
+    }
     const FIX: &str =
         "fetch tags and history (`git fetch --tags --unshallow`, or `fetch-depth: 0` with actions/checkout) or pass --against REV";
-    if *source == BaselineSource::ReleaseTag {
+    if matches!(source, BaselineSource::ReleaseTag | BaselineSource::PreviousReleaseTag { .. }) {
         return None;
     }
     if repo.is_shallow() {
@@ -188,7 +201,7 @@ fn version_key(name: &str) -> Vec<u64> {
 /// default branch, else HEAD.
 pub(crate) fn default_baseline(repo: &Repo, config: &Config) -> Result<(Resolved, BaselineSource), LoadError> {
     let head = repo.head()?;
-    if let Some(tag) = newest_release_tag(repo, head, config)? {
+    if let Some(tag) = newest_release_tag(repo, head, config, None)? {
         return Ok(tag);
     }
     if let Some((branch, tip)) = default_branch(repo, config)
@@ -201,7 +214,20 @@ pub(crate) fn default_baseline(repo: &Repo, config: &Config) -> Result<(Resolved
     Ok((Resolved { commit: head, label: format!("HEAD {}", repo.short(head)) }, BaselineSource::Head))
 }
 
-fn newest_release_tag(repo: &Repo, head: gix::ObjectId, config: &Config) -> Result<Option<(Resolved, BaselineSource)>, LoadError> {
+/// The release before the one HEAD is: for a working tree that is exactly the release tagged on
+/// HEAD (a release pipeline checks the release it builds), N-1 is the previous release.
+pub(crate) fn previous_release(repo: &Repo, config: &Config, head_release: &Resolved) -> Result<Option<Resolved>, LoadError> {
+    let head = repo.head()?;
+    Ok(newest_release_tag(repo, head, config, Some(head_release.commit))?.map(|(rev, _)| rev))
+}
+
+/// The newest release tag on HEAD's history, skipping the commit `except`.
+fn newest_release_tag(
+    repo: &Repo,
+    head: gix::ObjectId,
+    config: &Config,
+    except: Option<gix::ObjectId>,
+) -> Result<Option<(Resolved, BaselineSource)>, LoadError> {
     let fail = |e: &dyn std::fmt::Display| err(format!("reading tags: {e}"));
     let mut tagged: HashMap<gix::ObjectId, Vec<String>> = HashMap::new();
     let refs = repo.repo.references().map_err(|e| fail(&e))?;
@@ -231,6 +257,9 @@ fn newest_release_tag(repo: &Repo, head: gix::ObjectId, config: &Config) -> Resu
         .map_err(|e| fail(&e))?;
     for info in walk {
         let Ok(info) = info else { break };
+        if Some(info.id) == except {
+            continue;
+        }
         if let Some(names) = tagged.get(&info.id) {
             let best = names.iter().max_by_key(|n| version_key(n)).cloned().unwrap_or_default();
             return Ok(Some((Resolved { commit: info.id, label: best }, BaselineSource::ReleaseTag)));

@@ -3,8 +3,10 @@
 //! - The root is the nearest directory upward holding `rollsafe.toml` or `.git`; with `--against DIR`
 //!   it is the working directory, and DIR holds the N-1 tree with the same relative layout.
 //! - The baseline is read straight from git objects with gix: no checkout, no `git` subprocess. Without
-//!   `--against`: the config's `baseline`, else the newest release tag reachable from HEAD, else the
-//!   merge-base with the default branch, else HEAD.
+//!   `--against`: the config's `baseline`, else the newest release tag reachable from HEAD (the one
+//!   before it when HEAD is that release and the working tree has not changed), else the merge-base
+//!   with the default branch, else HEAD. A baseline that may not be the previous release (a
+//!   shallow clone without tags, HEAD itself) comes with [`Loaded::baseline_doubt`].
 //! - Only files the analysis understands are read (`*.sql`, Prisma's `migration_lock.toml`); the
 //!   working tree walk honours `.gitignore`.
 //!
@@ -54,6 +56,11 @@ pub struct LoadOptions {
     pub against: Option<String>,
     /// `--config`: a config file other than `<root>/rollsafe.toml`.
     pub config: Option<PathBuf>,
+    /// When HEAD is the newest release and the working tree is exactly that release, take the
+    /// release before it as N-1 (what a release pipeline checks), instead of HEAD's release (which
+    /// would compare the tree with itself). The CLI does; an editor, where the next release is
+    /// being written, does not.
+    pub previous_release_when_clean: bool,
 }
 
 /// How the baseline was chosen, for the summary line.
@@ -63,7 +70,15 @@ pub enum BaselineSource {
     Directory,
     Config,
     ReleaseTag,
-    MergeBase { branch: String },
+    /// HEAD is a release and the working tree is that release: N-1 is the release before.
+    PreviousReleaseTag {
+        head_release: String,
+    },
+    /// HEAD is the first release and the working tree is that release: nothing before it.
+    FirstRelease,
+    MergeBase {
+        branch: String,
+    },
     Head,
 }
 
@@ -74,6 +89,8 @@ impl fmt::Display for BaselineSource {
             BaselineSource::Directory => f.write_str("directory"),
             BaselineSource::Config => f.write_str("from rollsafe.toml"),
             BaselineSource::ReleaseTag => f.write_str("latest release tag"),
+            BaselineSource::PreviousReleaseTag { head_release } => write!(f, "previous release; HEAD is {head_release}"),
+            BaselineSource::FirstRelease => f.write_str("HEAD, the first release"),
             BaselineSource::MergeBase { branch } => write!(f, "merge-base with {branch}"),
             BaselineSource::Head => f.write_str("HEAD, no release tag found"),
         }
@@ -140,7 +157,9 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
     };
     let mut skipped = Vec::new();
     let mut baseline_doubt = None;
-    let (baseline, label, baseline_source, skip) = match baseline_dir {
+    let skip: Vec<PathBuf> = baseline_dir.iter().filter_map(|d| d.canonicalize().ok()).collect();
+    let mut current = read_dir_tree(&root, &config, &skip, false, &mut skipped)?;
+    let (baseline, label, baseline_source) = match baseline_dir {
         Some(dir) => {
             let dir = dir.canonicalize().map_err(|e| err(format!("{}: {}", dir.display(), io_reason(&e))))?;
             if dir == root {
@@ -152,23 +171,40 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
             // Name the baseline after its directory (`../v1.4.0` reads as `v1.4.0`).
             let label = dir.file_name().map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into_owned());
             let tree = read_dir_tree(&dir, &config, &[], true, &mut skipped)?;
-            (tree, label, source, vec![dir])
+            (tree, label, source)
         }
         None => {
             let repo = git::Repo::open(&root)?;
             let (rev, source) = match (&options.against, &config.baseline) {
                 (Some(rev), _) => (git::Resolved::from_spec(&repo, rev)?, BaselineSource::Argument),
                 (None, Some(rev)) => (git::Resolved::from_spec(&repo, rev)?, BaselineSource::Config),
-                (None, None) => {
-                    let (rev, source) = git::default_baseline(&repo, &config)?;
-                    baseline_doubt = git::doubt(&repo, &rev, &source);
-                    (rev, source)
-                }
+                (None, None) => git::default_baseline(&repo, &config)?,
             };
-            (repo.read_tree(&rev, &root, &config, &mut skipped)?, rev.label.clone(), source, Vec::new())
+            let mut tree = repo.read_tree(&rev, &root, &config, &mut skipped)?;
+            let (mut rev, mut source) = (rev, source);
+            // HEAD is the newest release and the working tree is exactly that release (a release
+            // pipeline): comparing it with itself would say nothing, N-1 is the release before.
+            if options.previous_release_when_clean
+                && source == BaselineSource::ReleaseTag
+                && repo.head().ok() == Some(rev.commit)
+                && tree == current
+            {
+                match git::previous_release(&repo, &config, &rev)? {
+                    Some(previous) => {
+                        skipped.retain(|s| !s.baseline);
+                        source = BaselineSource::PreviousReleaseTag { head_release: rev.label.clone() };
+                        tree = repo.read_tree(&previous, &root, &config, &mut skipped)?;
+                        rev = previous;
+                    }
+                    None => source = BaselineSource::FirstRelease,
+                }
+            }
+            if options.against.is_none() && config.baseline.is_none() {
+                baseline_doubt = git::doubt(&repo, &rev, &source);
+            }
+            (tree, rev.label.clone(), source)
         }
     };
-    let mut current = read_dir_tree(&root, &config, &skip, false, &mut skipped)?;
     check_configured_paths(&root, &config, &current)?;
     // Findings about the configuration (an `[[allow]]` entry that accepts nothing) point into it.
     if let Some((path, text)) = config_text {
@@ -237,8 +273,11 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
     start.ancestors().find(|dir| dir.join(CONFIG_FILE).is_file() || dir.join(".git").exists()).map(Path::to_path_buf)
 }
 
+/// The file a configuration came from, and its text.
+type ConfigSource = Option<(PathBuf, Arc<str>)>;
+
 /// The configuration, and the file and text it came from (none without a file).
-fn read_config(root: &Path, explicit: Option<&Path>) -> Result<(Config, Option<(PathBuf, Arc<str>)>), LoadError> {
+fn read_config(root: &Path, explicit: Option<&Path>) -> Result<(Config, ConfigSource), LoadError> {
     let (path, bytes) = match explicit {
         // Named on the command line: the user's choice, wherever it is; still a regular, bounded file.
         Some(p) => (p.to_path_buf(), fs::read_regular(p, fs::MAX_CONFIG_BYTES)),
@@ -304,7 +343,14 @@ pub fn read_dir_tree(
         if !is_relevant(&rel) || config.is_excluded(&rel) {
             continue;
         }
-        match fs::read_within(entry.path(), dir, fs::MAX_FILE_BYTES) {
+        // The walk follows no link: a regular file it lists is inside `dir`. A link is resolved and
+        // must stay inside.
+        let read = if file_type.is_file() {
+            fs::read_listed_file(entry.path(), fs::MAX_FILE_BYTES)
+        } else {
+            fs::read_within(entry.path(), dir, fs::MAX_FILE_BYTES)
+        };
+        match read {
             Ok(bytes) => match decode(&rel, bytes) {
                 Ok(text) => {
                     out.insert(rel, text);

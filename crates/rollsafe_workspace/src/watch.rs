@@ -25,7 +25,7 @@ impl Watch {
     /// and the given analysed files with their directories.
     pub fn new<'a>(root: &Path, config: Option<&Path>, files: impl IntoIterator<Item = &'a str>) -> Watch {
         let mut watch = Watch::default();
-        if let Ok(repo) = gix::discover(root) {
+        if let Some(repo) = crate::git::discover(root) {
             let git_dir = repo.git_dir().to_path_buf();
             let common = repo.common_dir().to_path_buf();
             watch.read.push(git_dir.join("HEAD"));
