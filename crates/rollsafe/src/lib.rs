@@ -53,7 +53,8 @@ impl CheckOptions {
 /// baseline that may not be the previous release, or it could not read a file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Notice {
-    /// Stable kebab-case id: `baseline-not-a-release`, `baseline-unrelated`, `file-skipped`.
+    /// Stable kebab-case id: `baseline-not-a-release`, `baseline-unrelated`, `file-skipped`,
+    /// `nothing-recognised`.
     pub kind: &'static str,
     /// One line.
     pub message: String,
@@ -143,6 +144,15 @@ pub fn check(options: &CheckOptions) -> Result<Report, LoadError> {
         notices.push(Notice { kind: "file-skipped", message: format!("skipped {shown}{tree}: {}", skipped.reason) });
     }
     let (units, in_baseline) = analysis.baseline_coverage();
+    let sql_files = analysis.current_paths().iter().filter(|p| p.ends_with(".sql")).count();
+    if units == 0 && sql_files > 0 {
+        // Not an error even in CI: the files may be queries, not schema; but a user expecting a
+        // history to be checked must hear that none was recognised.
+        let message = format!(
+            "none of the {sql_files} SQL files of the working tree forms a migration history or schema file of a layout rollsafe knows (see its README, \"What rollsafe reads\"), so nothing was compared"
+        );
+        notices.push(Notice { kind: "nothing-recognised", message });
+    }
     if units > 0 && in_baseline == 0 && !options.allow_empty_baseline {
         let message = format!(
             "the baseline {} holds none of the {} of the working tree, so every migration counts as new and nothing is compared; check the baseline, or pass --allow-empty-baseline if this release introduces them",

@@ -97,6 +97,47 @@ fn a_release_checks_against_the_release_before_it() {
     // The first release has nothing before it: in CI that is no honest baseline.
     let first = repo::released_repo(INIT);
     assert_input_error(&rollsafe_with(first.path(), &["check"], &[("CI", "true")]), "the first release tag");
+
+    // A tag-push checkout: shallow, with only the release's own tag. The reason is the shallowness.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("file://{}", root.display());
+    git(dir.path(), &["clone", "-q", "--depth", "1", "--branch", "v1.1.0", &url, "clone"]);
+    let out = rollsafe_with(&dir.path().join("clone"), &["check"], &[("CI", "true")]);
+    assert_input_error(&out, "this is a shallow clone: HEAD is release v1.1.0");
+    assert!(stderr(&out).contains("--unshallow"), "{}", stderr(&out));
+}
+
+/// The same release tagged twice (`18.5.0`, then `v18.5.0` after a packaging fix): the release
+/// before it is one with a lower version, not the other spelling of the same one.
+#[test]
+fn a_retagged_release_is_not_its_own_previous_release() {
+    let repo = repo::released_repo(INIT);
+    let root = repo.path();
+    write(&root.join("migrations/0002_drop.sql"), DROP);
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "drop"]);
+    git(root, &["tag", "1.1.0"]);
+    write(&root.join("packaging.txt"), "fixed\n");
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "packaging"]);
+    git(root, &["tag", "v1.1.0"]);
+    let out = rollsafe_with(root, &["check"], &[("CI", "true")]);
+    assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
+    assert!(stdout(&out).contains("against v1.0.0 (previous release; HEAD is v1.1.0)"), "{}", stdout(&out));
+}
+
+/// SQL files that form no history of a known layout: nothing is compared, and the user hears it.
+#[test]
+fn sql_files_without_a_known_layout_are_reported() {
+    let repo = repo::released_repo(INIT);
+    let root = repo.path();
+    std::fs::remove_dir_all(root.join("migrations")).expect("rm");
+    write(&root.join("db/V0001.Initial_Schema.up.sql"), INIT);
+    write(&root.join("db/V0002.Drop.up.sql"), DROP);
+    let out = rollsafe(root, &["check", "--against", "HEAD", "--format", "json"]);
+    let doc = json(&out);
+    let notices = doc["summary"]["notices"].to_string();
+    assert!(notices.contains("nothing-recognised") && notices.contains("none of the 2 SQL files"), "{doc}");
 }
 
 #[test]

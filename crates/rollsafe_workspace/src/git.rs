@@ -158,14 +158,20 @@ fn resolve_link(link: &str, target: &str) -> Option<String> {
 /// Why a default baseline may not be the previous release, with what to do, or `None` when it is
 /// a release tag or a merge-base other than HEAD in a full clone.
 pub(crate) fn doubt(repo: &Repo, rev: &Resolved, source: &BaselineSource) -> Option<String> {
+    const FIX: &str =
+        "fetch tags and history (`git fetch --tags --unshallow`, or `fetch-depth: 0` with actions/checkout) or pass --against REV";
     if let BaselineSource::FirstRelease = source {
+        if repo.is_shallow() {
+            return Some(format!(
+                "this is a shallow clone: HEAD is release {}, and the releases before it cannot be found: {FIX}",
+                quote(&rev.label)
+            ));
+        }
         return Some(format!(
             "HEAD is release {}, the first release tag, and the working tree has not changed since: there is no earlier release to compare with; pass --against REV",
             quote(&rev.label)
         ));
     }
-    const FIX: &str =
-        "fetch tags and history (`git fetch --tags --unshallow`, or `fetch-depth: 0` with actions/checkout) or pass --against REV";
     if matches!(source, BaselineSource::ReleaseTag | BaselineSource::PreviousReleaseTag { .. }) {
         return None;
     }
@@ -215,18 +221,22 @@ pub(crate) fn default_baseline(repo: &Repo, config: &Config) -> Result<(Resolved
 }
 
 /// The release before the one HEAD is: for a working tree that is exactly the release tagged on
-/// HEAD (a release pipeline checks the release it builds), N-1 is the previous release.
+/// HEAD (a release pipeline checks the release it builds), N-1 is the previous release. A tag of the
+/// same version on an earlier commit (`18.5.0` before a re-tagged `v18.5.0`) is that same release,
+/// not the previous one: only lower versions count, when the tags are versions.
 pub(crate) fn previous_release(repo: &Repo, config: &Config, head_release: &Resolved) -> Result<Option<Resolved>, LoadError> {
     let head = repo.head()?;
-    Ok(newest_release_tag(repo, head, config, Some(head_release.commit))?.map(|(rev, _)| rev))
+    let below = Some((head_release.commit, version_key(&head_release.label)));
+    Ok(newest_release_tag(repo, head, config, below)?.map(|(rev, _)| rev))
 }
 
-/// The newest release tag on HEAD's history, skipping the commit `except`.
+/// The newest release tag on HEAD's history. With `below`, the commit it names is skipped, and so
+/// are tags whose version is not lower than the version it gives (when it gives one).
 fn newest_release_tag(
     repo: &Repo,
     head: gix::ObjectId,
     config: &Config,
-    except: Option<gix::ObjectId>,
+    below: Option<(gix::ObjectId, Vec<u64>)>,
 ) -> Result<Option<(Resolved, BaselineSource)>, LoadError> {
     let fail = |e: &dyn std::fmt::Display| err(format!("reading tags: {e}"));
     let mut tagged: HashMap<gix::ObjectId, Vec<String>> = HashMap::new();
@@ -255,14 +265,19 @@ fn newest_release_tag(
         .sorting(gix::revision::walk::Sorting::ByCommitTime(Default::default()))
         .all()
         .map_err(|e| fail(&e))?;
+    let lower = |name: &String| match &below {
+        Some((_, version)) if !version.is_empty() => version_key(name) < *version,
+        _ => true,
+    };
     for info in walk {
         let Ok(info) = info else { break };
-        if Some(info.id) == except {
+        if below.as_ref().is_some_and(|(commit, _)| *commit == info.id) {
             continue;
         }
-        if let Some(names) = tagged.get(&info.id) {
-            let best = names.iter().max_by_key(|n| version_key(n)).cloned().unwrap_or_default();
-            return Ok(Some((Resolved { commit: info.id, label: best }, BaselineSource::ReleaseTag)));
+        if let Some(names) = tagged.get(&info.id)
+            && let Some(best) = names.iter().filter(|n| lower(n)).max_by_key(|n| version_key(n))
+        {
+            return Ok(Some((Resolved { commit: info.id, label: best.clone() }, BaselineSource::ReleaseTag)));
         }
     }
     Ok(None)
@@ -311,5 +326,6 @@ mod tests {
         assert!(!is_release_tag("v1.4.0-rc1", &config));
         assert!(!is_release_tag("nightly", &config));
         assert!(version_key("v1.10.0") > version_key("v1.9.3"));
+        assert_eq!(version_key("v18.5.0"), version_key("18.5.0"), "the same release, spelt two ways");
     }
 }
