@@ -1,7 +1,9 @@
 declare_rule! {
     /// ## What it detects
     /// A `rollsafe-allow` comment that suppresses nothing: the finding it was written for is gone, or
-    /// it names a rule that does not fire on that statement.
+    /// it names a rule that does not fire on that statement. Likewise an `[[allow]]` entry of
+    /// `rollsafe.toml` that accepts no finding (reported at the entry): its rule, object or path
+    /// matches nothing the check reports.
     ///
     /// ## Why it matters
     /// A stale suppression silently hides the next real finding on that statement.
@@ -16,7 +18,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Use instead
-    /// Remove the comment.
+    /// Remove the comment (or the `[[allow]]` entry, or correct its rule, object or path).
     /// ```sql title="N: migrations/0002_nickname.sql"
     /// ALTER TABLE users ADD COLUMN nickname text;
     /// ```
