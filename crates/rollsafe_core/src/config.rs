@@ -10,6 +10,7 @@
 //! dialect = "postgresql"         # postgresql | mysql | sqlite; default: detected, else postgresql
 //! migrations = ["db/migrate"]    # extra migration directories (detected ones stay)
 //! schemas = ["db/schema.sql"]    # extra declarative schema files
+//! downs-unmaintained = ["db/migrations"]  # histories whose down scripts are not kept up: no down-migration findings
 //! [sql.dialects]                 # per-path dialects, first match wins
 //! "services/legacy/**" = "mysql"
 //!
@@ -47,6 +48,8 @@ pub struct SqlConfig {
     pub dialects: Vec<(String, Dialect)>,
     pub migrations: Vec<String>,
     pub schemas: Vec<String>,
+    /// Histories whose down scripts are not maintained: no down-migration findings there.
+    pub downs_unmaintained: Vec<String>,
 }
 
 /// An accepted finding: matches by rule and, when given, object and path.
@@ -141,6 +144,8 @@ struct RawSql {
     migrations: Vec<String>,
     #[serde(default)]
     schemas: Vec<String>,
+    #[serde(default)]
+    downs_unmaintained: Vec<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -168,7 +173,7 @@ impl Config {
             check_glob(&glob)?;
             dialects.push((glob, dialect(name)?));
         }
-        for glob in &raw.exclude {
+        for glob in raw.exclude.iter().chain(&raw.sql.downs_unmaintained) {
             check_glob(glob)?;
         }
         let mut rules = BTreeMap::new();
@@ -202,6 +207,7 @@ impl Config {
                 dialects,
                 migrations: raw.sql.migrations,
                 schemas: raw.sql.schemas,
+                downs_unmaintained: raw.sql.downs_unmaintained,
             },
             rules,
             allow,
@@ -212,6 +218,11 @@ impl Config {
     /// The dialect configured for a path, if any.
     pub fn dialect_for(&self, path: &str) -> Option<Dialect> {
         self.sql.dialects.iter().find(|(glob, _)| glob_matches(glob, path)).map(|(_, d)| *d).or(self.sql.dialect)
+    }
+
+    /// Whether `[sql] downs-unmaintained` names this history's folder.
+    pub fn downs_unmaintained(&self, dir: &str) -> bool {
+        self.sql.downs_unmaintained.iter().any(|g| glob_matches(g, dir) || g.trim_end_matches('/') == dir)
     }
 
     pub fn is_excluded(&self, path: &str) -> bool {

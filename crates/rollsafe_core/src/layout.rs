@@ -12,6 +12,9 @@
 //! | plain numbered, sqlx (simple) | `0001_x.sql`, `001-x.sql`, `1.sql` | none |
 //! | schema files | `schema.sql`, `structure.sql`, `*.schema.sql`, and pg_dump / mysqldump output | — |
 //!
+//! Files under `vendor/`, `node_modules/` and `testdata/` belong to other projects and are not
+//! read unless the configuration names them.
+//!
 //! Versions compare as versions (`V1.10` after `V1.9`, `10_x` after `9_x`), never as strings. A schema
 //! file next to a migration history (dbmate's `db/schema.sql` beside `db/migrations/`) is a dump
 //! generated from that history and is not analysed twice; list it under `[sql] schemas` to force it.
@@ -46,47 +49,223 @@ impl LayoutKind {
     }
 }
 
-/// A migration version: numeric segments compared numerically.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// The migration tool a history is written for, as far as its files tell: it decides what an edited
+/// released migration and a late version mean.
+///
+/// | tool | a released migration is edited | a new version sorts below the newest applied one | versions compare as |
+/// |---|---|---|---|
+/// | Flyway | `validate` (on by default) fails the deploy: checksum mismatch | `validate` fails: "resolved migration not applied" (unless `outOfOrder`) | numbers, part by part (`1.0` = `1`) |
+/// | sqlx | `migrate run` fails: checksum mismatch | applied (every version not yet applied runs) | integers |
+/// | Prisma | `migrate` reports the migration as modified (checksum) | applied (every folder not yet applied runs) | folder names, as text |
+/// | golang-migrate | never re-run | never run: only the newest version is recorded | integers |
+/// | goose | never re-run | `up` fails: "missing migrations" (unless `-allow-missing`) | integers |
+/// | Diesel | never re-run | applied (every pending migration runs) | the version string (folder name up to the first `_`, dashes removed), as text |
+/// | dbmate | never re-run | applied (every pending migration runs) | numbers |
+/// | sql-migrate | never re-run | never run: only migrations after the newest applied one are planned | numbers |
+/// | unknown (plain numbered files) | assumed never re-run | assumed never run (most runners record the newest version only) | numbers |
+///
+/// The tool is told by the layout, by section markers (`-- migrate:up`, `-- +goose Up`,
+/// `-- +migrate Up`) and, for the layouts sqlx shares with others, by the nearest project file
+/// (`Cargo.toml` means sqlx, `go.mod` golang-migrate).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MigrationTool {
+    Flyway,
+    Sqlx,
+    Prisma,
+    GolangMigrate,
+    Goose,
+    Diesel,
+    Dbmate,
+    SqlMigrate,
+    Unknown,
+}
+
+/// What a tool does with a new migration whose version sorts below the newest applied one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LateVersion {
+    /// Runs it like any pending migration.
+    Applied,
+    /// Stops the deploy with an error.
+    Refused,
+    /// Never runs it, without a word.
+    Skipped,
+}
+
+impl MigrationTool {
+    pub fn name(self) -> &'static str {
+        match self {
+            MigrationTool::Flyway => "Flyway",
+            MigrationTool::Sqlx => "sqlx",
+            MigrationTool::Prisma => "Prisma",
+            MigrationTool::GolangMigrate => "golang-migrate",
+            MigrationTool::Goose => "goose",
+            MigrationTool::Diesel => "Diesel",
+            MigrationTool::Dbmate => "dbmate",
+            MigrationTool::SqlMigrate => "sql-migrate",
+            MigrationTool::Unknown => "the migration tool",
+        }
+    }
+
+    /// Whether the tool records a checksum of each applied migration and refuses to go on when
+    /// the file no longer matches it: then any byte edit breaks deploys, not only edits of meaning.
+    pub fn checksums(self) -> bool {
+        matches!(self, MigrationTool::Flyway | MigrationTool::Sqlx | MigrationTool::Prisma)
+    }
+
+    pub fn late_version(self) -> LateVersion {
+        match self {
+            MigrationTool::Sqlx | MigrationTool::Prisma | MigrationTool::Diesel | MigrationTool::Dbmate => LateVersion::Applied,
+            MigrationTool::Flyway | MigrationTool::Goose => LateVersion::Refused,
+            MigrationTool::GolangMigrate | MigrationTool::SqlMigrate | MigrationTool::Unknown => LateVersion::Skipped,
+        }
+    }
+}
+
+/// Flyway settings that change what an edited, deleted or late migration does, read from the
+/// project's `flyway.conf`/`flyway.toml`/`flyway.properties` and Spring Boot `application*.yml`/
+/// `.properties` files (`spring.flyway.*`). They apply to every Flyway history of the tree: a project
+/// with several Flyway configurations that disagree gets the most permissive reading.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct FlywaySettings {
+    /// `outOfOrder = true`: late versions are applied.
+    pub out_of_order: bool,
+    /// `ignoreMigrationPatterns` with `*:missing` (or the older `ignoreMissingMigrations`): applied
+    /// migrations deleted from the tree are accepted.
+    pub ignore_missing: bool,
+    /// `validateOnMigrate = false`: checksums are not compared before migrating.
+    pub no_validate: bool,
+}
+
+impl FlywaySettings {
+    /// Whether a file of this name can hold Flyway settings.
+    pub fn is_config_file(name: &str) -> bool {
+        matches!(name, "flyway.conf" | "flyway.toml" | "flyway.properties")
+            || (name.starts_with("application") && (name.ends_with(".yml") || name.ends_with(".yaml") || name.ends_with(".properties")))
+    }
+
+    /// Reads the settings from one configuration file (line by line: the keys and values these
+    /// formats share, in any of their spellings).
+    pub fn read(text: &str) -> FlywaySettings {
+        let mut settings = FlywaySettings::default();
+        let lines: Vec<String> = text
+            .lines()
+            .map(|l| {
+                l.split('#')
+                    .next()
+                    .unwrap_or("")
+                    .chars()
+                    .filter(|c| !matches!(c, '-' | '_' | '.' | ' ' | '\t' | '"' | '\''))
+                    .collect::<String>()
+                    .to_ascii_lowercase()
+            })
+            .collect();
+        let is_true = |l: &str| l.ends_with(":true") || l.ends_with("=true");
+        let is_false = |l: &str| l.ends_with(":false") || l.ends_with("=false");
+        for (i, line) in lines.iter().enumerate() {
+            if line.contains("outoforder") && is_true(line) {
+                settings.out_of_order = true;
+            }
+            if line.contains("validateonmigrate") && is_false(line) {
+                settings.no_validate = true;
+            }
+            if line.contains("ignoremissingmigrations") && is_true(line) {
+                settings.ignore_missing = true;
+            }
+            if line.contains("ignoremigrationpatterns") {
+                // The value on the line, or a YAML list on the lines below it.
+                let rest = lines[i..].iter().take(6);
+                if rest
+                    .take_while(|l| *l == line || l.is_empty() || !l.contains(':') || l.starts_with('*'))
+                    .any(|l| l.contains("*:missing"))
+                {
+                    settings.ignore_missing = true;
+                }
+            }
+        }
+        settings
+    }
+
+    fn merge(self, other: FlywaySettings) -> FlywaySettings {
+        FlywaySettings {
+            out_of_order: self.out_of_order || other.out_of_order,
+            ignore_missing: self.ignore_missing || other.ignore_missing,
+            no_validate: self.no_validate || other.no_validate,
+        }
+    }
+}
+
+/// A migration version, ordered the way its tool orders it. Equality agrees with the order: two
+/// versions are equal exactly when the tool would take them for the same version (Flyway's `1.0`
+/// and `1`, golang-migrate's `001` and `1`).
+#[derive(Clone, Debug)]
 pub struct Version {
-    /// Digit runs without leading zeros.
-    segments: Vec<String>,
+    key: VersionKey,
     /// As written in the file name.
     pub text: String,
 }
 
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum VersionKey {
+    /// Digit runs compared as numbers, part by part; missing trailing parts count as zero
+    /// (Flyway, golang-migrate, goose, sqlx and plain numbered files).
+    Numeric(Vec<NumericPart>),
+    /// Compared as text (Diesel's version string, Prisma's folder name).
+    Text(String),
+}
+
+/// A digit run without leading zeros: ordered by length, then by digits, which is numeric order
+/// for numbers of any size.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct NumericPart {
+    len: usize,
+    digits: String,
+}
+
 impl Version {
+    /// A numeric version: digit runs separated by any of `separators`.
     pub fn parse(text: &str, separators: &[char]) -> Option<Version> {
-        let segments: Vec<String> = text
-            .split(|c: char| separators.contains(&c))
-            .map(|s| {
-                let trimmed = s.trim_start_matches('0');
-                if trimmed.is_empty() { "0".to_string() } else { trimmed.to_string() }
-            })
-            .collect();
-        if text.is_empty() || segments.iter().any(|s| !s.bytes().all(|b| b.is_ascii_digit())) {
+        if text.is_empty() {
             return None;
         }
-        Some(Version { segments, text: text.to_string() })
+        let mut parts = Vec::new();
+        for part in text.split(|c: char| separators.contains(&c)) {
+            if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            let digits = part.trim_start_matches('0');
+            let digits = if digits.is_empty() { "0" } else { digits };
+            parts.push(NumericPart { len: digits.len(), digits: digits.to_string() });
+        }
+        // `1.0` and `1` are one version: trailing zero parts carry nothing.
+        while parts.len() > 1 && parts.last().is_some_and(|p| p.digits == "0") {
+            parts.pop();
+        }
+        Some(Version { key: VersionKey::Numeric(parts), text: text.to_string() })
+    }
+
+    /// A version its tool compares as a string: `key` is what is compared, `text` what is shown.
+    pub fn textual(key: &str, text: &str) -> Version {
+        Version { key: VersionKey::Text(key.to_string()), text: text.to_string() }
+    }
+}
+
+impl PartialEq for Version {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+
+impl Eq for Version {}
+
+impl std::hash::Hash for Version {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.key.hash(state);
     }
 }
 
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
-        for (a, b) in self.segments.iter().zip(&other.segments) {
-            let by_number = a.len().cmp(&b.len()).then_with(|| a.cmp(b));
-            if by_number != Ordering::Equal {
-                return by_number;
-            }
-        }
-        // `1.0` and `1` are the same version in Flyway; treat missing segments as zeros.
-        let rest = |v: &Version, n: usize| v.segments[n..].iter().any(|s| s != "0");
-        let n = self.segments.len().min(other.segments.len());
-        match (rest(self, n), rest(other, n)) {
-            (true, false) => Ordering::Greater,
-            (false, true) => Ordering::Less,
-            _ => Ordering::Equal,
-        }
+        self.key.cmp(&other.key)
     }
 }
 
@@ -124,9 +303,30 @@ pub struct History {
     pub migrations: Vec<Migration>,
     /// Dialect named by the layout itself (Prisma's `migration_lock.toml`).
     pub dialect_hint: Option<Dialect>,
+    pub tool: MigrationTool,
+    /// Flyway's settings as the project's configuration files give them (default for other tools).
+    pub flyway: FlywaySettings,
+    /// Migrations written in code (Flyway's Java/Kotlin classes, goose's Go files) beside the SQL
+    /// ones: rollsafe does not read them.
+    pub code_migrations: Vec<String>,
 }
 
 impl History {
+    /// Whether deploys compare checksums of applied migrations (and so fail on any edit).
+    pub fn checksums(&self) -> bool {
+        self.tool.checksums() && !self.flyway.no_validate
+    }
+
+    /// What the tool does with a new migration whose version sorts below the newest applied one.
+    pub fn late_version(&self) -> LateVersion {
+        if self.flyway.out_of_order { LateVersion::Applied } else { self.tool.late_version() }
+    }
+
+    /// Whether the tool accepts applied migrations that are no longer in the tree.
+    pub fn ignores_missing(&self) -> bool {
+        self.flyway.ignore_missing
+    }
+
     /// Whether this layout gives migrations down/undo scripts.
     pub fn has_downs(&self) -> bool {
         match self.kind {
@@ -148,12 +348,28 @@ pub struct SqlLayout {
 pub trait ContentProbe {
     /// The first bytes of a file, if it is in the tree.
     fn head(&self, path: &str) -> Option<String>;
+
+    /// The whole text of a file, if it is in the tree.
+    fn text(&self, path: &str) -> Option<String> {
+        self.head(path)
+    }
+}
+
+/// Folders that hold other projects' files, never this project's histories: vendored dependencies
+/// (with their own test migrations) and Go test data. `[sql] migrations` still reaches into them.
+const FOREIGN_FOLDERS: &[&str] = &["vendor", "node_modules", "testdata"];
+
+fn in_foreign_folder(path: &str, config: &Config) -> bool {
+    let (dir, _) = split_path(path);
+    dir.split('/').any(|segment| FOREIGN_FOLDERS.contains(&segment))
+        && !config.sql.migrations.iter().any(|g| glob_matches(g, dir) || g.trim_end_matches('/') == dir)
+        && !config.sql.schemas.iter().any(|g| glob_matches(g, path))
 }
 
 pub fn detect(paths: &[&str], config: &Config, probe: &dyn ContentProbe) -> SqlLayout {
     let mut by_dir: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for path in paths {
-        if config.is_excluded(path) {
+        if config.is_excluded(path) || in_foreign_folder(path, config) {
             continue;
         }
         let (dir, _) = split_path(path);
@@ -188,6 +404,11 @@ pub fn detect(paths: &[&str], config: &Config, probe: &dyn ContentProbe) -> SqlL
             let Some(version) = migration_dir_version(name) else {
                 continue;
             };
+            // Diesel compares its version strings (dashes removed); Prisma sorts folder names.
+            let version = match kind {
+                LayoutKind::Diesel => Version::textual(&version.text.replace('-', ""), &version.text),
+                _ => Version::textual(name, &version.text),
+            };
             let m =
                 migrations.entry(dir).or_insert_with(|| Migration { version: Some(version), id: name.to_string(), up: None, down: None });
             match split_path(file).1 {
@@ -203,7 +424,16 @@ pub fn detect(paths: &[&str], config: &Config, probe: &dyn ContentProbe) -> SqlL
             .flatten()
             .and_then(|text| prisma_provider(&text));
         claimed.extend(entries.iter().map(|(_, f)| f.to_string()));
-        histories.push(History { dir: parent.to_string(), kind, migrations, dialect_hint });
+        let tool = if kind == LayoutKind::Prisma { MigrationTool::Prisma } else { MigrationTool::Diesel };
+        histories.push(History {
+            dir: parent.to_string(),
+            kind,
+            migrations,
+            dialect_hint,
+            tool,
+            flyway: FlywaySettings::default(),
+            code_migrations: Vec::new(),
+        });
     }
 
     // File-per-migration layouts.
@@ -287,7 +517,23 @@ pub fn detect(paths: &[&str], config: &Config, probe: &dyn ContentProbe) -> SqlL
         let mut migrations: Vec<Migration> = migrations.into_values().collect();
         sort_migrations(&mut migrations);
         claimed.extend(sql.iter().map(|s| s.to_string()));
-        histories.push(History { dir: dir.to_string(), kind, migrations, dialect_hint: None });
+        let tool = match kind {
+            LayoutKind::Flyway => MigrationTool::Flyway,
+            LayoutKind::UpDownFiles => match project_marker(dir, paths) {
+                Some("Cargo.toml") => MigrationTool::Sqlx,
+                _ => MigrationTool::GolangMigrate,
+            },
+            _ => {
+                let first = migrations.iter().find_map(|m| m.up.as_deref()).and_then(|p| probe.head(p)).unwrap_or_default();
+                section_tool(&first).unwrap_or(match project_marker(dir, paths) {
+                    Some("Cargo.toml") => MigrationTool::Sqlx,
+                    _ => MigrationTool::Unknown,
+                })
+            }
+        };
+        let code_migrations = code_migrations(dir, kind, paths);
+        let flyway = if tool == MigrationTool::Flyway { flyway_settings(paths, probe) } else { FlywaySettings::default() };
+        histories.push(History { dir: dir.to_string(), kind, migrations, dialect_hint: None, tool, flyway, code_migrations });
     }
 
     merge_nested_flyway(&mut histories);
@@ -296,7 +542,7 @@ pub fn detect(paths: &[&str], config: &Config, probe: &dyn ContentProbe) -> SqlL
     // Schema files.
     let mut schema_files = Vec::new();
     for path in paths {
-        if config.is_excluded(path) || claimed.contains(*path) || !path.ends_with(".sql") {
+        if config.is_excluded(path) || in_foreign_folder(path, config) || claimed.contains(*path) || !path.ends_with(".sql") {
             continue;
         }
         let forced = config.sql.schemas.iter().any(|g| glob_matches(g, path));
@@ -308,6 +554,69 @@ pub fn detect(paths: &[&str], config: &Config, probe: &dyn ContentProbe) -> SqlL
         }
     }
     SqlLayout { histories, schema_files }
+}
+
+/// The project file nearest to a history's folder (itself or an ancestor): `Cargo.toml` or `go.mod`.
+fn project_marker(dir: &str, paths: &[&str]) -> Option<&'static str> {
+    let mut at = Some(dir);
+    while let Some(d) = at {
+        for marker in ["Cargo.toml", "go.mod"] {
+            if paths.contains(&join(d, marker).as_str()) {
+                return Some(marker);
+            }
+        }
+        at = if d.is_empty() { None } else { Some(split_path(d).0) };
+    }
+    None
+}
+
+/// Flyway settings from every configuration file of the tree.
+fn flyway_settings(paths: &[&str], probe: &dyn ContentProbe) -> FlywaySettings {
+    paths
+        .iter()
+        .filter(|p| FlywaySettings::is_config_file(split_path(p).1))
+        .filter_map(|p| probe.text(p))
+        .map(|text| FlywaySettings::read(&text))
+        .fold(FlywaySettings::default(), FlywaySettings::merge)
+}
+
+/// The tool named by a migration file's section markers.
+fn section_tool(head: &str) -> Option<MigrationTool> {
+    let lower = head.to_ascii_lowercase();
+    if lower.contains("-- migrate:up") {
+        Some(MigrationTool::Dbmate)
+    } else if lower.contains("-- +goose") {
+        Some(MigrationTool::Goose)
+    } else if lower.contains("-- +migrate") {
+        Some(MigrationTool::SqlMigrate)
+    } else {
+        None
+    }
+}
+
+/// Code migrations of a history: goose's `<version>_name.go` beside the SQL files, Flyway's
+/// `V<version>__Name.java`/`.kt` in the same folder or in the Java source folder of the same
+/// location (`src/main/java/db/migration` for `src/main/resources/db/migration`).
+fn code_migrations(dir: &str, kind: LayoutKind, paths: &[&str]) -> Vec<String> {
+    let java_dir = dir.replacen("/resources/", "/java/", 1);
+    let kotlin_dir = dir.replacen("/resources/", "/kotlin/", 1);
+    let mut found: Vec<String> = paths
+        .iter()
+        .filter(|p| {
+            let (folder, name) = split_path(p);
+            match kind {
+                LayoutKind::Flyway => {
+                    [dir, java_dir.as_str(), kotlin_dir.as_str()].contains(&folder)
+                        && (name.ends_with(".java") || name.ends_with(".kt"))
+                        && flyway_name(&format!("{}.sql", name.rsplit_once('.').map_or(name, |(stem, _)| stem))).is_some()
+                }
+                _ => folder == dir && name.ends_with(".go") && !name.ends_with("_test.go") && name.as_bytes()[0].is_ascii_digit(),
+            }
+        })
+        .map(|p| p.to_string())
+        .collect();
+    found.sort();
+    found
 }
 
 fn sort_migrations(migrations: &mut [Migration]) {
@@ -331,6 +640,7 @@ fn merge_nested_flyway(histories: &mut Vec<History>) {
             let child = histories.remove(i);
             let parent = if parent > i { parent - 1 } else { parent };
             histories[parent].migrations.extend(child.migrations);
+            histories[parent].code_migrations.extend(child.code_migrations);
             sort_migrations(&mut histories[parent].migrations);
             continue;
         }
@@ -447,6 +757,20 @@ mod tests {
 
     fn order(h: &History) -> Vec<&str> {
         h.migrations.iter().map(|m| m.id.as_str()).collect()
+    }
+
+    #[test]
+    fn reads_flyway_settings_in_their_spellings() {
+        let yml =
+            "kestra:\n  flyway:\n    out-of-order: true\n    ignore-migration-patterns:\n      - \"*:missing\"\n      - \"*:future\"\n";
+        let s = FlywaySettings::read(yml);
+        assert!(s.out_of_order && s.ignore_missing && !s.no_validate);
+        let conf = "flyway.outOfOrder=false\nflyway.validateOnMigrate=false\nflyway.ignoreMigrationPatterns=*:future\n";
+        let s = FlywaySettings::read(conf);
+        assert!(!s.out_of_order && !s.ignore_missing && s.no_validate);
+        assert!(FlywaySettings::read("spring.flyway.ignore-migration-patterns=*:missing,*:future").ignore_missing);
+        assert!(FlywaySettings::is_config_file("application-prod.yaml"));
+        assert!(!FlywaySettings::is_config_file("schema.yml"));
     }
 
     #[test]

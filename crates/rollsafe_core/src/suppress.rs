@@ -1,7 +1,10 @@
 //! Configured severities and in-source suppressions.
 //!
 //! A `-- rollsafe-allow: RULE[, RULE] reason` comment applies to the statement it sits in, the
-//! statement it trails on the same line, or else the next statement. A suppression needs a reason and
+//! statement it trails on the same line, or else the next statement. A
+//! `-- rollsafe-allow-file: RULE[, RULE] reason` comment applies to every finding about its file
+//! (found in it, or pointing at it as a related place): it works in a file with no statement at
+//! all, such as an empty down script a project keeps by convention. A suppression needs a reason and
 //! known rule ids (else `invalid-suppression`), and one that suppresses nothing is reported
 //! (`unused-suppression`), so stale ones do not hide the next real finding.
 
@@ -42,8 +45,20 @@ pub fn apply(findings: Vec<Finding>, files: &[(String, Arc<ParsedFile>)], config
                 );
                 continue;
             }
+            if s.file {
+                let before = findings.len();
+                findings.retain(|f| {
+                    let about_file = (f.primary.side == Side::Current && f.primary.path == *path)
+                        || f.related.iter().any(|r| r.location.side == Side::Current && r.location.path == *path);
+                    !(about_file && s.rules.iter().any(|r| r == f.rule))
+                });
+                if findings.len() == before {
+                    extra.push(unused(location, &s.rules, s.file));
+                }
+                continue;
+            }
             let Some(statement) = s.statement.and_then(|i| parsed.statements.get(i)) else {
-                extra.push(unused(location, &s.rules));
+                extra.push(unused(location, &s.rules, s.file));
                 continue;
             };
             let before = findings.len();
@@ -54,7 +69,7 @@ pub fn apply(findings: Vec<Finding>, files: &[(String, Arc<ParsedFile>)], config
                     && s.rules.iter().any(|r| r == f.rule))
             });
             if findings.len() == before {
-                extra.push(unused(location, &s.rules));
+                extra.push(unused(location, &s.rules, s.file));
             }
         }
     }
@@ -62,11 +77,12 @@ pub fn apply(findings: Vec<Finding>, files: &[(String, Arc<ParsedFile>)], config
     findings
 }
 
-fn unused(location: Location, rules: &[String]) -> Finding {
+fn unused(location: Location, rules: &[String], file: bool) -> Finding {
+    let scope = if file { "about this file" } else { "on this statement" };
     Finding::new(
         UNUSED_SUPPRESSION.id,
         UNUSED_SUPPRESSION.severity,
-        format!("this rollsafe-allow comment suppresses nothing: no {} finding on this statement", rules.join(" or ")),
+        format!("this rollsafe-allow comment suppresses nothing: no {} finding {scope}", rules.join(" or ")),
         location,
         "unused suppression",
     )

@@ -365,7 +365,7 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         if self.shared.client_watches.load(std::sync::atomic::Ordering::Relaxed) {
-            let watchers = ["**/*.sql", "**/rollsafe.toml", "**/migration_lock.toml"]
+            let watchers = ["**/*.sql", "**/rollsafe.toml", "**/migration_lock.toml", "**/Cargo.toml", "**/go.mod"]
                 .into_iter()
                 .map(|glob| FileSystemWatcher { glob_pattern: GlobPattern::String(glob.to_string()), kind: None })
                 .collect();

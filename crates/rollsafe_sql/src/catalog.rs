@@ -344,6 +344,8 @@ pub struct Sequence {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Function {
     pub written: String,
+    /// Returns `trigger`/`event_trigger`: called by triggers only.
+    pub trigger: bool,
     pub origin: Origin,
     pub renamed_from: Vec<(ObjKey, Origin)>,
 }
@@ -400,6 +402,26 @@ pub enum Event {
         table: ObjKey,
         origin: Origin,
     },
+    /// A statement altered or dropped an object the history never created (made by code, by
+    /// another history, or by hand): its effect is unknown. `what` names it (`table users`).
+    UnknownObject {
+        kind: UnknownKind,
+        key: ObjKey,
+        what: String,
+        origin: Origin,
+    },
+    /// Replaying a statement failed inside rollsafe (a bug): the statement is skipped, the rest
+    /// of the history is replayed.
+    ReplayFailed {
+        origin: Origin,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UnknownKind {
+    Table,
+    Column,
+    Index,
 }
 
 /// The most columns rollsafe models in one table: MySQL's hard limit (PostgreSQL allows 1,600,
@@ -420,7 +442,9 @@ impl Event {
             | Event::ConstraintDropped { origin, .. }
             | Event::IndexDropped { origin, .. }
             | Event::PartitionDetached { origin, .. }
-            | Event::ColumnsNotModelled { origin, .. } => *origin,
+            | Event::ColumnsNotModelled { origin, .. }
+            | Event::UnknownObject { origin, .. }
+            | Event::ReplayFailed { origin } => *origin,
         }
     }
 }

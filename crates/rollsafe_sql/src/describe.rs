@@ -15,7 +15,43 @@ pub const MAX_TABLE_LINES: usize = 40;
 
 /// Types as sqlparser renders them are upper case; show them the way people write them.
 pub fn display_type(text: &str) -> String {
-    if text.contains(['"', '`']) { text.to_string() } else { text.to_lowercase() }
+    if text.contains(['"', '`']) {
+        return text.to_string();
+    }
+    // One spelling per type, the short one: `timestamp` for `timestamp without time zone`,
+    // `timestamptz(3)` for `timestamp(3) with time zone`, `varchar` for `character varying`.
+    let mut out = text.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ").replace(" without time zone", "");
+    for base in ["timestamp", "time"] {
+        if let Some(rest) = out.strip_prefix(base)
+            && let Some(precision) = rest.strip_suffix(" with time zone")
+        {
+            out = format!("{base}tz{precision}");
+            break;
+        }
+    }
+    out = out.replace("character varying", "varchar");
+    if let Some(rest) = out.strip_prefix("character")
+        && (rest.is_empty() || rest.starts_with('('))
+    {
+        out = format!("char{rest}");
+    }
+    out
+}
+
+#[cfg(test)]
+mod display_type_tests {
+    use super::display_type;
+
+    #[test]
+    fn one_spelling_per_type() {
+        assert_eq!(display_type("TIMESTAMP WITHOUT TIME ZONE"), "timestamp");
+        assert_eq!(display_type("timestamp(3) with time zone"), "timestamptz(3)");
+        assert_eq!(display_type("time with time zone"), "timetz");
+        assert_eq!(display_type("CHARACTER VARYING(20)"), "varchar(20)");
+        assert_eq!(display_type("character(2)"), "char(2)");
+        assert_eq!(display_type("\"Mood\""), "\"Mood\"");
+        assert_eq!(display_type("BIGINT"), "bigint");
+    }
 }
 
 /// `email varchar(255) NOT NULL DEFAULT ''`

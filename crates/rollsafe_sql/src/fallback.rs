@@ -1043,7 +1043,25 @@ fn create_function(l: &mut Lowerer<'_>) -> Option<StatementKind> {
     }
     c.pos += 1;
     let name = c.qualified_name()?;
-    Some(StatementKind::Ddl(vec![Op::CreateFunction { name, or_replace }]))
+    // `RETURNS trigger` after the argument list (whose defaults may hold the word RETURNS too:
+    // only the first RETURNS at parenthesis depth zero counts).
+    let mut depth = 0i32;
+    let mut trigger = false;
+    while let Some(t) = c.peek() {
+        if t.is_punct(c.src, '(') {
+            depth += 1;
+        } else if t.is_punct(c.src, ')') {
+            depth -= 1;
+        } else if depth == 0 && t.is_word(c.src, "RETURNS") {
+            c.pos += 1;
+            trigger = c.peek().is_some_and(|t| t.is_word(c.src, "trigger") || t.is_word(c.src, "event_trigger"));
+            break;
+        } else if depth == 0 && (t.is_word(c.src, "AS") || t.is_word(c.src, "LANGUAGE")) {
+            break;
+        }
+        c.pos += 1;
+    }
+    Some(StatementKind::Ddl(vec![Op::CreateFunction { name, or_replace, trigger }]))
 }
 
 fn create_type(l: &mut Lowerer<'_>) -> Option<StatementKind> {

@@ -388,9 +388,67 @@ pub fn tokenize(src: &str, dialect: Dialect) -> Vec<Token> {
     tokens
 }
 
+/// What a statement means to the database, as a token list: whitespace, comments and a closing
+/// delimiter dropped, keywords and unquoted identifiers folded to lower case, and the bodies of
+/// `$$`-quoted functions read the same way. Two statements with equal keys run the same: a
+/// reformatted migration (layout, keyword case, comments) has the key it had.
+pub fn meaning_key(src: &str, dialect: Dialect) -> Vec<String> {
+    let mut key: Vec<String> = Vec::new();
+    for token in tokenize(src, dialect) {
+        let text = token.text(src);
+        match token.kind {
+            TokenKind::Whitespace | TokenKind::LineComment | TokenKind::BlockComment | TokenKind::Delimiter => {}
+            TokenKind::Word => key.push(text.to_ascii_lowercase()),
+            TokenKind::DollarString => {
+                // `$body$ … $body$`: the tag is not part of the meaning, the body is SQL (or PL/pgSQL).
+                let tag_len = text[1..].find('$').map_or(text.len(), |i| i + 2);
+                let body = text.get(tag_len..text.len().saturating_sub(tag_len)).unwrap_or(text);
+                key.push("$$".to_string());
+                key.extend(meaning_key(body, dialect));
+                key.push("$$".to_string());
+            }
+            _ => key.push(text.to_string()),
+        }
+    }
+    while key.last().is_some_and(|t| t == ";") {
+        key.pop();
+    }
+    // `IF EXISTS` / `IF NOT EXISTS` change nothing for a database where the statement already ran.
+    let mut i = 0;
+    while i < key.len() {
+        if key[i] == "if" && key.get(i + 1).is_some_and(|t| t == "exists") {
+            key.drain(i..i + 2);
+        } else if key[i] == "if" && key.get(i + 1).is_some_and(|t| t == "not") && key.get(i + 2).is_some_and(|t| t == "exists") {
+            key.drain(i..i + 3);
+        } else {
+            i += 1;
+        }
+    }
+    key
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn meaning_key_ignores_layout_case_and_comments() {
+        let a = "CREATE TABLE users (\n  id bigint PRIMARY KEY, -- the key\n  name text NOT NULL\n);";
+        let b = "create table users (id BIGINT primary key, name TEXT not null) ;";
+        assert_eq!(meaning_key(a, Dialect::Postgres), meaning_key(b, Dialect::Postgres));
+        // Quoted names, strings and numbers keep their case and spelling.
+        assert_ne!(meaning_key("SELECT 'A'", Dialect::Postgres), meaning_key("SELECT 'a'", Dialect::Postgres));
+        assert_ne!(meaning_key("DROP TABLE \"Users\"", Dialect::Postgres), meaning_key("DROP TABLE \"users\"", Dialect::Postgres));
+        assert_ne!(meaning_key("ALTER TABLE t ADD c int", Dialect::Postgres), meaning_key("ALTER TABLE t ADD c bigint", Dialect::Postgres));
+        // Function bodies are read as SQL: re-indenting one changes nothing, editing it does.
+        let f = |body: &str| format!("CREATE FUNCTION f() RETURNS trigger AS $fn${body}$fn$ LANGUAGE plpgsql;");
+        let k = |s: String| meaning_key(&s, Dialect::Postgres);
+        assert_eq!(k(f("\nBEGIN\n  RETURN NEW;\nEND;\n")), k(f(" begin return new; end; ")));
+        assert_ne!(k(f("BEGIN RETURN NEW; END;")), k(f("BEGIN RETURN OLD; END;")));
+        // IF [NOT] EXISTS changes nothing where the statement already ran.
+        assert_eq!(k("create extension ltree".into()), k("CREATE EXTENSION IF NOT EXISTS ltree;".into()));
+        assert_eq!(k("DROP INDEX a".into()), k("DROP INDEX IF EXISTS a".into()));
+    }
 
     fn kinds(src: &str, dialect: Dialect) -> Vec<(TokenKind, &str)> {
         tokenize(src, dialect).into_iter().filter(|t| !t.is_trivia()).map(|t| (t.kind, t.text(src))).collect()

@@ -103,6 +103,8 @@ pub struct Suppression {
     pub reason: Option<String>,
     /// The statement it applies to (index into [`ParsedFile::statements`]).
     pub statement: Option<usize>,
+    /// `rollsafe-allow-file:`: applies to every finding about the file.
+    pub file: bool,
 }
 
 /// Everything the front-end knows about one file.
@@ -139,7 +141,7 @@ pub fn parse_file(text: &str, dialect: Dialect) -> ParsedFile {
         .into_iter()
         .map(|s| {
             let (rules, reason) = parse_suppression(&s.body);
-            Suppression { range: s.range, rules, reason, statement: s.statement.map(|i| index_map[i]) }
+            Suppression { range: s.range, rules, reason, statement: s.statement.map(|i| index_map[i]), file: s.file }
         })
         .collect();
     out

@@ -210,7 +210,15 @@ impl<'a> Lowerer<'a> {
                 }
                 ddl(ops)
             }
-            S::CreateFunction(f) => ddl(vec![Op::CreateFunction { name: self.qname(&f.name), or_replace: f.or_replace }]),
+            S::CreateFunction(f) => {
+                let trigger = match &f.return_type {
+                    Some(sqlparser::ast::FunctionReturnType::DataType(t)) => {
+                        matches!(t, sqlparser::ast::DataType::Trigger) || t.to_string().eq_ignore_ascii_case("event_trigger")
+                    }
+                    _ => false,
+                };
+                ddl(vec![Op::CreateFunction { name: self.qname(&f.name), or_replace: f.or_replace, trigger }])
+            }
             S::DropFunction(f) => {
                 ddl(f.func_desc.iter().map(|d| Op::DropFunction { name: self.qname(&d.name), if_exists: f.if_exists }).collect())
             }

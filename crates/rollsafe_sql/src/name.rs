@@ -28,12 +28,32 @@ impl Name {
             // identifiers are case-insensitive, quoted or not.
             _ => value.to_lowercase(),
         };
-        Name { key, written: value }
+        Name { key: truncate_identifier(key, dialect), written: value }
     }
 
     pub fn plain(value: &str) -> Name {
         Name { key: value.to_string(), written: value.to_string() }
     }
+}
+
+/// The database keeps only the first 63 bytes of a PostgreSQL identifier (NAMEDATALEN - 1, cut at
+/// a character boundary) and refuses MySQL identifiers over 64 characters; `ALTER` and `DROP` with the
+/// full name then find the truncated object. The key is truncated as the server does, so both
+/// spellings name one object. SQLite keeps names whole.
+fn truncate_identifier(mut key: String, dialect: Dialect) -> String {
+    let limit = match dialect {
+        Dialect::Postgres => 63,
+        Dialect::MySql => key.char_indices().nth(64).map_or(key.len(), |(i, _)| i),
+        Dialect::Sqlite => return key,
+    };
+    if key.len() > limit {
+        let mut end = limit;
+        while !key.is_char_boundary(end) {
+            end -= 1;
+        }
+        key.truncate(end);
+    }
+    key
 }
 
 impl fmt::Debug for Name {
@@ -153,6 +173,19 @@ pub fn string_literal(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_identifiers_are_truncated_as_the_server_does() {
+        let long = "a".repeat(70);
+        assert_eq!(Name::from_sql(&long, Dialect::Postgres).key, "a".repeat(63));
+        assert_eq!(Name::from_sql(&long, Dialect::Postgres).written, long);
+        assert_eq!(Name::from_sql(&long, Dialect::Postgres).key, Name::from_sql(&"a".repeat(63), Dialect::Postgres).key);
+        assert_eq!(Name::from_sql(&long, Dialect::MySql).key, "a".repeat(64));
+        assert_eq!(Name::from_sql(&long, Dialect::Sqlite).key, long);
+        // Cut at a character boundary, never inside one.
+        let wide = "é".repeat(40);
+        assert_eq!(Name::from_sql(&format!("\"{wide}\""), Dialect::Postgres).key, "é".repeat(31));
+    }
 
     #[test]
     fn folding_follows_the_dialect() {

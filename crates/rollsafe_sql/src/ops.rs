@@ -159,6 +159,8 @@ pub enum Op {
     CreateFunction {
         name: QualifiedName,
         or_replace: bool,
+        /// `RETURNS trigger` / `RETURNS event_trigger`: only triggers call it, never application code.
+        trigger: bool,
     },
     DropFunction {
         name: QualifiedName,

@@ -45,8 +45,11 @@ pub struct SuppressionComment {
     pub range: TextRange,
     /// The comment's text after `rollsafe-allow:`.
     pub body: String,
-    /// Index into [`SplitFile::statements`]; `None` when no statement follows it.
+    /// Index into [`SplitFile::statements`]; `None` when no statement follows it, and for a
+    /// file-level suppression.
     pub statement: Option<usize>,
+    /// `rollsafe-allow-file:`: applies to the whole file, even one without statements.
+    pub file: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -89,8 +92,9 @@ fn marker(comment: &str) -> Option<Marker> {
     }
 }
 
-/// The text after `rollsafe-allow:` when the comment is a suppression.
-pub(crate) fn suppression_body(comment: &str) -> Option<&str> {
+/// The text after `rollsafe-allow:` (or `rollsafe-allow-file:`) when the comment is a suppression,
+/// and whether it is the file-level form.
+pub(crate) fn suppression_body(comment: &str) -> Option<(&str, bool)> {
     let inner = if let Some(rest) = comment.strip_prefix("--") {
         rest
     } else if let Some(rest) = comment.strip_prefix('#') {
@@ -100,8 +104,12 @@ pub(crate) fn suppression_body(comment: &str) -> Option<&str> {
     };
     let inner = inner.trim_start_matches(['-', '*', ' ', '\t']);
     let rest = inner.strip_prefix("rollsafe-allow")?;
+    let (rest, file) = match rest.strip_prefix("-file") {
+        Some(rest) => (rest, true),
+        None => (rest, false),
+    };
     let rest = rest.trim_start();
-    Some(rest.strip_prefix(':').unwrap_or(rest).trim())
+    Some((rest.strip_prefix(':').unwrap_or(rest).trim(), file))
 }
 
 /// Tracks whether the current statement is a routine or trigger whose body holds `;`.
@@ -184,7 +192,7 @@ pub fn split(src: &str, dialect: Dialect) -> SplitFile {
     // With MySQL's `DELIMITER //`, `;` is ordinary text and the lexer reports the delimiter itself.
     let mut custom_delimiter = false;
     // Suppression comments, attached to statements once all statements are known.
-    let mut pending: Vec<(TextRange, String)> = Vec::new();
+    let mut pending: Vec<(TextRange, String, bool)> = Vec::new();
 
     let finish = |out: &mut SplitFile,
                   first: &mut Option<Token>,
@@ -243,8 +251,8 @@ pub fn split(src: &str, dialect: Dialect) -> SplitFile {
                     }
                     continue;
                 }
-                if let Some(body_text) = suppression_body(text) {
-                    pending.push((token.range, body_text.to_string()));
+                if let Some((body_text, file)) = suppression_body(text) {
+                    pending.push((token.range, body_text.to_string(), file));
                 }
                 continue;
             }
@@ -304,8 +312,12 @@ pub fn split(src: &str, dialect: Dialect) -> SplitFile {
 
 /// A suppression applies to the statement it sits in, else to the statement ending on the same line
 /// before it (a trailing comment), else to the next statement.
-fn attach_suppressions(out: &mut SplitFile, pending: Vec<(TextRange, String)>, src: &str) {
-    for (range, body) in pending {
+fn attach_suppressions(out: &mut SplitFile, pending: Vec<(TextRange, String, bool)>, src: &str) {
+    for (range, body, file) in pending {
+        if file {
+            out.suppressions.push(SuppressionComment { range, body, statement: None, file });
+            continue;
+        }
         let stmts = &out.statements;
         // First statement that ends after the comment starts.
         let idx = stmts.partition_point(|s| s.range.end <= range.start);
@@ -316,7 +328,7 @@ fn attach_suppressions(out: &mut SplitFile, pending: Vec<(TextRange, String)>, s
         } else {
             (idx < stmts.len()).then_some(idx)
         };
-        out.suppressions.push(SuppressionComment { range, body, statement });
+        out.suppressions.push(SuppressionComment { range, body, statement, file });
     }
 }
 

@@ -102,6 +102,10 @@ pub enum TypeChange {
     Narrowed(String),
     /// Values are accepted but rounded (numeric scale, fractional-second precision).
     PrecisionReduced(String),
+    /// PostgreSQL casts between the two implicitly both ways (`timestamp` ↔ `timestamptz`,
+    /// `text` ↔ `citext`): old code still reads and writes, but clients may decode or compare the
+    /// values differently. The string says how.
+    Reinterpreted(String),
     /// A different kind of type: old code reading or writing the column gets another type.
     FamilyChanged,
 }
@@ -476,7 +480,15 @@ pub fn compare(old: &SqlType, new: &SqlType, dialect: Dialect) -> TypeChange {
         (Time { tz: otz, precision: op }, Time { tz: ntz, precision: np })
         | (Timestamp { tz: otz, precision: op }, Timestamp { tz: ntz, precision: np }) => {
             if otz != ntz {
-                return TypeChange::FamilyChanged;
+                // MySQL's TIMESTAMP and DATETIME differ in range, not only in zone handling.
+                if dialect != Dialect::Postgres {
+                    return TypeChange::FamilyChanged;
+                }
+                return TypeChange::Reinterpreted(if *ntz {
+                    "clients may decode it as a zone-aware instant, and existing values are read as in the session's time zone".into()
+                } else {
+                    "clients may decode it as a local date-time without its zone".into()
+                });
             }
             compare_fraction(*op, *np)
         }
@@ -489,6 +501,12 @@ pub fn compare(old: &SqlType, new: &SqlType, dialect: Dialect) -> TypeChange {
                 let list = missing.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ");
                 TypeChange::Narrowed(format!("value {list} is no longer accepted"))
             }
+        }
+        (Char { fixed: false, .. }, Named { schema: None, name }) if dialect == Dialect::Postgres && name == "citext" => {
+            TypeChange::Reinterpreted("comparisons and unique keys on it become case-insensitive".into())
+        }
+        (Named { schema: None, name }, Char { fixed: false, length: None }) if dialect == Dialect::Postgres && name == "citext" => {
+            TypeChange::Reinterpreted("comparisons and unique keys on it become case-sensitive".into())
         }
         _ => TypeChange::FamilyChanged,
     }
@@ -577,7 +595,13 @@ mod tests {
         assert!(matches!(verdict("numeric(10,4)", "numeric(12,2)"), TypeChange::PrecisionReduced(_)));
         assert!(matches!(verdict("numeric", "numeric(30,2)"), TypeChange::Narrowed(_)));
         assert!(matches!(verdict("timestamp(6)", "timestamp(3)"), TypeChange::PrecisionReduced(_)));
-        assert_eq!(verdict("timestamp", "timestamptz"), TypeChange::FamilyChanged);
+        assert!(matches!(verdict("timestamp", "timestamptz"), TypeChange::Reinterpreted(_)));
+        assert!(matches!(verdict("timestamptz(3)", "timestamp(3)"), TypeChange::Reinterpreted(_)));
+        assert!(matches!(verdict("varchar(40)", "citext"), TypeChange::Reinterpreted(_)));
+        assert!(matches!(verdict("citext", "text"), TypeChange::Reinterpreted(_)));
+        // MySQL's TIMESTAMP and DATETIME differ in range: not a mere reinterpretation.
+        let my = |t: &str| parse_type(t, Dialect::MySql).ty;
+        assert_eq!(compare(&my("datetime"), &my("timestamp"), Dialect::MySql), TypeChange::FamilyChanged);
         assert!(matches!(verdict("double precision", "real"), TypeChange::Narrowed(_)));
         assert_eq!(verdict("int[]", "bigint[]"), TypeChange::Widened);
     }

@@ -137,8 +137,23 @@ pub fn relative_path(root: &Path, file: &Path) -> Option<String> {
     Some(parts.join("/"))
 }
 
+///
+/// Besides SQL: Prisma's `migration_lock.toml` (the dialect), `Cargo.toml` and `go.mod` (which tool
+/// a history is written for), Flyway's and Spring Boot's configuration files (Flyway settings), and files that look like code migrations (Flyway's `V2__Name.java`,
+/// goose's `20240101_name.go`), so that the analysis can say it did not read them.
 pub fn is_relevant(path: &str) -> bool {
-    path.ends_with(".sql") || path.ends_with("/migration_lock.toml") || path == "migration_lock.toml"
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let versioned_class = |ext: &str| {
+        name.strip_suffix(ext).is_some_and(|stem| {
+            stem.len() > 1 && matches!(stem.as_bytes()[0], b'V' | b'v') && stem.as_bytes()[1].is_ascii_digit() && stem.contains("__")
+        })
+    };
+    path.ends_with(".sql")
+        || matches!(name, "migration_lock.toml" | "Cargo.toml" | "go.mod")
+        || rollsafe_core::layout::FlywaySettings::is_config_file(name)
+        || versioned_class(".java")
+        || versioned_class(".kt")
+        || (name.ends_with(".go") && !name.ends_with("_test.go") && name.as_bytes()[0].is_ascii_digit())
 }
 
 pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {

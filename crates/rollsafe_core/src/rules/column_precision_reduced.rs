@@ -31,13 +31,15 @@ declare_rule! {
 
 pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
     for change in cx.changes {
-        let ChangeKind::ColumnType { table, column, old, new, verdict: TypeChange::PrecisionReduced(how) } = &change.kind else {
+        let ChangeKind::ColumnType { table, column, old, new, verdict: TypeChange::PrecisionReduced(how), default_change } = &change.kind
+        else {
             continue;
         };
         let message = format!(
             "column {table}.{column} changes from {old} to {new}: {how}, so writes from release {} are silently changed",
             cx.baseline
         );
+        let message = super::with_default_change(message, default_change);
         let help = "round in code first, and reduce the precision in a later release once no deployed code writes more digits.".to_string();
         out.push(cx.finding(&COLUMN_PRECISION_REDUCED, change, message, "precision reduced here", help));
     }

@@ -35,7 +35,7 @@ declare_rule! {
 
 pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
     for change in cx.changes {
-        let ChangeKind::ColumnRemoved { table, column, via_view } = &change.kind else {
+        let ChangeKind::ColumnRemoved { table, column, via_view, also } = &change.kind else {
             continue;
         };
         let (message, label) = if *via_view {
@@ -47,7 +47,12 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
                 "view defined here",
             )
         } else {
-            (format!("column {table}.{column} is removed, but code from release {} may still read it", cx.baseline), "dropped here")
+            let with = match also.as_slice() {
+                [] => String::new(),
+                [one] => format!("; its {one} goes with it"),
+                [init @ .., last] => format!("; its {} and {last} go with it", init.join(", ")),
+            };
+            (format!("column {table}.{column} is removed, but code from release {} may still read it{with}", cx.baseline), "dropped here")
         };
         let help = format!(
             "contract in a later release: first ship a release that no longer reads or writes {column}, then drop it. \

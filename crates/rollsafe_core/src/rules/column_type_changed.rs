@@ -32,13 +32,14 @@ declare_rule! {
 
 pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
     for change in cx.changes {
-        let ChangeKind::ColumnType { table, column, old, new, verdict: TypeChange::FamilyChanged } = &change.kind else {
+        let ChangeKind::ColumnType { table, column, old, new, verdict: TypeChange::FamilyChanged, default_change } = &change.kind else {
             continue;
         };
         let message = format!(
             "column {table}.{column} changes type from {old} to {new}, but code from release {} reads and writes it as {old}",
             cx.baseline
         );
+        let message = super::with_default_change(message, default_change);
         let help = format!(
             "add a new column of type {new}, write both columns, backfill, switch reads to the new column, \
              and drop {column} in a later release."

@@ -33,11 +33,12 @@ declare_rule! {
 
 pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
     for change in cx.changes {
-        let ChangeKind::ColumnType { table, column, old, new, verdict: TypeChange::Narrowed(why) } = &change.kind else {
+        let ChangeKind::ColumnType { table, column, old, new, verdict: TypeChange::Narrowed(why), default_change } = &change.kind else {
             continue;
         };
         let message =
             format!("column {table}.{column} is narrowed from {old} to {new}: {why}, so writes from release {} can fail", cx.baseline);
+        let message = super::with_default_change(message, default_change);
         let help = format!(
             "keep {old} until no release writes larger values: enforce the limit in code first, add a CHECK constraint \
              NOT VALID and validate it, then change the type in a later release."

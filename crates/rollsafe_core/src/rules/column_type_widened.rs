@@ -34,13 +34,14 @@ declare_rule! {
 
 pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
     for change in cx.changes {
-        let ChangeKind::ColumnType { table, column, old, new, verdict: TypeChange::Widened } = &change.kind else {
+        let ChangeKind::ColumnType { table, column, old, new, verdict: TypeChange::Widened, default_change } = &change.kind else {
             continue;
         };
         let message = format!(
             "column {table}.{column} is widened from {old} to {new}: writes from release {} still fit, but its readers may not handle the larger values",
             cx.baseline
         );
+        let message = super::with_default_change(message, default_change);
         let help =
             format!("make sure code from release {} reads {new} values correctly before this release starts writing them.", cx.baseline);
         out.push(cx.finding(&COLUMN_TYPE_WIDENED, change, message, "widened here", help));

@@ -52,16 +52,18 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
             listed.push_str(&format!("; and {} more", differences.len() - SHOWN));
         }
         let message = format!("down migration of {} does not restore the schema before it: {listed}", check.migration.id);
-        out.push(
-            Finding::new(
-                DOWN_MIGRATION_MISMATCH.id,
-                DOWN_MIGRATION_MISMATCH.severity,
-                message,
-                check.location.clone(),
-                "replayed after the up migration",
-            )
-            .object(check.migration.id.clone())
-            .help("make the down script undo exactly what the up script does, in reverse order."),
-        );
+        let mut finding = Finding::new(
+            DOWN_MIGRATION_MISMATCH.id,
+            DOWN_MIGRATION_MISMATCH.severity,
+            message,
+            check.location.clone(),
+            "not undone by the down migration",
+        )
+        .object(check.migration.id.clone())
+        .help("make the down script undo exactly what the up script does, in reverse order; if this history's down scripts are not maintained, say so once: [sql] downs-unmaintained in rollsafe.toml, or -- rollsafe-allow-file: down-migration-mismatch <reason> in the down script.");
+        if check.location != check.script {
+            finding = finding.related(check.script.clone(), "the down migration");
+        }
+        out.push(finding);
     }
 }

@@ -4,7 +4,8 @@ use crate::sql::diff::ChangeKind;
 
 declare_rule! {
     /// ## What it detects
-    /// A function or procedure of N-1 dropped or renamed in this release.
+    /// A function or procedure of N-1 dropped or renamed in this release. Trigger functions
+    /// (`RETURNS trigger` or `event_trigger`) are not: only their triggers call them.
     ///
     /// ## Why it breaks N-1 or rollback
     /// N-1 code that calls it fails with "function does not exist"; triggers and defaults that use it

@@ -3,13 +3,18 @@ use crate::finding::Finding;
 
 declare_rule! {
     /// ## What it detects
-    /// A migration file that is part of the previous release and whose content changed (line endings,
-    /// a byte-order mark and trailing blank space do not count).
+    /// A migration file that is part of the previous release and whose content changed.
+    ///
+    /// What counts depends on the tool. Flyway, sqlx and Prisma store a checksum of every applied
+    /// migration: any byte edit is a finding (line endings, a byte-order mark and trailing blank
+    /// space aside). Diesel, golang-migrate, goose, dbmate and plain numbered files never look at
+    /// an applied migration again: only an edit that changes what a statement means is a finding,
+    /// and it points at the first such statement; reformatting, keyword case and comments are not.
     ///
     /// ## Why it breaks N-1 or rollback
     /// Databases at N-1 already ran the original, and migration tools never run a migration twice:
     /// the edit reaches fresh databases only, so production and new environments drift apart.
-    /// Checksum-verifying tools (Flyway, sqlx, golang-migrate's dirty checks) refuse to run at all.
+    /// Checksum-verifying tools refuse to migrate those databases at all.
     /// rollsafe judges N as production will see it: the released original plus the new migrations.
     ///
     /// ## Example
@@ -31,10 +36,20 @@ declare_rule! {
 pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
     let Some(history) = cx.history else { return };
     for edited in &history.edited {
-        let message = format!(
-            "released migration {} is edited: databases at release {} already ran the original, so this change never reaches them",
-            edited.id, cx.baseline
-        );
+        let message = match (edited.checksum_tool, edited.meaning_changed) {
+            (Some(tool), true) => format!(
+                "released migration {} is edited: {tool} keeps a checksum of it, so migrating databases at release {} fails with a checksum mismatch, and the change would never reach them anyway",
+                edited.id, cx.baseline
+            ),
+            (Some(tool), false) => format!(
+                "released migration {} is edited: no statement means anything new, but {tool} keeps a checksum of it, so migrating databases at release {} fails with a checksum mismatch",
+                edited.id, cx.baseline
+            ),
+            (None, _) => format!(
+                "released migration {} is edited: databases at release {} already ran the original, so this change never reaches them",
+                edited.id, cx.baseline
+            ),
+        };
         let mut f = Finding::new(
             MIGRATION_EDITED.id,
             MIGRATION_EDITED.severity,
@@ -43,7 +58,11 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
             "differs from the released migration here",
         )
         .object(edited.id.clone())
-        .help("revert the edit and put the change in a new migration.");
+        .help(if edited.meaning_changed {
+            "revert the edit and put the change in a new migration."
+        } else {
+            "revert the edit: the checksum must match what databases ran."
+        });
         if let Some(was) = &edited.was {
             f = f.related(was.clone(), format!("as released in {}", cx.baseline));
         }

@@ -56,6 +56,7 @@ mod column_removed;
 mod column_renamed;
 mod column_type_changed;
 mod column_type_narrowed;
+mod column_type_reinterpreted;
 mod column_type_widened;
 mod constraint_added;
 mod down_migration_mismatch;
@@ -118,6 +119,7 @@ pub static ALL: &[&Rule] = &[
     &column_not_null_dropped::COLUMN_NOT_NULL_DROPPED,
     &column_precision_reduced::COLUMN_PRECISION_REDUCED,
     &column_recreated::COLUMN_RECREATED,
+    &column_type_reinterpreted::COLUMN_TYPE_REINTERPRETED,
     &column_type_widened::COLUMN_TYPE_WIDENED,
     &constraint_added::CONSTRAINT_ADDED,
     &down_migration_mismatch::DOWN_MIGRATION_MISMATCH,
@@ -145,6 +147,7 @@ pub(crate) static SQL_CHECKS: &[fn(&SqlContext<'_>, &mut Vec<Finding>)] = &[
     column_renamed::check,
     column_type_changed::check,
     column_type_narrowed::check,
+    column_type_reinterpreted::check,
     column_type_widened::check,
     constraint_added::check,
     down_migration_mismatch::check,
@@ -218,6 +221,10 @@ pub(crate) struct EditedMigration {
     pub at: Location,
     /// The same statement as released.
     pub was: Option<Location>,
+    /// The tool that checksums applied migrations and so refuses to deploy over any edit.
+    pub checksum_tool: Option<&'static str>,
+    /// A statement's meaning changed (not only layout, case or comments).
+    pub meaning_changed: bool,
 }
 
 #[derive(Debug)]
@@ -237,6 +244,15 @@ pub(crate) struct OutOfOrder {
     pub latest_released: String,
     /// Uses exactly the version of a released migration.
     pub clash: bool,
+    pub tool: crate::layout::MigrationTool,
+}
+
+/// A type change's message, naming the default that changed with it.
+pub(crate) fn with_default_change(message: String, default_change: &Option<String>) -> String {
+    match default_change {
+        Some(d) => format!("{message}; {d}"),
+        None => message,
+    }
 }
 
 impl SqlContext<'_> {

@@ -3,9 +3,11 @@
 use super::diff::{DiffInput, diff};
 use super::*;
 use crate::finding::Finding;
+use crate::layout::{LateVersion, MigrationTool};
 use crate::rules::{DeletedMigration, EditedMigration, HistoryFacts, OutOfOrder, SQL_CHECKS, SqlContext};
 use crate::suppress;
 use rollsafe_sql::catalog::MAX_COLUMNS;
+use rollsafe_sql::lexer::meaning_key;
 use rollsafe_sql::ops::StatementKind;
 
 #[salsa::tracked(returns(ref))]
@@ -17,7 +19,6 @@ pub fn history_findings<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Vec<Findi
     let dialect = history_dialect(db, key);
     let base = baseline_state(db, key);
     let cur = current_state(db, key);
-    let delta = history_delta(db, key);
     let current_files = ws.current(db);
     let old_locator = Locator { sources: &base.sources, current: current_files };
     let new_locator = Locator { sources: &cur.sources, current: current_files };
@@ -32,8 +33,65 @@ pub fn history_findings<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Vec<Findi
         by_identity: true,
         fallback: None,
     });
+    let (mut facts, reviewed) = file_facts(db, key, dialect);
+    facts.layout_has_downs = layout_has_downs(db, key);
+    facts.down_checks = cur.down_checks.clone();
 
-    // Files under review: new migrations (up and down) and edited released ones.
+    let parsed_reviewed: Vec<(String, Arc<ParsedFile>)> = reviewed.iter().map(|(p, f)| (p.clone(), parsed(db, *f, dialect))).collect();
+    let mut not_understood = not_understood(&parsed_reviewed);
+    // Code migrations new in this release: what they do to the schema is not seen.
+    let released_code = key.baseline_history(db).map(|h| h.code_migrations.as_slice()).unwrap_or_default();
+    for path in key.current_history(db).map(|h| h.code_migrations.as_slice()).unwrap_or_default() {
+        if !released_code.contains(path) {
+            let what = format!(
+                "{} is a migration written in code, which rollsafe does not read: the schema changes it makes are not checked",
+                rollsafe_text::escape::truncate_chars(layout::split_path(path).1, 200)
+            );
+            not_understood.push((Location::current(path.clone(), TextRange::empty(0)), what));
+        }
+    }
+    for event in &cur.events {
+        let Some(at) = new_locator.location(event.origin()) else { continue };
+        let what = match event {
+            Event::ColumnsNotModelled { table, .. } => format!(
+                "table {table:?} gets more than {MAX_COLUMNS} columns, more than MySQL, PostgreSQL or SQLite allow; its columns are not compared from here on"
+            ),
+            Event::UnknownObject { what, .. } => {
+                let code = key.current_history(db).is_some_and(|h| !h.code_migrations.is_empty());
+                format!(
+                    "{} is not created by any migration of this history ({}), so this statement's effect is not checked",
+                    rollsafe_text::escape::truncate_chars(what, 200),
+                    if code { "it may come from a code migration" } else { "made by code, another history or by hand?" }
+                )
+            }
+            Event::ReplayFailed { .. } => {
+                "rollsafe failed on this statement (an internal error, please report it): its effect is not checked; the rest of the history is".to_string()
+            }
+            _ => continue,
+        };
+        not_understood.push((at, what));
+    }
+    let cx = SqlContext { baseline: ws.baseline_label(db), changes: &changes, history: Some(&facts), not_understood: &not_understood };
+    let mut findings = Vec::new();
+    for check in SQL_CHECKS {
+        check(&cx, &mut findings);
+    }
+    attach_expand_steps(db, &mut findings, &reviewed, dialect, &base.catalog, ws.baseline_label(db));
+    suppress::apply(findings, &parsed_reviewed, ws.config(db))
+}
+
+/// What the files of a history say, before any SQL is replayed: released migrations edited,
+/// deleted or renamed, and new ones with a version the tool will not run. These hold for a history
+/// in any dialect, read or not. Also returns the files under review: new migrations (up and down)
+/// and edited released ones.
+fn file_facts<'db>(db: &'db dyn Db, key: HistoryKey<'db>, dialect: Dialect) -> (HistoryFacts, Vec<(String, SourceFile)>) {
+    let ws = key.workspace(db);
+    let delta = history_delta(db, key);
+    let current_files = ws.current(db);
+    let history = key.current_history(db).or(key.baseline_history(db));
+    let tool = history.map_or(MigrationTool::Unknown, |h| h.tool);
+    let checksums = history.is_some_and(|h| h.checksums());
+    let late_version = history.map_or(LateVersion::Skipped, |h| h.late_version());
     let mut reviewed: Vec<(String, SourceFile)> = Vec::new();
     let mut facts = HistoryFacts { down_checks: Vec::new(), ..HistoryFacts::default() };
     for m in &delta.new {
@@ -52,12 +110,21 @@ pub fn history_findings<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Vec<Findi
         if old == new || released.version.is_none() || normalized(old.text(db)) == normalized(new.text(db)) {
             continue;
         }
+        let (old_parsed, new_parsed) = (parsed(db, old, dialect), parsed(db, new, dialect));
+        let meaning = first_change_of_meaning(&old_parsed, &new_parsed, old.text(db), new.text(db), dialect, !checksums);
+        // Without a checksum, a tool never looks at an applied migration again: an edit that
+        // changes no statement's meaning (layout, keyword case, comments) changes nothing.
+        if meaning.is_none() && !checksums {
+            continue;
+        }
         reviewed.push((path.clone(), new));
-        let (at, was) = first_difference(&parsed(db, old, dialect), &parsed(db, new, dialect), old.text(db), new.text(db));
+        let (at, was) = meaning.unwrap_or_else(|| first_difference(&old_parsed, &new_parsed, old.text(db), new.text(db)));
         facts.edited.push(EditedMigration {
             id: released.id.clone(),
             at: Location::current(path.clone(), at),
             was: was.map(|r| Location::baseline(old_path.clone(), r)),
+            checksum_tool: checksums.then(|| tool.name()),
+            meaning_changed: meaning.is_some(),
         });
     }
     // A whole history gone (a database no longer supported) is one finding, not one per migration.
@@ -72,7 +139,12 @@ pub fn history_findings<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Vec<Findi
             whole_history: true,
         });
     }
-    for (gone, renamed) in delta.deleted.iter().filter(|_| key.current_history(db).is_some()) {
+    // Flyway told to ignore missing migrations accepts a deleted one (a renamed one still differs
+    // in its description).
+    let ignores_missing = history.is_some_and(|h| h.ignores_missing());
+    for (gone, renamed) in
+        delta.deleted.iter().filter(|(_, renamed)| key.current_history(db).is_some() && !(ignores_missing && renamed.is_none()))
+    {
         let Some(path) = gone.up.clone().or_else(|| gone.down.clone()) else {
             continue;
         };
@@ -95,44 +167,27 @@ pub fn history_findings<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Vec<Findi
         let latest_version = latest.version.as_ref().expect("filtered on versioned migrations");
         for m in &delta.new {
             let Some(version) = &m.version else { continue };
-            if version > latest_version {
+            let clash = delta.released.iter().find(|r| r.version.as_ref() == Some(version));
+            // A tool that runs every pending migration runs a late one too; a version used twice
+            // still confuses every tool's bookkeeping.
+            if version > latest_version || (clash.is_none() && late_version == LateVersion::Applied) {
                 continue;
             }
-            let clash = delta.released.iter().find(|r| r.version.as_ref() == Some(version));
             let path = m.up.clone().or_else(|| m.down.clone()).unwrap_or_default();
             let range =
                 current_files.get(&path).and_then(|f| parsed(db, f, dialect).statements.first().map(|s| s.range)).unwrap_or_default();
             facts.out_of_order.push(OutOfOrder {
                 id: m.id.clone(),
-                version: version.text.clone(),
+                // Flyway shows `1_1` as 1.1.
+                version: if tool == MigrationTool::Flyway { version.text.replace('_', ".") } else { version.text.clone() },
                 at: Location::current(path, range),
                 latest_released: clash.unwrap_or(latest).id.clone(),
                 clash: clash.is_some(),
+                tool,
             });
         }
     }
-    facts.layout_has_downs = layout_has_downs(db, key);
-    facts.down_checks = cur.down_checks.clone();
-
-    let parsed_reviewed: Vec<(String, Arc<ParsedFile>)> = reviewed.iter().map(|(p, f)| (p.clone(), parsed(db, *f, dialect))).collect();
-    let mut not_understood = not_understood(&parsed_reviewed);
-    for event in &cur.events {
-        if let Event::ColumnsNotModelled { table, origin } = event
-            && let Some(at) = new_locator.location(*origin)
-        {
-            let what = format!(
-                "table {table:?} gets more than {MAX_COLUMNS} columns, more than MySQL, PostgreSQL or SQLite allow; its columns are not compared from here on"
-            );
-            not_understood.push((at, what));
-        }
-    }
-    let cx = SqlContext { baseline: ws.baseline_label(db), changes: &changes, history: Some(&facts), not_understood: &not_understood };
-    let mut findings = Vec::new();
-    for check in SQL_CHECKS {
-        check(&cx, &mut findings);
-    }
-    attach_expand_steps(db, &mut findings, &reviewed, dialect, &base.catalog, ws.baseline_label(db));
-    suppress::apply(findings, &parsed_reviewed, ws.config(db))
+    (facts, reviewed)
 }
 
 /// Column drops and renames get the expand step of their safe sequence as a fix.
@@ -155,23 +210,71 @@ fn attach_expand_steps(
 }
 
 /// One note for a changed history in a dialect rollsafe does not model, instead of a finding per
-/// statement it cannot read.
+/// statement it cannot read. What the files alone say (edited, deleted and late migrations) is
+/// still checked: Flyway's checksums and version order do not depend on the dialect.
 fn unsupported_history<'db>(db: &'db dyn Db, key: HistoryKey<'db>, name: &str) -> Vec<Finding> {
     let delta = history_delta(db, key);
-    let Some(first) = delta.new.first().and_then(|m| m.up.clone().or_else(|| m.down.clone())) else {
-        return Vec::new();
-    };
-    let rule = &crate::rules::STATEMENT_NOT_UNDERSTOOD;
-    let message = format!(
-        "{} holds {name} migrations, which rollsafe does not analyse; analysis of this history is skipped (name its dialect under [sql.dialects] to analyse it as PostgreSQL, MySQL or SQLite)",
-        key.dir(db)
-    );
-    let finding = Finding::new(rule.id, rule.severity, message, Location::current(first, TextRange::empty(0)), "not analysed");
-    suppress::apply(vec![finding], &[], key.workspace(db).config(db))
+    let (facts, _) = file_facts(db, key, history_dialect(db, key));
+    let mut not_understood = Vec::new();
+    if let Some(first) = delta.new.first().and_then(|m| m.up.clone().or_else(|| m.down.clone())) {
+        let message = format!(
+            "{} holds {name} migrations, which rollsafe does not analyse; only edited, deleted and out-of-order migrations are checked in this history (name its dialect under [sql.dialects] to analyse it as PostgreSQL, MySQL or SQLite)",
+            key.dir(db)
+        );
+        not_understood.push((Location::current(first, TextRange::empty(0)), message));
+    }
+    let ws = key.workspace(db);
+    let cx = SqlContext { baseline: ws.baseline_label(db), changes: &[], history: Some(&facts), not_understood: &not_understood };
+    let mut findings = Vec::new();
+    for check in SQL_CHECKS {
+        check(&cx, &mut findings);
+    }
+    suppress::apply(findings, &[], ws.config(db))
 }
 
-/// The first statement that differs between a released migration and its edited version: its range in
-/// the new text and, when it exists there, in the old text.
+/// The first up statement of an edited migration whose meaning changed ([`meaning_key`]): its range in
+/// the new text and the range of what it replaces in the old one. A statement inserted or removed
+/// in the middle is found as such, not as a change of every statement after it. `None`: every
+/// statement means what it meant.
+///
+/// With `schema_only`, statements without effect on the schema (data fixes, grants, comments) are
+/// left out: a database that already ran the migration has the schema either version gives.
+fn first_change_of_meaning(
+    old: &ParsedFile,
+    new: &ParsedFile,
+    old_text: &str,
+    new_text: &str,
+    dialect: Dialect,
+    schema_only: bool,
+) -> Option<(TextRange, Option<TextRange>)> {
+    let keys = |parsed: &ParsedFile, text: &str| -> Vec<(TextRange, Vec<String>)> {
+        up_statements(parsed)
+            .filter(|s| !(schema_only && s.kind == StatementKind::NoSchemaEffect))
+            .map(|s| (s.range, meaning_key(&text[s.range.as_usize()], dialect)))
+            .collect()
+    };
+    let (old_keys, new_keys) = (keys(old, old_text), keys(new, new_text));
+    let same = |i: Option<&(TextRange, Vec<String>)>, j: Option<&(TextRange, Vec<String>)>| match (i, j) {
+        (Some(a), Some(b)) => a.1 == b.1,
+        (None, None) => true,
+        _ => false,
+    };
+    let i = (0..old_keys.len().max(new_keys.len())).find(|&i| !same(old_keys.get(i), new_keys.get(i)))?;
+    let was = old_keys.get(i).map(|(r, _)| *r);
+    match new_keys.get(i) {
+        Some((range, _)) => {
+            // A statement removed here: the new one at `i` is the old one at `i + 1`.
+            let removed = same(old_keys.get(i + 1), new_keys.get(i));
+            Some((*range, if removed || was.is_some() { was } else { None }))
+        }
+        // Statements removed at the end: point at the last statement left, with what was removed.
+        None => Some((new_keys.last().map_or(TextRange::empty(0), |(r, _)| *r), was)),
+    }
+}
+
+/// The first statement that differs in bytes between a released migration and its edited version
+/// (for checksum tools, where an edit of layout or comments alone also breaks deploys): its range
+/// in the new text and, when it exists there, in the old text.
 fn first_difference(old: &ParsedFile, new: &ParsedFile, old_text: &str, new_text: &str) -> (TextRange, Option<TextRange>) {
     let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     for (i, n) in new.statements.iter().enumerate() {

@@ -50,6 +50,9 @@ pub enum ChangeKind {
         table: String,
         column: String,
         via_view: bool,
+        /// Keys and unique indexes of N-1 that go with the column (`primary key users_pkey`): one
+        /// finding names them all, rather than one finding each.
+        also: Vec<String>,
     },
     ColumnRenamed {
         table: String,
@@ -61,6 +64,8 @@ pub enum ChangeKind {
         column: String,
         old: String,
         new: String,
+        /// The default changed with the type (`0` to `'Active'`): part of the same change.
+        default_change: Option<String>,
         verdict: TypeChange,
     },
     NotNullAdded {
@@ -207,6 +212,9 @@ enum Subject<'e> {
     Index(&'e ObjKey),
     Partition(&'e ObjKey, &'e ObjKey),
     ColumnsOf(&'e ObjKey),
+    /// An object the history never created, named by a statement.
+    Unknown(rollsafe_sql::catalog::UnknownKind, &'e ObjKey),
+    ReplayFailed,
 }
 
 impl<'e> Subject<'e> {
@@ -223,11 +231,18 @@ impl<'e> Subject<'e> {
             Event::IndexDropped { index, .. } => Subject::Index(index),
             Event::PartitionDetached { parent, partition, .. } => Subject::Partition(parent, partition),
             Event::ColumnsNotModelled { table, .. } => Subject::ColumnsOf(table),
+            Event::UnknownObject { kind, key, .. } => Subject::Unknown(*kind, key),
+            Event::ReplayFailed { .. } => Subject::ReplayFailed,
         }
     }
 }
 
 type UniqueByTable<'a> = std::collections::HashMap<&'a ObjKey, Vec<(&'a ObjKey, &'a Index)>, rustc_hash::FxBuildHasher>;
+
+/// Columns (or index keys) as a set: uniqueness does not depend on their order.
+fn column_set(columns: &[String]) -> BTreeSet<&str> {
+    columns.iter().map(String::as_str).collect()
+}
 
 fn unique_by_table(catalog: &Catalog) -> UniqueByTable<'_> {
     let mut out = UniqueByTable::default();
@@ -440,7 +455,8 @@ impl Differ<'_> {
         let Some(columns) = columns else { return };
         for c in &old.columns {
             if !columns.contains(&c.name.key) {
-                let kind = ChangeKind::ColumnRemoved { table: old.written.clone(), column: c.name.to_string(), via_view: true };
+                let kind =
+                    ChangeKind::ColumnRemoved { table: old.written.clone(), column: c.name.to_string(), via_view: true, also: Vec::new() };
                 let definitions = Definitions::new(Some(describe::column(c)), Some(describe::view(view, self.dialect())));
                 self.push(kind, format!("{}.{}", old.written, c.name), self.loc(view.origin), Some(c.origin), definitions);
             }
@@ -472,7 +488,7 @@ impl Differ<'_> {
                     new_by_name.get(oc.name.key.as_str()).copied()
                 };
                 match holder {
-                    Some(nc) if nc.name.key == oc.name.key => self.column(key, t, oc, nc, object),
+                    Some(nc) if nc.name.key == oc.name.key => self.column(key, old, t, oc, nc, object),
                     Some(nc) => {
                         let origin = nc.renamed_from.iter().find(|(_, o)| (self.input.is_new)(*o)).map(|(_, o)| *o);
                         let kind = ChangeKind::ColumnRenamed { table: t.clone(), column: oc.name.to_string(), to: nc.name.to_string() };
@@ -482,14 +498,15 @@ impl Differ<'_> {
                     // Dropped and added again under its name: the data is gone, the name is not.
                     None if new_by_name.contains_key(oc.name.key.as_str()) => {
                         let nc = new_by_name[oc.name.key.as_str()];
-                        self.column(key, t, oc, nc, object);
+                        self.column(key, old, t, oc, nc, object);
                     }
                     None => {
                         let at = self
                             .event_loc(Subject::Column(key, &oc.name.key))
                             .or_else(|| rebuilt.then(|| self.loc(new.origin)).flatten())
                             .or_else(|| self.schema_file_table(new));
-                        let kind = ChangeKind::ColumnRemoved { table: t.clone(), column: oc.name.to_string(), via_view: false };
+                        let also = self.guarantees_on_column(key, old, &oc.name.key);
+                        let kind = ChangeKind::ColumnRemoved { table: t.clone(), column: oc.name.to_string(), via_view: false, also };
                         self.push(kind, object, at, Some(oc.origin), Definitions::new(Some(describe::column(oc)), None));
                     }
                 }
@@ -526,7 +543,7 @@ impl Differ<'_> {
         self.input.events.is_empty().then(|| self.loc(new.origin)).flatten()
     }
 
-    fn column(&mut self, key: &ObjKey, t: &str, oc: &Column, nc: &Column, object: String) {
+    fn column(&mut self, key: &ObjKey, old: &Table, t: &str, oc: &Column, nc: &Column, object: String) {
         let col = || oc.name.to_string();
         let defs = || Definitions::new(Some(describe::column(oc)), Some(describe::column(nc)));
         if (self.input.is_new)(nc.origin)
@@ -551,16 +568,26 @@ impl Differ<'_> {
         }
         let verdict = self.type_verdict(&oc.ty.value, &nc.ty.value);
         if !matches!(verdict, TypeChange::Same | TypeChange::Compatible) {
+            let default_change = match (&oc.default.value, &nc.default.value) {
+                (Some(a), Some(b)) if expr::key(a, self.dialect()) != expr::key(b, self.dialect()) => {
+                    Some(format!("its default changes from {a} to {b}"))
+                }
+                (Some(a), None) => Some(format!("its default {a} is dropped")),
+                _ => None,
+            };
             let kind = ChangeKind::ColumnType {
                 table: t.to_string(),
                 column: col(),
                 old: display_type(&oc.type_text),
                 new: display_type(&nc.type_text),
+                default_change,
                 verdict,
             };
             self.push(kind, object.clone(), self.loc(nc.ty.origin), Some(oc.origin), defs());
         }
         match (oc.not_null.value, nc.not_null.value) {
+            // A validated `CHECK (col IS NOT NULL)` of N-1 already refused NULLs: N-1 writes none.
+            (false, true) if self.n1_checks_not_null(old, oc) => {}
             (false, true) => {
                 let has_default = nc.default.value.is_some() || nc.generated.value.is_some();
                 self.push(
@@ -602,7 +629,9 @@ impl Differ<'_> {
             _ => false,
         };
         let filled_by_identity = identity_now && nc.default.value.is_none();
-        let reported_elsewhere = required_now || filled_by_identity;
+        // A default that changes with the column's type is named by the type's finding.
+        let type_changed = !matches!(self.type_verdict(&oc.ty.value, &nc.ty.value), TypeChange::Same | TypeChange::Compatible);
+        let reported_elsewhere = required_now || filled_by_identity || type_changed;
         if oc.default.value.is_some() && !same_default && !reported_elsewhere {
             let kind = ChangeKind::DefaultChanged {
                 table: t.to_string(),
@@ -612,6 +641,36 @@ impl Differ<'_> {
             };
             self.push(kind, object, self.loc(nc.default.origin), Some(oc.origin), defs());
         }
+    }
+
+    /// N-1's primary key, unique constraints and unique indexes that include a column, by name.
+    fn guarantees_on_column(&self, key: &ObjKey, old: &Table, column: &str) -> Vec<String> {
+        let mut out: Vec<String> = old
+            .constraints
+            .iter()
+            .filter(|c| matches!(c.kind, ConstraintShape::PrimaryKey { .. } | ConstraintShape::Unique { .. }))
+            .filter(|c| c.kind.columns().iter().any(|k| k == column))
+            .map(|c| format!("{} {}", c.kind.label(), c.name))
+            .collect();
+        for (_, ix) in self.old_unique.get(key).map(Vec::as_slice).unwrap_or_default() {
+            if ix.columns.iter().flatten().any(|k| k == column) {
+                out.push(format!("{} {}", if ix.predicate.is_some() { "partial unique index" } else { "unique index" }, ix.name));
+            }
+        }
+        out
+    }
+
+    /// Whether N-1 had a validated check constraint that means `col IS NOT NULL`.
+    fn n1_checks_not_null(&self, old: &Table, oc: &Column) -> bool {
+        let d = self.dialect();
+        let wanted = [oc.name.key.as_str(), &oc.name.written].map(|name| expr::key(&format!("{name} IS NOT NULL"), d));
+        old.constraints.iter().any(|c| match &c.kind {
+            ConstraintShape::Check { expr } if !c.not_valid => {
+                let key = expr::key(expr, d);
+                wanted.contains(&key) || wanted.iter().any(|w| key == format!("({w})"))
+            }
+            _ => false,
+        })
     }
 
     /// Compares types, treating a user type that was renamed as the same type.
@@ -700,20 +759,30 @@ impl Differ<'_> {
         let old_pk = old_shapes.iter().find(|(_, s)| matches!(s, ConstraintShape::PrimaryKey { .. }));
         let new_pk = new.primary_key();
         match (old_pk, new_pk) {
-            (Some((o, shape)), Some(n)) if shape.columns() != n.kind.columns() => {
+            // A primary key that lost a removed column: that removal is the finding, and names it.
+            (Some((o, shape)), Some(n))
+                if column_set(shape.columns()) != column_set(n.kind.columns())
+                    && !shape.columns().iter().any(|c| new.column(c).is_none()) =>
+            {
                 let kind =
                     ChangeKind::PrimaryKeyChanged { table: t.clone(), old: o.kind.columns().to_vec(), new: n.kind.columns().to_vec() };
                 let definitions = Definitions::new(Some(self.constraint_def(o)), Some(self.constraint_def(n)));
                 self.push(kind, t.clone(), self.loc(n.origin), Some(o.origin), definitions);
             }
-            (None, Some(n)) if !self.only_columns_n1_cannot_write(old, new, n.kind.columns()) => {
+            (None, Some(n))
+                if !self.only_columns_n1_cannot_write(old, new, n.kind.columns())
+                    && !self.implied_by_n1(key, &old_shapes, old, n.kind.columns(), true) =>
+            {
                 let kind =
                     ChangeKind::ConstraintAdded { table: t.clone(), name: n.name.written.clone(), label: "primary key", not_valid: false };
                 let definitions = Definitions::new(None, Some(self.constraint_def(n)));
                 self.push(kind, format!("{t}.{}", n.name), self.loc(n.origin), None, definitions);
             }
-            // Dropped together with a removed column: that removal is the finding.
-            (Some((o, shape)), None) if !shape.columns().iter().any(|c| new.column(c).is_none()) => {
+            // Dropped together with a removed column: that removal is the finding. Replaced by a
+            // unique key on the same columns: the guarantee stays.
+            (Some((o, shape)), None)
+                if !shape.columns().iter().any(|c| new.column(c).is_none()) && !self.kept_in_n(key, new, shape.columns()) =>
+            {
                 let at = self.event_loc(Subject::Constraint(key, &o.name.key)).or_else(|| self.replacement(new));
                 let kind = ChangeKind::UniqueDropped {
                     table: t.clone(),
@@ -733,9 +802,10 @@ impl Differ<'_> {
             if matches!(nc.kind, ConstraintShape::PrimaryKey { .. }) || existed {
                 continue;
             }
-            // A unique constraint that took over an N-1 unique index is not new.
+            // A unique key on columns N-1 already kept unique (the same set, or a subset of it) can
+            // never reject a write N-1 makes.
             if let ConstraintShape::Unique { columns } = &nc.kind
-                && self.old_unique_index_on(key, columns, None)
+                && self.implied_by_n1(key, &old_shapes, old, columns, false)
             {
                 continue;
             }
@@ -754,7 +824,7 @@ impl Differ<'_> {
         }
         for (oc, shape) in &old_shapes {
             let ConstraintShape::Unique { columns } = shape else { continue };
-            let still_unique = new.constraints.iter().any(|nc| nc.kind == *shape) || self.new_unique_index_on(key, columns, None);
+            let still_unique = self.kept_in_n(key, new, columns);
             // Dropped together with a removed column: that removal is the finding.
             if still_unique || columns.iter().any(|c| new.column(c).is_none()) {
                 continue;
@@ -771,13 +841,55 @@ impl Differ<'_> {
         }
     }
 
-    /// A unique index of N-1 on exactly these keys and predicate (`None`: not partial).
+    /// A unique index of N-1 on these keys (in any order) and predicate (`None`: not partial).
     fn old_unique_index_on(&self, table: &ObjKey, keys: &[String], predicate: Option<&String>) -> bool {
-        self.old_unique.get(table).is_some_and(|ixs| ixs.iter().any(|(_, ix)| ix.keys == keys && ix.predicate.as_ref() == predicate))
+        let keys = column_set(keys);
+        self.old_unique
+            .get(table)
+            .is_some_and(|ixs| ixs.iter().any(|(_, ix)| column_set(&ix.keys) == keys && ix.predicate.as_ref() == predicate))
     }
 
     fn new_unique_index_on(&self, table: &ObjKey, keys: &[String], predicate: Option<&String>) -> bool {
-        self.new_unique.get(table).is_some_and(|ixs| ixs.iter().any(|(_, ix)| ix.keys == keys && ix.predicate.as_ref() == predicate))
+        let keys = column_set(keys);
+        self.new_unique
+            .get(table)
+            .is_some_and(|ixs| ixs.iter().any(|(_, ix)| column_set(&ix.keys) == keys && ix.predicate.as_ref() == predicate))
+    }
+
+    /// Whether N still keeps these columns unique together: a primary key, unique constraint or
+    /// full unique index on the same set of columns, in any order. (A key on fewer columns would
+    /// be stricter, and `ON CONFLICT` names the exact set: it does not count.)
+    fn kept_in_n(&self, key: &ObjKey, new: &Table, columns: &[String]) -> bool {
+        let set = column_set(columns);
+        new.constraints.iter().any(|c| match &c.kind {
+            ConstraintShape::PrimaryKey { columns } | ConstraintShape::Unique { columns } => column_set(columns) == set,
+            _ => false,
+        }) || self.new_unique_index_on(key, columns, None)
+    }
+
+    /// Whether N-1 already kept a subset of these columns unique, so that a unique key on them can
+    /// never reject a write N-1 makes. For a primary key the columns must also have been NOT NULL.
+    /// `old_shapes` are N-1's constraints as renamed in N.
+    fn implied_by_n1(
+        &self,
+        key: &ObjKey,
+        old_shapes: &[(&Constraint, ConstraintShape)],
+        old: &Table,
+        columns: &[String],
+        primary_key: bool,
+    ) -> bool {
+        let set = column_set(columns);
+        let subset = |cols: &[String]| !cols.is_empty() && column_set(cols).is_subset(&set);
+        let by_constraint = old_shapes.iter().any(|(_, shape)| match shape {
+            ConstraintShape::PrimaryKey { columns } | ConstraintShape::Unique { columns } => subset(columns),
+            _ => false,
+        }) || old.constraints.iter().any(|c| match &c.kind {
+            ConstraintShape::PrimaryKey { columns } | ConstraintShape::Unique { columns } => subset(columns),
+            _ => false,
+        });
+        let by_index = self.old_unique.get(key).is_some_and(|ixs| ixs.iter().any(|(_, ix)| ix.predicate.is_none() && subset(&ix.keys)));
+        let not_null = !primary_key || columns.iter().all(|c| old.column(c).is_some_and(|oc| oc.not_null.value));
+        (by_constraint || by_index) && not_null
     }
 
     /// Unique indexes dropped or added. A partial unique index is not the same guarantee as a full
@@ -789,7 +901,7 @@ impl Differ<'_> {
         };
         for (ikey, ix) in self.old_unique.get(key).cloned().unwrap_or_default() {
             let predicate = ix.predicate.as_ref();
-            let kept = self.new_unique_index_on(key, &ix.keys, predicate) || (predicate.is_none() && constraint_on(new, &ix.keys));
+            let kept = self.new_unique_index_on(key, &ix.keys, predicate) || (predicate.is_none() && self.kept_in_n(key, new, &ix.keys));
             let column_gone = ix.columns.iter().flatten().any(|c| new.column(c).is_none());
             if kept || column_gone {
                 continue;
@@ -800,9 +912,16 @@ impl Differ<'_> {
             let definitions = Definitions::new(Some(describe::index(ix, self.dialect())), None);
             self.push(kind, ix.name.written.clone(), at, Some(ix.origin), definitions);
         }
-        for (_, ix) in self.new_unique.get(key).cloned().unwrap_or_default() {
+        for (ikey, ix) in self.new_unique.get(key).cloned().unwrap_or_default() {
+            // Dropped by name before being created again, though the history never created it: the
+            // index existed (made by code or by hand), so this one is not known to be new.
+            if self.last_event.contains_key(&Subject::Unknown(rollsafe_sql::catalog::UnknownKind::Index, ikey)) {
+                continue;
+            }
             let predicate = ix.predicate.as_ref();
-            let existed = self.old_unique_index_on(key, &ix.keys, predicate) || (predicate.is_none() && constraint_on(old, &ix.keys));
+            let existed = self.old_unique_index_on(key, &ix.keys, predicate)
+                || (predicate.is_none() && constraint_on(old, &ix.keys))
+                || self.implied_by_n1(key, &[], old, &ix.keys, false);
             let columns: Vec<String> = ix.columns.iter().flatten().cloned().collect();
             if existed || self.only_columns_n1_cannot_write(old, new, &columns) {
                 continue;
@@ -824,7 +943,12 @@ impl Differ<'_> {
             if let Some(new) = self.input.new.views.get(key) {
                 if let (Some(oc), Some(nc)) = (&old.columns, &new.columns) {
                     for c in oc.iter().filter(|c| !nc.iter().any(|n| n.key == c.key)) {
-                        let kind = ChangeKind::ColumnRemoved { table: old.written.clone(), column: c.to_string(), via_view: false };
+                        let kind = ChangeKind::ColumnRemoved {
+                            table: old.written.clone(),
+                            column: c.to_string(),
+                            via_view: false,
+                            also: Vec::new(),
+                        };
                         let d = self.dialect();
                         let definitions = Definitions::new(Some(describe::view(old, d)), Some(describe::view(new, d)));
                         self.push(kind, format!("{}.{}", old.written, c), self.loc(new.origin), Some(old.origin), definitions);
@@ -923,7 +1047,9 @@ impl Differ<'_> {
         }
         let (old_functions, new_functions) = (&self.input.old.functions, &self.input.new.functions);
         for (key, old) in old_functions.differing_shards(new_functions).flat_map(|(old, _)| old.iter()) {
-            if self.removed_schemas.contains(&key.schema) || self.input.new.functions.contains_key(key) {
+            // Trigger functions are called by their triggers only, never by application code: N-1
+            // cannot call one, and PostgreSQL refuses to drop one a trigger still uses.
+            if old.trigger || self.removed_schemas.contains(&key.schema) || self.input.new.functions.contains_key(key) {
                 continue;
             }
             let renamed =

@@ -192,6 +192,10 @@ impl ContentProbe for FileProbe<'_> {
     fn head(&self, path: &str) -> Option<String> {
         self.files.get(path).map(|f| file_head(self.db, f).clone())
     }
+
+    fn text(&self, path: &str) -> Option<String> {
+        self.files.get(path).map(|f| f.text(self.db).to_string())
+    }
 }
 
 #[salsa::tracked(returns(ref))]
@@ -313,8 +317,10 @@ pub struct CurrentState {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DownCheck {
     pub migration: Migration,
-    /// Where the down script is (the file, or the down section of a sectioned file).
+    /// The statement that leaves the first difference, else the down script.
     pub location: Location,
+    /// Where the down script is (the file, or the down section of a sectioned file).
+    pub script: Location,
     /// `None`: the migration has no down script.
     pub differences: Option<Vec<String>>,
 }
@@ -422,24 +428,49 @@ pub fn history_dialect<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Dialect {
     dialect::detect(dir, history_evidence(db, key).into_iter())
 }
 
-/// Whether the history's layout gives migrations down scripts: by its file layout, or because its
-/// files use up/down sections (dbmate, goose, sql-migrate).
+/// Whether the history maintains down scripts, so that a missing or wrong one is worth a finding.
+///
+/// Its layout must give migrations down scripts (down files, or up/down sections as in dbmate,
+/// goose and sql-migrate), and at least half of its migrations must have one with a statement in
+/// it: a project with two down files among seventy migrations, or with every down section left
+/// empty, does not roll back with them. `[sql] downs-unmaintained` says so for a history outright.
 #[salsa::tracked(returns(copy))]
 pub fn layout_has_downs<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> bool {
     let Some(history) = key.current_history(db) else {
         return false;
     };
-    if history.has_downs() {
-        return true;
+    let ws = key.workspace(db);
+    if ws.config(db).downs_unmaintained(&history.dir) {
+        return false;
     }
     let dialect = history_dialect(db, key);
-    let files = key.workspace(db).current(db);
-    history
-        .migrations
+    let files = ws.current(db);
+    let versioned: Vec<&Migration> = history.migrations.iter().filter(|m| m.version.is_some()).collect();
+    let sectioned = history.has_downs()
+        || versioned
+            .iter()
+            .filter_map(|m| m.up.as_deref())
+            .filter_map(|p| files.get(p))
+            .any(|f| unit_has_sections(db, SqlUnit::new(db, f, dialect)));
+    if !sectioned {
+        return false;
+    }
+    let with_down = versioned
         .iter()
-        .filter_map(|m| m.up.as_deref())
-        .filter_map(|p| files.get(p))
-        .any(|f| unit_has_sections(db, SqlUnit::new(db, f, dialect)))
+        .filter(|m| match (&m.down, &m.up) {
+            (Some(down), _) => files.get(down).is_some_and(|f| unit_has_down_statements(db, SqlUnit::new(db, f, dialect), true)),
+            (None, Some(up)) => files.get(up).is_some_and(|f| unit_has_down_statements(db, SqlUnit::new(db, f, dialect), false)),
+            (None, None) => false,
+        })
+        .count();
+    with_down * 2 >= versioned.len()
+}
+
+/// Whether a file's down part (the whole file when it is a separate down script, else its down
+/// section) has a statement.
+#[salsa::tracked(returns(copy))]
+fn unit_has_down_statements<'db>(db: &'db dyn Db, unit: SqlUnit<'db>, separate_file: bool) -> bool {
+    down_statements(parse_sql(db, unit), separate_file).next().is_some()
 }
 
 /// Statements of a migration's up part.
@@ -684,11 +715,28 @@ fn replay_migration(db: &dyn Db, key: HistoryKey<'_>, m: &Migration, catalog: &m
             };
             let mut restored = catalog.clone();
             let mut scratch = Vec::new();
-            replay_file(&mut restored, &mut scratch, SourceId(u32::MAX), stmts.into_iter());
+            const DOWN: SourceId = SourceId(u32::MAX);
+            replay_file(&mut restored, &mut scratch, DOWN, stmts.into_iter());
+            // A down script that alters or drops what the history never created (made by a code
+            // migration, say) cannot be compared with a state rollsafe does not know.
+            let blind = scratch.iter().chain(&replayed.events).any(|e| matches!(e, Event::UnknownObject { .. }));
+            let differences = if blind { Vec::new() } else { compare::differences(&restored, &before) };
+            // Point at the statement that leaves the first difference: the up statement the down
+            // script does not undo, or the down statement that made it; else the down script.
+            let up_path = up_parsed.as_ref().map(|(p, _)| p.to_string());
+            let location = differences
+                .iter()
+                .find_map(|(_, origin)| match origin {
+                    Some(o) if o.source == id => up_path.clone().map(|p| Location::current(p, o.range)),
+                    Some(o) if o.source == DOWN => Some(Location::current(path, o.range)),
+                    _ => None,
+                })
+                .unwrap_or_else(|| Location::current(path, range));
             DownCheck {
                 migration: m.clone(),
-                location: Location::current(path, range),
-                differences: Some(compare::differences(&restored, &before)),
+                location,
+                script: Location::current(path, range),
+                differences: Some(differences.into_iter().map(|(text, _)| text).collect()),
             }
         }
         None => {
@@ -696,7 +744,8 @@ fn replay_migration(db: &dyn Db, key: HistoryKey<'_>, m: &Migration, catalog: &m
                 Some((path, p)) => (path.to_string(), p.statements.first().map_or(TextRange::empty(0), |s| s.range)),
                 None => (m.up.clone().unwrap_or_default(), TextRange::empty(0)),
             };
-            DownCheck { migration: m.clone(), location: Location::current(path, range), differences: None }
+            let location = Location::current(path, range);
+            DownCheck { migration: m.clone(), script: location.clone(), location, differences: None }
         }
     };
     replayed.down_check = Some(check);
