@@ -14,6 +14,8 @@
 //! - `new-rule ID SEVERITY`: scaffolds a rule file with its documentation skeleton and registers it.
 //! - `rule-docs`: writes `docs/rules/<id>.md` from each rule's doc comment (the pages diagnostics
 //!   link to); the test suite fails when they are out of date.
+//! - `sql-coverage DIR [--dialect NAME]`: the statements of a tree's histories by kind, and every one
+//!   rollsafe does not understand, grouped by message (run it on real projects' histories).
 
 mod bench;
 mod bench_hostile;
@@ -22,6 +24,7 @@ mod bench_scale;
 mod generate;
 mod new_rule;
 mod rule_docs;
+mod sql_coverage;
 
 use std::process::ExitCode;
 
@@ -35,8 +38,9 @@ fn main() -> ExitCode {
         Some("bench-hostile") => bench_hostile::run(&args[1..]),
         Some("new-rule") => new_rule::run(&args[1..]),
         Some("rule-docs") => rule_docs::run(),
+        Some("sql-coverage") => sql_coverage::run(&args[1..]),
         _ => {
-            Err("usage: cargo xtask gen-history DIR [--migrations N] | bench [--runs N] [--migrations N] | bench-lsp [--edits N] [--migrations N] [--soak N] | bench-scale [--sizes N,N] | bench-hostile | new-rule ID error|warning|info | rule-docs"
+            Err("usage: cargo xtask gen-history DIR [--migrations N] | bench [--runs N] [--migrations N] | bench-lsp [--edits N] [--migrations N] [--soak N] | bench-scale [--sizes N,N] | bench-hostile | new-rule ID error|warning|info | rule-docs | sql-coverage DIR [--dialect NAME]"
                 .to_string())
         }
     };

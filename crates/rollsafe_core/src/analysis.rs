@@ -148,6 +148,7 @@ impl Analysis {
 
     fn with_database(db: RootDatabase, input: WorkspaceInput) -> Analysis {
         let (current, baseline) = file_sets(&db, &input, None);
+        let _settings = crate::db::ReadSettings::builder(placeholders(&input.config)).placeholders_durability(Durability::MEDIUM).new(&db);
         let workspace = Workspace::builder(current, baseline, input.baseline_label, input.config)
             .baseline_durability(Durability::HIGH)
             .baseline_label_durability(Durability::HIGH)
@@ -210,10 +211,19 @@ impl Analysis {
         if *workspace.baseline_label(db) != input.baseline_label {
             workspace.set_baseline_label(db).with_durability(Durability::HIGH).to(input.baseline_label);
         }
+        let settings = crate::db::ReadSettings::get(db);
+        let wanted = placeholders(&input.config);
+        if *settings.placeholders(db) != wanted {
+            settings.set_placeholders(db).with_durability(Durability::MEDIUM).to(wanted);
+        }
         if *workspace.config(db) != input.config {
             workspace.set_config(db).with_durability(Durability::MEDIUM).to(input.config);
         }
     }
+}
+
+fn placeholders(config: &crate::Config) -> rollsafe_sql::template::Placeholders {
+    rollsafe_sql::template::Placeholders { values: config.sql.placeholders.clone() }
 }
 
 /// Line starts of a file, kept with its text for the edges that speak in lines.

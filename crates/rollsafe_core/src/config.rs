@@ -11,6 +11,8 @@
 //! migrations = ["db/migrate"]    # extra migration directories (detected ones stay)
 //! schemas = ["db/schema.sql"]    # extra declarative schema files
 //! downs-unmaintained = ["db/migrations"]  # histories whose down scripts are not kept up: no down-migration findings
+//! [sql.placeholders]             # templated SQL (`${schema}`, `:schema`, `{{ .Schema }}`): values by name;
+//! schema = "app"                 # a placeholder not listed stands for an identifier spelled like its name
 //! [sql.dialects]                 # per-path dialects, first match wins
 //! "services/legacy/**" = "mysql"
 //!
@@ -50,6 +52,9 @@ pub struct SqlConfig {
     pub schemas: Vec<String>,
     /// Histories whose down scripts are not maintained: no down-migration findings there.
     pub downs_unmaintained: Vec<String>,
+    /// Values of templated SQL's placeholders (psql variables, Go templates, Flyway placeholders),
+    /// by name; unnamed ones stand for an identifier spelled like their name.
+    pub placeholders: Vec<(String, String)>,
 }
 
 /// An accepted finding: matches by rule and, when given, object and path.
@@ -146,6 +151,8 @@ struct RawSql {
     schemas: Vec<String>,
     #[serde(default)]
     downs_unmaintained: Vec<String>,
+    #[serde(default)]
+    placeholders: toml::Table,
 }
 
 #[derive(serde::Deserialize)]
@@ -172,6 +179,11 @@ impl Config {
             let name = value.as_str().ok_or_else(|| format!("[sql.dialects] \"{}\" must be a string", quote(&glob)))?;
             check_glob(&glob)?;
             dialects.push((glob, dialect(name)?));
+        }
+        let mut placeholders = Vec::new();
+        for (name, value) in &raw.sql.placeholders {
+            let value = value.as_str().ok_or_else(|| format!("[sql.placeholders] \"{}\" must be a string", quote(name)))?;
+            placeholders.push((name.clone(), value.to_string()));
         }
         for glob in raw.exclude.iter().chain(&raw.sql.downs_unmaintained) {
             check_glob(glob)?;
@@ -208,6 +220,7 @@ impl Config {
                 migrations: raw.sql.migrations,
                 schemas: raw.sql.schemas,
                 downs_unmaintained: raw.sql.downs_unmaintained,
+                placeholders,
             },
             rules,
             allow,

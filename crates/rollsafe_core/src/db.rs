@@ -49,6 +49,14 @@ impl std::fmt::Debug for RootDatabase {
     }
 }
 
+/// How SQL text is read: the values of templated histories' placeholders (`[sql.placeholders]`).
+/// One per database, apart from the workspace so that parses depend on it alone.
+#[salsa::input(singleton, debug)]
+pub struct ReadSettings {
+    #[returns(ref)]
+    pub placeholders: rollsafe_sql::template::Placeholders,
+}
+
 /// The text of one file. Files whose content is identical on both sides share one input.
 #[salsa::input(debug)]
 pub struct SourceFile {

@@ -309,6 +309,9 @@ pub struct History {
     /// Migrations written in code (Flyway's Java/Kotlin classes, goose's Go files) beside the SQL
     /// ones: rollsafe does not read them.
     pub code_migrations: Vec<String>,
+    /// SQL files of the history that rollsafe does not replay, with the reason (Flyway baseline
+    /// migrations that existing databases never ran).
+    pub not_read: Vec<(String, String)>,
 }
 
 impl History {
@@ -433,6 +436,7 @@ pub fn detect(paths: &[&str], config: &Config, probe: &dyn ContentProbe) -> SqlL
             tool,
             flyway: FlywaySettings::default(),
             code_migrations: Vec::new(),
+            not_read: Vec::new(),
         });
     }
 
@@ -461,12 +465,17 @@ pub fn detect(paths: &[&str], config: &Config, probe: &dyn ContentProbe) -> SqlL
             continue;
         }
         let mut migrations: BTreeMap<String, Migration> = BTreeMap::new();
+        let mut baselines: Vec<(Version, &str, &str)> = Vec::new();
         for (path, name) in sql.iter().zip(&names) {
             match kind {
                 LayoutKind::Flyway => {
                     let Some((prefix, version, id)) = flyway_name(name) else {
                         continue;
                     };
+                    if prefix == 'B' {
+                        baselines.extend(version.map(|v| (v, *path, *name)));
+                        continue;
+                    }
                     let key = match &version {
                         Some(v) => format!("V{}", v.text),
                         None => format!("R__{id}"),
@@ -514,6 +523,25 @@ pub fn detect(paths: &[&str], config: &Config, probe: &dyn ContentProbe) -> SqlL
                 }
             }
         }
+        // Flyway runs a baseline migration (`B5__x.sql`) only on an empty database, in place of the
+        // versioned migrations up to its version. Databases in production ran those: when they are
+        // in the tree, they are what rollsafe replays, and the baseline is not read. When they are
+        // not (squashed into the baseline), the baseline is the only record and is replayed.
+        let mut not_read = Vec::new();
+        for (version, path, name) in baselines {
+            let covered = migrations.values().any(|m| m.version.as_ref().is_some_and(|v| *v <= version));
+            if covered {
+                let why = format!(
+                    "{name} is a Flyway baseline migration, which runs only on empty databases in place of the versioned migrations up to {version}; rollsafe follows those versioned migrations, as existing databases ran them"
+                );
+                not_read.push((path.to_string(), why));
+            } else {
+                migrations.insert(
+                    format!("B{}", version.text),
+                    Migration { version: Some(version), id: name.to_string(), up: Some(path.to_string()), down: None },
+                );
+            }
+        }
         let mut migrations: Vec<Migration> = migrations.into_values().collect();
         sort_migrations(&mut migrations);
         claimed.extend(sql.iter().map(|s| s.to_string()));
@@ -533,7 +561,7 @@ pub fn detect(paths: &[&str], config: &Config, probe: &dyn ContentProbe) -> SqlL
         };
         let code_migrations = code_migrations(dir, kind, paths);
         let flyway = if tool == MigrationTool::Flyway { flyway_settings(paths, probe) } else { FlywaySettings::default() };
-        histories.push(History { dir: dir.to_string(), kind, migrations, dialect_hint: None, tool, flyway, code_migrations });
+        histories.push(History { dir: dir.to_string(), kind, migrations, dialect_hint: None, tool, flyway, code_migrations, not_read });
     }
 
     merge_nested_flyway(&mut histories);
@@ -641,6 +669,7 @@ fn merge_nested_flyway(histories: &mut Vec<History>) {
             let parent = if parent > i { parent - 1 } else { parent };
             histories[parent].migrations.extend(child.migrations);
             histories[parent].code_migrations.extend(child.code_migrations);
+            histories[parent].not_read.extend(child.not_read);
             sort_migrations(&mut histories[parent].migrations);
             continue;
         }
@@ -680,11 +709,11 @@ fn join(dir: &str, name: &str) -> String {
     if dir.is_empty() { name.to_string() } else { format!("{dir}/{name}") }
 }
 
-/// `V1.2__name.sql` → ('V', 1.2, name); `R__name.sql` → ('R', None, name).
+/// `V1.2__name.sql` → ('V', 1.2, name); `R__name.sql` → ('R', None, name); `B5__name.sql` → ('B', 5, name).
 fn flyway_name(name: &str) -> Option<(char, Option<Version>, &str)> {
     let stem = name.strip_suffix(".sql")?;
     let prefix = stem.chars().next()?.to_ascii_uppercase();
-    if !matches!(prefix, 'V' | 'U' | 'R') {
+    if !matches!(prefix, 'V' | 'U' | 'R' | 'B') {
         return None;
     }
     let (version, description) = stem[1..].split_once("__")?;

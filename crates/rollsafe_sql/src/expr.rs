@@ -38,6 +38,15 @@ pub fn key(text: &str, dialect: Dialect) -> String {
         }
         let part = match t.kind {
             TokenKind::Word => s.to_ascii_lowercase(),
+            // `"id"`, `` `id` ``, `[id]` name what `id` names, when quoting changes nothing: a plain
+            // identifier, and in PostgreSQL one without upper case (which quotes would keep).
+            TokenKind::QuotedIdent if s.len() >= 2 => {
+                let inner = &s[1..s.len() - 1];
+                let plain = inner.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                    && inner.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                let case_kept = dialect == Dialect::Postgres && inner.chars().any(|c| c.is_ascii_uppercase());
+                if plain && !case_kept { inner.to_ascii_lowercase() } else { s.to_string() }
+            }
             TokenKind::String if dialect == Dialect::MySql => {
                 let inner = s.trim_matches(['\'', '"']);
                 if !inner.is_empty() && inner.parse::<f64>().is_ok() { inner.to_string() } else { s.to_string() }
@@ -95,6 +104,13 @@ fn canonical(expr: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoting_that_changes_nothing_is_ignored() {
+        assert_eq!(key("`id` IS NOT `parent_id`", Dialect::Sqlite), key("id IS NOT parent_id", Dialect::Sqlite));
+        assert_eq!(key("\"price\" > 0", Dialect::Postgres), key("price > 0", Dialect::Postgres));
+        assert_ne!(key("\"Price\" > 0", Dialect::Postgres), key("price > 0", Dialect::Postgres));
+    }
 
     fn same(a: &str, b: &str, dialect: Dialect) -> bool {
         key(a, dialect) == key(b, dialect)

@@ -137,6 +137,11 @@ pub(crate) fn triage(l: &mut Lowerer<'_>) -> Option<StatementKind> {
     if starts(&["DO"]) {
         return Some(StatementKind::NotModelled { what: "a DO block".into() });
     }
+    // MySQL prepares any statement from a string (`PREPARE s FROM @ddl`), the usual way to write a
+    // conditional ALTER there; PostgreSQL prepares queries only.
+    if l.dialect == Dialect::MySql && (starts(&["PREPARE"]) || starts(&["EXECUTE"])) {
+        return Some(StatementKind::NotModelled { what: "dynamic SQL (PREPARE/EXECUTE)".into() });
+    }
     let routine = w.first() == Some(&"CREATE") && w.iter().take(4).any(|x| matches!(*x, "FUNCTION" | "PROCEDURE"));
     if routine && !w.iter().take(4).any(|x| *x == "TRIGGER") {
         l.cur.pos = 0;
@@ -377,6 +382,13 @@ fn action(l: &mut Lowerer<'_>, to: usize) -> Option<ActionKind> {
         }
         "ALTER" => {
             c.pos += 1;
+            // `ALTER CONSTRAINT name [NOT] DEFERRABLE | INITIALLY … | [NOT] ENFORCED | [NO] INHERIT`:
+            // when and whether a constraint is checked, which rollsafe does not model (a constraint
+            // is compared by what it accepts).
+            if c.eat_word("CONSTRAINT") {
+                c.ident()?;
+                return act(ActionKind::NoEffect);
+            }
             c.eat_word("COLUMN");
             let column = c.ident()?;
             if c.eat_words(&["DROP", "IDENTITY"]) {
@@ -426,6 +438,15 @@ fn action(l: &mut Lowerer<'_>, to: usize) -> Option<ActionKind> {
         }
         "ADD" => {
             c.pos += 1;
+            // PostgreSQL 18: `ADD [CONSTRAINT name] NOT NULL column [NO INHERIT]` is SET NOT NULL
+            // with a name.
+            let named_at = if c.at_word("CONSTRAINT") { c.pos + 2 } else { c.pos };
+            if c.toks.get(named_at).is_some_and(|t| t.is_word(c.src, "NOT"))
+                && c.toks.get(named_at + 1).is_some_and(|t| t.is_word(c.src, "NULL"))
+            {
+                c.pos = named_at + 2;
+                return act(ActionKind::SetNotNull { column: c.ident()? });
+            }
             if matches!(
                 c.peek_text().to_ascii_uppercase().as_str(),
                 "CONSTRAINT" | "PRIMARY" | "UNIQUE" | "CHECK" | "FOREIGN" | "EXCLUDE" | "INDEX" | "KEY" | "FULLTEXT" | "SPATIAL"
@@ -698,7 +719,11 @@ fn create_table(l: &mut Lowerer<'_>) -> Option<StatementKind> {
             }
             continue;
         }
-        if let Some(S::CreateTable(ct)) = sqlparser_one(&format!("CREATE TABLE t ({text})"), l.dialect) {
+        // PostgreSQL 18's temporal keys (`PRIMARY KEY (id, valid WITHOUT OVERLAPS)`, `FOREIGN KEY
+        // (id, PERIOD valid)`) are keys over the same columns for what rollsafe compares.
+        let parsed = sqlparser_one(&format!("CREATE TABLE t ({text})"), l.dialect)
+            .or_else(|| without_temporal_words(&text).and_then(|t| sqlparser_one(&format!("CREATE TABLE t ({t})"), l.dialect)));
+        if let Some(S::CreateTable(ct)) = parsed {
             let mut lowered = l.create_table(&ct);
             for col in &mut lowered.columns {
                 col.range = range;
@@ -730,6 +755,33 @@ fn create_table(l: &mut Lowerer<'_>) -> Option<StatementKind> {
     let mut ops = vec![Op::CreateTable(table)];
     ops.extend(extra_ops);
     Some(StatementKind::Ddl(ops))
+}
+
+/// A table element without PostgreSQL 18's `WITHOUT OVERLAPS` and `PERIOD` key words, if it has
+/// either (outside strings: the words are matched as whole tokens).
+fn without_temporal_words(text: &str) -> Option<String> {
+    let tokens = crate::lexer::tokenize(text, Dialect::Postgres);
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = tokens[i];
+        let next_word = |from: usize| tokens[from..].iter().position(|t| !t.is_trivia()).map(|p| from + p);
+        if t.is_word(text, "WITHOUT") && next_word(i + 1).is_some_and(|j| tokens[j].is_word(text, "OVERLAPS")) {
+            i = next_word(i + 1).map_or(tokens.len(), |j| j + 1);
+            changed = true;
+            continue;
+        }
+        if t.is_word(text, "PERIOD") && next_word(i + 1).is_some_and(|j| matches!(tokens[j].kind, TokenKind::Word | TokenKind::QuotedIdent))
+        {
+            i += 1;
+            changed = true;
+            continue;
+        }
+        out.push_str(t.text(text));
+        i += 1;
+    }
+    changed.then_some(out)
 }
 
 /// `INCLUDING DEFAULTS | CONSTRAINTS | INDEXES | IDENTITY | GENERATED | ALL`, and `EXCLUDING …`.

@@ -27,6 +27,7 @@ pub mod object_map;
 pub mod ops;
 pub mod replay;
 pub mod split;
+pub mod template;
 pub mod ty;
 
 pub use rollsafe_text::TextRange;
@@ -49,6 +50,15 @@ impl Dialect {
             Dialect::Postgres => "postgresql",
             Dialect::MySql => "mysql",
             Dialect::Sqlite => "sqlite",
+        }
+    }
+
+    /// The name users know it by, for messages.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Dialect::Postgres => "PostgreSQL",
+            Dialect::MySql => "MySQL",
+            Dialect::Sqlite => "SQLite",
         }
     }
 
@@ -121,6 +131,23 @@ pub struct ParsedFile {
 
 /// Reads one SQL file. Never fails and never panics.
 pub fn parse_file(text: &str, dialect: Dialect) -> ParsedFile {
+    parse_file_with(text, dialect, &template::Placeholders::default())
+}
+
+/// Reads one SQL file whose psql variables, Go templates and Flyway placeholders are replaced as
+/// [`template`] describes; every range still points into `text`.
+pub fn parse_file_with(text: &str, dialect: Dialect, placeholders: &template::Placeholders) -> ParsedFile {
+    match template::substitute(text, placeholders) {
+        Some(substituted) => {
+            let mut parsed = parse_plain(&substituted.text, dialect);
+            parsed.unread.extend(substituted.notes.into_iter().map(|(range, what)| Unread { range, what }));
+            parsed
+        }
+        None => parse_plain(text, dialect),
+    }
+}
+
+fn parse_plain(text: &str, dialect: Dialect) -> ParsedFile {
     let split = split::split(text, dialect);
     let mut out = ParsedFile { dialect, has_sections: split.has_sections, errors: split.errors, ..ParsedFile::default() };
     let mut index_map = Vec::with_capacity(split.statements.len());

@@ -281,9 +281,13 @@ impl<'a> Lowerer<'a> {
             | S::UNLISTEN { .. }
             | S::Discard { .. }
             | S::ShowVariable { .. }
-            | S::Prepare { .. }
-            | S::Execute { .. }
             | S::Deallocate { .. } => StatementKind::NoSchemaEffect,
+            // MySQL prepares any statement from a string (`PREPARE s FROM @ddl`), the usual way to
+            // write a conditional ALTER; PostgreSQL prepares queries only.
+            S::Prepare { .. } | S::Execute { .. } if self.dialect == Dialect::MySql => {
+                StatementKind::NotModelled { what: "dynamic SQL (PREPARE/EXECUTE)".into() }
+            }
+            S::Prepare { .. } | S::Execute { .. } => StatementKind::NoSchemaEffect,
             other => StatementKind::NotModelled { what: first_words(&other.to_string(), 3) },
         }
     }
@@ -522,6 +526,9 @@ impl<'a> Lowerer<'a> {
     }
 
     pub fn table_constraint(&self, c: &sql::TableConstraint, not_valid: bool, range: TextRange) -> Option<ConstraintDef> {
+        if not_enforced(c) {
+            return None;
+        }
         let (name, kind) = match c {
             sql::TableConstraint::PrimaryKey(pk) => {
                 (pk.name.as_ref(), ConstraintKind::PrimaryKey { columns: self.index_column_names(&pk.columns) })
@@ -619,6 +626,7 @@ impl<'a> Lowerer<'a> {
                     predicate: None,
                 }),
                 sql::TableConstraint::FulltextOrSpatial(_) => ActionKind::NoEffect,
+                other if not_enforced(other) => ActionKind::NoEffect,
                 other => ActionKind::AddConstraint(self.table_constraint(other, *not_valid, range)?),
             },
             A::DropConstraint { if_exists, name, .. } => ActionKind::DropConstraint { name: self.name(name), if_exists: *if_exists },
@@ -753,6 +761,20 @@ fn default_text(expr: &sql::Expr) -> Option<String> {
 }
 
 /// The first `n` words of a statement's text, upper-cased, for "not modelled" notes.
+/// `NOT ENFORCED` (PostgreSQL 18, MySQL checks): the constraint is declared but rejects no write, so
+/// for what rollsafe compares it is not there.
+fn not_enforced(c: &sql::TableConstraint) -> bool {
+    let off = |ch: &Option<sql::ConstraintCharacteristics>| ch.as_ref().and_then(|c| c.enforced) == Some(false);
+    match c {
+        sql::TableConstraint::PrimaryKey(pk) => off(&pk.characteristics),
+        sql::TableConstraint::Unique(u) => off(&u.characteristics),
+        sql::TableConstraint::ForeignKey(fk) => off(&fk.characteristics),
+        sql::TableConstraint::Check(ck) => ck.enforced == Some(false),
+        _ => false,
+    }
+}
+
+/// The first `n` words of a statement or part, as the user wrote them, for notes.
 pub(crate) fn first_words(text: &str, n: usize) -> String {
-    text.split_whitespace().take(n).map(|w| w.trim_end_matches(['(', ';']).to_ascii_uppercase()).collect::<Vec<_>>().join(" ")
+    text.split_whitespace().take(n).map(|w| w.trim_end_matches(['(', ';'])).collect::<Vec<_>>().join(" ")
 }

@@ -6,8 +6,9 @@ use rollsafe_sql::ty::TypeChange;
 declare_rule! {
     /// ## What it detects
     /// A column whose type changes to another kind of type: `integer` → `numeric`, `integer` →
-    /// `text`, `timestamp` → `timestamptz`, `varchar` → `char(n)`, `json` → `jsonb`, one enum type to
-    /// another. In SQLite, a change of type affinity.
+    /// `text`, `varchar` → `char(n)`, `json` → `jsonb`, one enum type to another. In SQLite, a change
+    /// of type affinity. (PostgreSQL's `timestamp` ↔ `timestamptz` and `text` ↔ `citext` are
+    /// `column-type-reinterpreted`.)
     ///
     /// ## Why it breaks N-1 or rollback
     /// N-1 code decodes the column as the old type (drivers and ORMs map types by their database

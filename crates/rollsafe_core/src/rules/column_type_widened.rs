@@ -13,7 +13,9 @@ declare_rule! {
     /// ## Why it breaks N-1 or rollback
     /// N-1 writes keep working, but once N writes values the old type could not hold, N-1 readers may
     /// fail to decode them (a 64-bit id into a 32-bit field, a longer string into a fixed buffer) or
-    /// truncate them. A rollback of the schema would have to narrow the column again.
+    /// truncate them. A rollback of the schema would have to narrow the column again. Nothing breaks
+    /// until such values exist, and on real histories readers coped every time: a note, like a
+    /// PostgreSQL enum gaining a value.
     ///
     /// ## Example
     /// ```sql title="N-1: migrations/0001_init.sql"
@@ -29,7 +31,7 @@ declare_rule! {
     /// ```sql title="N: migrations/0002_noop.sql"
     /// COMMENT ON COLUMN events.id IS 'to become bigint once all readers use 64-bit ids';
     /// ```
-    pub static COLUMN_TYPE_WIDENED = ("column-type-widened", Warning, "A column type is widened beyond what N-1 readers may decode");
+    pub static COLUMN_TYPE_WIDENED = ("column-type-widened", Info, "A column type is widened beyond what N-1 readers may decode");
 }
 
 pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {

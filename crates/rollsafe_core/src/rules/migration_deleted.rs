@@ -1,5 +1,6 @@
 use super::SqlContext;
 use crate::finding::Finding;
+use crate::layout::MigrationTool;
 
 declare_rule! {
     /// ## What it detects
@@ -8,8 +9,11 @@ declare_rule! {
     /// folder moved is not a deletion: tools identify migrations by name.
     ///
     /// ## Why it breaks N-1 or rollback
-    /// Databases at N-1 have applied it and keep its effects; tools that verify the applied history
-    /// (Flyway, sqlx, Diesel) refuse to run, and a renamed one is applied a second time.
+    /// Databases at N-1 have applied it and keep its effects. Flyway (unless its
+    /// `ignoreMigrationPatterns` accept `*:missing`, in which case there is no finding) and sqlx
+    /// refuse to migrate a database with an applied migration they cannot find; with the other tools
+    /// the history no longer builds on new databases what production has. A renamed one is applied a
+    /// second time.
     ///
     /// ## Example
     /// ```sql title="N-1: migrations/0001_init.sql"
@@ -45,9 +49,18 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
                 ),
                 "deleted migration history",
             ),
+            None if matches!(deleted.tool, MigrationTool::Flyway | MigrationTool::Sqlx) => (
+                format!(
+                    "released migration {} is deleted: databases at release {} have applied it, and {} refuses to migrate a database whose applied migrations it cannot find",
+                    deleted.id,
+                    cx.baseline,
+                    deleted.tool.name()
+                ),
+                "deleted migration",
+            ),
             None => (
                 format!(
-                    "released migration {} is deleted: databases at release {} have applied it, and history checks will fail",
+                    "released migration {} is deleted: databases at release {} have applied it, but new databases no longer get what it did",
                     deleted.id, cx.baseline
                 ),
                 "deleted migration",

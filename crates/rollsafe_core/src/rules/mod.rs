@@ -120,7 +120,6 @@ pub static ALL: &[&Rule] = &[
     &column_precision_reduced::COLUMN_PRECISION_REDUCED,
     &column_recreated::COLUMN_RECREATED,
     &column_type_reinterpreted::COLUMN_TYPE_REINTERPRETED,
-    &column_type_widened::COLUMN_TYPE_WIDENED,
     &constraint_added::CONSTRAINT_ADDED,
     &down_migration_mismatch::DOWN_MIGRATION_MISMATCH,
     &down_migration_missing::DOWN_MIGRATION_MISSING,
@@ -130,6 +129,7 @@ pub static ALL: &[&Rule] = &[
     &table_recreated::TABLE_RECREATED,
     &unique_index_dropped::UNIQUE_INDEX_DROPPED,
     &unused_suppression::UNUSED_SUPPRESSION,
+    &column_type_widened::COLUMN_TYPE_WIDENED,
     &enum_value_added::ENUM_VALUE_ADDED,
     &statement_not_understood::STATEMENT_NOT_UNDERSTOOD,
 ];
@@ -234,6 +234,7 @@ pub(crate) struct DeletedMigration {
     pub renamed_to: Option<String>,
     /// Every migration of the history is gone.
     pub whole_history: bool,
+    pub tool: crate::layout::MigrationTool,
 }
 
 #[derive(Debug)]

@@ -39,10 +39,19 @@ pub fn history_findings<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Vec<Findi
 
     let parsed_reviewed: Vec<(String, Arc<ParsedFile>)> = reviewed.iter().map(|(p, f)| (p.clone(), parsed(db, *f, dialect))).collect();
     let mut not_understood = not_understood(&parsed_reviewed);
+    // Files of the history that are not replayed, new in this release: say so.
+    let released_not_read = key.baseline_history(db).map(|h| h.not_read.as_slice()).unwrap_or_default();
+    for (path, why) in key.current_history(db).map(|h| h.not_read.as_slice()).unwrap_or_default() {
+        if !released_not_read.iter().any(|(p, _)| layout::split_path(p).1 == layout::split_path(path).1) {
+            not_understood.push((Location::current(path.clone(), TextRange::empty(0)), why.clone()));
+        }
+    }
     // Code migrations new in this release: what they do to the schema is not seen.
     let released_code = key.baseline_history(db).map(|h| h.code_migrations.as_slice()).unwrap_or_default();
+    // By file name: a history moved to another folder keeps its migrations.
+    let name = |p: &str| layout::split_path(p).1.to_string();
     for path in key.current_history(db).map(|h| h.code_migrations.as_slice()).unwrap_or_default() {
-        if !released_code.contains(path) {
+        if !released_code.iter().any(|r| name(r) == name(path)) {
             let what = format!(
                 "{} is a migration written in code, which rollsafe does not read: the schema changes it makes are not checked",
                 rollsafe_text::escape::truncate_chars(layout::split_path(path).1, 200)
@@ -77,6 +86,11 @@ pub fn history_findings<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Vec<Findi
         check(&cx, &mut findings);
     }
     attach_expand_steps(db, &mut findings, &reviewed, dialect, &base.catalog, ws.baseline_label(db));
+    if several_dialects(db, ws) {
+        for f in &mut findings {
+            f.message = format!("{}: {}", dialect.display_name(), f.message);
+        }
+    }
     suppress::apply(findings, &parsed_reviewed, ws.config(db))
 }
 
@@ -137,6 +151,7 @@ fn file_facts<'db>(db: &'db dyn Db, key: HistoryKey<'db>, dialect: Dialect) -> (
             at: Location::baseline(path, range),
             renamed_to: None,
             whole_history: true,
+            tool,
         });
     }
     // Flyway told to ignore missing migrations accepts a deleted one (a renamed one still differs
@@ -161,6 +176,7 @@ fn file_facts<'db>(db: &'db dyn Db, key: HistoryKey<'db>, dialect: Dialect) -> (
             at,
             renamed_to: renamed.as_ref().map(|n| n.id.clone()),
             whole_history: false,
+            tool,
         });
     }
     if let Some(latest) = delta.released.iter().filter(|m| m.version.is_some()).max_by(|a, b| a.version.cmp(&b.version)) {
@@ -249,7 +265,7 @@ fn first_change_of_meaning(
 ) -> Option<(TextRange, Option<TextRange>)> {
     let keys = |parsed: &ParsedFile, text: &str| -> Vec<(TextRange, Vec<String>)> {
         up_statements(parsed)
-            .filter(|s| !(schema_only && s.kind == StatementKind::NoSchemaEffect))
+            .filter(|s| !schema_only || changes_schema(&s.kind))
             .map(|s| (s.range, meaning_key(&text[s.range.as_usize()], dialect)))
             .collect()
     };
@@ -272,6 +288,19 @@ fn first_change_of_meaning(
     }
 }
 
+/// Whether a statement can change the schema rollsafe models: not data, grants or comments, and not
+/// an `ALTER TABLE` whose every action is without schema effect (`DISABLE TRIGGER`, `SET STATISTICS`).
+fn changes_schema(kind: &StatementKind) -> bool {
+    use rollsafe_sql::ops::{ActionKind, Op};
+    match kind {
+        StatementKind::NoSchemaEffect => false,
+        StatementKind::Ddl(ops) => {
+            !ops.iter().all(|op| matches!(op, Op::AlterTable { actions, .. } if actions.iter().all(|a| a.kind == ActionKind::NoEffect)))
+        }
+        _ => true,
+    }
+}
+
 /// The first statement that differs in bytes between a released migration and its edited version
 /// (for checksum tools, where an edit of layout or comments alone also breaks deploys): its range
 /// in the new text and, when it exists there, in the old text.
@@ -286,9 +315,15 @@ fn first_difference(old: &ParsedFile, new: &ParsedFile, old_text: &str, new_text
             None => return (n.range, None),
         }
     }
-    // Statements were removed at the end (or only comments changed): point at the end of the file.
-    let end = new.statements.last().map_or(0, |s| s.range.end);
-    (TextRange::empty(end), old.statements.get(new.statements.len()).map(|s| s.range))
+    // Statements removed at the end: the last statement left, with what was removed.
+    if let Some(removed) = old.statements.get(new.statements.len()) {
+        return (new.statements.last().map_or(TextRange::empty(0), |s| s.range), Some(removed.range));
+    }
+    // Only layout or comments changed: the start of the first line that differs.
+    let same = old_text.bytes().zip(new_text.bytes()).take_while(|(a, b)| a == b).count();
+    let at = rollsafe_text::floor_char_boundary(new_text, same);
+    let line_start = new_text[..at].rfind('\n').map_or(0, |i| i + 1);
+    (TextRange::empty(line_start as u32), None)
 }
 
 /// Statements (and parts) of the reviewed files that were not understood or not modelled.
@@ -301,7 +336,7 @@ fn not_understood(files: &[(String, Arc<ParsedFile>)]) -> Vec<(Location, String)
                 StatementKind::NotUnderstood { message } => {
                     format!("statement not understood ({})", rollsafe_text::escape::truncate_chars(message, 200))
                 }
-                StatementKind::NotModelled { what } => format!("{what} is not modelled"),
+                StatementKind::NotModelled { what } => format!("{what} is not modelled: its effect on the schema is unknown"),
                 _ => continue,
             };
             out.push((Location::current(path.clone(), stmt.range), what));

@@ -239,6 +239,20 @@ impl<'e> Subject<'e> {
 
 type UniqueByTable<'a> = std::collections::HashMap<&'a ObjKey, Vec<(&'a ObjKey, &'a Index)>, rustc_hash::FxBuildHasher>;
 
+/// Whether every column is filled by the database (serial, identity, auto-increment) in N-1: N-1
+/// never writes them, so a unique key on them dropped cannot let N-1 write a duplicate.
+fn database_generated(table: &Table, columns: &[String]) -> bool {
+    !columns.is_empty()
+        && columns.iter().all(|c| {
+            table.column(c).is_some_and(|col| {
+                matches!(
+                    col.generated.value,
+                    Some(ValueSource::Serial | ValueSource::IdentityAlways | ValueSource::IdentityByDefault | ValueSource::AutoIncrement)
+                )
+            })
+        })
+}
+
 /// Columns (or index keys) as a set: uniqueness does not depend on their order.
 fn column_set(columns: &[String]) -> BTreeSet<&str> {
     columns.iter().map(String::as_str).collect()
@@ -546,7 +560,9 @@ impl Differ<'_> {
     fn column(&mut self, key: &ObjKey, old: &Table, t: &str, oc: &Column, nc: &Column, object: String) {
         let col = || oc.name.to_string();
         let defs = || Definitions::new(Some(describe::column(oc)), Some(describe::column(nc)));
+        // A computed column dropped and added again is computed again: no data is lost.
         if (self.input.is_new)(nc.origin)
+            && !(oc.is_computed() && nc.is_computed())
             && let Some(dropped_at) = self.event_loc(Subject::Column(key, &oc.name.key))
         {
             self.push(
@@ -641,6 +657,15 @@ impl Differ<'_> {
             };
             self.push(kind, object, self.loc(nc.default.origin), Some(oc.origin), defs());
         }
+    }
+
+    /// Whether this release dropped an index of this name that the history never created: it
+    /// existed (made by code or by hand), so what is created under its name is not known to be new.
+    fn existed_unseen(&self, name: &str) -> bool {
+        self.input
+            .events
+            .iter()
+            .any(|e| matches!(e, Event::UnknownObject { kind: rollsafe_sql::catalog::UnknownKind::Index, key, .. } if key.name == name))
     }
 
     /// N-1's primary key, unique constraints and unique indexes that include a column, by name.
@@ -752,6 +777,18 @@ impl Differ<'_> {
             })
     }
 
+    /// Whether every column is new in this release (not renamed from an N-1 one) and has a default.
+    fn only_new_columns_with_default(&self, old: &Table, new: &Table, columns: &[String]) -> bool {
+        !columns.is_empty()
+            && columns.iter().all(|c| {
+                old.column(c).is_none()
+                    && new.column(c).is_some_and(|nc| {
+                        let renamed = nc.renamed_from.iter().any(|(k, _)| old.column(k).is_some());
+                        !renamed && nc.default.value.is_some()
+                    })
+            })
+    }
+
     fn constraints(&mut self, key: &ObjKey, old: &Table, new: &Table) {
         let t = &old.written;
         let old_shapes: Vec<(&Constraint, ConstraintShape)> =
@@ -781,7 +818,9 @@ impl Differ<'_> {
             // Dropped together with a removed column: that removal is the finding. Replaced by a
             // unique key on the same columns: the guarantee stays.
             (Some((o, shape)), None)
-                if !shape.columns().iter().any(|c| new.column(c).is_none()) && !self.kept_in_n(key, new, shape.columns()) =>
+                if !shape.columns().iter().any(|c| new.column(c).is_none())
+                    && !self.kept_in_n(key, new, shape.columns())
+                    && !database_generated(old, shape.columns()) =>
             {
                 let at = self.event_loc(Subject::Constraint(key, &o.name.key)).or_else(|| self.replacement(new));
                 let kind = ChangeKind::UniqueDropped {
@@ -798,7 +837,7 @@ impl Differ<'_> {
         for nc in &new.constraints {
             // By shape, not name: a constraint dropped and re-added under its old name with a
             // narrower check or another target is a new constraint.
-            let existed = old_shapes.iter().any(|(_, shape)| self.same_shape(shape, &nc.kind));
+            let existed = old_shapes.iter().any(|(_, shape)| self.same_shape(shape, &nc.kind)) || self.existed_unseen(&nc.name.key);
             if matches!(nc.kind, ConstraintShape::PrimaryKey { .. }) || existed {
                 continue;
             }
@@ -811,6 +850,14 @@ impl Differ<'_> {
             }
             let columns = self.constraint_columns(&nc.kind, new);
             if self.only_columns_n1_cannot_write(old, new, &columns) {
+                continue;
+            }
+            // A check or foreign key on columns this release adds with a default: N-1 writes put
+            // the default there, as the migration did in every existing row while validating the
+            // constraint, so they pass as those rows did. (A unique key is different: the same
+            // default twice is a duplicate.)
+            let per_row = matches!(nc.kind, ConstraintShape::Check { .. } | ConstraintShape::ForeignKey { .. });
+            if per_row && !nc.not_valid && self.only_new_columns_with_default(old, new, &columns) {
                 continue;
             }
             let kind = ChangeKind::ConstraintAdded {
@@ -826,7 +873,7 @@ impl Differ<'_> {
             let ConstraintShape::Unique { columns } = shape else { continue };
             let still_unique = self.kept_in_n(key, new, columns);
             // Dropped together with a removed column: that removal is the finding.
-            if still_unique || columns.iter().any(|c| new.column(c).is_none()) {
+            if still_unique || columns.iter().any(|c| new.column(c).is_none()) || database_generated(old, columns) {
                 continue;
             }
             let at = self.event_loc(Subject::Constraint(key, &oc.name.key)).or_else(|| self.replacement(new));
@@ -903,7 +950,7 @@ impl Differ<'_> {
             let predicate = ix.predicate.as_ref();
             let kept = self.new_unique_index_on(key, &ix.keys, predicate) || (predicate.is_none() && self.kept_in_n(key, new, &ix.keys));
             let column_gone = ix.columns.iter().flatten().any(|c| new.column(c).is_none());
-            if kept || column_gone {
+            if kept || column_gone || database_generated(old, &ix.keys) {
                 continue;
             }
             let at = self.event_loc(Subject::Index(ikey)).or_else(|| self.replacement(new));
@@ -915,7 +962,7 @@ impl Differ<'_> {
         for (ikey, ix) in self.new_unique.get(key).cloned().unwrap_or_default() {
             // Dropped by name before being created again, though the history never created it: the
             // index existed (made by code or by hand), so this one is not known to be new.
-            if self.last_event.contains_key(&Subject::Unknown(rollsafe_sql::catalog::UnknownKind::Index, ikey)) {
+            if self.existed_unseen(&ikey.name) {
                 continue;
             }
             let predicate = ix.predicate.as_ref();

@@ -33,7 +33,11 @@ pub struct SqlUnit<'db> {
 /// Parses one SQL file. The front-end never fails, so neither does this query.
 #[salsa::tracked(returns(ref))]
 pub fn parse_sql<'db>(db: &'db dyn Db, unit: SqlUnit<'db>) -> Arc<ParsedFile> {
-    Arc::new(rollsafe_sql::parse_file(unit.file(db).text(db), unit.dialect(db)))
+    let text = unit.file(db).text(db);
+    match crate::db::ReadSettings::try_get(db) {
+        Some(settings) => Arc::new(rollsafe_sql::parse_file_with(text, unit.dialect(db), settings.placeholders(db))),
+        None => Arc::new(rollsafe_sql::parse_file(text, unit.dialect(db))),
+    }
 }
 
 /// Parses a file in a dialect.
@@ -426,6 +430,26 @@ pub fn history_dialect<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Dialect {
         return hint;
     }
     dialect::detect(dir, history_evidence(db, key).into_iter())
+}
+
+/// Whether the workspace keeps histories in more than one dialect (a history per database it
+/// supports): then each history's findings name their dialect, or the same change reads as three.
+#[salsa::tracked(returns(copy))]
+pub fn several_dialects(db: &dyn Db, ws: Workspace) -> bool {
+    let mut seen = None;
+    for pair in &sql_layouts(db, ws).pairs {
+        let key = HistoryKey::new(db, ws, pair.dir.clone());
+        if unsupported_dialect(db, key).is_some() {
+            continue;
+        }
+        let d = history_dialect(db, key);
+        match seen {
+            None => seen = Some(d),
+            Some(s) if s != d => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Whether the history maintains down scripts, so that a missing or wrong one is worth a finding.
