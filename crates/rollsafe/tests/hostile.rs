@@ -342,3 +342,30 @@ fn a_release_of_five_thousand_migrations() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stdout(&out).contains("checked 5002 migrations"), "{}", stdout(&out));
 }
+
+/// A bug in replaying one statement costs that statement only: the rest of the release is still
+/// analysed, the statement gets a note, and no panic text reaches the terminal.
+#[test]
+fn a_bug_on_one_statement_costs_that_statement_only() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (before, after) = (dir.path().join("before"), dir.path().join("after"));
+    let init = format!("{INIT}CREATE TABLE rollsafe_diff_panic (id int, note text);\n");
+    write(&before.join("migrations/0001_init.sql"), &init);
+    write(&after.join("migrations/0001_init.sql"), &init);
+    write(
+        &after.join("migrations/0002_x.sql"),
+        &format!("CREATE TABLE rollsafe_replay_panic (id int);\n{DROP}ALTER TABLE rollsafe_diff_panic DROP COLUMN note;\n"),
+    );
+    let out = rollsafe_with(&after, &["check", "--against", "../before"], &[("ROLLSAFE_TEST_REPLAY_PANIC", "1")]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("column-removed"), "the statement after the failing one is analysed: {text}");
+    assert!(text.contains("rollsafe failed on this statement"), "the failing one gets a note: {text}");
+    // A bug comparing one table costs that table: a note instead of its column-removed.
+    assert!(text.contains("comparing table rollsafe_diff_panic failed inside rollsafe"), "{text}");
+    assert_eq!(text.matches("× column").count(), 1, "{text}");
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+    // Without the probe the same release has no note: the note is the probe's.
+    let clean = rollsafe(&after, &["check", "--against", "../before"]);
+    assert!(!stdout(&clean).contains("rollsafe failed"), "{}", stdout(&clean));
+}

@@ -201,6 +201,24 @@ async fn a_long_release_with_hostile_names() {
     client.shutdown().await;
 }
 
+/// A bug in replaying one statement costs that statement only: the workspace still gets its
+/// diagnostics, the statement a note.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bug_on_one_statement_does_not_stop_diagnostics() {
+    // Only `CREATE TABLE rollsafe_replay_panic` is affected: the other tests of this binary run on.
+    rollsafe_sql::replay::REPLAY_PANIC_PROBE.store(true, Ordering::Relaxed);
+    let path = "migrations/0002_x.sql";
+    let repo = repo(&[(path, "CREATE TABLE rollsafe_replay_panic (id int);\nALTER TABLE users DROP COLUMN full_name;\n")]);
+    let mut client = TestClient::start(repo.path(), json!({}), None).await;
+    client.open(path, 1).await;
+    let diagnostics = client.diagnostics(path, Some(1)).await;
+    let mut found = rules(&diagnostics);
+    found.sort();
+    assert_eq!(found, ["column-removed", "statement-not-understood"], "{diagnostics:?}");
+    assert!(diagnostics.iter().any(|d| d["message"].as_str().is_some_and(|m| m.contains("rollsafe failed on this statement"))));
+    client.shutdown().await;
+}
+
 /// A new release tag moves the baseline: the server notices without being told.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_release_tag_moves_the_baseline() {

@@ -18,6 +18,7 @@
 pub mod catalog;
 mod cursor;
 pub mod describe;
+mod do_block;
 pub mod expr;
 mod fallback;
 pub mod lexer;
@@ -213,6 +214,9 @@ fn parse_pieces(text: &str, base: u32, dialect: Dialect, pieces: &[&split::RawSt
 }
 
 fn parse_one(text: &str, base: u32, dialect: Dialect) -> (StatementKind, Vec<Unread>) {
+    if let Some(read) = do_block::read(text, base, dialect) {
+        return read;
+    }
     let mut lowerer = lower::Lowerer::new(text, base, dialect);
     if let Some(kind) = fallback::triage(&mut lowerer) {
         return (kind, Vec::new());

@@ -42,7 +42,6 @@ impl<'c> Replayer<'c> {
     }
 
     fn apply(&mut self, stmt: &Statement) {
-        #[cfg(debug_assertions)]
         if panic_probe(stmt) {
             panic!("replay panic probe");
         }
@@ -264,6 +263,13 @@ impl<'c> Replayer<'c> {
                 {
                     *v = to.clone();
                     t.renamed_values.push((from.clone(), to.clone(), origin));
+                    // A default holds the enum value, not its label: it reads the new label now.
+                    let type_name = key.name.clone();
+                    self.rename_in_defaults(
+                        |d| d.to_ascii_lowercase().contains(&type_name.to_ascii_lowercase()),
+                        &format!("'{}'", from.replace('\'', "''")),
+                        &format!("'{}'", to.replace('\'', "''")),
+                    );
                 }
             }
             Op::RenameType { from, to } => {
@@ -303,6 +309,13 @@ impl<'c> Replayer<'c> {
             Op::RenameSequence { from, to } => {
                 let key = self.find_key(from, |k| self.catalog.sequences.contains_key(k));
                 let to_key = ObjKey::new(key.schema.clone(), to.key.clone());
+                // Defaults hold the sequence itself, not its name: `nextval('old'::regclass)` reads
+                // `nextval('new'::regclass)` from now on.
+                self.rename_in_defaults(
+                    |d| d.to_ascii_lowercase().contains("nextval"),
+                    &format!("'{}'", key.name),
+                    &format!("'{}'", to.key),
+                );
                 self.move_relation(&key, to_key, to, origin);
             }
             Op::DropSequence { name, cascade, .. } => {
@@ -634,12 +647,41 @@ impl<'c> Replayer<'c> {
     /// Applies one `ALTER TABLE` action. Returns the table's new key when the action moved it.
     fn action(&mut self, key: &ObjKey, action: &Action) -> Option<ObjKey> {
         let origin = self.origin(action.range);
+        // An action on a column the table does not have (in the model): made by code, or the
+        // table's columns are not known (CREATE TABLE … AS SELECT). Its effect is not checked.
+        let target = match &action.kind {
+            ActionKind::SetType { column, .. }
+            | ActionKind::SetNotNull { column }
+            | ActionKind::DropNotNull { column }
+            | ActionKind::SetDefault { column, .. }
+            | ActionKind::DropDefault { column }
+            | ActionKind::AddIdentity { column, .. }
+            | ActionKind::DropIdentity { column }
+            | ActionKind::DropExpression { column } => Some(column),
+            ActionKind::RenameColumn { from, .. } => Some(from),
+            _ => None,
+        };
+        if let Some(column) = target
+            && let Some(t) = self.catalog.tables.get(key)
+            && t.column(&column.key).is_none()
+        {
+            let what = if t.columns_unknown {
+                format!("column {}.{column} (the table's columns are not known: CREATE TABLE … AS, or too many)", t.written)
+            } else {
+                format!("column {}.{column}", t.written)
+            };
+            self.unknown(UnknownKind::Column, key.clone(), what, origin);
+        }
         match &action.kind {
             ActionKind::AddColumn { def, .. } => self.add_column(key, def, origin),
             ActionKind::DropColumn { name, if_exists } => {
                 let table = self.catalog.tables.get(key);
-                if !*if_exists && table.is_some_and(|t| !t.columns_unknown && t.column(&name.key).is_none()) {
-                    let what = format!("column {}.{name}", table.map_or_else(|| key.name.clone(), |t| t.written.clone()));
+                if !*if_exists && let Some(t) = table.filter(|t| t.column(&name.key).is_none()) {
+                    let what = if t.columns_unknown {
+                        format!("column {}.{name} (the table's columns are not known: CREATE TABLE … AS, or too many)", t.written)
+                    } else {
+                        format!("column {}.{name}", t.written)
+                    };
                     self.unknown(UnknownKind::Column, key.clone(), what, origin);
                 }
                 self.drop_column(key, &name.key, origin)
@@ -771,6 +813,23 @@ impl<'c> Replayer<'c> {
     }
 
     /// `DROP SEQUENCE … CASCADE` drops the defaults that call it (a serial column's `nextval`).
+    /// Rewrites `from` to `to` in the column defaults that `applies` to (defaults that refer to an
+    /// object by its name, after the object is renamed).
+    fn rename_in_defaults(&mut self, applies: impl Fn(&str) -> bool, from: &str, to: &str) {
+        let uses = |c: &Column| c.default.value.as_deref().is_some_and(|d| applies(d) && d.contains(from));
+        self.catalog.update_tables(
+            |_, t| t.columns.iter().any(&uses),
+            |_, t| {
+                for c in t.columns.iter_mut().filter(|c| uses(c)) {
+                    let renamed = c.default.value.as_deref().map(|d| d.replace(from, to));
+                    // The default did not change in meaning: keep where it was set.
+                    let set_at = c.default.origin;
+                    c.default.set(renamed, set_at);
+                }
+            },
+        );
+    }
+
     fn drop_defaults_using(&mut self, sequence: &ObjKey, origin: Origin) {
         let default_schema = self.dialect().default_schema();
         let unqualified = format!("'{}'", sequence.name);
@@ -1405,14 +1464,25 @@ fn columns_referenced_raw(expr: &str, dialect: Dialect) -> Vec<String> {
         .collect()
 }
 
-/// In debug builds, replaying `CREATE TABLE rollsafe_replay_panic` panics when the environment
-/// variable `ROLLSAFE_TEST_REPLAY_PANIC` is set: the tests prove with it that a bug in replaying one
-/// statement costs that statement only. Release builds have no such path.
-#[cfg(debug_assertions)]
+/// Makes replaying `CREATE TABLE rollsafe_replay_panic` panic, so that tests can prove a bug in
+/// replaying one statement costs that statement only (in the language server, in process). The
+/// CLI's tests, which run the binary, set the environment variable `ROLLSAFE_TEST_REPLAY_PANIC`
+/// instead; debug builds only read it.
+#[doc(hidden)]
+pub static REPLAY_PANIC_PROBE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 fn panic_probe(stmt: &Statement) -> bool {
-    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *ON.get_or_init(|| std::env::var_os("ROLLSAFE_TEST_REPLAY_PANIC").is_some())
-        && matches!(&stmt.kind, StatementKind::Ddl(ops) if ops.iter().any(|op| matches!(op, Op::CreateTable(ct) if ct.name.name.key == "rollsafe_replay_panic")))
+    let named = matches!(&stmt.kind, StatementKind::Ddl(ops) if ops.iter().any(|op| matches!(op, Op::CreateTable(ct) if ct.name.name.key == "rollsafe_replay_panic")));
+    named && panic_probe_armed()
+}
+
+/// Whether the test probes are armed: [`REPLAY_PANIC_PROBE`], or in debug builds the environment
+/// variable `ROLLSAFE_TEST_REPLAY_PANIC`. The diff has a probe of its own on a table named
+/// `rollsafe_diff_panic`.
+#[doc(hidden)]
+pub fn panic_probe_armed() -> bool {
+    REPLAY_PANIC_PROBE.load(std::sync::atomic::Ordering::Relaxed)
+        || (cfg!(debug_assertions) && std::env::var_os("ROLLSAFE_TEST_REPLAY_PANIC").is_some())
 }
 
 #[cfg(test)]

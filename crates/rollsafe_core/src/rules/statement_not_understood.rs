@@ -28,7 +28,11 @@ declare_rule! {
 }
 
 pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
-    for (location, what) in cx.not_understood {
+    let not_compared = cx.changes.iter().filter_map(|c| match &c.kind {
+        crate::sql::diff::ChangeKind::NotCompared { what } => Some((&c.at, what)),
+        _ => None,
+    });
+    for (location, what) in cx.not_understood.iter().map(|(l, w)| (l, w)).chain(not_compared) {
         out.push(
             Finding::new(
                 STATEMENT_NOT_UNDERSTOOD.id,

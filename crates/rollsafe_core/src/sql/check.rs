@@ -141,6 +141,17 @@ fn file_facts<'db>(db: &'db dyn Db, key: HistoryKey<'db>, dialect: Dialect) -> (
             meaning_changed: meaning.is_some(),
         });
     }
+    // Without a checksum, edits matter by what they leave behind: when new databases end this
+    // release with the schema production will have (a statement moved, a clause made idempotent,
+    // something created and dropped later or by this release anyway), there is nothing to report.
+    if !checksums && !facts.edited.is_empty() {
+        let (matter, cleared): (Vec<EditedMigration>, Vec<EditedMigration>) =
+            facts.edited.drain(..).partition(|e| fresh_install_differs(db, key, dialect, &e.id));
+        facts.edited = matter;
+        reviewed.retain(|(path, _)| {
+            !cleared.iter().any(|e| delta.kept.iter().any(|(r, k)| r.id == e.id && k.up.as_deref() == Some(path.as_str())))
+        });
+    }
     // A whole history gone (a database no longer supported) is one finding, not one per migration.
     if key.current_history(db).is_none() && !delta.deleted.is_empty() {
         let first = &delta.deleted[0].0;
@@ -246,6 +257,55 @@ fn unsupported_history<'db>(db: &'db dyn Db, key: HistoryKey<'db>, name: &str) -
         check(&cx, &mut findings);
     }
     suppress::apply(findings, &[], ws.config(db))
+}
+
+/// Whether a new database, built from the released migrations with this one edit and then this
+/// release's migrations, gets another schema than production after this release (the released
+/// migrations as released, then this release's). Deleted released migrations are replayed as
+/// released: their absence is a finding of its own.
+fn fresh_install_differs<'db>(db: &'db dyn Db, key: HistoryKey<'db>, dialect: Dialect, edited: &str) -> bool {
+    let ws = key.workspace(db);
+    let delta = history_delta(db, key);
+    let mut catalog = Catalog::new(dialect);
+    let mut events = Vec::new();
+    let opaque = |k: &StatementKind| matches!(k, StatementKind::NotModelled { .. } | StatementKind::NotUnderstood { .. });
+    for released in &delta.released {
+        // Only this edit: the other released migrations as released, so that each edit is judged
+        // by what it changes itself.
+        let now = delta.kept.iter().find(|(r, _)| r.id == released.id && r.id == edited).map(|(_, k)| k);
+        let was = released.up.as_deref().and_then(|p| ws.baseline(db).get(p));
+        let file = match now.and_then(|k| k.up.as_deref()).and_then(|p| ws.current(db).get(p)) {
+            Some(f) => Some(f),
+            None => was,
+        };
+        let Some(file) = file else { continue };
+        let parsed = parsed(db, file, dialect);
+        // A statement rollsafe does not model (a DO block) may do anything: when one is among
+        // what the edit changed, the edit cannot be cleared.
+        if let Some(was) = was.filter(|w| *w != file) {
+            let old = super::parsed(db, was, dialect);
+            let keyed = |p: &ParsedFile, f: SourceFile| -> Vec<(bool, Vec<String>)> {
+                up_statements(p).map(|st| (opaque(&st.kind), meaning_key(&f.text(db)[st.range.as_usize()], dialect))).collect()
+            };
+            let (old_keys, new_keys) = (keyed(&old, was), keyed(&parsed, file));
+            let missing_from = |a: &[(bool, Vec<String>)], b: &[(bool, Vec<String>)]| {
+                a.iter().any(|(is_opaque, k)| *is_opaque && !b.iter().any(|(_, other)| other == k))
+            };
+            if missing_from(&new_keys, &old_keys) || missing_from(&old_keys, &new_keys) {
+                return true;
+            }
+        }
+        replay_file(&mut catalog, &mut events, SourceId(0), up_statements(&parsed));
+    }
+    // Then this release's migrations, as production will run them after the released ones.
+    for m in replay_plan(db, key) {
+        if let Some(file) = m.up.as_deref().and_then(|p| ws.current(db).get(p)) {
+            let parsed = parsed(db, file, dialect);
+            replay_file(&mut catalog, &mut events, SourceId(0), up_statements(&parsed));
+        }
+    }
+    events.iter().any(|e| matches!(e, Event::ReplayFailed { .. }))
+        || !super::compare::differences(&catalog, &current_state(db, key).catalog).is_empty()
 }
 
 /// The first up statement of an edited migration whose meaning changed ([`meaning_key`]): its range in

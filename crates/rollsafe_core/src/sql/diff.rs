@@ -149,6 +149,10 @@ pub enum ChangeKind {
     FunctionRemoved {
         renamed_to: Option<String>,
     },
+    /// Comparing this table failed inside rollsafe (a bug): it is not compared, the rest is.
+    NotCompared {
+        what: String,
+    },
     PartitionDetached {
         parent: String,
         partition: String,
@@ -387,7 +391,7 @@ impl Differ<'_> {
             match holder {
                 // The same table, untouched by this release: see below.
                 Some((k, new)) if k == key && Arc::ptr_eq(old, new) => {}
-                Some((k, new)) if k == key => self.table(key, old, new),
+                Some((k, new)) if k == key => self.table_guarded(key, old, new),
                 Some((_, renamed)) => {
                     let rename_at = renamed.renamed_from.iter().find(|(_, o)| (self.input.is_new)(*o)).and_then(|(_, o)| self.loc(*o));
                     match (self.input.new.views.get(key), self.input.new.tables.get(key)) {
@@ -478,6 +482,9 @@ impl Differ<'_> {
     }
 
     fn table(&mut self, key: &ObjKey, old: &Table, new: &Table) {
+        if old.written == "rollsafe_diff_panic" && rollsafe_sql::replay::panic_probe_armed() {
+            panic!("diff panic probe");
+        }
         let t = &old.written;
         if !(old.columns_unknown || new.columns_unknown) {
             // A table created in this release (a rebuild) has only new columns: match them by name.
@@ -544,6 +551,20 @@ impl Differ<'_> {
         }
         self.constraints(key, old, new);
         self.indexes(key, old, new);
+    }
+
+    /// Compares one table behind an unwind guard: a bug costs that table, which gets a note, and
+    /// the findings it produced before failing are dropped (they may be half-made).
+    fn table_guarded(&mut self, key: &ObjKey, old: &Arc<Table>, new: &Arc<Table>) {
+        let before = self.out.len();
+        let compared = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.table(key, old, new)));
+        if compared.is_err() {
+            self.out.truncate(before);
+            let what =
+                format!("comparing table {} failed inside rollsafe (an internal error, please report it): it is not checked", old.written);
+            let at = self.loc(new.origin);
+            self.push(ChangeKind::NotCompared { what }, old.written.clone(), at, Some(old.origin), Definitions::default());
+        }
     }
 
     /// A table created in this release to replace an N-1 table (a rebuild): what it lacks is

@@ -350,9 +350,21 @@ pub fn delta(baseline: Option<&History>, current: Option<&History>, db: &dyn Db,
     let mut new: Vec<Migration> = current_migrations.iter().filter(|m| !released.iter().any(|r| r.id == m.id)).cloned().collect();
     let mut deleted = Vec::new();
     let mut kept = Vec::new();
+    // Most tools record only the version of an applied migration: a migration renamed under its
+    // version is the same migration (edited, if its SQL changed). Prisma records names, and Flyway
+    // validates the description too.
+    let by_version = current.or(baseline).is_some_and(|h| !matches!(h.tool, layout::MigrationTool::Prisma | layout::MigrationTool::Flyway));
     for r in &released {
         if let Some(m) = current_migrations.iter().find(|m| m.id == r.id) {
             kept.push((r.clone(), m.clone()));
+            continue;
+        }
+        if by_version
+            && r.version.is_some()
+            && let Some(i) = new.iter().position(|n| n.version == r.version)
+            && !released.iter().any(|other| other.id == new[i].id)
+        {
+            kept.push((r.clone(), new.remove(i)));
             continue;
         }
         // Renamed released migration: the same SQL under a new name.
