@@ -132,8 +132,8 @@ fn sql_files_without_a_known_layout_are_reported() {
     let repo = repo::released_repo(INIT);
     let root = repo.path();
     std::fs::remove_dir_all(root.join("migrations")).expect("rm");
-    write(&root.join("db/V0001.Initial_Schema.up.sql"), INIT);
-    write(&root.join("db/V0002.Drop.up.sql"), DROP);
+    write(&root.join("db/initial_schema.up.sql"), INIT);
+    write(&root.join("db/drop_full_name.up.sql"), DROP);
     let out = rollsafe(root, &["check", "--against", "HEAD", "--format", "json"]);
     let doc = json(&out);
     let notices = doc["summary"]["notices"].to_string();

@@ -724,9 +724,14 @@ fn flyway_name(name: &str) -> Option<(char, Option<Version>, &str)> {
     Some((prefix, Some(version), description))
 }
 
-/// `20240101_name.up.sql` → (version, name, is_up).
+/// `20240101_name.up.sql` → (version, name, is_up); also `V0001.Name.up.sql` (authelia's runner and
+/// others that prefix the version with `V`).
 fn updown_name(name: &str) -> Option<(Version, &str, bool)> {
     let (stem, is_up) = if let Some(s) = name.strip_suffix(".up.sql") { (s, true) } else { (name.strip_suffix(".down.sql")?, false) };
+    let stem = match stem.strip_prefix(['V', 'v']) {
+        Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => rest,
+        _ => stem,
+    };
     let digits = stem.bytes().take_while(u8::is_ascii_digit).count();
     let version = Version::parse(&stem[..digits], &[])?;
     let rest = stem[digits..].trim_start_matches(['_', '-', '.']);
@@ -860,6 +865,14 @@ mod tests {
         assert_eq!(order(&l.histories[1]), vec!["1_a", "2_b", "10_c"]);
         assert_eq!(order(&l.histories[2]), vec!["0001_init.sql", "0002_y.sql", "0010_x.sql"]);
         assert_eq!(l.schema_files, vec!["db/schema.sql"]);
+    }
+
+    #[test]
+    fn updown_files_with_a_v_prefix() {
+        let l = layout(&["m/V0002.WebAuthn.up.sql", "m/V0002.WebAuthn.down.sql", "m/V0001.Initial_Schema.up.sql", "m/V0010.X.up.sql"]);
+        assert_eq!(l.histories[0].kind, LayoutKind::UpDownFiles);
+        assert_eq!(order(&l.histories[0]), vec!["V0001.Initial_Schema", "V0002.WebAuthn", "V0010.X"]);
+        assert_eq!(l.histories[0].migrations[1].down.as_deref(), Some("m/V0002.WebAuthn.down.sql"));
     }
 
     #[test]

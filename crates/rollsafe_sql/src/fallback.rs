@@ -708,6 +708,7 @@ fn create_table(l: &mut Lowerer<'_>) -> Option<StatementKind> {
     }
     let open = c.pos;
     let close = c.matching_paren(open)?;
+    let mut not_null_elements: Vec<Name> = Vec::new();
     for (from, to) in c.split_commas(open + 1, close) {
         let range = l.cur.range(from, to);
         let text = l.cur.text(from, to).to_string();
@@ -744,6 +745,18 @@ fn create_table(l: &mut Lowerer<'_>) -> Option<StatementKind> {
             continue;
         }
         let first = l.cur.toks[from];
+        // PostgreSQL 18 (and its pg_dump): a named NOT NULL constraint as a table element,
+        // `CONSTRAINT t_a_not_null NOT NULL a [NO INHERIT]`.
+        let named_at = if first.is_word(l.cur.src, "CONSTRAINT") { from + 2 } else { from };
+        if l.cur.toks.get(named_at).is_some_and(|t| t.is_word(l.cur.src, "NOT"))
+            && l.cur.toks.get(named_at + 1).is_some_and(|t| t.is_word(l.cur.src, "NULL"))
+        {
+            l.cur.pos = named_at + 2;
+            if let Some(column) = l.cur.ident() {
+                not_null_elements.push(column);
+                continue;
+            }
+        }
         let is_constraint =
             ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN", "EXCLUDE", "KEY", "INDEX"].iter().any(|w| first.is_word(l.cur.src, w));
         if !is_constraint && let Some(def) = column_def(l, from, to) {
@@ -751,6 +764,11 @@ fn create_table(l: &mut Lowerer<'_>) -> Option<StatementKind> {
             continue;
         }
         l.unread.push((range, format!("table element `{}`", first_words(&text, 3))));
+    }
+    for column in not_null_elements {
+        if let Some(def) = table.columns.iter_mut().find(|c| c.name.key == column.key) {
+            def.not_null = true;
+        }
     }
     let mut ops = vec![Op::CreateTable(table)];
     ops.extend(extra_ops);

@@ -264,12 +264,13 @@ impl<'c> Replayer<'c> {
                     *v = to.clone();
                     t.renamed_values.push((from.clone(), to.clone(), origin));
                     // A default holds the enum value, not its label: it reads the new label now.
-                    let type_name = key.name.clone();
-                    self.rename_in_defaults(
-                        |d| d.to_ascii_lowercase().contains(&type_name.to_ascii_lowercase()),
-                        &format!("'{}'", from.replace('\'', "''")),
-                        &format!("'{}'", to.replace('\'', "''")),
-                    );
+                    // Columns of this enum type, named unqualified or in its schema.
+                    let (type_schema, type_name) = (key.schema.clone(), key.name.clone());
+                    let of_type = move |c: &Column| {
+                        matches!(&c.ty.value.kind, crate::ty::TypeKind::Named { schema, name }
+                            if *name == type_name && schema.as_ref().is_none_or(|s| *s == type_schema))
+                    };
+                    self.rename_in_defaults(of_type, &format!("'{}'", from.replace('\'', "''")), &format!("'{}'", to.replace('\'', "''")));
                 }
             }
             Op::RenameType { from, to } => {
@@ -312,7 +313,7 @@ impl<'c> Replayer<'c> {
                 // Defaults hold the sequence itself, not its name: `nextval('old'::regclass)` reads
                 // `nextval('new'::regclass)` from now on.
                 self.rename_in_defaults(
-                    |d| d.to_ascii_lowercase().contains("nextval"),
+                    |c: &Column| c.default.value.as_deref().is_some_and(|d| d.to_ascii_lowercase().contains("nextval")),
                     &format!("'{}'", key.name),
                     &format!("'{}'", to.key),
                 );
@@ -815,8 +816,8 @@ impl<'c> Replayer<'c> {
     /// `DROP SEQUENCE … CASCADE` drops the defaults that call it (a serial column's `nextval`).
     /// Rewrites `from` to `to` in the column defaults that `applies` to (defaults that refer to an
     /// object by its name, after the object is renamed).
-    fn rename_in_defaults(&mut self, applies: impl Fn(&str) -> bool, from: &str, to: &str) {
-        let uses = |c: &Column| c.default.value.as_deref().is_some_and(|d| applies(d) && d.contains(from));
+    fn rename_in_defaults(&mut self, applies: impl Fn(&Column) -> bool, from: &str, to: &str) {
+        let uses = |c: &Column| applies(c) && c.default.value.as_deref().is_some_and(|d| d.contains(from));
         self.catalog.update_tables(
             |_, t| t.columns.iter().any(&uses),
             |_, t| {
@@ -1496,5 +1497,35 @@ mod tests {
         let name = pg_object_name(&long, Some("email"), "fkey");
         assert_eq!(name.len(), 63);
         assert!(name.ends_with("_email_fkey"));
+    }
+
+    fn replay(sql: &str) -> Catalog {
+        let parsed = crate::parse_file(sql, Dialect::Postgres);
+        let mut catalog = Catalog::new(Dialect::Postgres);
+        let mut events = Vec::new();
+        let mut replayer = Replayer::new(&mut catalog, &mut events, SourceId(0));
+        for stmt in &parsed.statements {
+            replayer.statement(stmt);
+        }
+        catalog
+    }
+
+    fn default_of(catalog: &Catalog, table: &str, column: &str) -> Option<String> {
+        let t = catalog.tables.get(&ObjKey::new("public", table.to_string()))?;
+        t.column(column)?.default.value.clone()
+    }
+
+    #[test]
+    fn renames_follow_into_defaults() {
+        let c = replay(
+            "CREATE TYPE mode AS ENUM ('closed', 'open');\n\
+             CREATE TABLE site (id serial PRIMARY KEY, mode mode NOT NULL DEFAULT 'closed', note text DEFAULT 'closed');\n\
+             ALTER TYPE mode RENAME VALUE 'closed' TO 'Closed';\n\
+             ALTER SEQUENCE site_id_seq RENAME TO place_id_seq;",
+        );
+        assert_eq!(default_of(&c, "site", "mode").as_deref(), Some("'Closed'"));
+        // A text column's default that happens to spell the label is not the enum's.
+        assert_eq!(default_of(&c, "site", "note").as_deref(), Some("'closed'"));
+        assert!(default_of(&c, "site", "id").is_none_or(|d| d.contains("place_id_seq")), "{:?}", default_of(&c, "site", "id"));
     }
 }

@@ -11,7 +11,9 @@ declare_rule! {
     /// ## Why it breaks N-1 or rollback
     /// Whether N-1 writes still succeed depends on data and code paths the database cannot see: N-1
     /// may insert duplicates, orphans or values the check rejects. `NOT VALID` skips existing rows
-    /// but still checks every new write.
+    /// but still checks every new write. A foreign key is a note: N-1 code writes the ids of rows
+    /// that exist (on real histories it did every time), and only writes of ids that do not exist,
+    /// or deletes of rows still referenced, fail.
     ///
     /// ## Example
     /// ```sql title="N-1: migrations/0001_init.sql"
@@ -33,10 +35,19 @@ declare_rule! {
 
 pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
     for change in cx.changes {
-        let ChangeKind::ConstraintAdded { table, name, label, not_valid } = &change.kind else {
+        let ChangeKind::ConstraintAdded { table, name, label, not_valid, columns } = &change.kind else {
             continue;
         };
-        let mut message = format!("{label} {name} is added to {table}: writes from release {} that violate it will fail", cx.baseline);
+        let on = if columns.is_empty() { table.clone() } else { format!("{table} ({})", columns.join(", ")) };
+        let foreign_key = *label == "foreign key";
+        let mut message = if foreign_key {
+            format!(
+                "{label} {name} is added to {on}: writes from release {} of ids that do not exist, and its deletes of rows still referenced, will fail",
+                cx.baseline
+            )
+        } else {
+            format!("{label} {name} is added to {on}: writes from release {} that violate it will fail", cx.baseline)
+        };
         if *not_valid {
             message.push_str(" (NOT VALID skips existing rows, not new writes)");
         }
@@ -45,6 +56,10 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
              if code from release {} already guarantees it, suppress this with a reason.",
             cx.baseline
         );
-        out.push(cx.finding(&CONSTRAINT_ADDED, change, message, "added here", help));
+        let mut finding = cx.finding(&CONSTRAINT_ADDED, change, message, "added here", help);
+        if foreign_key {
+            finding.severity = crate::finding::Severity::Info;
+        }
+        out.push(finding);
     }
 }

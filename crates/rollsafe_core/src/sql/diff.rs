@@ -113,6 +113,8 @@ pub enum ChangeKind {
         name: String,
         label: &'static str,
         not_valid: bool,
+        /// The key's columns, for unique keys, primary keys and unique indexes (empty otherwise).
+        columns: Vec<String>,
     },
     PrimaryKeyChanged {
         table: String,
@@ -661,7 +663,7 @@ impl Differ<'_> {
         // The identity that replaced a serial's default fills the column just the same.
         let identity_now = matches!(nc.generated.value, Some(ValueSource::IdentityAlways | ValueSource::IdentityByDefault));
         let same_default = match (&oc.default.value, &nc.default.value) {
-            (Some(a), Some(b)) => expr::key(a, self.dialect()) == expr::key(b, self.dialect()),
+            (Some(a), Some(b)) => expr::key(a, self.dialect()) == expr::key(b, self.dialect()) || self.same_enum_value(nc, a, b),
             (None, None) => true,
             _ => false,
         };
@@ -704,6 +706,19 @@ impl Differ<'_> {
             }
         }
         out
+    }
+
+    /// Whether two defaults of an enum column are the same value under a label this release renamed
+    /// (`'closed'` and `'Closed'` after `RENAME VALUE`): the rename is the finding.
+    fn same_enum_value(&self, column: &Column, old: &str, new: &str) -> bool {
+        let TypeKind::Named { schema, name } = &column.ty.value.kind else { return false };
+        let key = ObjKey::new(schema.as_deref().unwrap_or(self.dialect().default_schema()), name.clone());
+        let label = |d: &str| d.split("::").next().unwrap_or(d).trim().trim_matches('\'').to_string();
+        self.input
+            .new
+            .types
+            .get(&key)
+            .is_some_and(|t| t.renamed_values.iter().any(|(from, to, _)| *from == label(old) && *to == label(new)))
     }
 
     /// Whether N-1 had a validated check constraint that means `col IS NOT NULL`.
@@ -831,8 +846,13 @@ impl Differ<'_> {
                 if !self.only_columns_n1_cannot_write(old, new, n.kind.columns())
                     && !self.implied_by_n1(key, &old_shapes, old, n.kind.columns(), true) =>
             {
-                let kind =
-                    ChangeKind::ConstraintAdded { table: t.clone(), name: n.name.written.clone(), label: "primary key", not_valid: false };
+                let kind = ChangeKind::ConstraintAdded {
+                    table: t.clone(),
+                    name: n.name.written.clone(),
+                    label: "primary key",
+                    not_valid: false,
+                    columns: n.kind.columns().to_vec(),
+                };
                 let definitions = Definitions::new(None, Some(self.constraint_def(n)));
                 self.push(kind, format!("{t}.{}", n.name), self.loc(n.origin), None, definitions);
             }
@@ -886,6 +906,10 @@ impl Differ<'_> {
                 name: nc.name.written.clone(),
                 label: nc.kind.label(),
                 not_valid: nc.not_valid,
+                columns: match &nc.kind {
+                    ConstraintShape::Unique { columns } | ConstraintShape::PrimaryKey { columns } => columns.clone(),
+                    _ => Vec::new(),
+                },
             };
             let definitions = Definitions::new(None, Some(self.constraint_def(nc)));
             self.push(kind, format!("{t}.{}", nc.name), self.loc(nc.origin), None, definitions);
@@ -995,7 +1019,13 @@ impl Differ<'_> {
                 continue;
             }
             let label = if predicate.is_some() { "partial unique index" } else { "unique index" };
-            let kind = ChangeKind::ConstraintAdded { table: t.clone(), name: ix.name.written.clone(), label, not_valid: false };
+            let kind = ChangeKind::ConstraintAdded {
+                table: t.clone(),
+                name: ix.name.written.clone(),
+                label,
+                not_valid: false,
+                columns: ix.keys.clone(),
+            };
             let definitions = Definitions::new(None, Some(describe::index(ix, self.dialect())));
             self.push(kind, ix.name.written.clone(), self.loc(ix.origin), None, definitions);
         }
