@@ -33,6 +33,12 @@ pub(crate) fn read(text: &str, base: u32, dialect: Dialect) -> Option<(Statement
     if dialect != Dialect::Postgres {
         return None;
     }
+    // Every statement passes here: look at its first word before tokenizing all of it.
+    let mut lexer = crate::lexer::Lexer::new(text, dialect);
+    let first = std::iter::from_fn(|| lexer.next_token()).find(|t| !t.is_trivia())?;
+    if !first.is_word(text, "DO") {
+        return None;
+    }
     let tokens: Vec<_> = tokenize(text, dialect).into_iter().filter(|t| !t.is_trivia()).collect();
     let mut i = 0;
     if !tokens.first()?.is_word(text, "DO") {
