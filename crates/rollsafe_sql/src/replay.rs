@@ -660,6 +660,7 @@ impl<'c> Replayer<'c> {
             | ActionKind::DropIdentity { column }
             | ActionKind::DropExpression { column } => Some(column),
             ActionKind::RenameColumn { from, .. } => Some(from),
+            ActionKind::DropColumn { name, if_exists: false } => Some(name),
             _ => None,
         };
         if let Some(column) = target
@@ -675,18 +676,7 @@ impl<'c> Replayer<'c> {
         }
         match &action.kind {
             ActionKind::AddColumn { def, .. } => self.add_column(key, def, origin),
-            ActionKind::DropColumn { name, if_exists } => {
-                let table = self.catalog.tables.get(key);
-                if !*if_exists && let Some(t) = table.filter(|t| t.column(&name.key).is_none()) {
-                    let what = if t.columns_unknown {
-                        format!("column {}.{name} (the table's columns are not known: CREATE TABLE … AS, or too many)", t.written)
-                    } else {
-                        format!("column {}.{name}", t.written)
-                    };
-                    self.unknown(UnknownKind::Column, key.clone(), what, origin);
-                }
-                self.drop_column(key, &name.key, origin)
-            }
+            ActionKind::DropColumn { name, .. } => self.drop_column(key, &name.key, origin),
             ActionKind::RenameColumn { from, to } => self.rename_column(key, from, to, origin),
             ActionKind::RedefineColumn { from, def } => {
                 if from.key != def.name.key {

@@ -4,8 +4,12 @@ use crate::finding::Finding;
 declare_rule! {
     /// ## What it detects
     /// A statement in a new or edited file that rollsafe could not read, or whose effect on the
-    /// schema it does not model (a `DO` block, `CREATE RULE`, a vendor extension). The rest of the
-    /// file is still analysed.
+    /// schema it does not model (a `DO` block with control flow or `EXECUTE`, MySQL
+    /// `PREPARE`/`EXECUTE`, `CREATE RULE`, a vendor extension). The rest of the file is still
+    /// analysed. The same note says what else was not checked: a history in a dialect rollsafe does
+    /// not read (once per history), a statement on a table, column or index the history never
+    /// created, a new code migration (Java, Kotlin, Go), a Flyway baseline migration that existing
+    /// databases never ran, and a statement or table on which rollsafe itself failed.
     ///
     /// ## Why it matters
     /// Whatever that statement does to the schema is invisible to the other rules, so a breaking
