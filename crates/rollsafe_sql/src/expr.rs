@@ -101,6 +101,215 @@ fn canonical(expr: &str) -> String {
     expr.to_string()
 }
 
+/// A value an expression can take, as far as [`holds`] needs to know it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Number(f64),
+    Text(String),
+}
+
+impl Value {
+    /// A constant expression's value (`0`, `'draft'`, `'x'::text`, `false`, `NULL`); `None` for
+    /// anything else (a function call, a column).
+    pub fn constant(text: &str, dialect: Dialect) -> Option<Value> {
+        let key = key(text, dialect);
+        let tokens: Vec<Token> = tokenize(&key, dialect).into_iter().filter(|t| !t.is_trivia()).collect();
+        let mut parser = Truth { src: &key, tokens: &tokens, pos: 0, value_of: &|_| None };
+        let value = parser.operand()?;
+        (parser.pos == tokens.len()).then_some(value?)
+    }
+}
+
+/// Whether a row-level condition (a partial index's `WHERE`, a check) is true for a row whose
+/// columns have the values `value_of` gives (`None`: unknown). `Some(false)` means the condition is
+/// false or NULL for such a row, so the row is outside a partial index; `None` means it cannot be
+/// told. Understood: comparisons with `=`, `<>`, `!=`, `IS [NOT] NULL|TRUE|FALSE`, bare boolean
+/// columns, `NOT`, `AND`, `OR` and parentheses; anything else is unknown.
+pub fn holds(condition: &str, dialect: Dialect, value_of: &dyn Fn(&str) -> Option<Value>) -> Option<bool> {
+    let key = key(condition, dialect);
+    let tokens: Vec<Token> = tokenize(&key, dialect).into_iter().filter(|t| !t.is_trivia()).collect();
+    let mut parser = Truth { src: &key, tokens: &tokens, pos: 0, value_of };
+    let truth = parser.or()?;
+    // Three-valued: NULL (unknown truth of a known row) is not true, as in a WHERE clause.
+    (parser.pos == tokens.len()).then_some(truth?.unwrap_or(false))
+}
+
+/// A recursive-descent reader of a condition's key. Each level returns `None` when the text is not
+/// understood, `Some(None)` when it is understood but its value is not known for the row, and
+/// `Some(Some(v))` (with SQL NULL as `Some(None)` inside a truth value) otherwise.
+struct Truth<'a> {
+    src: &'a str,
+    tokens: &'a [Token],
+    pos: usize,
+    value_of: &'a dyn Fn(&str) -> Option<Value>,
+}
+
+/// A truth value: `Some(true)`, `Some(false)`, `None` for SQL NULL.
+type Logic = Option<bool>;
+
+impl Truth<'_> {
+    fn word(&self, kw: &str) -> bool {
+        self.tokens.get(self.pos).is_some_and(|t| t.is_word(self.src, kw))
+    }
+
+    fn punct(&self, ch: char) -> bool {
+        self.tokens.get(self.pos).is_some_and(|t| t.is_punct(self.src, ch))
+    }
+
+    /// `a OR b`: `None` = not understood; `Some(None)` = unknown for this row.
+    fn or(&mut self) -> Option<Option<Logic>> {
+        let mut acc = self.and()?;
+        while self.word("or") {
+            self.pos += 1;
+            let rhs = self.and()?;
+            acc = match (acc, rhs) {
+                (Some(Some(true)), _) | (_, Some(Some(true))) => Some(Some(true)),
+                (Some(a), Some(b)) => Some(if a.is_none() || b.is_none() { None } else { Some(false) }),
+                _ => None,
+            };
+        }
+        Some(acc)
+    }
+
+    fn and(&mut self) -> Option<Option<Logic>> {
+        let mut acc = self.not()?;
+        while self.word("and") {
+            self.pos += 1;
+            let rhs = self.not()?;
+            acc = match (acc, rhs) {
+                (Some(Some(false)), _) | (_, Some(Some(false))) => Some(Some(false)),
+                (Some(a), Some(b)) => Some(if a.is_none() || b.is_none() { None } else { Some(true) }),
+                _ => None,
+            };
+        }
+        Some(acc)
+    }
+
+    fn not(&mut self) -> Option<Option<Logic>> {
+        if self.word("not") {
+            self.pos += 1;
+            return Some(self.not()?.map(|l| l.map(|b| !b)));
+        }
+        self.comparison()
+    }
+
+    fn comparison(&mut self) -> Option<Option<Logic>> {
+        if self.punct('(') {
+            let at = self.pos;
+            self.pos += 1;
+            if let Some(inner) = self.or()
+                && self.punct(')')
+            {
+                self.pos += 1;
+                return Some(inner);
+            }
+            self.pos = at;
+        }
+        let left = self.operand()?;
+        if self.word("is") {
+            self.pos += 1;
+            let negated = self.word("not");
+            if negated {
+                self.pos += 1;
+            }
+            let outcome: Option<bool> = if self.word("null") {
+                left.as_ref().map(|v| *v == Value::Null)
+            } else if self.word("true") || self.word("false") {
+                let want = self.word("true");
+                left.as_ref().and_then(|v| match v {
+                    Value::Bool(b) => Some(*b == want),
+                    Value::Null => Some(false),
+                    _ => None,
+                })
+            } else {
+                return None;
+            };
+            self.pos += 1;
+            return Some(outcome.map(|b| Some(b != negated)));
+        }
+        let op = self.tokens.get(self.pos).map(|t| t.text(self.src));
+        let equal = match (op, self.tokens.get(self.pos + 1).map(|t| t.text(self.src))) {
+            (Some("="), _) => {
+                self.pos += 1;
+                Some(true)
+            }
+            (Some("<"), Some(">")) | (Some("!"), Some("=")) => {
+                self.pos += 2;
+                Some(false)
+            }
+            _ => None,
+        };
+        let Some(equal) = equal else {
+            // A bare operand: a boolean column or constant.
+            return Some(match left {
+                Some(Value::Bool(b)) => Some(Some(b)),
+                Some(Value::Null) => Some(None),
+                Some(_) => return None,
+                None => None,
+            });
+        };
+        let right = self.operand()?;
+        Some(match (left, right) {
+            (Some(Value::Null), Some(_)) | (Some(_), Some(Value::Null)) => Some(None),
+            (Some(a), Some(b)) => same_value(&a, &b).map(|same| Some(same == equal)),
+            _ => None,
+        })
+    }
+
+    /// A literal or a column: `None` = not understood, `Some(None)` = a column of unknown value.
+    fn operand(&mut self) -> Option<Option<Value>> {
+        let token = *self.tokens.get(self.pos)?;
+        let text = token.text(self.src);
+        let value = match token.kind {
+            TokenKind::Number => Some(Value::Number(text.parse().ok()?)),
+            TokenKind::String if text.starts_with('\'') && text.ends_with('\'') && text.len() >= 2 => {
+                Some(Value::Text(text[1..text.len() - 1].replace("''", "'")))
+            }
+            TokenKind::Punct if text == "-" => {
+                let next = self.tokens.get(self.pos + 1)?;
+                if next.kind != TokenKind::Number {
+                    return None;
+                }
+                self.pos += 1;
+                Some(Value::Number(-next.text(self.src).parse::<f64>().ok()?))
+            }
+            TokenKind::Word if text == "null" => Some(Value::Null),
+            TokenKind::Word if text == "true" => Some(Value::Bool(true)),
+            TokenKind::Word if text == "false" => Some(Value::Bool(false)),
+            TokenKind::Word if !is_reserved(text) => {
+                // A function call is not a column.
+                if self.tokens.get(self.pos + 1).is_some_and(|t| t.is_punct(self.src, '(') || t.is_punct(self.src, '.')) {
+                    return None;
+                }
+                (self.value_of)(text)
+            }
+            TokenKind::QuotedIdent if text.len() >= 2 => (self.value_of)(&text[1..text.len() - 1]),
+            _ => return None,
+        };
+        self.pos += 1;
+        Some(value)
+    }
+}
+
+/// Words that end an operand rather than name a column.
+fn is_reserved(word: &str) -> bool {
+    matches!(word, "and" | "or" | "not" | "is" | "in" | "like" | "between" | "case" | "when" | "then" | "else" | "end" | "select")
+}
+
+/// Whether two known non-NULL values are equal; `None` when their kinds cannot be compared here.
+fn same_value(a: &Value, b: &Value) -> Option<bool> {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => Some(x == y),
+        (Value::Text(x), Value::Text(y)) => Some(x == y),
+        (Value::Bool(x), Value::Bool(y)) => Some(x == y),
+        // `flag = 1` over a boolean stored as a number (SQLite, MySQL).
+        (Value::Bool(x), Value::Number(y)) | (Value::Number(y), Value::Bool(x)) => Some(f64::from(u8::from(*x)) == *y),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,5 +338,47 @@ mod tests {
         assert!(!same("'a'", "'b'", pg));
         assert!(!same("(a) + (b)", "a + b", pg));
         assert!(!same("'0'", "0", pg));
+    }
+}
+
+#[cfg(test)]
+mod truth_tests {
+    use super::*;
+
+    fn with<'a>(values: &'a [(&'a str, Value)]) -> impl Fn(&str) -> Option<Value> + 'a {
+        move |name| values.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone())
+    }
+
+    #[test]
+    fn conditions_over_known_values() {
+        let pg = Dialect::Postgres;
+        let row = [("cover", Value::Number(0.0)), ("archived", Value::Bool(false)), ("deleted_at", Value::Null)];
+        let v = with(&row);
+        assert_eq!(holds("cover = 1", pg, &v), Some(false));
+        assert_eq!(holds("(cover = 0)", pg, &v), Some(true));
+        assert_eq!(holds("cover <> 0 OR archived", pg, &v), Some(false));
+        assert_eq!(holds("NOT archived AND deleted_at IS NULL", pg, &v), Some(true));
+        assert_eq!(holds("deleted_at IS NOT NULL", pg, &v), Some(false));
+        assert_eq!(holds("archived IS TRUE", pg, &v), Some(false));
+        // NULL compared is not true: the row is outside the index.
+        assert_eq!(holds("deleted_at = 'x'", pg, &v), Some(false));
+        // Unknown columns decide nothing unless the rest does.
+        assert_eq!(holds("status = 'active'", pg, &v), None);
+        assert_eq!(holds("status = 'active' AND cover = 1", pg, &v), Some(false));
+        assert_eq!(holds("status = 'active' OR cover = 1", pg, &v), None);
+        // Not understood: unknown.
+        assert_eq!(holds("cover > 0", pg, &v), None);
+        assert_eq!(holds("lower(cover) = 'a'", pg, &v), None);
+    }
+
+    #[test]
+    fn constants() {
+        let pg = Dialect::Postgres;
+        assert_eq!(Value::constant("0", pg), Some(Value::Number(0.0)));
+        assert_eq!(Value::constant("'draft'::text", pg), Some(Value::Text("draft".into())));
+        assert_eq!(Value::constant("FALSE", pg), Some(Value::Bool(false)));
+        assert_eq!(Value::constant("-1", pg), Some(Value::Number(-1.0)));
+        assert_eq!(Value::constant("now()", pg), None);
+        assert_eq!(Value::constant("a + 1", pg), None);
     }
 }

@@ -2,8 +2,17 @@
 //! Flyway placeholders (`${name}`), replaced before the SQL is read.
 //!
 //! Each placeholder becomes its value from `[sql.placeholders]` in `rollsafe.toml`, or else its own
-//! name used as an identifier (`${schema}.users` reads as `schema.users`), so a templated history is
-//! analysed like any other: the same placeholder names the same object in every file.
+//! name used as an identifier (`CREATE SCHEMA ${schema}` creates schema `schema`), so a templated
+//! history is analysed like any other: the same placeholder names the same object in every file.
+//!
+//! A placeholder without a value that qualifies a name (`${schema}.users`,
+//! `{{ index .Options "Namespace" }}.sessions`) is taken to be the schema the migrations run in, and
+//! is blanked out together with its dot: the name resolves like an unqualified one. That is what
+//! templated histories mean in practice (Flyway's `${flyway:defaultSchema}`; a runner that connects
+//! with `search_path` set to the configured schema, so the same history writes `users` and
+//! `${schema}.users` for one table), and it keeps an edit that only qualifies a name from reading as
+//! a move to another schema. Histories that template several distinct schemas name them in
+//! `[sql.placeholders]`.
 //!
 //! A substitution keeps every byte offset, so that findings point at the text the user wrote: the
 //! value is padded with spaces, or with `_` where the placeholder is glued to an identifier
@@ -90,6 +99,14 @@ pub fn substitute(text: &str, placeholders: &Placeholders) -> Option<Substituted
             None => wrap(&stand_in),
         };
         let replacement = if replacement.len() > len { String::new() } else { replacement };
+        // The schema the migrations run in: the placeholder and its dot go, the name stays.
+        let qualifies_a_name = configured.is_none()
+            && matches!(kind, Kind::PsqlIdent | Kind::PsqlQuoted | Kind::GoTemplate | Kind::Flyway)
+            && !glued_left
+            && !replacement.is_empty()
+            && text.as_bytes().get(end) == Some(&b'.')
+            && text.as_bytes().get(end + 1).is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_' || *b == b'"' || *b == b'`');
+        let (replacement, end) = if qualifies_a_name { (String::new(), end + 1) } else { (replacement, end) };
         let bytes = replacement.as_bytes();
         for (i, slot) in out[start..end].iter_mut().enumerate() {
             *slot = bytes.get(i).copied().unwrap_or(if bytes.is_empty() { b' ' } else { pad });
@@ -239,17 +256,27 @@ mod tests {
 
     #[test]
     fn placeholders_become_identifiers_of_the_same_length() {
-        assert_eq!(sub("CREATE TABLE ${schema}.users (id int);"), "CREATE TABLE schema   .users (id int);");
+        assert_eq!(sub("CREATE SCHEMA ${schema};"), "CREATE SCHEMA schema   ;");
         assert_eq!(sub("CREATE TABLE ${prefix}users (id int);"), "CREATE TABLE prefix___users (id int);");
-        assert_eq!(sub("ALTER TABLE {{ .Schema }}.t DROP COLUMN c;"), "ALTER TABLE Schema       .t DROP COLUMN c;");
         assert_eq!(sub("ALTER TABLE :tbl DROP COLUMN c;"), "ALTER TABLE tbl  DROP COLUMN c;");
         assert_eq!(sub("SET search_path = :'schema';"), "SET search_path = 'schema' ;");
         assert_eq!(sub("CREATE SCHEMA :\"s\";"), "CREATE SCHEMA \"s\" ;");
         assert_eq!(sub("{{ if .X }}DROP TABLE t;{{ end }}"), "           DROP TABLE t;         ");
-        assert_eq!(sub("CREATE TABLE {{ index .Options \"Namespace\" }}.t ();"), "CREATE TABLE Namespace                       .t ();");
         for text in ["CREATE TABLE ${a}.b (c int);", "SELECT :x, :'y'", "{{.X}}"] {
             assert_eq!(sub(text).len(), text.len());
         }
+    }
+
+    #[test]
+    fn a_schema_placeholder_without_a_value_is_the_schema_migrations_run_in() {
+        assert_eq!(sub("CREATE TABLE ${schema}.users (id int);"), "CREATE TABLE           users (id int);");
+        assert_eq!(sub("ALTER TABLE {{ .Schema }}.t DROP COLUMN c;"), "ALTER TABLE               t DROP COLUMN c;");
+        assert_eq!(sub("CREATE TABLE {{ index .Options \"Namespace\" }}.t ();"), "CREATE TABLE                                  t ();");
+        assert_eq!(sub("ALTER TABLE :\"s\".\"T\" ADD c int;"), "ALTER TABLE     \"T\" ADD c int;");
+        // Glued to a name, it is part of that name; a value, when configured, is used as written.
+        assert_eq!(sub("CREATE TABLE x${s}.t ();"), "CREATE TABLE xs___.t ();");
+        let p = Placeholders { values: vec![("schema".into(), "app".into())] };
+        assert_eq!(substitute("DROP TABLE ${schema}.t;", &p).unwrap().text, "DROP TABLE app      .t;");
     }
 
     #[test]

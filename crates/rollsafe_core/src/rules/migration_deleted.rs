@@ -5,8 +5,13 @@ use crate::layout::MigrationTool;
 declare_rule! {
     /// ## What it detects
     /// A migration of the previous release that is deleted, or renamed (the same SQL under another
-    /// file name or version). A migration history deleted as a whole is one finding. A history whose
-    /// folder moved is not a deletion: tools identify migrations by name.
+    /// file name or version). A history whose folder moved is not a deletion: tools identify
+    /// migrations by name.
+    ///
+    /// A migration history deleted as a whole (support for a database dropped, a test history
+    /// removed) is one note, not an error: nothing runs that history any more, so no tool stumbles
+    /// on it, release N-1 keeps working against its databases and rollback is unaffected. The note
+    /// says that databases of that kind get no further migrations.
     ///
     /// ## Why it breaks N-1 or rollback
     /// Databases at N-1 have applied it and keep its effects. Flyway (unless its
@@ -44,7 +49,7 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
             ),
             None if deleted.whole_history => (
                 format!(
-                    "released migration {} is deleted: databases at release {} have applied it and cannot be migrated any further",
+                    "released migration {} is deleted: databases that ran it get no further migrations from this release (release {} keeps working against them)",
                     deleted.id, cx.baseline
                 ),
                 "deleted migration history",
@@ -66,14 +71,17 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
                 "deleted migration",
             ),
         };
-        out.push(
-            Finding::new(MIGRATION_DELETED.id, MIGRATION_DELETED.severity, message, deleted.at.clone(), label)
-                .object(deleted.id.clone())
-                .help(if deleted.whole_history {
-                    "if databases of this kind are no longer supported, accept this finding; otherwise restore the history unchanged."
-                } else {
-                    "restore the released migration unchanged; undo its effect with a new migration if needed."
-                }),
-        );
+        let mut finding = Finding::new(MIGRATION_DELETED.id, MIGRATION_DELETED.severity, message, deleted.at.clone(), label)
+            .object(deleted.id.clone())
+            .help(if deleted.whole_history {
+                "if databases of this kind are still supported, restore the history unchanged."
+            } else {
+                "restore the released migration unchanged; undo its effect with a new migration if needed."
+            });
+        // Nothing runs a deleted history: it cannot fail a deploy or a rollback.
+        if deleted.whole_history {
+            finding.severity = crate::finding::Severity::Info;
+        }
+        out.push(finding);
     }
 }

@@ -125,7 +125,9 @@ fn file_facts<'db>(db: &'db dyn Db, key: HistoryKey<'db>, dialect: Dialect) -> (
             continue;
         }
         let (old_parsed, new_parsed) = (parsed(db, old, dialect), parsed(db, new, dialect));
-        let meaning = first_change_of_meaning(&old_parsed, &new_parsed, old.text(db), new.text(db), dialect, !checksums);
+        // Meaning is judged on the SQL as the tool runs it: placeholders replaced.
+        let (old_read, new_read) = (text_as_read(db, old), text_as_read(db, new));
+        let meaning = first_change_of_meaning(&old_parsed, &new_parsed, &old_read, &new_read, dialect, !checksums);
         // Without a checksum, a tool never looks at an applied migration again: an edit that
         // changes no statement's meaning (layout, keyword case, comments) changes nothing.
         if meaning.is_none() && !checksums {

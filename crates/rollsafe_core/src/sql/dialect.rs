@@ -105,16 +105,28 @@ fn folder_names(segment: &str, words: &[&str]) -> bool {
     words.iter().any(|w| joined == *w || segment.split(|c: char| !c.is_ascii_alphanumeric()).any(|part| part == *w))
 }
 
+/// The dialect of a history. A folder that names one dialect (`pkg/sqlite/migrations`,
+/// `db/postgresql`) decides: it is the project's own statement, and spellings overlap (SQLite
+/// accepts MySQL's backticks, so a SQLite history quoted that way is not MySQL). Otherwise the
+/// dialect with the most give-away spellings wins.
 pub fn detect(dir: &str, files: impl Iterator<Item = Evidence>) -> Dialect {
     let lower_dir = dir.to_ascii_lowercase();
-    let mut scores = [0u32; 3];
+    let mut named = [false; 3];
     for segment in lower_dir.split('/') {
         match segment {
-            s if s.contains("mysql") || s.contains("mariadb") => scores[1] += 5,
-            s if s.contains("sqlite") => scores[2] += 5,
-            s if s.contains("postgres") || s == "pg" => scores[0] += 5,
+            s if s.contains("mysql") || s.contains("mariadb") => named[1] = true,
+            s if s.contains("sqlite") => named[2] = true,
+            s if s.contains("postgres") || s == "pg" => named[0] = true,
             _ => {}
         }
+    }
+    let dialects = [Dialect::Postgres, Dialect::MySql, Dialect::Sqlite];
+    if named.iter().filter(|n| **n).count() == 1 {
+        return dialects[named.iter().position(|n| *n).expect("one is named")];
+    }
+    let mut scores = [0u32; 3];
+    for (score, named) in scores.iter_mut().zip(named) {
+        *score += if named { 5 } else { 0 };
     }
     for e in files {
         for (score, votes) in scores.iter_mut().zip(e.votes) {
@@ -125,7 +137,7 @@ pub fn detect(dir: &str, files: impl Iterator<Item = Evidence>) -> Dialect {
     if scores[best] == 0 {
         return Dialect::Postgres;
     }
-    [Dialect::Postgres, Dialect::MySql, Dialect::Sqlite][best]
+    dialects[best]
 }
 
 #[cfg(test)]
@@ -164,5 +176,8 @@ mod tests {
         assert_eq!(detect("db", ["CREATE TABLE a (id serial);"].into_iter()), Dialect::Postgres);
         assert_eq!(detect("db", ["CREATE TABLE a (id int);"].into_iter()), Dialect::Postgres);
         assert_eq!(detect("migrations/sqlite", ["CREATE TABLE a (id int);"].into_iter()), Dialect::Sqlite);
+        // A folder naming the dialect outweighs any number of backticks, which SQLite accepts too.
+        let quoted = "CREATE TABLE `a` (`id` integer, `at` datetime);";
+        assert_eq!(detect("pkg/sqlite/migrations", std::iter::repeat_n(quoted, 50)), Dialect::Sqlite);
     }
 }

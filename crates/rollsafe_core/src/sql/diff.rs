@@ -813,6 +813,27 @@ impl Differ<'_> {
             })
     }
 
+    /// Whether a partial index's predicate is false for every row N-1 writes, judged by the columns
+    /// this release adds: N-1 leaves them at their defaults, as the migration left existing rows,
+    /// so `WHERE cover = 1` over a new `cover` defaulting to 0 keeps N-1's rows out of the index.
+    fn excludes_n1_rows(&self, old: &Table, new: &Table, predicate: Option<&String>) -> bool {
+        let Some(predicate) = predicate else { return false };
+        let dialect = self.dialect();
+        let value_of = |name: &str| {
+            let column = new.column(name)?;
+            let renamed = column.renamed_from.iter().any(|(k, _)| old.column(k).is_some());
+            if old.column(name).is_some() || renamed || column.generated.value.is_some() {
+                return None;
+            }
+            match &column.default.value {
+                Some(default) => expr::Value::constant(default, dialect),
+                None if !column.not_null.value => Some(expr::Value::Null),
+                None => None,
+            }
+        };
+        expr::holds(predicate, dialect, &value_of) == Some(false)
+    }
+
     /// Whether every column is new in this release (not renamed from an N-1 one) and has a default.
     fn only_new_columns_with_default(&self, old: &Table, new: &Table, columns: &[String]) -> bool {
         !columns.is_empty()
@@ -1015,7 +1036,7 @@ impl Differ<'_> {
                 || (predicate.is_none() && constraint_on(old, &ix.keys))
                 || self.implied_by_n1(key, &[], old, &ix.keys, false);
             let columns: Vec<String> = ix.columns.iter().flatten().cloned().collect();
-            if existed || self.only_columns_n1_cannot_write(old, new, &columns) {
+            if existed || self.only_columns_n1_cannot_write(old, new, &columns) || self.excludes_n1_rows(old, new, predicate) {
                 continue;
             }
             let label = if predicate.is_some() { "partial unique index" } else { "unique index" };

@@ -40,6 +40,17 @@ pub fn parse_sql<'db>(db: &'db dyn Db, unit: SqlUnit<'db>) -> Arc<ParsedFile> {
     }
 }
 
+/// A file's text as rollsafe reads it: placeholders of templated SQL replaced (same length, so
+/// ranges into it are ranges into the file).
+pub fn text_as_read(db: &dyn Db, file: SourceFile) -> std::borrow::Cow<'_, str> {
+    let text = file.text(db);
+    let placeholders = crate::db::ReadSettings::try_get(db).map(|s| s.placeholders(db).clone()).unwrap_or_default();
+    match rollsafe_sql::template::substitute(text, &placeholders) {
+        Some(substituted) => std::borrow::Cow::Owned(substituted.text),
+        None => std::borrow::Cow::Borrowed(text),
+    }
+}
+
 /// Parses a file in a dialect.
 pub fn parsed(db: &dyn Db, file: SourceFile, dialect: Dialect) -> Arc<ParsedFile> {
     parse_sql(db, SqlUnit::new(db, file, dialect)).clone()
