@@ -346,6 +346,8 @@ pub struct Function {
     pub written: String,
     /// Returns `trigger`/`event_trigger`: called by triggers only.
     pub trigger: bool,
+    /// The tables its body inserts into, with the columns each insert names (empty: all).
+    pub writes: Vec<(ObjKey, Vec<String>)>,
     pub origin: Origin,
     pub renamed_from: Vec<(ObjKey, Origin)>,
 }

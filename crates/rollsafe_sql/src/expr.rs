@@ -101,6 +101,49 @@ fn canonical(expr: &str) -> String {
     expr.to_string()
 }
 
+/// Whether a default is computed afresh for every row: one call of a function (`gen_random_uuid()`,
+/// `nextval(…)`, a function of the project's own) other than the built-ins that give every row of
+/// a transaction the same value (the clock and session functions, and functions of constants such
+/// as `lower('X')`). A unique key on a column added with such a default passed its
+/// own migration, which filled every existing row with a call each, so the calls give distinct
+/// values; a constant or `now()` default gives every row the same one.
+pub fn computed_per_row(default: &str, dialect: Dialect) -> bool {
+    let key = key(default, dialect);
+    let tokens: Vec<Token> = tokenize(&key, dialect).into_iter().filter(|t| !t.is_trivia()).collect();
+    let [name, open, .., close] = tokens.as_slice() else { return false };
+    if name.kind != TokenKind::Word || !open.is_punct(&key, '(') || !close.is_punct(&key, ')') {
+        return false;
+    }
+    // The first parenthesis must close at the very end: `f(a) + g(b)` is not one call.
+    let mut depth = 0;
+    for (i, t) in tokens.iter().enumerate().skip(1) {
+        if t.is_punct(&key, '(') {
+            depth += 1;
+        } else if t.is_punct(&key, ')') {
+            depth -= 1;
+            if depth == 0 && i != tokens.len() - 1 {
+                return false;
+            }
+        }
+    }
+    let stable = [
+        "current_timestamp",
+        "transaction_timestamp",
+        "statement_timestamp",
+        "localtimestamp",
+        "current_date",
+        "current_time",
+        "current_user",
+        "session_user",
+        "current_setting",
+        "current_schema",
+        "coalesce",
+        "lower",
+        "upper",
+    ];
+    !stable.contains(&name.text(&key))
+}
+
 /// A value an expression can take, as far as [`holds`] needs to know it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
@@ -369,6 +412,18 @@ mod truth_tests {
         // Not understood: unknown.
         assert_eq!(holds("cover > 0", pg, &v), None);
         assert_eq!(holds("lower(cover) = 'a'", pg, &v), None);
+    }
+
+    #[test]
+    fn defaults_computed_per_row() {
+        let pg = Dialect::Postgres;
+        assert!(computed_per_row("gen_random_uuid()", pg));
+        assert!(computed_per_row("nextval('users_id_seq'::regclass)", pg));
+        assert!(computed_per_row("generate_unique_token()", pg));
+        assert!(!computed_per_row("now()", pg));
+        assert!(!computed_per_row("'x'", pg));
+        assert!(!computed_per_row("upper('x')", pg));
+        assert!(!computed_per_row("f(a) + g(b)", pg));
     }
 
     #[test]

@@ -1131,7 +1131,8 @@ fn create_function(l: &mut Lowerer<'_>) -> Option<StatementKind> {
         }
         c.pos += 1;
     }
-    Some(StatementKind::Ddl(vec![Op::CreateFunction { name, or_replace, trigger }]))
+    let writes = crate::body::function_writes(c.src, c.dialect);
+    Some(StatementKind::Ddl(vec![Op::CreateFunction { name, or_replace, trigger, writes }]))
 }
 
 fn create_type(l: &mut Lowerer<'_>) -> Option<StatementKind> {

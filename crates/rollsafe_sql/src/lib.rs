@@ -15,6 +15,7 @@
 //! - Knows nothing of files on disk, git, salsa, findings or output formats. Replay records where each
 //!   object came from as an opaque [`catalog::SourceId`] chosen by the caller.
 
+pub mod body;
 pub mod catalog;
 mod cursor;
 pub mod describe;

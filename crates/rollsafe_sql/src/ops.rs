@@ -161,6 +161,8 @@ pub enum Op {
         or_replace: bool,
         /// `RETURNS trigger` / `RETURNS event_trigger`: only triggers call it, never application code.
         trigger: bool,
+        /// The tables its body inserts into.
+        writes: Vec<crate::body::TableWrite>,
     },
     DropFunction {
         name: QualifiedName,

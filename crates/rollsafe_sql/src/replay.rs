@@ -328,10 +328,29 @@ impl<'c> Replayer<'c> {
                     self.events.push(Event::SequenceDropped { sequence: key, origin });
                 }
             }
-            Op::CreateFunction { name, trigger, .. } => {
+            Op::CreateFunction { name, trigger, writes, or_replace } => {
                 let key = self.new_key(name);
                 let written = self.written(name);
-                self.catalog.functions.insert_if_absent(key, Function { written, trigger: *trigger, origin, renamed_from: Vec::new() });
+                let writes: Vec<(ObjKey, Vec<String>)> = writes
+                    .iter()
+                    .map(|w| {
+                        let table = self.find_key(&w.table, |k| self.catalog.tables.contains_key(k));
+                        (table, w.columns.iter().map(|c| c.key.clone()).collect())
+                    })
+                    .collect();
+                match self.catalog.functions.get(&key) {
+                    // `CREATE OR REPLACE` keeps the function and replaces its body.
+                    Some(existing) if *or_replace => {
+                        let mut f = Function::clone(existing);
+                        f.writes = writes;
+                        f.trigger = *trigger;
+                        self.catalog.functions.insert(key, Arc::new(f));
+                    }
+                    _ => {
+                        let function = Function { written, trigger: *trigger, writes, origin, renamed_from: Vec::new() };
+                        self.catalog.functions.insert_if_absent(key, function);
+                    }
+                }
             }
             Op::DropFunction { name, .. } => {
                 let key = self.find_key(name, |k| self.catalog.functions.contains_key(k));

@@ -11,6 +11,11 @@ declare_rule! {
     /// N-1 code does not know the column, so its inserts leave it out and fail with a NOT NULL
     /// violation.
     ///
+    /// A table whose rows N-1's own trigger functions insert (a derived table: counters,
+    /// aggregates, search documents) gets a note instead when N's trigger function fills the new
+    /// column: its rows come from the trigger, and only an insert N-1 code makes into that table
+    /// directly would fail.
+    ///
     /// ## Example
     /// ```sql title="N-1: migrations/0001_init.sql"
     /// CREATE TABLE users (id bigint PRIMARY KEY, email text);
@@ -30,15 +35,27 @@ declare_rule! {
 
 pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
     for change in cx.changes {
-        let ChangeKind::RequiredColumnAdded { table, column } = &change.kind else {
+        let ChangeKind::RequiredColumnAdded { table, column, filled_by } = &change.kind else {
+            continue;
+        };
+        let help =
+            format!("add {column} nullable or with a default, backfill it, ship code that writes it, and set NOT NULL in a later release.");
+        let Some(function) = filled_by else {
+            let message = format!(
+                "column {table}.{column} is added as NOT NULL without a default: inserts from release {} do not write it and fail",
+                cx.baseline
+            );
+            out.push(cx.finding(&REQUIRED_COLUMN_ADDED, change, message, "added here", help));
             continue;
         };
         let message = format!(
-            "column {table}.{column} is added as NOT NULL without a default: inserts from release {} do not write it and fail",
+            "column {table}.{column} is added as NOT NULL without a default; rows of {table} come from trigger function {function}, \
+             which fills it, so only inserts into {table} that code from release {} makes directly would fail",
             cx.baseline
         );
-        let help =
-            format!("add {column} nullable or with a default, backfill it, ship code that writes it, and set NOT NULL in a later release.");
-        out.push(cx.finding(&REQUIRED_COLUMN_ADDED, change, message, "added here", help));
+        let mut finding = cx.finding(&REQUIRED_COLUMN_ADDED, change, message, "added here", help);
+        // Derived tables are written by their triggers; N updated the one that writes this table.
+        finding.severity = crate::finding::Severity::Info;
+        out.push(finding);
     }
 }

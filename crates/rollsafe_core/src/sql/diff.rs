@@ -102,6 +102,9 @@ pub enum ChangeKind {
     RequiredColumnAdded {
         table: String,
         column: String,
+        /// The trigger function that fills it in rows N-1's triggers already inserted (the table
+        /// is maintained by triggers, which N updated): only direct inserts fail.
+        filled_by: Option<String>,
     },
     ColumnRecreated {
         table: String,
@@ -546,7 +549,8 @@ impl Differ<'_> {
                         .into_iter()
                         .max_by_key(|o| (o.source, o.range.start))
                         .unwrap_or(nc.origin);
-                    let kind = ChangeKind::RequiredColumnAdded { table: t.clone(), column: nc.name.to_string() };
+                    let filled_by = self.filled_by_trigger(key, &nc.name.key);
+                    let kind = ChangeKind::RequiredColumnAdded { table: t.clone(), column: nc.name.to_string(), filled_by };
                     self.push(kind, format!("{t}.{}", nc.name), self.loc(origin), None, Definitions::new(None, Some(describe::column(nc))));
                 }
             }
@@ -813,6 +817,22 @@ impl Differ<'_> {
             })
     }
 
+    /// The trigger function of N that inserts `column` into a table whose rows N-1's trigger
+    /// functions already inserted: such a table is derived (counters, search documents), its
+    /// rows come from triggers, and N's trigger fills the new column.
+    fn filled_by_trigger(&self, table: &ObjKey, column: &str) -> Option<String> {
+        let writes_table = |f: &Function| f.trigger && f.writes.iter().any(|(t, _)| t == table);
+        if !self.input.old.functions.values().any(|f| writes_table(f)) {
+            return None;
+        }
+        self.input
+            .new
+            .functions
+            .values()
+            .find(|f| f.trigger && f.writes.iter().any(|(t, cols)| t == table && (cols.is_empty() || cols.iter().any(|c| c == column))))
+            .map(|f| f.written.clone())
+    }
+
     /// Whether a partial index's predicate is false for every row N-1 writes, judged by the columns
     /// this release adds: N-1 leaves them at their defaults, as the migration left existing rows,
     /// so `WHERE cover = 1` over a new `cover` defaulting to 0 keeps N-1's rows out of the index.
@@ -832,6 +852,17 @@ impl Differ<'_> {
             }
         };
         expr::holds(predicate, dialect, &value_of) == Some(false)
+    }
+
+    /// Whether every column is new in this release and has a default computed afresh for each row
+    /// ([`expr::computed_per_row`]): N-1's inserts get distinct values there, so a unique key over
+    /// those columns cannot reject them.
+    fn only_new_columns_computed_per_row(&self, old: &Table, new: &Table, columns: &[String]) -> bool {
+        let dialect = self.dialect();
+        self.only_new_columns_with_default(old, new, columns)
+            && columns
+                .iter()
+                .all(|c| new.column(c).and_then(|nc| nc.default.value.as_deref()).is_some_and(|d| expr::computed_per_row(d, dialect)))
     }
 
     /// Whether every column is new in this release (not renamed from an N-1 one) and has a default.
@@ -920,6 +951,9 @@ impl Differ<'_> {
             // default twice is a duplicate.)
             let per_row = matches!(nc.kind, ConstraintShape::Check { .. } | ConstraintShape::ForeignKey { .. });
             if per_row && !nc.not_valid && self.only_new_columns_with_default(old, new, &columns) {
+                continue;
+            }
+            if matches!(nc.kind, ConstraintShape::Unique { .. }) && self.only_new_columns_computed_per_row(old, new, &columns) {
                 continue;
             }
             let kind = ChangeKind::ConstraintAdded {
@@ -1036,7 +1070,11 @@ impl Differ<'_> {
                 || (predicate.is_none() && constraint_on(old, &ix.keys))
                 || self.implied_by_n1(key, &[], old, &ix.keys, false);
             let columns: Vec<String> = ix.columns.iter().flatten().cloned().collect();
-            if existed || self.only_columns_n1_cannot_write(old, new, &columns) || self.excludes_n1_rows(old, new, predicate) {
+            if existed
+                || self.only_columns_n1_cannot_write(old, new, &columns)
+                || self.excludes_n1_rows(old, new, predicate)
+                || (ix.columns.iter().all(Option::is_some) && self.only_new_columns_computed_per_row(old, new, &columns))
+            {
                 continue;
             }
             let label = if predicate.is_some() { "partial unique index" } else { "unique index" };
