@@ -272,7 +272,7 @@ mod tests {
         assert_eq!(sub("CREATE TABLE ${schema}.users (id int);"), "CREATE TABLE           users (id int);");
         assert_eq!(sub("ALTER TABLE {{ .Schema }}.t DROP COLUMN c;"), "ALTER TABLE               t DROP COLUMN c;");
         assert_eq!(sub("CREATE TABLE {{ index .Options \"Namespace\" }}.t ();"), "CREATE TABLE                                  t ();");
-        assert_eq!(sub("ALTER TABLE :\"s\".\"T\" ADD c int;"), "ALTER TABLE     \"T\" ADD c int;");
+        assert_eq!(sub("ALTER TABLE :\"s\".\"T\" ADD c int;"), "ALTER TABLE      \"T\" ADD c int;");
         // Glued to a name, it is part of that name; a value, when configured, is used as written.
         assert_eq!(sub("CREATE TABLE x${s}.t ();"), "CREATE TABLE xs___.t ();");
         let p = Placeholders { values: vec![("schema".into(), "app".into())] };
