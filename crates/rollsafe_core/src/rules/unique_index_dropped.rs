@@ -35,9 +35,9 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
             continue;
         };
         let message = format!(
-            "{label} {name} on {table} ({}) is dropped: upserts from release {} fail and duplicates become possible",
-            columns.join(", "),
-            cx.baseline
+            "{label} {name} on {table} ({cols}) is dropped: upserts from release {} that target ({cols}) fail, and duplicate ({cols}) values become possible",
+            cx.baseline,
+            cols = columns.join(", "),
         );
         let help = "keep uniqueness until code no longer relies on it; to change the index, create the new one before dropping the old."
             .to_string();
