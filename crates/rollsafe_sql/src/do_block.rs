@@ -73,9 +73,18 @@ pub(crate) fn read(text: &str, base: u32, dialect: Dialect) -> Option<(Statement
     let tag_len = quoted[1..].find('$')? + 2;
     let body_start = body_token.range.start as usize + tag_len;
     let body = text.get(body_start..body_token.range.end as usize - tag_len)?;
+    read_block(body, base + body_start as u32, dialect)
+}
+
+/// Reads a block `BEGIN … [EXCEPTION …] END` whose text starts at `base` in the file. A block that
+/// holds nothing but one nested block (`BEGIN BEGIN … EXCEPTION … END; END`) is that nested block.
+fn read_block(body: &str, base: u32, dialect: Dialect) -> Option<(StatementKind, Vec<Unread>)> {
     let body_tokens: Vec<_> = tokenize(body, dialect).into_iter().filter(|t| !t.is_trivia()).collect();
     if !body_tokens.first()?.is_word(body, "BEGIN") {
         return None;
+    }
+    if let Some(nested) = only_nested_block(body, &body_tokens) {
+        return read_block(&body[nested.clone()], base + nested.start as u32, dialect);
     }
     let inner_start = body_tokens[0].range.end as usize;
     // The block ends at its EXCEPTION section or its final END.
@@ -86,7 +95,7 @@ pub(crate) fn read(text: &str, base: u32, dialect: Dialect) -> Option<(Statement
         .range
         .start as usize;
     let inner = body.get(inner_start..inner_end)?;
-    let inner_base = base + (body_start + inner_start) as u32;
+    let inner_base = base + inner_start as u32;
     let split = crate::split::split(inner, dialect);
     let mut ops = Vec::new();
     let mut unread = Vec::new();
@@ -113,6 +122,34 @@ pub(crate) fn read(text: &str, base: u32, dialect: Dialect) -> Option<(Statement
     Some((if ops.is_empty() { StatementKind::NoSchemaEffect } else { StatementKind::Ddl(ops) }, unread))
 }
 
+/// The byte range of the one block nested in `BEGIN <block>; END`, when that is all the outer block
+/// holds (no statements, no handler of its own).
+fn only_nested_block(body: &str, tokens: &[crate::lexer::Token]) -> Option<std::ops::Range<usize>> {
+    if !tokens.get(1)?.is_word(body, "BEGIN") {
+        return None;
+    }
+    // Where the nested block's END is: BEGIN and CASE open, END closes (control flow would make
+    // the nested block opaque anyway).
+    let mut depth = 0usize;
+    let mut nested_end = None;
+    for (i, t) in tokens.iter().enumerate().skip(1) {
+        if t.is_word(body, "BEGIN") || t.is_word(body, "CASE") {
+            depth += 1;
+        } else if t.is_word(body, "END") {
+            depth = depth.checked_sub(1)?;
+            if depth == 0 {
+                nested_end = Some(i);
+                break;
+            }
+        }
+    }
+    let end = nested_end?;
+    // After it: `;` and the outer END (with an optional `;`), nothing else.
+    let rest: Vec<&str> = tokens[end + 1..].iter().map(|t| t.text(body)).collect();
+    let closes = matches!(rest.as_slice(), [";", e] | [";", e, ";"] if e.eq_ignore_ascii_case("END"));
+    closes.then(|| tokens[1].range.start as usize..tokens[end].range.end as usize)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,6 +173,17 @@ mod tests {
         let (kind, _) = read_at(text, 100);
         let StatementKind::Ddl(ops) = kind else { panic!("ddl") };
         let Op::CreateEnum { .. } = &ops[0] else { panic!("enum") };
+    }
+
+    #[test]
+    fn a_block_that_only_wraps_another_is_that_block() {
+        let text = "DO $$\nBEGIN\n    BEGIN\n        CREATE TYPE level AS ENUM ('a', 'b');\n    EXCEPTION\n        WHEN duplicate_object THEN null;\n    END;\nEND;\n$$;";
+        let (kind, _) = read_at(text, 10);
+        let StatementKind::Ddl(ops) = kind else { panic!("ddl") };
+        let Op::CreateEnum { name, .. } = &ops[0] else { panic!("enum") };
+        assert_eq!(name.name.key, "level");
+        // Statements beside the nested block keep the whole block opaque.
+        assert!(read("DO $$ BEGIN BEGIN CREATE TYPE a AS ENUM ('x'); END; DROP TABLE t; END $$;", 0, Dialect::Postgres).is_none());
     }
 
     fn read_at(text: &str, base: u32) -> (StatementKind, Vec<Unread>) {
