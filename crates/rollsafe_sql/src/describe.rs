@@ -20,7 +20,7 @@ pub fn display_type(text: &str) -> String {
     }
     // One spelling per type, the short one: `timestamp` for `timestamp without time zone`,
     // `timestamptz(3)` for `timestamp(3) with time zone`, `varchar` for `character varying`.
-    let mut out = text.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ").replace(" without time zone", "");
+    let mut out = lower_outside_strings(text).split_whitespace().collect::<Vec<_>>().join(" ").replace(" without time zone", "");
     for base in ["timestamp", "time"] {
         if let Some(rest) = out.strip_prefix(base)
             && let Some(precision) = rest.strip_suffix(" with time zone")
@@ -38,6 +38,19 @@ pub fn display_type(text: &str) -> String {
     out
 }
 
+/// Lower case except inside `'…'` literals: an enum's labels keep their spelling.
+fn lower_outside_strings(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_string = false;
+    for c in text.chars() {
+        if c == '\'' {
+            in_string = !in_string;
+        }
+        out.push(if in_string { c } else { c.to_ascii_lowercase() });
+    }
+    out
+}
+
 #[cfg(test)]
 mod display_type_tests {
     use super::display_type;
@@ -45,6 +58,7 @@ mod display_type_tests {
     #[test]
     fn one_spelling_per_type() {
         assert_eq!(display_type("TIMESTAMP WITHOUT TIME ZONE"), "timestamp");
+        assert_eq!(display_type("ENUM('Draft', 'Sent')"), "enum('Draft', 'Sent')");
         assert_eq!(display_type("timestamp(3) with time zone"), "timestamptz(3)");
         assert_eq!(display_type("time with time zone"), "timetz");
         assert_eq!(display_type("CHARACTER VARYING(20)"), "varchar(20)");

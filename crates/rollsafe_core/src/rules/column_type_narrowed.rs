@@ -36,11 +36,18 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
         let ChangeKind::ColumnType { table, column, old, new, verdict: TypeChange::Narrowed(why), default_change } = &change.kind else {
             continue;
         };
-        let message =
-            format!("column {table}.{column} is narrowed from {old} to {new}: {why}, so writes from release {} can fail", cx.baseline);
+        // Long types (an inline enum of many labels) are in the definitions shown with the finding;
+        // the message names what is lost.
+        let short = old.len() + new.len() <= 80;
+        let message = if short {
+            format!("column {table}.{column} is narrowed from {old} to {new}: {why}, so writes from release {} can fail", cx.baseline)
+        } else {
+            format!("column {table}.{column} is narrowed: {why}, so writes from release {} can fail", cx.baseline)
+        };
         let message = super::with_default_change(message, default_change);
+        let old_type = if short { old.as_str() } else { "the old type" };
         let help = format!(
-            "keep {old} until no release writes larger values: enforce the limit in code first, add a CHECK constraint \
+            "keep {old_type} until no release writes larger values: enforce the limit in code first, add a CHECK constraint \
              NOT VALID and validate it, then change the type in a later release."
         );
         out.push(cx.finding(&COLUMN_TYPE_NARROWED, change, message, "narrowed here", help));
