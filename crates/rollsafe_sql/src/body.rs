@@ -32,7 +32,9 @@ pub fn function_writes(statement: &str, dialect: Dialect) -> Vec<TableWrite> {
                 let tag_len = text[1..].find('$').map_or(text.len(), |i| i + 2);
                 text.get(tag_len..text.len().saturating_sub(tag_len))
             }
-            TokenKind::String if text.len() >= 2 && text.starts_with('\'') => Some(&text[1..text.len() - 1]),
+            TokenKind::String if !t.unterminated && text.len() >= 2 && text.starts_with('\'') && text.ends_with('\'') => {
+                Some(&text[1..text.len() - 1])
+            }
             _ => None,
         }
     });
@@ -42,6 +44,12 @@ pub fn function_writes(statement: &str, dialect: Dialect) -> Vec<TableWrite> {
         // `BEGIN ATOMIC … END` (SQL-standard bodies): the statement itself holds the inserts.
         None => inserts(statement, dialect),
     }
+}
+
+/// Whether a `CREATE FUNCTION` statement leaves its function VOLATILE (PostgreSQL's default): no
+/// `STABLE` or `IMMUTABLE` among its words outside the body.
+pub fn declared_volatile(statement: &str, dialect: Dialect) -> bool {
+    !tokenize(statement, dialect).iter().any(|t| t.is_word(statement, "STABLE") || t.is_word(statement, "IMMUTABLE"))
 }
 
 /// Every `INSERT INTO name [AS alias] [(columns)]` in a text of statements.
@@ -122,5 +130,9 @@ mod tests {
         let atomic = "CREATE FUNCTION f() RETURNS void LANGUAGE sql BEGIN ATOMIC INSERT INTO t (a) VALUES (1); END";
         assert_eq!(writes(atomic), vec![("t".to_string(), vec!["a".to_string()])]);
         assert!(writes("CREATE FUNCTION f() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql").is_empty());
+        // An unterminated body is read as far as it goes, without a panic.
+        assert!(writes("CREATE FUNCTION f() RETURNS trigger AS 'é").is_empty());
+        assert!(declared_volatile("CREATE FUNCTION f() RETURNS text AS $$ SELECT md5(random()::text) $$ LANGUAGE sql", Dialect::Postgres));
+        assert!(!declared_volatile("CREATE FUNCTION f() RETURNS text LANGUAGE sql STABLE AS $$ SELECT 'x' $$", Dialect::Postgres));
     }
 }

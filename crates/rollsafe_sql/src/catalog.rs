@@ -348,6 +348,8 @@ pub struct Function {
     pub trigger: bool,
     /// The tables its body inserts into, with the columns each insert names (empty: all).
     pub writes: Vec<(ObjKey, Vec<String>)>,
+    /// Not declared STABLE or IMMUTABLE: evaluated again for every row.
+    pub volatile: bool,
     pub origin: Origin,
     pub renamed_from: Vec<(ObjKey, Origin)>,
 }

@@ -101,15 +101,33 @@ fn canonical(expr: &str) -> String {
     expr.to_string()
 }
 
-/// Whether a default is computed afresh for every row: one call of a function (`gen_random_uuid()`,
-/// `nextval(…)`, a function of the project's own) other than the built-ins that give every row of
-/// a transaction the same value (the clock and session functions, and functions of constants such
-/// as `lower('X')`). A unique key on a column added with such a default passed its
-/// own migration, which filled every existing row with a call each, so the calls give distinct
-/// values; a constant or `now()` default gives every row the same one.
-pub fn computed_per_row(default: &str, dialect: Dialect) -> bool {
+/// Built-in functions that give each call a value of its own, meant as unique keys.
+const GENERATORS: &[&str] = &[
+    "gen_random_uuid",
+    "uuid_generate_v1",
+    "uuid_generate_v1mc",
+    "uuid_generate_v4",
+    "uuid_generate_v7",
+    "uuidv4",
+    "uuidv7",
+    "nextval",
+    "uuid",
+    "uuid_short",
+    "newid",
+];
+
+/// Whether a default gives every row a value of its own: one call of a built-in generator
+/// (`gen_random_uuid()`, `nextval(…)`, MySQL's `UUID()`), or of a function of the project's own
+/// that `volatile` says is VOLATILE (PostgreSQL's default, evaluated once per row). A constant, the
+/// clock (`now()`, `timezone('utc', now())`) or any other built-in gives every row of a statement
+/// the same value.
+pub fn computed_per_row(default: &str, dialect: Dialect, volatile: &dyn Fn(&str) -> bool) -> bool {
     let key = key(default, dialect);
-    let tokens: Vec<Token> = tokenize(&key, dialect).into_iter().filter(|t| !t.is_trivia()).collect();
+    let mut tokens: Vec<Token> = tokenize(&key, dialect).into_iter().filter(|t| !t.is_trivia()).collect();
+    // `schema.f()`: the function's own name decides.
+    if tokens.len() > 2 && tokens[0].kind == TokenKind::Word && tokens[1].is_punct(&key, '.') {
+        tokens.drain(..2);
+    }
     let [name, open, .., close] = tokens.as_slice() else { return false };
     if name.kind != TokenKind::Word || !open.is_punct(&key, '(') || !close.is_punct(&key, ')') {
         return false;
@@ -126,22 +144,8 @@ pub fn computed_per_row(default: &str, dialect: Dialect) -> bool {
             }
         }
     }
-    let stable = [
-        "current_timestamp",
-        "transaction_timestamp",
-        "statement_timestamp",
-        "localtimestamp",
-        "current_date",
-        "current_time",
-        "current_user",
-        "session_user",
-        "current_setting",
-        "current_schema",
-        "coalesce",
-        "lower",
-        "upper",
-    ];
-    !stable.contains(&name.text(&key))
+    let name = name.text(&key);
+    GENERATORS.contains(&name) || volatile(name)
 }
 
 /// A value an expression can take, as far as [`holds`] needs to know it.
@@ -307,7 +311,7 @@ impl Truth<'_> {
         let text = token.text(self.src);
         let value = match token.kind {
             TokenKind::Number => Some(Value::Number(text.parse().ok()?)),
-            TokenKind::String if text.starts_with('\'') && text.ends_with('\'') && text.len() >= 2 => {
+            TokenKind::String if !token.unterminated && text.starts_with('\'') && text.ends_with('\'') && text.len() >= 2 => {
                 Some(Value::Text(text[1..text.len() - 1].replace("''", "'")))
             }
             TokenKind::Punct if text == "-" => {
@@ -328,7 +332,7 @@ impl Truth<'_> {
                 }
                 (self.value_of)(text)
             }
-            TokenKind::QuotedIdent if text.len() >= 2 => (self.value_of)(&text[1..text.len() - 1]),
+            TokenKind::QuotedIdent if !token.unterminated && text.len() >= 2 => (self.value_of)(&text[1..text.len() - 1]),
             _ => return None,
         };
         self.pos += 1;
@@ -345,7 +349,11 @@ fn is_reserved(word: &str) -> bool {
 fn same_value(a: &Value, b: &Value) -> Option<bool> {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => Some(x == y),
-        (Value::Text(x), Value::Text(y)) => Some(x == y),
+        // Collations may compare case and trailing spaces away (citext, NOCASE, MySQL's PAD
+        // SPACE): texts that differ only so are not known to differ.
+        (Value::Text(x), Value::Text(y)) if x == y => Some(true),
+        (Value::Text(x), Value::Text(y)) if x.trim_end().eq_ignore_ascii_case(y.trim_end()) => None,
+        (Value::Text(_), Value::Text(_)) => Some(false),
         (Value::Bool(x), Value::Bool(y)) => Some(x == y),
         // `flag = 1` over a boolean stored as a number (SQLite, MySQL).
         (Value::Bool(x), Value::Number(y)) | (Value::Number(y), Value::Bool(x)) => Some(f64::from(u8::from(*x)) == *y),
@@ -409,6 +417,10 @@ mod truth_tests {
         assert_eq!(holds("status = 'active'", pg, &v), None);
         assert_eq!(holds("status = 'active' AND cover = 1", pg, &v), Some(false));
         assert_eq!(holds("status = 'active' OR cover = 1", pg, &v), None);
+        // Texts that a collation may take for equal are not known to differ.
+        let role = [("role", Value::Text("ADMIN".into()))];
+        assert_eq!(holds("role = 'admin'", pg, &with(&role)), None);
+        assert_eq!(holds("role = 'guest'", pg, &with(&role)), Some(false));
         // Not understood: unknown.
         assert_eq!(holds("cover > 0", pg, &v), None);
         assert_eq!(holds("lower(cover) = 'a'", pg, &v), None);
@@ -417,13 +429,18 @@ mod truth_tests {
     #[test]
     fn defaults_computed_per_row() {
         let pg = Dialect::Postgres;
-        assert!(computed_per_row("gen_random_uuid()", pg));
-        assert!(computed_per_row("nextval('users_id_seq'::regclass)", pg));
-        assert!(computed_per_row("generate_unique_token()", pg));
-        assert!(!computed_per_row("now()", pg));
-        assert!(!computed_per_row("'x'", pg));
-        assert!(!computed_per_row("upper('x')", pg));
-        assert!(!computed_per_row("f(a) + g(b)", pg));
+        let own = |name: &str| name == "generate_unique_token";
+        let per_row = |d: &str| computed_per_row(d, pg, &own);
+        assert!(per_row("gen_random_uuid()"));
+        assert!(per_row("nextval('users_id_seq'::regclass)"));
+        assert!(per_row("generate_unique_token()"));
+        assert!(per_row("public.generate_unique_token()"));
+        assert!(computed_per_row("UUID()", Dialect::MySql, &own));
+        for same_for_every_row in
+            ["now()", "'x'", "upper('x')", "timezone('utc'::text, now())", "date_trunc('day', now())", "clock_timestamp()", "f(a) + g(b)"]
+        {
+            assert!(!per_row(same_for_every_row), "{same_for_every_row}");
+        }
     }
 
     #[test]

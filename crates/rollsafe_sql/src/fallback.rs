@@ -1132,7 +1132,8 @@ fn create_function(l: &mut Lowerer<'_>) -> Option<StatementKind> {
         c.pos += 1;
     }
     let writes = crate::body::function_writes(c.src, c.dialect);
-    Some(StatementKind::Ddl(vec![Op::CreateFunction { name, or_replace, trigger, writes }]))
+    let volatile = crate::body::declared_volatile(c.src, c.dialect);
+    Some(StatementKind::Ddl(vec![Op::CreateFunction { name, or_replace, trigger, writes, volatile }]))
 }
 
 fn create_type(l: &mut Lowerer<'_>) -> Option<StatementKind> {

@@ -218,7 +218,8 @@ impl<'a> Lowerer<'a> {
                     _ => false,
                 };
                 let writes = crate::body::function_writes(self.cur.src, self.dialect);
-                ddl(vec![Op::CreateFunction { name: self.qname(&f.name), or_replace: f.or_replace, trigger, writes }])
+                let volatile = crate::body::declared_volatile(self.cur.src, self.dialect);
+                ddl(vec![Op::CreateFunction { name: self.qname(&f.name), or_replace: f.or_replace, trigger, writes, volatile }])
             }
             S::DropFunction(f) => {
                 ddl(f.func_desc.iter().map(|d| Op::DropFunction { name: self.qname(&d.name), if_exists: f.if_exists }).collect())

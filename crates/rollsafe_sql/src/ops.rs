@@ -163,6 +163,8 @@ pub enum Op {
         trigger: bool,
         /// The tables its body inserts into.
         writes: Vec<crate::body::TableWrite>,
+        /// Not declared STABLE or IMMUTABLE: evaluated again for every row.
+        volatile: bool,
     },
     DropFunction {
         name: QualifiedName,

@@ -328,7 +328,7 @@ impl<'c> Replayer<'c> {
                     self.events.push(Event::SequenceDropped { sequence: key, origin });
                 }
             }
-            Op::CreateFunction { name, trigger, writes, or_replace } => {
+            Op::CreateFunction { name, trigger, writes, or_replace, volatile } => {
                 let key = self.new_key(name);
                 let written = self.written(name);
                 let writes: Vec<(ObjKey, Vec<String>)> = writes
@@ -344,10 +344,12 @@ impl<'c> Replayer<'c> {
                         let mut f = Function::clone(existing);
                         f.writes = writes;
                         f.trigger = *trigger;
+                        f.volatile = *volatile;
                         self.catalog.functions.insert(key, Arc::new(f));
                     }
                     _ => {
-                        let function = Function { written, trigger: *trigger, writes, origin, renamed_from: Vec::new() };
+                        let function =
+                            Function { written, trigger: *trigger, writes, volatile: *volatile, origin, renamed_from: Vec::new() };
                         self.catalog.functions.insert_if_absent(key, function);
                     }
                 }

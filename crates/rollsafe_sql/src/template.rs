@@ -11,8 +11,9 @@
 //! templated histories mean in practice (Flyway's `${flyway:defaultSchema}`; a runner that connects
 //! with `search_path` set to the configured schema, so the same history writes `users` and
 //! `${schema}.users` for one table), and it keeps an edit that only qualifies a name from reading as
-//! a move to another schema. Histories that template several distinct schemas name them in
-//! `[sql.placeholders]`.
+//! a move to another schema. For the same reason `SET search_path TO ${schema}` with no value
+//! becomes `SET search_path TO DEFAULT` (when the placeholder is at least that long). Histories
+//! that template several distinct schemas name them in `[sql.placeholders]`.
 //!
 //! A substitution keeps every byte offset, so that findings point at the text the user wrote: the
 //! value is padded with spaces, or with `_` where the placeholder is glued to an identifier
@@ -107,6 +108,13 @@ pub fn substitute(text: &str, placeholders: &Placeholders) -> Option<Substituted
             && text.as_bytes().get(end) == Some(&b'.')
             && text.as_bytes().get(end + 1).is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_' || *b == b'"' || *b == b'`');
         let (replacement, end) = if qualifies_a_name { (String::new(), end + 1) } else { (replacement, end) };
+        // `SET search_path TO ${schema}`: the same schema, so back to the default one, as the
+        // names it qualifies are.
+        let replacement = if configured.is_none() && len >= "DEFAULT".len() && sets_search_path_to(text, start, end) {
+            "DEFAULT".to_string()
+        } else {
+            replacement
+        };
         let bytes = replacement.as_bytes();
         for (i, slot) in out[start..end].iter_mut().enumerate() {
             *slot = bytes.get(i).copied().unwrap_or(if bytes.is_empty() { b' ' } else { pad });
@@ -115,6 +123,18 @@ pub fn substitute(text: &str, placeholders: &Placeholders) -> Option<Substituted
     // Every replacement is ASCII and covers whole placeholders, which are ASCII-delimited.
     let text = String::from_utf8(out).ok()?;
     Some(Substituted { text, notes })
+}
+
+/// Whether the placeholder at `start..end` is the whole value of a `SET search_path`.
+fn sets_search_path_to(text: &str, start: usize, end: usize) -> bool {
+    let mut from = start.saturating_sub(48);
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let before = text[from..start].trim_end().to_ascii_lowercase();
+    let Some(before) = before.strip_suffix('=').or_else(|| before.strip_suffix(" to")) else { return false };
+    let after = text[end..].trim_start();
+    before.trim_end().ends_with("search_path") && (after.is_empty() || after.starts_with(';'))
 }
 
 fn is_ident_byte(b: u8) -> bool {
@@ -259,7 +279,7 @@ mod tests {
         assert_eq!(sub("CREATE SCHEMA ${schema};"), "CREATE SCHEMA schema   ;");
         assert_eq!(sub("CREATE TABLE ${prefix}users (id int);"), "CREATE TABLE prefix___users (id int);");
         assert_eq!(sub("ALTER TABLE :tbl DROP COLUMN c;"), "ALTER TABLE tbl  DROP COLUMN c;");
-        assert_eq!(sub("SET search_path = :'schema';"), "SET search_path = 'schema' ;");
+        assert_eq!(sub("SET search_path = :'schema', public;"), "SET search_path = 'schema' , public;");
         assert_eq!(sub("CREATE SCHEMA :\"s\";"), "CREATE SCHEMA \"s\" ;");
         assert_eq!(sub("{{ if .X }}DROP TABLE t;{{ end }}"), "           DROP TABLE t;         ");
         for text in ["CREATE TABLE ${a}.b (c int);", "SELECT :x, :'y'", "{{.X}}"] {
@@ -273,6 +293,9 @@ mod tests {
         assert_eq!(sub("ALTER TABLE {{ .Schema }}.t DROP COLUMN c;"), "ALTER TABLE               t DROP COLUMN c;");
         assert_eq!(sub("CREATE TABLE {{ index .Options \"Namespace\" }}.t ();"), "CREATE TABLE                                  t ();");
         assert_eq!(sub("ALTER TABLE :\"s\".\"T\" ADD c int;"), "ALTER TABLE      \"T\" ADD c int;");
+        // Set as the search path, it is the default schema too.
+        assert_eq!(sub("SET search_path TO ${schema};"), "SET search_path TO DEFAULT  ;");
+        assert_eq!(sub("SET search_path = :'schema';"), "SET search_path = DEFAULT  ;");
         // Glued to a name, it is part of that name; a value, when configured, is used as written.
         assert_eq!(sub("CREATE TABLE x${s}.t ();"), "CREATE TABLE xs___.t ();");
         let p = Placeholders { values: vec![("schema".into(), "app".into())] };

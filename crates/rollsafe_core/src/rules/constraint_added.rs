@@ -5,8 +5,15 @@ use crate::sql::diff::ChangeKind;
 declare_rule! {
     /// ## What it detects
     /// A check, unique, foreign key or exclusion constraint, a unique index, or a first primary key,
-    /// added to a table that exists in N-1. Constraints that only cover columns new in this release
-    /// (which N-1 leaves NULL) are not reported.
+    /// added to a table that exists in N-1. Not reported, because no N-1 write can violate them:
+    /// - constraints that only cover columns new in this release, which N-1 leaves NULL;
+    /// - a check or foreign key over new columns with a default, which N-1 leaves at the default
+    ///   the migration already validated in every row;
+    /// - a unique key over new columns whose default gives each row its own value (a generator
+    ///   such as `gen_random_uuid()` or `nextval`, or a VOLATILE function of the project's own);
+    /// - a partial unique index whose `WHERE` is false for the defaults of the new columns it
+    ///   reads (`WHERE is_cover` over a new `is_cover` defaulting to false): N-1's inserts stay out
+    ///   of it. (An N-1 update of the key of a row N put in the index could still collide.)
     ///
     /// ## Why it breaks N-1 or rollback
     /// Whether N-1 writes still succeed depends on data and code paths the database cannot see: N-1

@@ -12,9 +12,9 @@ declare_rule! {
     /// violation.
     ///
     /// A table whose rows N-1's own trigger functions insert (a derived table: counters,
-    /// aggregates, search documents) gets a note instead when N's trigger function fills the new
-    /// column: its rows come from the trigger, and only an insert N-1 code makes into that table
-    /// directly would fail.
+    /// aggregates, search documents) gets a note instead when every insert into it by N's trigger
+    /// functions names the new column: its rows come from the triggers, and only an insert N-1 code
+    /// makes into that table directly would fail.
     ///
     /// ## Example
     /// ```sql title="N-1: migrations/0001_init.sql"

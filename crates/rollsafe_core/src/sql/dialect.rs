@@ -111,22 +111,28 @@ fn folder_names(segment: &str, words: &[&str]) -> bool {
 /// dialect with the most give-away spellings wins.
 pub fn detect(dir: &str, files: impl Iterator<Item = Evidence>) -> Dialect {
     let lower_dir = dir.to_ascii_lowercase();
+    // Named in passing (`mysql_dump`), a dialect weighs; named as a whole word (`sqlite/`,
+    // `jdbc-postgres/`) by exactly one dialect, it decides.
+    let mut mentioned = [false; 3];
     let mut named = [false; 3];
     for segment in lower_dir.split('/') {
         match segment {
-            s if s.contains("mysql") || s.contains("mariadb") => named[1] = true,
-            s if s.contains("sqlite") => named[2] = true,
-            s if s.contains("postgres") || s == "pg" => named[0] = true,
+            s if s.contains("mysql") || s.contains("mariadb") => mentioned[1] = true,
+            s if s.contains("sqlite") => mentioned[2] = true,
+            s if s.contains("postgres") || s == "pg" => mentioned[0] = true,
             _ => {}
         }
+        named[0] |= folder_names(segment, &["postgres", "postgresql", "pg", "pgsql"]);
+        named[1] |= folder_names(segment, &["mysql", "mariadb"]);
+        named[2] |= folder_names(segment, &["sqlite", "sqlite3"]);
     }
     let dialects = [Dialect::Postgres, Dialect::MySql, Dialect::Sqlite];
     if named.iter().filter(|n| **n).count() == 1 {
         return dialects[named.iter().position(|n| *n).expect("one is named")];
     }
     let mut scores = [0u32; 3];
-    for (score, named) in scores.iter_mut().zip(named) {
-        *score += if named { 5 } else { 0 };
+    for (score, mentioned) in scores.iter_mut().zip(mentioned) {
+        *score += if mentioned { 5 } else { 0 };
     }
     for e in files {
         for (score, votes) in scores.iter_mut().zip(e.votes) {
@@ -179,5 +185,8 @@ mod tests {
         // A folder naming the dialect outweighs any number of backticks, which SQLite accepts too.
         let quoted = "CREATE TABLE `a` (`id` integer, `at` datetime);";
         assert_eq!(detect("pkg/sqlite/migrations", std::iter::repeat_n(quoted, 50)), Dialect::Sqlite);
+        // A folder that names two dialects decides nothing: the SQL does.
+        let pg = "CREATE TABLE a (id serial, doc jsonb, at timestamptz);";
+        assert_eq!(detect("tools/mysql_to_postgres/migrations", std::iter::repeat_n(pg, 3)), Dialect::Postgres);
     }
 }

@@ -817,20 +817,26 @@ impl Differ<'_> {
             })
     }
 
-    /// The trigger function of N that inserts `column` into a table whose rows N-1's trigger
-    /// functions already inserted: such a table is derived (counters, search documents), its
-    /// rows come from triggers, and N's trigger fills the new column.
+    /// The trigger function of N that fills `column` in a table whose rows N-1's trigger functions
+    /// already inserted: such a table is derived (counters, search documents) and its rows come
+    /// from triggers. Every insert into the table by every trigger function of N must name the
+    /// column: one that does not (or that lists no columns, so it fills by position or with
+    /// `DEFAULT VALUES`) fails on it whenever N-1 fires it.
     fn filled_by_trigger(&self, table: &ObjKey, column: &str) -> Option<String> {
         let writes_table = |f: &Function| f.trigger && f.writes.iter().any(|(t, _)| t == table);
         if !self.input.old.functions.values().any(|f| writes_table(f)) {
             return None;
         }
-        self.input
-            .new
-            .functions
-            .values()
-            .find(|f| f.trigger && f.writes.iter().any(|(t, cols)| t == table && (cols.is_empty() || cols.iter().any(|c| c == column))))
-            .map(|f| f.written.clone())
+        let mut filling = None;
+        for f in self.input.new.functions.values().filter(|f| f.trigger) {
+            for (_, columns) in f.writes.iter().filter(|(t, _)| t == table) {
+                if !columns.iter().any(|c| c == column) {
+                    return None;
+                }
+                filling.get_or_insert_with(|| f.written.clone());
+            }
+        }
+        filling
     }
 
     /// Whether a partial index's predicate is false for every row N-1 writes, judged by the columns
@@ -859,10 +865,13 @@ impl Differ<'_> {
     /// those columns cannot reject them.
     fn only_new_columns_computed_per_row(&self, old: &Table, new: &Table, columns: &[String]) -> bool {
         let dialect = self.dialect();
+        let functions = &self.input.new.functions;
+        // The project's own functions, by name (a default calls them unqualified or qualified).
+        let volatile = |name: &str| functions.iter().any(|(k, f)| k.name == name && f.volatile && !f.trigger);
         self.only_new_columns_with_default(old, new, columns)
-            && columns
-                .iter()
-                .all(|c| new.column(c).and_then(|nc| nc.default.value.as_deref()).is_some_and(|d| expr::computed_per_row(d, dialect)))
+            && columns.iter().all(|c| {
+                new.column(c).and_then(|nc| nc.default.value.as_deref()).is_some_and(|d| expr::computed_per_row(d, dialect, &volatile))
+            })
     }
 
     /// Whether every column is new in this release (not renamed from an N-1 one) and has a default.
