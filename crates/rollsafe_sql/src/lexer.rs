@@ -402,10 +402,16 @@ pub fn meaning_key(src: &str, dialect: Dialect) -> Vec<String> {
             TokenKind::DollarString => {
                 // `$body$ … $body$`: the tag is not part of the meaning, the body is SQL (or PL/pgSQL).
                 let tag_len = text[1..].find('$').map_or(text.len(), |i| i + 2);
-                let body = text.get(tag_len..text.len().saturating_sub(tag_len)).unwrap_or(text);
-                key.push("$$".to_string());
-                key.extend(meaning_key(body, dialect));
-                key.push("$$".to_string());
+                // An unterminated body (or one cut inside a character) is compared as written:
+                // reading it again would read the same text forever.
+                match text.get(tag_len..text.len().saturating_sub(tag_len)) {
+                    Some(body) if !token.unterminated => {
+                        key.push("$$".to_string());
+                        key.extend(meaning_key(body, dialect));
+                        key.push("$$".to_string());
+                    }
+                    _ => key.push(text.to_string()),
+                }
             }
             _ => key.push(text.to_string()),
         }
@@ -448,6 +454,13 @@ mod tests {
         // IF [NOT] EXISTS changes nothing where the statement already ran.
         assert_eq!(k("create extension ltree".into()), k("CREATE EXTENSION IF NOT EXISTS ltree;".into()));
         assert_eq!(k("DROP INDEX a".into()), k("DROP INDEX IF EXISTS a".into()));
+    }
+
+    #[test]
+    fn meaning_key_of_an_unterminated_body_ends() {
+        for text in ["DO $$ BEGIN", "DO $a$", "SELECT $$", "DO $é$ x $é"] {
+            let _ = meaning_key(text, Dialect::Postgres);
+        }
     }
 
     fn kinds(src: &str, dialect: Dialect) -> Vec<(TokenKind, &str)> {
