@@ -248,6 +248,14 @@ impl<'e> Subject<'e> {
 
 type UniqueByTable<'a> = std::collections::HashMap<&'a ObjKey, Vec<(&'a ObjKey, &'a Index)>, rustc_hash::FxBuildHasher>;
 
+/// A column of N that this release adds: not in N-1, and not an N-1 column renamed. N-1 never
+/// names it, so its writes leave it at its default.
+fn added_column<'t>(old: &Table, new: &'t Table, name: &str) -> Option<&'t Column> {
+    let column = new.column(name)?;
+    let renamed = column.renamed_from.iter().any(|(k, _)| old.column(k).is_some());
+    (old.column(name).is_none() && !renamed).then_some(column)
+}
+
 /// Whether every column is filled by the database (serial, identity, auto-increment) in N-1: N-1
 /// never writes them, so a unique key on them dropped cannot let N-1 write a duplicate.
 fn database_generated(table: &Table, columns: &[String]) -> bool {
@@ -808,13 +816,9 @@ impl Differ<'_> {
     /// all get the default.
     fn only_columns_n1_cannot_write(&self, old: &Table, new: &Table, columns: &[String]) -> bool {
         !columns.is_empty()
-            && columns.iter().all(|c| {
-                old.column(c).is_none()
-                    && new.column(c).is_some_and(|nc| {
-                        let renamed = nc.renamed_from.iter().any(|(k, _)| old.column(k).is_some());
-                        !renamed && nc.default.value.is_none() && nc.generated.value.is_none()
-                    })
-            })
+            && columns
+                .iter()
+                .all(|c| added_column(old, new, c).is_some_and(|nc| nc.default.value.is_none() && nc.generated.value.is_none()))
     }
 
     /// The trigger function of N that fills `column` in a table whose rows N-1's trigger functions
@@ -846,11 +850,7 @@ impl Differ<'_> {
         let Some(predicate) = predicate else { return false };
         let dialect = self.dialect();
         let value_of = |name: &str| {
-            let column = new.column(name)?;
-            let renamed = column.renamed_from.iter().any(|(k, _)| old.column(k).is_some());
-            if old.column(name).is_some() || renamed || column.generated.value.is_some() {
-                return None;
-            }
+            let column = added_column(old, new, name).filter(|c| c.generated.value.is_none())?;
             match &column.default.value {
                 Some(default) => expr::Value::constant(default, dialect),
                 None if !column.not_null.value => Some(expr::Value::Null),
@@ -876,14 +876,7 @@ impl Differ<'_> {
 
     /// Whether every column is new in this release (not renamed from an N-1 one) and has a default.
     fn only_new_columns_with_default(&self, old: &Table, new: &Table, columns: &[String]) -> bool {
-        !columns.is_empty()
-            && columns.iter().all(|c| {
-                old.column(c).is_none()
-                    && new.column(c).is_some_and(|nc| {
-                        let renamed = nc.renamed_from.iter().any(|(k, _)| old.column(k).is_some());
-                        !renamed && nc.default.value.is_some()
-                    })
-            })
+        !columns.is_empty() && columns.iter().all(|c| added_column(old, new, c).is_some_and(|nc| nc.default.value.is_some()))
     }
 
     fn constraints(&mut self, key: &ObjKey, old: &Table, new: &Table) {
