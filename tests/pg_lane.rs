@@ -500,7 +500,7 @@ fn run_fixture(index: usize, fixture: &Fixture, report: &mut LaneReport) {
     .unwrap_or_else(|e| panic!("{}: {e}", fixture.name));
     let analysis = Analysis::new(loaded.input);
     let findings = analysis.findings();
-    let histories: Vec<_> = analysis.histories().into_iter().filter(|h| h.dialect == Dialect::Postgres).collect();
+    let histories: Vec<_> = analysis.query(rollsafe_core::sql::histories).into_iter().filter(|h| h.dialect == Dialect::Postgres).collect();
     assert!(!histories.is_empty(), "{}: postgres = true but no PostgreSQL migration history", fixture.name);
     let (n1_db, n_db) = (format!("rollsafe_lane_{index}_n1"), format!("rollsafe_lane_{index}_n"));
     recreate(&n1_db);
@@ -535,7 +535,7 @@ fn run_fixture(index: usize, fixture: &Fixture, report: &mut LaneReport) {
     // A probe writes every table directly. A note of a rule that reports breaking changes (a
     // required column on a table its triggers fill) says that such direct writes fail: it explains
     // the probe as well as a warning does.
-    let breaking_rule = |id: &str| rollsafe_core::rules::ALL.iter().any(|r| r.id == id && r.severity >= Severity::Warning);
+    let breaking_rule = |id: &str| rollsafe_core::registry::ALL.iter().any(|r| r.id == id && r.severity >= Severity::Warning);
     let explaining: Vec<&Finding> = findings.iter().filter(|f| f.severity >= Severity::Warning || breaking_rule(f.rule)).collect();
     let mentions = |f: &Finding, subject: &Subject| {
         let segs = segments(f.object.as_deref().unwrap_or(""));

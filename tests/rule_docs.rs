@@ -4,7 +4,7 @@
 //! Code blocks are titled `N-1: path` (a released file, in both trees unless an `N:` block with the
 //! same path replaces it), `N-1 only: path` (released, then deleted) or `N: path` (the working tree).
 
-use rollsafe_core::rules::ALL;
+use rollsafe_core::registry::ALL;
 use rollsafe_core::{Analysis, Config, WorkspaceInput};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -82,7 +82,7 @@ fn analyse(blocks: &[Block]) -> Vec<rollsafe_core::Finding> {
 #[test]
 fn every_rule_documents_an_example_and_a_fix_that_hold() {
     let mut failures = Vec::new();
-    for rule in ALL {
+    for rule in ALL.iter() {
         let sections = sections(rule.doc);
         for heading in ["What it detects", "Example", "Use instead"] {
             if !rule.doc.contains(&format!("## {heading}")) {
@@ -141,7 +141,7 @@ fn materialize(blocks: &[Block], root: &std::path::Path) {
 /// What users see for each rule's example, human and JSON, as snapshots.
 #[test]
 fn rule_examples_render_as_snapshotted() {
-    for rule in ALL {
+    for rule in ALL.iter() {
         let example = sections(rule.doc).remove("Example").unwrap_or_default();
         let dir = tempfile::tempdir().expect("tempdir");
         materialize(&example, dir.path());
@@ -159,7 +159,7 @@ fn rule_examples_render_as_snapshotted() {
 #[test]
 fn rule_ids_are_unique_kebab_case() {
     let mut seen = std::collections::BTreeSet::new();
-    for rule in ALL {
+    for rule in ALL.iter() {
         assert!(seen.insert(rule.id), "duplicate rule id {}", rule.id);
         assert!(rule.id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'), "{} is not kebab-case", rule.id);
     }
@@ -182,7 +182,7 @@ fn readme_lists_every_rule_with_its_severity() {
 #[test]
 fn rule_pages_are_generated_from_the_rules() {
     let dir = rollsafe_tests::repo_root().join("docs/rules");
-    let expected = rollsafe_core::rules::doc_pages();
+    let expected = rollsafe_core::registry::doc_pages();
     let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
         .map(|entries| entries.filter_map(|e| e.ok()?.file_name().into_string().ok()).filter(|n| n.ends_with(".md")).collect())
         .unwrap_or_default();

@@ -9,7 +9,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rollsafe_core::{Config, Side, WorkspaceInput};
+use rollsafe_core::{Side, WorkspaceInput};
 use std::sync::Arc;
 
 /// Paths of every layout rollsafe detects, so that short inputs reach them.
@@ -53,7 +53,7 @@ fuzz_target!(|data: &[u8]| {
             Err(_) => name.to_string(),
         };
         if path == "rollsafe.toml" {
-            if let Ok(config) = Config::parse(body) {
+            if let Ok(config) = rollsafe_core::parse_config(body) {
                 input.config = config;
             }
             continue;

@@ -18,7 +18,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     };
     let module = id.replace('-', "_");
     let constant = module.to_uppercase();
-    let rules = crate::workspace_root().join("crates/rollsafe_core/src/rules");
+    let rules = crate::workspace_root().join("crates/rollsafe_core/src/sql/rules");
     let file = rules.join(format!("{module}.rs"));
     if file.exists() {
         return Err(format!("{} already exists", file.display()));
@@ -35,7 +35,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
 fn template(id: &str, module: &str, constant: &str, severity: &str) -> String {
     format!(
         r#"use super::SqlContext;
-use crate::finding::Finding;
+use rollsafe_diagnostics::{{Finding, declare_rule}};
 
 declare_rule! {{
     /// ## What it detects
@@ -75,7 +75,7 @@ fn register(mod_rs: &Path, module: &str, constant: &str) -> Result<(), String> {
         let at = text.find(marker).ok_or_else(|| format!("marker `{marker}` not found in rules/mod.rs"))? + marker.len();
         Ok(format!("{}{line}{}", &text[..at], &text[at..]))
     };
-    // rustfmt puts the new `mod` line in alphabetical order.
+    // rustfmt puts the new `mod` line in alphabetical order; the registry orders `ALL` itself.
     let at = text.find("\nmod ").ok_or("no `mod` lines in rules/mod.rs")?;
     let text = format!("{}\nmod {module};{}", &text[..at], &text[at..]);
     let text = insert_after(&text, "pub static ALL: &[&Rule] = &[\n", &format!("    &{module}::{constant},\n"))?;

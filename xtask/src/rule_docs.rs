@@ -11,10 +11,10 @@ pub fn run() -> Result<(), String> {
             std::fs::remove_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         }
     }
-    for (name, text) in rollsafe_core::rules::doc_pages() {
+    for (name, text) in rollsafe_core::registry::doc_pages() {
         let path = dir.join(name);
         std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
     }
-    println!("wrote {} rule pages to docs/rules/", rollsafe_core::rules::ALL.len());
+    println!("wrote {} rule pages to docs/rules/", rollsafe_core::registry::ALL.len());
     Ok(())
 }

@@ -4,7 +4,7 @@
 //! project's history shows which syntax is missing. The not-understood rate of real PostgreSQL
 //! histories is one of the figures the project holds itself to (under 0.5%).
 
-use rollsafe_core::layout::{self, ContentProbe};
+use rollsafe_core::sql::layout::{self, ContentProbe};
 use rollsafe_core::{Config, Dialect};
 use rollsafe_sql::ops::StatementKind;
 use std::collections::BTreeMap;

@@ -135,7 +135,7 @@ pub fn check(options: &CheckOptions) -> Result<Report, LoadError> {
         let shown = rollsafe_text::escape::quote_at_most(&skipped.path, 240);
         let tree = if skipped.baseline { format!(" (in {})", rollsafe_text::escape::quote(&baseline_label)) } else { String::new() };
         // A migration that cannot be read makes its whole history unreadable: that is no warning.
-        if skipped.undecodable && analysis.would_be_migration(side, &skipped.path) {
+        if skipped.undecodable && analysis.would_be_read(side, &skipped.path) {
             return Err(LoadError(format!(
                 "{shown}{tree}: {}; it is a migration, and its history cannot be checked without it",
                 skipped.reason
@@ -143,25 +143,27 @@ pub fn check(options: &CheckOptions) -> Result<Report, LoadError> {
         }
         notices.push(Notice { kind: "file-skipped", message: format!("skipped {shown}{tree}: {}", skipped.reason) });
     }
-    let (units, in_baseline) = analysis.baseline_coverage();
-    let sql_files = analysis.current_paths().iter().filter(|p| p.ends_with(".sql")).count();
-    if units == 0 && sql_files > 0 {
-        // Not an error even in CI: the files may be queries, not schema; but a user expecting a
-        // history to be checked must hear that none was recognised.
+    let coverage = analysis.baseline_coverage();
+    for (format, c) in coverage.iter().filter(|(_, c)| c.units == 0) {
+        // Not an error even in CI: the files may be queries, not schema; but a user expecting them
+        // to be checked must hear that none was recognised.
         let message = format!(
-            "none of the {sql_files} SQL files of the working tree forms a migration history or schema file of a layout rollsafe knows (see its README, \"What rollsafe reads\"), so nothing was compared"
+            "none of the {} {} files of the working tree forms a {} of a layout rollsafe knows (see its README, \"What rollsafe reads\"), so nothing was compared",
+            c.source_files, format.display_name, c.noun.0
         );
         notices.push(Notice { kind: "nothing-recognised", message });
     }
+    let units: usize = coverage.iter().map(|(_, c)| c.units).sum();
+    let in_baseline: usize = coverage.iter().map(|(_, c)| c.in_baseline).sum();
     if units > 0 && in_baseline == 0 && !options.allow_empty_baseline {
+        let with_units: Vec<_> = coverage.iter().filter(|(_, c)| c.units > 0).map(|(_, c)| c).collect();
+        let what = match with_units.as_slice() {
+            [one] if one.units == 1 => one.noun.0.to_string(),
+            _ => format!("{units} {}", with_units.iter().map(|c| c.noun.1).collect::<Vec<_>>().join(" and ")),
+        };
         let message = format!(
-            "the baseline {} holds none of the {} of the working tree, so every migration counts as new and nothing is compared; check the baseline, or pass --allow-empty-baseline if this release introduces them",
+            "the baseline {} holds none of the {what} of the working tree, so every migration counts as new and nothing is compared; check the baseline, or pass --allow-empty-baseline if this release introduces them",
             rollsafe_text::escape::quote(&baseline_label),
-            if units == 1 {
-                "migration history or schema file".to_string()
-            } else {
-                format!("{units} migration histories and schema files")
-            },
         );
         if options.ci {
             return Err(LoadError(format!("cannot check in CI: {message}")));

@@ -142,18 +142,18 @@ fn usage_error(e: &clap::Error) -> String {
 
 /// `rollsafe rules`: id, severity and summary in aligned columns.
 fn rules_table() -> String {
-    let rules = rollsafe_core::rules::ALL;
+    let rules = &*rollsafe_core::registry::ALL;
     let id_width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
     let severity_width = rules.iter().map(|r| r.severity.as_str().len()).max().unwrap_or(0);
     let mut out = String::new();
-    for rule in rules {
+    for rule in rules.iter() {
         out.push_str(&format!("{:<id_width$}  {:<severity_width$}  {}\n", rule.id, rule.severity.as_str(), rule.summary));
     }
     out
 }
 
 fn explain(rule: &str) -> ExitCode {
-    match rollsafe_core::rules::lookup(rule) {
+    match rollsafe_core::registry::lookup(rule) {
         Some(r) => print(&r.page()),
         None => fail(&format!("unknown rule `{rule}` (see `rollsafe rules`)")),
     }

@@ -163,7 +163,7 @@ fn explain_and_rules_print_the_documentation() {
     assert!(text.contains("## Why it breaks N-1 or rollback"));
     let out = rollsafe(dir.path(), &["rules"]);
     let list = stdout(&out);
-    assert_eq!(list.lines().count(), rollsafe_core::rules::ALL.len());
+    assert_eq!(list.lines().count(), rollsafe_core::registry::ALL.len());
     assert!(list.contains("column-type-narrowed"));
     // Aligned: every severity starts in the same column, every summary too; no trailing blanks.
     let column_of = |line: &str, word: &str| line.find(&format!(" {word} ")).map(|i| i + 1);

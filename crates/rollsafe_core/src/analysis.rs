@@ -2,13 +2,12 @@
 
 use crate::config::Config;
 use crate::db::{FileSet, RootDatabase, SourceFile, Workspace};
-use crate::finding::{Finding, Fix, Severity, Side};
-use crate::rules;
-use crate::sql::{self, HistoryKey, SchemaKey};
-use crate::suppress;
+use crate::formats::{Count, Coverage, Format, Shown};
+use crate::registry::{self as rules, FORMATS};
+use rollsafe_diagnostics::{FileSuppressions, Finding, Fix, Severity, Side};
 use rollsafe_text::LineIndex;
 use salsa::{Durability, Setter};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The two trees to compare, as read from disk, git or editor buffers.
@@ -25,41 +24,44 @@ pub struct WorkspaceInput {
 /// Counts for the summary line.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
-    pub histories: usize,
-    pub migrations: usize,
-    pub new_migrations: usize,
-    pub schema_files: usize,
+    /// What the formats counted, every format's counts (for machine-readable output).
+    pub counts: Vec<Count>,
+    /// The counts the summary line names: those of the formats the working tree has (or the first
+    /// format's when it has none), as each format shows them.
+    pub shown: Vec<Count>,
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
 }
 
-/// Every finding of the workspace, sorted, with the configuration's allow-list applied.
+/// Every finding of the workspace, sorted: each format's, with configured levels, in-source
+/// suppressions and the configuration's allow-list applied the same way for all.
 #[salsa::tracked(returns(ref))]
 pub fn all_findings(db: &dyn crate::db::Db, ws: Workspace) -> Vec<Finding> {
-    let layouts = sql::sql_layouts(db, ws);
-    let dirs: BTreeSet<&String> = layouts.pairs.iter().map(|p| &p.dir).collect();
-    let schemas: BTreeSet<&String> = layouts.baseline.schema_files.iter().chain(&layouts.current.schema_files).collect();
-    let mut out = Vec::new();
-    for dir in dirs {
-        out.extend(sql::check::history_findings(db, HistoryKey::new(db, ws, dir.clone())).iter().cloned());
+    let mut findings = Vec::new();
+    let mut suppressions: BTreeMap<String, (&'static Format, Vec<rollsafe_diagnostics::Suppression>)> = BTreeMap::new();
+    for format in FORMATS {
+        let checked = (format.check)(db, ws);
+        findings.extend(checked.findings);
+        for (path, list) in checked.suppressions {
+            // A file reviewed by two units has its comments counted once.
+            suppressions.entry(path).or_insert((format, list));
+        }
     }
-    for path in schemas {
-        out.extend(sql::check::schema_file_findings(db, SchemaKey::new(db, ws, path.clone())).iter().cloned());
-    }
-    let mut out = suppress::apply_allow_list(out, ws.config(db));
+    let texts: Vec<Arc<str>> =
+        suppressions.keys().map(|path| ws.current(db).get(path).map(|f| f.text(db).clone()).unwrap_or_else(|| Arc::from(""))).collect();
+    let files: Vec<FileSuppressions<'_>> = suppressions
+        .iter()
+        .zip(&texts)
+        .map(|((path, (format, list)), text)| FileSuppressions { path, text, line_comment: format.line_comment, suppressions: list })
+        .collect();
+    let config = ws.config(db);
+    let findings = rollsafe_diagnostics::apply_suppressions(findings, &files, &rules::is_known, &config.rules);
+    let config_file = config.file.as_deref().unwrap_or("rollsafe.toml");
+    let mut out = rollsafe_diagnostics::apply_allow_list(findings, &config.allow, &config.rules, config_file);
     out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     out.dedup();
     out
-}
-
-/// The replayed states of one migration history, for tests that hold them against a real database.
-#[derive(Debug)]
-pub struct HistoryStates {
-    pub dir: String,
-    pub dialect: rollsafe_sql::Dialect,
-    pub baseline: Arc<sql::BaselineState>,
-    pub current: Arc<sql::CurrentState>,
 }
 
 /// A computation that an edit may cancel: `Err` when another handle of the database changed an
@@ -148,7 +150,10 @@ impl Analysis {
 
     fn with_database(db: RootDatabase, input: WorkspaceInput) -> Analysis {
         let (current, baseline) = file_sets(&db, &input, None);
-        let _settings = crate::db::ReadSettings::builder(placeholders(&input.config)).placeholders_durability(Durability::MEDIUM).new(&db);
+        let mut db = db;
+        for format in FORMATS {
+            (format.configure)(&mut db, &input.config);
+        }
         let workspace = Workspace::builder(current, baseline, input.baseline_label, input.config)
             .baseline_durability(Durability::HIGH)
             .baseline_label_durability(Durability::HIGH)
@@ -211,10 +216,8 @@ impl Analysis {
         if *workspace.baseline_label(db) != input.baseline_label {
             workspace.set_baseline_label(db).with_durability(Durability::HIGH).to(input.baseline_label);
         }
-        let settings = crate::db::ReadSettings::get(db);
-        let wanted = placeholders(&input.config);
-        if *settings.placeholders(db) != wanted {
-            settings.set_placeholders(db).with_durability(Durability::MEDIUM).to(wanted);
+        for format in FORMATS {
+            (format.configure)(db, &input.config);
         }
         if *workspace.config(db) != input.config {
             workspace.set_config(db).with_durability(Durability::MEDIUM).to(input.config);
@@ -222,8 +225,35 @@ impl Analysis {
     }
 }
 
-fn placeholders(config: &crate::Config) -> rollsafe_sql::template::Placeholders {
-    rollsafe_sql::template::Placeholders { values: config.sql.placeholders.clone() }
+/// Runs `work` (which goes through the units in order, parsing files as it reaches them) while
+/// other cores parse the same files from the far end, so parsing and analysis overlap. Every thread
+/// works on its own handle of the same database: what one parses, the others find in the cache
+/// (salsa makes a thread wait rather than parse a file another thread is parsing).
+fn with_parse_ahead<R>(db: &RootDatabase, ws: Workspace, work: impl FnOnce() -> R) -> R {
+    let helpers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8) - 1;
+    let jobs: Vec<_> = FORMATS.iter().flat_map(|f| (f.parse_ahead)(db, ws)).collect();
+    if helpers == 0 || jobs.len() < 32 {
+        return work();
+    }
+    // Helpers take jobs from the end; the analysis consumes them from the start.
+    let next_back = std::sync::atomic::AtomicUsize::new(jobs.len());
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        for _ in 0..helpers {
+            let db = db.clone();
+            let (jobs, next_back, done) = (&jobs, &next_back, &done);
+            scope.spawn(move || {
+                use std::sync::atomic::Ordering::Relaxed;
+                while !done.load(Relaxed) {
+                    let Ok(i) = next_back.fetch_update(Relaxed, Relaxed, |n| n.checked_sub(1)) else { break };
+                    jobs[i - 1](&db);
+                }
+            });
+        }
+        let result = work();
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        result
+    })
 }
 
 /// Line starts of a file, kept with its text for the edges that speak in lines.
@@ -239,7 +269,7 @@ impl AnalysisSnapshot {
         if self.parsed.load(Ordering::Relaxed) {
             return findings();
         }
-        let out = sql::with_parse_ahead(&self.db, self.workspace, findings);
+        let out = with_parse_ahead(&self.db, self.workspace, findings);
         self.parsed.store(true, Ordering::Relaxed);
         out
     }
@@ -270,92 +300,67 @@ impl AnalysisSnapshot {
         self.workspace.current(&self.db).paths().map(str::to_string).collect()
     }
 
-    /// The edits offered for a finding: its own fix (the expand step of a drop or rename), then a
-    /// suppression above its statement, or the removal of an unused suppression.
+    /// The edits offered for a finding: its own fix (the expand step of a drop or rename, the
+    /// removal of an unused suppression), then a suppression above its statement or element.
     pub fn fixes(&self, finding: &Finding) -> Vec<Fix> {
         let mut out: Vec<Fix> = finding.fix.iter().cloned().collect();
-        if finding.primary.side != Side::Current {
+        if finding.primary.side != Side::Current || !rules::lookup(finding.rule).is_some_and(|r| r.suppressible()) {
             return out;
         }
-        let db = &self.db;
-        let Some(file) = self.workspace.current(db).get(&finding.primary.path) else {
+        let (db, ws) = (&self.db, self.workspace);
+        let (Some(file), Some(format)) = (ws.current(db).get(&finding.primary.path), self.format_of(&finding.primary.path)) else {
             return out;
         };
-        let text = file.text(db);
-        if finding.rule == rules::UNUSED_SUPPRESSION.id {
-            out.extend(sql::fixes::remove_comment(finding, text));
-        } else if finding.rule != rules::INVALID_SUPPRESSION.id
-            && let Some(dialect) = sql::current_file_dialect(db, self.workspace, &finding.primary.path)
-        {
-            out.extend(sql::fixes::suppression(finding, &sql::parsed(db, file, dialect), text));
+        if let Some(anchor) = (format.suppression_anchor)(db, ws, finding) {
+            out.push(rollsafe_diagnostics::suppression_fix(finding, anchor, file.text(db), format.line_comment));
         }
         out
     }
 
+    /// The format whose files end like `path` (its comment syntax and the language of its
+    /// definitions), for renderers and the language server.
+    pub fn format_of(&self, path: &str) -> Option<&'static Format> {
+        rules::for_path(path)
+    }
+
     pub fn summary(&self, findings: &[Finding]) -> Summary {
-        let db = &self.db;
-        let layouts = sql::sql_layouts(db, self.workspace);
         let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
-        let mut new_migrations = 0;
-        for p in layouts.pairs.iter().filter(|p| p.current.is_some()) {
-            new_migrations += sql::history_delta(db, HistoryKey::new(db, self.workspace, p.dir.clone())).new.len();
-        }
+        let summaries: Vec<_> = FORMATS.iter().map(|f| (f.summary)(&self.db, self.workspace)).collect();
+        let present: Vec<_> = summaries.iter().filter(|s| s.present).collect();
+        let named = if present.is_empty() { summaries.iter().take(1).collect() } else { present };
+        let shown = named
+            .into_iter()
+            .flat_map(|s| &s.counts)
+            .filter(|c| c.shown == Shown::Always || (c.shown == Shown::WhenNonZero && c.value > 0))
+            .cloned()
+            .collect();
         Summary {
-            histories: layouts.current.histories.len(),
-            migrations: layouts.current.histories.iter().map(|h| h.migrations.len()).sum(),
-            new_migrations,
-            schema_files: layouts.current.schema_files.len(),
+            counts: summaries.into_iter().flat_map(|s| s.counts).collect(),
+            shown,
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
             infos: count(Severity::Info),
         }
     }
 
-    /// How many of the working tree's histories and schema files there are, and how many of them
-    /// the baseline holds too. None at all means the baseline cannot be the previous release of this
-    /// tree (an empty or unrelated directory, the wrong revision): every migration would count as
-    /// new and nothing could break.
-    pub fn baseline_coverage(&self) -> (usize, usize) {
-        let layouts = sql::sql_layouts(&self.db, self.workspace);
-        let histories = layouts.pairs.iter().filter(|p| p.current.is_some());
-        let (mut units, mut in_baseline) = (0, 0);
-        for pair in histories {
-            units += 1;
-            in_baseline += usize::from(pair.baseline.is_some());
-        }
-        for path in &layouts.current.schema_files {
-            units += 1;
-            in_baseline += usize::from(layouts.baseline.schema_files.contains(path));
-        }
-        (units, in_baseline)
+    /// Per format with units or source files in the working tree: how many units (histories,
+    /// schema files, modules) it has, and how many of them the baseline holds too. None at all in the
+    /// baseline means it cannot be the previous release of this tree (an empty or unrelated
+    /// directory, the wrong revision): everything would count as new and nothing could break.
+    pub fn baseline_coverage(&self) -> Vec<(&'static Format, Coverage)> {
+        FORMATS.iter().map(|f| (*f, (f.coverage)(&self.db, self.workspace))).filter(|(_, c)| c.units > 0 || c.source_files > 0).collect()
     }
 
-    /// Whether a file that could not be read (so is not in the tree) would be a migration of one of
-    /// that tree's histories, judged by its name and place as the layout detection judges files.
-    pub fn would_be_migration(&self, side: Side, path: &str) -> bool {
-        let files = self.files(side);
-        let mut paths: Vec<&str> = files.paths().collect();
-        paths.push(path);
-        let layout = crate::layout::detect(&paths, self.workspace.config(&self.db), &sql::FileProbe { db: &self.db, files });
-        layout.histories.iter().flat_map(|h| &h.migrations).any(|m| m.up.as_deref() == Some(path) || m.down.as_deref() == Some(path))
+    /// Whether a file that could not be read (so is not in the tree) would be part of what some
+    /// format checks on that side (a migration of a history), judged by its name and place.
+    pub fn would_be_read(&self, side: Side, path: &str) -> bool {
+        FORMATS.iter().any(|f| (f.would_read)(&self.db, self.workspace, side, path))
     }
 
-    /// Every migration history with its N-1 and N states.
-    pub fn histories(&self) -> Vec<HistoryStates> {
-        let db = &self.db;
-        let layouts = sql::sql_layouts(db, self.workspace);
-        let dirs: BTreeSet<&String> = layouts.pairs.iter().map(|p| &p.dir).collect();
-        dirs.into_iter()
-            .map(|dir| {
-                let key = HistoryKey::new(db, self.workspace, dir.clone());
-                HistoryStates {
-                    dir: dir.clone(),
-                    dialect: sql::history_dialect(db, key),
-                    baseline: sql::baseline_state(db, key).clone(),
-                    current: sql::current_state(db, key).clone(),
-                }
-            })
-            .collect()
+    /// Runs a query of a format's module on this snapshot: for entry points that are not findings,
+    /// such as tests that hold a format's model against a real peer (`sql::histories`).
+    pub fn query<R>(&self, query: impl FnOnce(&dyn crate::db::Db, Workspace) -> R) -> R {
+        query(&self.db, self.workspace)
     }
 }
 

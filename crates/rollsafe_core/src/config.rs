@@ -25,7 +25,8 @@
 //! reason = "nothing has read legacy_flag since v1.2"
 //! ```
 
-use crate::finding::Severity;
+use rollsafe_diagnostics::Severity;
+pub use rollsafe_diagnostics::{Allow, glob_matches};
 use rollsafe_sql::Dialect;
 use std::collections::BTreeMap;
 
@@ -55,72 +56,6 @@ pub struct SqlConfig {
     /// Values of templated SQL's placeholders (psql variables, Go templates, Flyway placeholders),
     /// by name; unnamed ones stand for an identifier spelled like their name.
     pub placeholders: Vec<(String, String)>,
-}
-
-/// An accepted finding: matches by rule and, when given, object and path.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Allow {
-    pub rule: String,
-    pub object: Option<String>,
-    pub path: Option<String>,
-    pub reason: String,
-    /// Byte range of the entry in the configuration file.
-    pub span: Option<(usize, usize)>,
-}
-
-impl Allow {
-    /// Whether this entry accepts a finding. Objects compare as names (`public.users.x` and
-    /// `users.x` are one column: the default schema may be left out on either side; unquoted parts
-    /// compare case-insensitively), paths as globs with or without a leading `./`.
-    pub fn accepts(&self, finding: &crate::finding::Finding) -> bool {
-        self.rule == finding.rule
-            && self.object.as_ref().is_none_or(|o| finding.object.as_deref().is_some_and(|f| same_object(o, f)))
-            && self.path.as_ref().is_none_or(|p| glob_matches(p.trim_start_matches("./"), &finding.primary.path))
-    }
-}
-
-/// An object name as folded segments: `"Users".Email` → `Users`, `email`.
-fn object_segments(name: &str) -> Vec<String> {
-    let mut segments = Vec::new();
-    let mut current = String::new();
-    let mut quoted = false;
-    let mut chars = name.chars().peekable();
-    let mut was_quoted = false;
-    while let Some(c) = chars.next() {
-        match c {
-            '"' | '`' if !quoted => {
-                quoted = true;
-                was_quoted = true;
-            }
-            '"' | '`' if quoted => {
-                // A doubled quote inside quotes is a quote character.
-                if chars.peek() == Some(&c) {
-                    current.push(c);
-                    chars.next();
-                } else {
-                    quoted = false;
-                }
-            }
-            '.' if !quoted => {
-                segments.push(if was_quoted { std::mem::take(&mut current) } else { std::mem::take(&mut current).to_lowercase() });
-                was_quoted = false;
-            }
-            c => current.push(c),
-        }
-    }
-    segments.push(if was_quoted { current } else { current.to_lowercase() });
-    segments
-}
-
-/// Whether two written object names name the same object; the default schema of PostgreSQL
-/// (`public`) or SQLite (`main`) may be left out on either side.
-fn same_object(a: &str, b: &str) -> bool {
-    let (a, b) = (object_segments(a), object_segments(b));
-    let (long, short) = if a.len() >= b.len() { (&a, &b) } else { (&b, &a) };
-    if long.len() == short.len() {
-        return long == short;
-    }
-    long.len() == short.len() + 1 && ["public", "main"].contains(&long[0].as_str()) && long[1..] == short[..]
 }
 
 #[derive(serde::Deserialize)]
@@ -165,8 +100,12 @@ struct RawAllow {
 }
 
 impl Config {
-    /// Parses and validates `rollsafe.toml`. The error is one line, fit for the CLI's exit-2 message.
-    pub fn parse(text: &str) -> Result<Config, String> {
+    /// Parses and validates `rollsafe.toml`; `known_rule` tells which rule ids exist (the registry:
+    /// [`crate::parse_config`] passes it). The error is one line, fit for the CLI's exit-2 message.
+    pub fn parse(text: &str, known_rule: &dyn Fn(&str) -> bool) -> Result<Config, String> {
+        let known_rule = |rule: &str| {
+            if known_rule(rule) { Ok(()) } else { Err(format!("unknown rule `{}` (see `rollsafe rules`)", quote(rule))) }
+        };
         let raw: RawConfig = toml::from_str(text).map_err(|e| parse_error(text, &e))?;
         if raw.baseline.as_deref().is_some_and(|b| b.trim().is_empty()) {
             return Err("baseline must name a git revision or a directory (an empty one would compare the tree with itself)".into());
@@ -243,10 +182,6 @@ impl Config {
     }
 }
 
-fn known_rule(rule: &str) -> Result<(), String> {
-    if crate::rules::lookup(rule).is_some() { Ok(()) } else { Err(format!("unknown rule `{}` (see `rollsafe rules`)", quote(rule))) }
-}
-
 fn check_glob(glob: &str) -> Result<(), String> {
     globset::Glob::new(glob).map(|_| ()).map_err(|e| format!("invalid glob `{}`: {}", quote(glob), quote(&e.kind().to_string())))
 }
@@ -268,18 +203,6 @@ fn quote(text: &str) -> String {
     rollsafe_text::escape::quote(text)
 }
 
-/// Whether a workspace-relative path matches a glob; a glob naming a directory matches what is under it.
-pub fn glob_matches(glob: &str, path: &str) -> bool {
-    let Ok(g) = globset::GlobBuilder::new(glob).literal_separator(true).build() else {
-        return false;
-    };
-    let m = g.compile_matcher();
-    m.is_match(path) || {
-        let dir = glob.trim_end_matches('/');
-        path.starts_with(dir) && path.as_bytes().get(dir.len()) == Some(&b'/')
-    }
-}
-
 fn one_line(message: &str) -> String {
     message
         .lines()
@@ -295,7 +218,7 @@ mod tests {
 
     #[test]
     fn parses_a_full_config() {
-        let config = Config::parse(
+        let config = crate::parse_config(
             r#"
 baseline = "v1.4.0"
 exclude = ["vendor/**"]
@@ -329,7 +252,7 @@ reason = "unused since v1.2"
             ("bogus = 1", "unknown field"),
             ("baseline = \"\"", "baseline must name"),
         ] {
-            let err = Config::parse(text).unwrap_err();
+            let err = crate::parse_config(text).unwrap_err();
             assert!(err.contains(expected), "{err}");
             assert!(!err.contains('\n'));
         }
@@ -337,14 +260,14 @@ reason = "unused since v1.2"
 
     #[test]
     fn allow_entries_match_names_not_spellings() {
-        let config = Config::parse(
+        let config = crate::parse_config(
             "[[allow]]\nrule = \"column-removed\"\nobject = \"public.users.legacy_flag\"\npath = \"./db/**\"\nreason = \"unused\"\n",
         )
         .unwrap();
         let entry = &config.allow[0];
         let finding = |object: &str, path: &str| {
-            let location = crate::finding::Location::current(path, rollsafe_text::TextRange::empty(0));
-            crate::finding::Finding::new("column-removed", Severity::Error, String::new(), location, "").object(object)
+            let location = rollsafe_diagnostics::Location::current(path, rollsafe_text::TextRange::empty(0));
+            rollsafe_diagnostics::Finding::new("column-removed", Severity::Error, String::new(), location, "").object(object)
         };
         assert!(entry.accepts(&finding("users.legacy_flag", "db/migrations/2.sql")));
         assert!(entry.accepts(&finding("public.Users.legacy_flag", "db/migrations/2.sql")));
@@ -360,14 +283,14 @@ reason = "unused since v1.2"
     #[test]
     fn errors_do_not_echo_the_file() {
         let secret = "root:x:0:0:SECRET-TOKEN:/root:/bin/bash\n";
-        let err = Config::parse(secret).unwrap_err();
+        let err = crate::parse_config(secret).unwrap_err();
         assert!(!err.contains("SECRET"), "{err}");
         assert!(err.starts_with("line 1, column "), "{err}");
         let long_key = format!("{} = 1", "k".repeat(5000));
-        let err = Config::parse(&long_key).unwrap_err();
+        let err = crate::parse_config(&long_key).unwrap_err();
         assert!(err.len() < 400, "{err}");
         let escape = "[rules]\n\"\\u001b]0;pwned\\u0007\" = \"off\"\n";
-        let err = Config::parse(escape).unwrap_err();
+        let err = crate::parse_config(escape).unwrap_err();
         assert!(!err.contains('\u{1b}') && err.contains("\\x1b"), "{err}");
     }
 }

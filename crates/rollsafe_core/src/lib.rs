@@ -1,9 +1,10 @@
 //! rollsafe's analysis core.
 //!
-//! Holds the salsa database ([`db`]), finds migration histories and schema files ([`layout`]),
-//! replays the N-1 and N states and diffs them ([`sql`]), and turns the differences into
-//! [`Finding`]s through one file per rule ([`rules`]). [`Analysis`] is the façade every front-end
-//! calls.
+//! Holds the salsa database ([`db`]) and the format table ([`registry`], with every rule): each
+//! format is a module with its own rules folder ([`sql`]: migration histories and schema files,
+//! replayed and diffed) that fills in a [`Format`]. The core applies configured levels,
+//! suppressions and the allow-list to every format's findings alike. [`Analysis`] is the façade the
+//! CLI, the library API and the language server call; none of them names a format.
 //!
 //! Limits, by design: the core knows nothing of files on disk, git, terminals, JSON or LSP. It takes
 //! texts in and gives plain data out; byte ranges only (line/column conversion is the renderers' job).
@@ -11,14 +12,18 @@
 pub mod analysis;
 pub mod config;
 pub mod db;
-pub mod finding;
-pub mod layout;
-pub mod rules;
+pub mod formats;
+pub mod registry;
 pub mod sql;
-mod suppress;
 
 pub use analysis::{Analysis, AnalysisSnapshot, Cancellable, Summary, WorkspaceInput, cancellable};
 pub use config::Config;
-pub use finding::{Definitions, Edit, Finding, Fix, Location, Related, Severity, Side};
+pub use formats::{Count, Coverage, Format};
+pub use rollsafe_diagnostics::{Definitions, Edit, Finding, Fix, Location, Related, Rule, Severity, Side, Tag};
 pub use rollsafe_sql::Dialect;
 pub use rollsafe_text::TextRange;
+
+/// Parses and validates `rollsafe.toml` against the rule registry. The error is one line.
+pub fn parse_config(text: &str) -> Result<Config, String> {
+    Config::parse(text, &registry::is_known)
+}

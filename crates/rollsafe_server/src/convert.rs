@@ -2,7 +2,7 @@
 //! offsets and UTF-16 positions, findings and diagnostics, fixes and code actions, hovers. Handlers
 //! call these and nothing else of `ls_types`.
 
-use rollsafe_core::{Edit, Finding, Fix, Location, Severity, Side};
+use rollsafe_core::{Edit, Finding, Fix, Location, Severity, Side, Tag};
 use rollsafe_text::{LineCol, LineIndex, TextRange};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -136,7 +136,9 @@ pub fn diagnostic(finding: &Finding, root: &Path, text_of: &mut dyn FnMut(Side, 
         source: Some(SOURCE.to_string()),
         message,
         related_information: (!related.is_empty()).then_some(related),
-        tags: (finding.rule == rollsafe_core::rules::UNUSED_SUPPRESSION.id).then(|| vec![DiagnosticTag::UNNECESSARY]),
+        tags: rollsafe_core::registry::lookup(finding.rule)
+            .filter(|r| r.has_tag(Tag::Unnecessary))
+            .map(|_| vec![DiagnosticTag::UNNECESSARY]),
         data: None,
     }
 }
@@ -172,12 +174,12 @@ pub fn code_action(
 }
 
 /// A hover for the findings on one statement: each with the object's N-1 and N definitions side by
-/// side, the verdict and the safe sequence.
-pub fn hover(findings: &[&Finding], baseline: &str, range: Option<Range>) -> Option<Hover> {
+/// side (fenced in `language`, the format's), the verdict and the safe sequence.
+pub fn hover(findings: &[&Finding], baseline: &str, range: Option<Range>, language: &str) -> Option<Hover> {
     if findings.is_empty() {
         return None;
     }
-    let sections: Vec<String> = findings.iter().map(|f| hover_section(f, baseline)).collect();
+    let sections: Vec<String> = findings.iter().map(|f| hover_section(f, baseline, language)).collect();
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: sections.join("\n\n---\n\n") }),
         range,
@@ -191,7 +193,7 @@ fn printable(text: &str) -> String {
     text.split('\n').map(|line| rollsafe_text::escape::escape_line(line).into_owned()).collect::<Vec<_>>().join("\n")
 }
 
-fn hover_section(f: &Finding, baseline: &str) -> String {
+fn hover_section(f: &Finding, baseline: &str, language: &str) -> String {
     let baseline = printable(baseline);
     let mut out = format!("**{}** [`{}`]({RULE_DOCS}{}.md)", f.severity, f.rule, f.rule);
     if let Some(object) = &f.object {
@@ -211,7 +213,7 @@ fn hover_section(f: &Finding, baseline: &str) -> String {
             out.push_str(&format!("\n\n| N-1 ({baseline}) | N (working tree) |\n|---|---|\n| {} | {} |", cell(before), cell(after)));
         } else {
             let block = |title: String, d: Option<&str>| match d {
-                Some(d) => format!("\n\n{title}\n```sql\n{d}\n```"),
+                Some(d) => format!("\n\n{title}\n```{language}\n{d}\n```"),
                 None => format!("\n\n{title} *absent*"),
             };
             out.push_str(&block(format!("**N-1 ({baseline}):**"), before));

@@ -365,7 +365,7 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         if self.shared.client_watches.load(std::sync::atomic::Ordering::Relaxed) {
-            let watchers = ["**/*.sql", "**/rollsafe.toml", "**/migration_lock.toml", "**/Cargo.toml", "**/go.mod"]
+            let watchers = rollsafe_core::registry::watch_globs()
                 .into_iter()
                 .map(|glob| FileSystemWatcher { glob_pattern: GlobPattern::String(glob.to_string()), kind: None })
                 .collect();
@@ -449,7 +449,8 @@ impl LanguageServer for Backend {
             let (text, index) = cx.file_text(Side::Current, &cx.path)?;
             let range = convert::LineMap { text: &text, index: &index }.range(first.primary.range);
             let on_statement: Vec<&Finding> = findings.iter().filter(|f| f.primary.range == first.primary.range).collect();
-            convert::hover(&on_statement, &cx.baseline, Some(range))
+            let language = cx.snapshot.format_of(&cx.path).map_or("text", |f| f.language);
+            convert::hover(&on_statement, &cx.baseline, Some(range), language)
         })
         .await
     }

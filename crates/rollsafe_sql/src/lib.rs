@@ -32,6 +32,7 @@ pub mod split;
 pub mod template;
 pub mod ty;
 
+pub use rollsafe_diagnostics::{REASON_PLACEHOLDER, Scope, Suppression};
 pub use rollsafe_text::TextRange;
 
 use ops::{Statement, StatementKind};
@@ -106,19 +107,6 @@ pub struct Unread {
     pub what: String,
 }
 
-/// A `rollsafe-allow` comment, parsed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Suppression {
-    pub range: TextRange,
-    pub rules: Vec<String>,
-    /// `None` when the comment gives no reason (such a suppression is reported, not honoured).
-    pub reason: Option<String>,
-    /// The statement it applies to (index into [`ParsedFile::statements`]).
-    pub statement: Option<usize>,
-    /// `rollsafe-allow-file:`: applies to every finding about the file.
-    pub file: bool,
-}
-
 /// Everything the front-end knows about one file.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct ParsedFile {
@@ -169,8 +157,13 @@ fn parse_plain(text: &str, dialect: Dialect) -> ParsedFile {
         .suppressions
         .into_iter()
         .map(|s| {
-            let (rules, reason) = parse_suppression(&s.body);
-            Suppression { range: s.range, rules, reason, statement: s.statement.map(|i| index_map[i]), file: s.file }
+            let (rules, reason) = rollsafe_diagnostics::parse_rules_and_reason(&s.body);
+            let scope = match s.statement {
+                _ if s.file => Scope::File,
+                Some(i) => Scope::Range(out.statements[index_map[i]].range),
+                None => Scope::Nothing,
+            };
+            Suppression { range: s.range, rules, reason, scope }
         })
         .collect();
     out
@@ -254,30 +247,6 @@ fn clean_parser_error(message: &str) -> String {
     }
 }
 
-/// The reason a suppression inserted by an editor's quick fix carries until the user writes one. It
-/// counts as no reason, so a suppression nobody explained never silences a finding.
-pub const REASON_PLACEHOLDER: &str = "<reason>";
-
-/// `column-removed, table-removed nobody reads it` → (rules, reason).
-pub fn parse_suppression(body: &str) -> (Vec<String>, Option<String>) {
-    let mut rules = Vec::new();
-    let mut rest = body.trim();
-    loop {
-        let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).unwrap_or(rest.len());
-        if end == 0 {
-            break;
-        }
-        rules.push(rest[..end].to_string());
-        rest = rest[end..].trim_start();
-        match rest.strip_prefix(',') {
-            Some(after) => rest = after.trim_start(),
-            None => break,
-        }
-    }
-    let reason = rest.trim().trim_start_matches([':', '-', '—']).trim();
-    (rules, (!reason.is_empty() && reason != REASON_PLACEHOLDER).then(|| reason.to_string()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -297,16 +266,6 @@ mod tests {
         for sql in ["CREATE VIEW v AS SELECT * FROM (SELECT 1 AS a) s", "CREATE VIEW v AS SELECT t.* FROM (VALUES (1)) AS t(a)"] {
             assert!(matches!(parse_statement(sql, 0, Dialect::Postgres).0, StatementKind::Ddl(_)), "{sql}");
         }
-    }
-
-    #[test]
-    fn suppression_bodies() {
-        assert_eq!(
-            parse_suppression("column-removed, table-removed nobody reads it"),
-            (vec!["column-removed".to_string(), "table-removed".to_string()], Some("nobody reads it".to_string()))
-        );
-        assert_eq!(parse_suppression("column-removed"), (vec!["column-removed".to_string()], None));
-        assert_eq!(parse_suppression("column-removed <reason>"), (vec!["column-removed".to_string()], None));
     }
 }
 

@@ -102,14 +102,7 @@ pub(crate) fn suppression_body(comment: &str) -> Option<(&str, bool)> {
     } else {
         comment.strip_prefix("/*")?.trim_end_matches("*/")
     };
-    let inner = inner.trim_start_matches(['-', '*', ' ', '\t']);
-    let rest = inner.strip_prefix("rollsafe-allow")?;
-    let (rest, file) = match rest.strip_prefix("-file") {
-        Some(rest) => (rest, true),
-        None => (rest, false),
-    };
-    let rest = rest.trim_start();
-    Some((rest.strip_prefix(':').unwrap_or(rest).trim(), file))
+    rollsafe_diagnostics::directive(inner)
 }
 
 /// Tracks whether the current statement is a routine or trigger whose body holds `;`.

@@ -7,7 +7,7 @@
 //!   before it when HEAD is that release and the working tree has not changed), else the merge-base
 //!   with the default branch, else HEAD. A baseline that may not be the previous release (a
 //!   shallow clone without tags, HEAD itself) comes with [`Loaded::baseline_doubt`].
-//! - Only files the analysis understands are read (`*.sql`, Prisma's `migration_lock.toml`); the
+//! - Only files the analysis understands are read (the core's format table says which); the
 //!   working tree walk honours `.gitignore`.
 //!
 //! - Files are read as [`fs`] says: regular files only, bounded, and resolving inside the tree they
@@ -137,23 +137,10 @@ pub fn relative_path(root: &Path, file: &Path) -> Option<String> {
     Some(parts.join("/"))
 }
 
-///
-/// Besides SQL: Prisma's `migration_lock.toml` (the dialect), `Cargo.toml` and `go.mod` (which tool
-/// a history is written for), Flyway's and Spring Boot's configuration files (Flyway settings), and files that look like code migrations (Flyway's `V2__Name.java`,
-/// goose's `20240101_name.go`), so that the analysis can say it did not read them.
+/// Whether a file is read: some format reads it (the format table decides: SQL files and the
+/// configuration files of the tools that run them, for instance).
 pub fn is_relevant(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    let versioned_class = |ext: &str| {
-        name.strip_suffix(ext).is_some_and(|stem| {
-            stem.len() > 1 && matches!(stem.as_bytes()[0], b'V' | b'v') && stem.as_bytes()[1].is_ascii_digit() && stem.contains("__")
-        })
-    };
-    path.ends_with(".sql")
-        || matches!(name, "migration_lock.toml" | "Cargo.toml" | "go.mod")
-        || rollsafe_core::layout::FlywaySettings::is_config_file(name)
-        || versioned_class(".java")
-        || versioned_class(".kt")
-        || (name.ends_with(".go") && !name.ends_with("_test.go") && name.as_bytes()[0].is_ascii_digit())
+    rollsafe_core::registry::reads(path)
 }
 
 pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
@@ -237,38 +224,14 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
     })
 }
 
-/// `[sql] migrations` and `schemas` name paths that must exist: a typo there would otherwise leave
-/// a history unchecked without a word.
+/// Paths the configuration names must exist (each format says which): a typo there would
+/// otherwise leave something unchecked without a word.
 fn check_configured_paths(root: &Path, config: &Config, current: &BTreeMap<String, Arc<str>>) -> Result<(), LoadError> {
-    let is_glob = |p: &str| p.contains(['*', '?', '[', '{']);
-    let dirs: std::collections::BTreeSet<&str> = current.keys().filter_map(|p| p.rsplit_once('/').map(|(d, _)| d)).collect();
-    for entry in &config.sql.migrations {
-        let found = if is_glob(entry) {
-            dirs.iter().any(|d| rollsafe_core::config::glob_matches(entry, d))
-        } else {
-            root.join(entry.trim_end_matches('/')).is_dir()
-        };
-        if !found {
-            return Err(err(format!(
-                "{CONFIG_FILE}: [sql] migrations: `{}` {}",
-                quote(entry),
-                if is_glob(entry) { "matches no directory" } else { "is not a directory of the workspace" }
-            )));
-        }
-    }
-    for entry in &config.sql.schemas {
-        let found = if is_glob(entry) {
-            current.keys().any(|p| rollsafe_core::config::glob_matches(entry, p))
-        } else {
-            current.contains_key(entry.trim_start_matches("./"))
-        };
-        if !found {
-            return Err(err(format!(
-                "{CONFIG_FILE}: [sql] schemas: `{}` {}",
-                quote(entry),
-                if is_glob(entry) { "matches no SQL file" } else { "is not an SQL file of the workspace" }
-            )));
-        }
+    let files: Vec<&str> = current.keys().map(String::as_str).collect();
+    let is_dir = |p: &str| root.join(p).is_dir();
+    let tree = rollsafe_core::formats::Tree { files: &files, is_dir: &is_dir };
+    for format in rollsafe_core::registry::FORMATS {
+        (format.check_paths)(config, &tree).map_err(|e| err(format!("{CONFIG_FILE}: {e}")))?;
     }
     Ok(())
 }
@@ -311,7 +274,7 @@ fn read_config(root: &Path, explicit: Option<&Path>) -> Result<(Config, ConfigSo
     // Never echo the content of a file that is not a configuration: only the position and the parser's reason.
     let text = String::from_utf8(bytes)
         .map_err(|e| err(format!("{shown}: not valid UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to())))?;
-    let config = Config::parse(&text).map_err(|e| err(format!("{shown}: {e}")))?;
+    let config = rollsafe_core::parse_config(&text).map_err(|e| err(format!("{shown}: {e}")))?;
     Ok((config, Some((path, Arc::from(text)))))
 }
 

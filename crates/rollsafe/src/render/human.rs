@@ -219,17 +219,17 @@ fn span(snippet: &Snippet, label: &str) -> LabeledSpan {
 }
 
 fn diagnostic(report: &Report, f: &Finding) -> FindingDiagnostic {
-    let comment = if f.primary.path.ends_with(".sql") { "--" } else { "//" };
     let mut help = f.help.clone().unwrap_or_default();
-    if f.rule != "unused-suppression" && f.rule != "invalid-suppression" {
+    if rollsafe_core::registry::lookup(f.rule).is_none_or(|r| r.suppressible()) {
         if !help.is_empty() {
             help.push('\n');
         }
-        if f.primary.side == Side::Baseline {
-            // Nothing to comment on in the working tree: the configuration holds the acceptance.
-            help.push_str(&format!("to accept it, add to rollsafe.toml: [[allow]] rule = \"{}\" reason = \"…\"", f.rule));
-        } else {
-            help.push_str(&format!("to accept it, say why on the statement: {comment} rollsafe-allow: {} <reason>", f.rule));
+        // In a file of the working tree that some format reads, a comment accepts it; elsewhere
+        // (N-1, or a file no format reads) the configuration holds the acceptance.
+        match report.analysis.format_of(&f.primary.path).filter(|_| f.primary.side == Side::Current) {
+            Some(format) => help
+                .push_str(&format!("to accept it, say why on the statement: {} rollsafe-allow: {} <reason>", format.line_comment, f.rule)),
+            None => help.push_str(&format!("to accept it, add to rollsafe.toml: [[allow]] rule = \"{}\" reason = \"…\"", f.rule)),
         }
     }
     let related = f
@@ -304,10 +304,8 @@ fn plural(n: usize, word: &str) -> String {
 
 pub fn summary_line(report: &Report) -> String {
     let s = &report.summary;
-    let mut what = vec![plural(s.migrations, "migration")];
-    if s.schema_files > 0 {
-        what.push(plural(s.schema_files, "schema file"));
-    }
+    let what: Vec<String> =
+        s.shown.iter().map(|c| if c.value == 1 { format!("1 {}", c.noun.0) } else { format!("{} {}", c.value, c.noun.1) }).collect();
     let mut line = format!(
         "checked {} against {} ({}): {}, {}",
         what.join(" and "),

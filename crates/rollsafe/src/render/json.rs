@@ -44,22 +44,24 @@ pub fn render(report: &Report) -> String {
         })
         .collect();
     let s = &report.summary;
+    let mut summary = json!({
+        "errors": s.errors,
+        "warnings": s.warnings,
+        "infos": s.infos,
+        "baseline_source": report.baseline_source.to_string(),
+        // Warnings about the check itself (`warnings` counts warning findings): a baseline that
+        // may not be the previous release, files not read.
+        "notices": report.notices.iter().map(|n| json!({"kind": n.kind, "message": n.message})).collect::<Vec<_>>(),
+    });
+    // What each format counted (`migrations`, `new_migrations`, `schema_files`, …).
+    for count in &s.counts {
+        summary[count.key] = json!(count.value);
+    }
     let doc = json!({
         "version": 1,
         "baseline": report.baseline_label,
         "findings": findings,
-        "summary": {
-            "errors": s.errors,
-            "warnings": s.warnings,
-            "infos": s.infos,
-            "migrations": s.migrations,
-            "new_migrations": s.new_migrations,
-            "schema_files": s.schema_files,
-            "baseline_source": report.baseline_source.to_string(),
-            // Warnings about the check itself (`warnings` counts warning findings): a baseline that
-            // may not be the previous release, files not read.
-            "notices": report.notices.iter().map(|n| json!({"kind": n.kind, "message": n.message})).collect::<Vec<_>>(),
-        }
+        "summary": summary,
     });
     let mut out = serde_json::to_string_pretty(&doc).expect("JSON values always serialise");
     out.push('\n');

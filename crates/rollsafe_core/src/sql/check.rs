@@ -1,17 +1,18 @@
-//! Findings for one migration history or schema file: diff, history facts, rules, suppressions.
+//! Findings for one migration history or schema file: diff, history facts, rules. Suppressions and
+//! configured levels are applied by the core, the same for every format.
 
 use super::diff::{DiffInput, diff};
+use super::layout::{LateVersion, MigrationTool};
+use super::rules::{DeletedMigration, EditedMigration, HistoryFacts, OutOfOrder, SQL_CHECKS, SqlContext};
 use super::*;
-use crate::finding::Finding;
-use crate::layout::{LateVersion, MigrationTool};
-use crate::rules::{DeletedMigration, EditedMigration, HistoryFacts, OutOfOrder, SQL_CHECKS, SqlContext};
-use crate::suppress;
+use crate::formats::Checked;
+use rollsafe_diagnostics::{Finding, Fix};
 use rollsafe_sql::catalog::MAX_COLUMNS;
 use rollsafe_sql::lexer::meaning_key;
 use rollsafe_sql::ops::StatementKind;
 
 #[salsa::tracked(returns(ref))]
-pub fn history_findings<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Vec<Finding> {
+pub fn history_findings<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Checked {
     let ws = key.workspace(db);
     if let Some(name) = unsupported_dialect(db, key) {
         return unsupported_history(db, key, name);
@@ -80,18 +81,29 @@ pub fn history_findings<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Vec<Findi
         };
         not_understood.push((at, what));
     }
-    let cx = SqlContext { baseline: ws.baseline_label(db), changes: &changes, history: Some(&facts), not_understood: &not_understood };
+    let expand_step = |f: &Finding| expand_step(db, f, &reviewed, dialect, &base.catalog, ws.baseline_label(db));
+    let cx = SqlContext {
+        baseline: ws.baseline_label(db),
+        changes: &changes,
+        history: Some(&facts),
+        not_understood: &not_understood,
+        expand_step: Some(&expand_step),
+    };
     let mut findings = Vec::new();
     for check in SQL_CHECKS {
         check(&cx, &mut findings);
     }
-    attach_expand_steps(db, &mut findings, &reviewed, dialect, &base.catalog, ws.baseline_label(db));
     if several_dialects(db, ws) {
         for f in &mut findings {
             f.message = format!("{}: {}", dialect.display_name(), f.message);
         }
     }
-    suppress::apply(findings, &parsed_reviewed, ws.config(db))
+    checked(findings, &parsed_reviewed)
+}
+
+/// Findings with the suppressions of the files under review, for the core to apply.
+fn checked(findings: Vec<Finding>, reviewed: &[(String, Arc<ParsedFile>)]) -> Checked {
+    Checked { findings, suppressions: reviewed.iter().map(|(path, parsed)| (path.clone(), parsed.suppressions.clone())).collect() }
 }
 
 /// What the files of a history say, before any SQL is replayed: released migrations edited,
@@ -220,28 +232,21 @@ fn file_facts<'db>(db: &'db dyn Db, key: HistoryKey<'db>, dialect: Dialect) -> (
 }
 
 /// Column drops and renames get the expand step of their safe sequence as a fix.
-fn attach_expand_steps(
-    db: &dyn Db,
-    findings: &mut [Finding],
-    files: &[(String, SourceFile)],
-    dialect: Dialect,
-    n1: &Catalog,
-    baseline: &str,
-) {
-    let rewritable = [crate::rules::COLUMN_REMOVED.id, crate::rules::COLUMN_RENAMED.id];
-    let by_path: std::collections::HashMap<&str, SourceFile> = files.iter().map(|(p, f)| (p.as_str(), *f)).collect();
-    for f in findings.iter_mut().filter(|f| rewritable.contains(&f.rule) && f.primary.side == Side::Current) {
-        let Some(file) = by_path.get(f.primary.path.as_str()) else { continue };
-        let parsed = parsed(db, *file, dialect);
-        let Some(statement) = super::fixes::statement_at(&parsed, f.primary.range.start) else { continue };
-        f.fix = super::fixes::expand_step(f, statement, file.text(db), n1, baseline);
+/// The expand step for a column drop or rename in a file under review.
+fn expand_step(db: &dyn Db, f: &Finding, files: &[(String, SourceFile)], dialect: Dialect, n1: &Catalog, baseline: &str) -> Option<Fix> {
+    if f.primary.side != Side::Current {
+        return None;
     }
+    let file = files.iter().find(|(p, _)| *p == f.primary.path)?.1;
+    let parsed = parsed(db, file, dialect);
+    let statement = super::fixes::statement_at(&parsed, f.primary.range.start)?;
+    super::fixes::expand_step(f, statement, file.text(db), n1, baseline)
 }
 
 /// One note for a changed history in a dialect rollsafe does not model, instead of a finding per
 /// statement it cannot read. What the files alone say (edited, deleted and late migrations) is
 /// still checked: Flyway's checksums and version order do not depend on the dialect.
-fn unsupported_history<'db>(db: &'db dyn Db, key: HistoryKey<'db>, name: &str) -> Vec<Finding> {
+fn unsupported_history<'db>(db: &'db dyn Db, key: HistoryKey<'db>, name: &str) -> Checked {
     let delta = history_delta(db, key);
     let (facts, _) = file_facts(db, key, history_dialect(db, key));
     let mut not_understood = Vec::new();
@@ -253,12 +258,18 @@ fn unsupported_history<'db>(db: &'db dyn Db, key: HistoryKey<'db>, name: &str) -
         not_understood.push((Location::current(first, TextRange::empty(0)), message));
     }
     let ws = key.workspace(db);
-    let cx = SqlContext { baseline: ws.baseline_label(db), changes: &[], history: Some(&facts), not_understood: &not_understood };
+    let cx = SqlContext {
+        baseline: ws.baseline_label(db),
+        changes: &[],
+        history: Some(&facts),
+        not_understood: &not_understood,
+        expand_step: None,
+    };
     let mut findings = Vec::new();
     for check in SQL_CHECKS {
         check(&cx, &mut findings);
     }
-    suppress::apply(findings, &[], ws.config(db))
+    Checked { findings, suppressions: Vec::new() }
 }
 
 /// Whether a new database, built from the released migrations with this one edit and then this
@@ -426,11 +437,11 @@ pub fn schema_dialect<'db>(db: &'db dyn Db, key: SchemaKey<'db>) -> Dialect {
 }
 
 #[salsa::tracked(returns(ref))]
-pub fn schema_file_findings<'db>(db: &'db dyn Db, key: SchemaKey<'db>) -> Vec<Finding> {
+pub fn schema_file_findings<'db>(db: &'db dyn Db, key: SchemaKey<'db>) -> Checked {
     let ws = key.workspace(db);
     let path = key.path(db);
     let (Some(old_file), Some(new_file)) = (ws.baseline(db).get(path), ws.current(db).get(path)) else {
-        return Vec::new();
+        return Checked::default();
     };
     let dialect = schema_dialect(db, key);
     let mut sources = SourceTable::default();
@@ -457,10 +468,16 @@ pub fn schema_file_findings<'db>(db: &'db dyn Db, key: SchemaKey<'db>) -> Vec<Fi
     });
     let reviewed = vec![(path.clone(), new_parsed.clone())];
     let not_understood = if old_file == new_file { Vec::new() } else { not_understood(&reviewed) };
-    let cx = SqlContext { baseline: ws.baseline_label(db), changes: &changes, history: None, not_understood: &not_understood };
+    let cx = SqlContext {
+        baseline: ws.baseline_label(db),
+        changes: &changes,
+        history: None,
+        not_understood: &not_understood,
+        expand_step: None,
+    };
     let mut findings = Vec::new();
     for check in SQL_CHECKS {
         check(&cx, &mut findings);
     }
-    suppress::apply(findings, &reviewed, ws.config(db))
+    checked(findings, &reviewed)
 }

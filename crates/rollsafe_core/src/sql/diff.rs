@@ -5,7 +5,7 @@
 //! attribute: the `SET NOT NULL` of a split sequence, the `DROP` that removed a table, the `CREATE
 //! TABLE` of a rebuilt table.
 
-use crate::finding::{Definitions, Location};
+use rollsafe_diagnostics::{Definitions, Location};
 use rollsafe_sql::catalog::*;
 use rollsafe_sql::describe::{self, display_type};
 use rollsafe_sql::object_map::ObjectMap;

@@ -1,71 +1,23 @@
 //! Edits offered for findings (editors show them as code actions; nothing applies them unasked).
 //!
-//! - Every finding in a reviewed file can be suppressed: a `-- rollsafe-allow: RULE <reason>` line
-//!   above its statement. The placeholder reason counts as none ([`REASON_PLACEHOLDER`]), so the
-//!   suppression only takes effect once someone explains it.
-//! - An unused suppression can be removed.
+//! Suppressions and their removal are the same for every format (`rollsafe_diagnostics`); here:
+//!
 //! - A column drop or rename can be replaced by the expand step of its safe sequence, with the
 //!   contract step left as a comment for a later release. The replacement is built from the N-1
 //!   model of the column (its type and nullability), in the history's dialect.
 
-use crate::finding::{Edit, Finding, Fix};
-use rollsafe_sql::REASON_PLACEHOLDER;
+use rollsafe_diagnostics::{Edit, Finding, Fix};
 use rollsafe_sql::catalog::{Catalog, Column, ObjKey};
 use rollsafe_sql::describe::display_type;
 use rollsafe_sql::name::{Name, QualifiedName};
 use rollsafe_sql::ops::{ActionKind, Op, Statement, StatementKind};
 use rollsafe_sql::{Dialect, ParsedFile};
-use rollsafe_text::TextRange;
 
 /// The statement of `parsed` that holds `offset`.
 pub fn statement_at(parsed: &ParsedFile, offset: u32) -> Option<&Statement> {
     // Statements are in file order: a binary search keeps this cheap for files of thousands.
     let after = parsed.statements.partition_point(|s| s.range.start <= offset);
     parsed.statements[..after].iter().rev().take(2).find(|s| offset < s.range.end.max(s.range.start + 1))
-}
-
-/// A `rollsafe-allow` line for the finding, above the statement it is on.
-pub fn suppression(finding: &Finding, parsed: &ParsedFile, text: &str) -> Option<Fix> {
-    let statement = statement_at(parsed, finding.primary.range.start)?;
-    let start = statement.range.start as usize;
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let before = &text[line_start..start];
-    let comment = format!("-- rollsafe-allow: {} {REASON_PLACEHOLDER}", finding.rule);
-    let (at, insert) = if before.trim().is_empty() {
-        // The statement starts its line: the comment goes on a line of its own above, indented alike.
-        (line_start, format!("{before}{comment}\n"))
-    } else {
-        // Another statement ends on the same line: break the line so the comment binds to this one.
-        let indent: String = before.chars().take_while(|c| c.is_whitespace()).collect();
-        (start, format!("\n{indent}{comment}\n{indent}"))
-    };
-    Some(Fix {
-        title: format!("Suppress {} here (a reason is required)", finding.rule),
-        edits: vec![Edit { path: finding.primary.path.clone(), range: TextRange::empty(at as u32), replacement: insert }],
-    })
-}
-
-/// Removes an unused `rollsafe-allow` comment: its whole line when nothing else is on it.
-pub fn remove_comment(finding: &Finding, text: &str) -> Option<Fix> {
-    let range = finding.primary.range.as_usize();
-    let line_start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[range.end..].find('\n').map_or(text.len(), |i| range.end + i + 1);
-    let alone = text[line_start..range.start].trim().is_empty() && text[range.end..line_end].trim().is_empty();
-    let remove = if alone {
-        line_start..line_end
-    } else {
-        // Trailing a statement: take the spaces before it too.
-        let trimmed = text[..range.start].trim_end_matches([' ', '\t']).len();
-        trimmed..range.end
-    };
-    Some(Fix {
-        title: "Remove the unused rollsafe-allow comment".to_string(),
-        edits: vec![Edit {
-            path: finding.primary.path.clone(),
-            range: TextRange::from_usize(remove.start, remove.end),
-            replacement: String::new(),
-        }],
-    })
 }
 
 /// The column a single-action `ALTER TABLE` drops or renames, with the new name for a rename.
@@ -191,9 +143,10 @@ fn rename_expand(table: &str, column: &Column, to: &Name, dialect: Dialect, base
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::{Location, Severity};
+    use rollsafe_diagnostics::{Location, Severity};
     use rollsafe_sql::catalog::SourceId;
     use rollsafe_sql::replay::Replayer;
+    use rollsafe_text::TextRange;
 
     fn n1(sql: &str, dialect: Dialect) -> Catalog {
         let parsed = rollsafe_sql::parse_file(sql, dialect);
@@ -219,6 +172,12 @@ mod tests {
         expand_step(&finding(rule, stmt.range), stmt, text, &catalog, "v1").map(|fix| apply(text, &fix))
     }
 
+    /// The suppression the core offers for a finding: above the statement it is on.
+    fn suppression(finding: &Finding, parsed: &rollsafe_sql::ParsedFile, text: &str) -> Fix {
+        let anchor = statement_at(parsed, finding.primary.range.start).expect("on a statement").range.start;
+        rollsafe_diagnostics::suppression_fix(finding, anchor, text, "--")
+    }
+
     fn apply(text: &str, fix: &Fix) -> String {
         let mut out = text.to_string();
         for e in fix.edits.iter().rev() {
@@ -232,7 +191,7 @@ mod tests {
         let text = "BEGIN;\n  ALTER TABLE t DROP COLUMN a;\nCOMMIT;\n";
         let parsed = rollsafe_sql::parse_file(text, Dialect::Postgres);
         let stmt = parsed.statements.iter().find(|s| text[s.range.as_usize()].starts_with("ALTER")).expect("alter");
-        let fix = suppression(&finding("column-removed", stmt.range), &parsed, text).expect("fix");
+        let fix = suppression(&finding("column-removed", stmt.range), &parsed, text);
         assert_eq!(apply(text, &fix), "BEGIN;\n  -- rollsafe-allow: column-removed <reason>\n  ALTER TABLE t DROP COLUMN a;\nCOMMIT;\n");
         // The placeholder is no reason: the suppression is reported until someone writes one.
         let reparsed = rollsafe_sql::parse_file(&apply(text, &fix), Dialect::Postgres);
@@ -244,18 +203,18 @@ mod tests {
         let text = "SELECT 1; ALTER TABLE t DROP COLUMN a;";
         let parsed = rollsafe_sql::parse_file(text, Dialect::Postgres);
         let stmt = &parsed.statements[1];
-        let fix = suppression(&finding("column-removed", stmt.range), &parsed, text).expect("fix");
+        let fix = suppression(&finding("column-removed", stmt.range), &parsed, text);
         let fixed = apply(text, &fix);
         let reparsed = rollsafe_sql::parse_file(&fixed, Dialect::Postgres);
-        let s = &reparsed.suppressions[0];
-        assert!(fixed[reparsed.statements[s.statement.expect("bound")].range.as_usize()].starts_with("ALTER"), "{fixed}");
+        let rollsafe_sql::Scope::Range(bound) = reparsed.suppressions[0].scope else { panic!("bound to nothing: {fixed}") };
+        assert!(fixed[bound.as_usize()].starts_with("ALTER"), "{fixed}");
     }
 
     #[test]
     fn unused_comment_is_removed_with_its_line() {
         let text = "-- rollsafe-allow: column-removed old\nALTER TABLE t ADD COLUMN b int;\n";
         let parsed = rollsafe_sql::parse_file(text, Dialect::Postgres);
-        let fix = remove_comment(&finding("unused-suppression", parsed.suppressions[0].range), text).expect("fix");
+        let fix = rollsafe_diagnostics::remove_comment("m/0002.sql", parsed.suppressions[0].range, text);
         assert_eq!(apply(text, &fix), "ALTER TABLE t ADD COLUMN b int;\n");
     }
 

@@ -4,15 +4,20 @@
 //! N state continues from it with the new migrations only: an edited released migration does not run
 //! again in production (that edit is its own finding), and a deleted one stays applied.
 
-pub mod check;
+pub(crate) mod check;
 pub(crate) mod compare;
 pub(crate) mod dialect;
 pub(crate) mod diff;
-pub mod fixes;
+pub(crate) mod fixes;
+mod format;
+pub mod layout;
+pub(crate) mod rules;
+
+pub use format::{FORMAT, HistoryStates, histories};
 
 use crate::db::{Db, SourceFile, Workspace};
-use crate::finding::{Location, Side};
-use crate::layout::{self, ContentProbe, History, Migration, SqlLayout};
+use layout::{ContentProbe, History, Migration, SqlLayout};
+use rollsafe_diagnostics::{Location, Side};
 use rollsafe_sql::catalog::{Catalog, Event, Origin, SourceId};
 use rollsafe_sql::ops::Statement;
 use rollsafe_sql::replay::Replayer;
@@ -61,38 +66,6 @@ pub fn parsed(db: &dyn Db, file: SourceFile, dialect: Dialect) -> Arc<ParsedFile
 #[salsa::tracked(returns(copy))]
 fn unit_has_sections<'db>(db: &'db dyn Db, unit: SqlUnit<'db>) -> bool {
     parse_sql(db, unit).has_sections
-}
-
-/// Runs `work` (which replays histories in order, parsing files as it reaches them) while other
-/// cores parse the same files from the far end, so parsing and replay overlap. Every thread works on
-/// its own handle of the same database: what one parses, the others find in the cache (salsa makes a
-/// thread wait rather than parse a file another thread is parsing).
-pub fn with_parse_ahead<R>(db: &crate::db::RootDatabase, ws: Workspace, work: impl FnOnce() -> R) -> R {
-    let helpers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8) - 1;
-    let units = parse_units(db, ws);
-    if helpers == 0 || units.len() < 32 {
-        return work();
-    }
-    // Helpers take files from the end; the replay consumes them from the start.
-    let next_back = std::sync::atomic::AtomicUsize::new(units.len());
-    let done = std::sync::atomic::AtomicBool::new(false);
-    std::thread::scope(|scope| {
-        for _ in 0..helpers {
-            let db = db.clone();
-            let (units, next_back, done) = (&units, &next_back, &done);
-            scope.spawn(move || {
-                use std::sync::atomic::Ordering::Relaxed;
-                while !done.load(Relaxed) {
-                    let Ok(i) = next_back.fetch_update(Relaxed, Relaxed, |n| n.checked_sub(1)) else { break };
-                    let (file, dialect) = units[i - 1];
-                    parsed(&db, file, dialect);
-                }
-            });
-        }
-        let result = work();
-        done.store(true, std::sync::atomic::Ordering::Relaxed);
-        result
-    })
 }
 
 /// Every SQL file of the analysable histories with its dialect, in replay order.

@@ -1,0 +1,204 @@
+//! SQL's entry in the format table: which files it reads, how it counts, where its suppressions go.
+
+use super::layout::{self, FlywaySettings};
+use super::{FileProbe, HistoryKey, SchemaKey, check, parsed};
+use crate::config::Config;
+use crate::db::{Db, ReadSettings, RootDatabase, Workspace};
+use crate::formats::{Checked, Count, Coverage, Format, FormatSummary, ParseJob, Shown, Tree};
+use rollsafe_diagnostics::{Finding, Side};
+use salsa::{Durability, Setter};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+pub static FORMAT: Format = Format {
+    name: "sql",
+    display_name: "SQL",
+    line_comment: "--",
+    language: "sql",
+    extensions: &[".sql"],
+    watch: &["**/*.sql", "**/migration_lock.toml", "**/Cargo.toml", "**/go.mod"],
+    reads,
+    rules: super::rules::ALL,
+    check: check_all,
+    summary,
+    coverage,
+    would_read,
+    suppression_anchor,
+    parse_ahead,
+    configure,
+    check_paths,
+};
+
+/// SQL files, and what decides how they are read: Prisma's `migration_lock.toml` (the dialect),
+/// `Cargo.toml` and `go.mod` (which tool a history is written for), Flyway's and Spring Boot's
+/// configuration files (Flyway settings), and files that look like code migrations (Flyway's
+/// `V2__Name.java`, goose's `20240101_name.go`), so that the analysis can say it did not read them.
+fn reads(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let versioned_class = |ext: &str| {
+        name.strip_suffix(ext).is_some_and(|stem| {
+            stem.len() > 1 && matches!(stem.as_bytes()[0], b'V' | b'v') && stem.as_bytes()[1].is_ascii_digit() && stem.contains("__")
+        })
+    };
+    path.ends_with(".sql")
+        || matches!(name, "migration_lock.toml" | "Cargo.toml" | "go.mod")
+        || FlywaySettings::is_config_file(name)
+        || versioned_class(".java")
+        || versioned_class(".kt")
+        || (name.ends_with(".go") && !name.ends_with("_test.go") && name.as_bytes()[0].is_ascii_digit())
+}
+
+/// Every history's and schema file's findings.
+fn check_all(db: &dyn Db, ws: Workspace) -> Checked {
+    let layouts = super::sql_layouts(db, ws);
+    let dirs: BTreeSet<&String> = layouts.pairs.iter().map(|p| &p.dir).collect();
+    let schemas: BTreeSet<&String> = layouts.baseline.schema_files.iter().chain(&layouts.current.schema_files).collect();
+    let mut out = Checked::default();
+    let units = dirs
+        .into_iter()
+        .map(|dir| check::history_findings(db, HistoryKey::new(db, ws, dir.clone())))
+        .chain(schemas.into_iter().map(|path| check::schema_file_findings(db, SchemaKey::new(db, ws, path.clone()))));
+    for unit in units {
+        out.findings.extend(unit.findings.iter().cloned());
+        out.suppressions.extend(unit.suppressions.iter().cloned());
+    }
+    out
+}
+
+fn summary(db: &dyn Db, ws: Workspace) -> FormatSummary {
+    let layouts = super::sql_layouts(db, ws);
+    let mut new_migrations = 0;
+    for p in layouts.pairs.iter().filter(|p| p.current.is_some()) {
+        new_migrations += super::history_delta(db, HistoryKey::new(db, ws, p.dir.clone())).new.len();
+    }
+    let current = &layouts.current;
+    let count = |key, noun, value, shown| Count { key, noun, value, shown };
+    FormatSummary {
+        present: !current.histories.is_empty() || !current.schema_files.is_empty(),
+        counts: vec![
+            count("migrations", ("migration", "migrations"), current.histories.iter().map(|h| h.migrations.len()).sum(), Shown::Always),
+            count("new_migrations", ("new migration", "new migrations"), new_migrations, Shown::Never),
+            count("schema_files", ("schema file", "schema files"), current.schema_files.len(), Shown::WhenNonZero),
+        ],
+    }
+}
+
+fn coverage(db: &dyn Db, ws: Workspace) -> Coverage {
+    let layouts = super::sql_layouts(db, ws);
+    let mut out = Coverage {
+        noun: ("migration history or schema file", "migration histories and schema files"),
+        source_files: ws.current(db).paths().filter(|p| p.ends_with(".sql")).count(),
+        ..Coverage::default()
+    };
+    for pair in layouts.pairs.iter().filter(|p| p.current.is_some()) {
+        out.units += 1;
+        out.in_baseline += usize::from(pair.baseline.is_some());
+    }
+    for path in &layouts.current.schema_files {
+        out.units += 1;
+        out.in_baseline += usize::from(layouts.baseline.schema_files.contains(path));
+    }
+    out
+}
+
+/// Judged by name and place, as the layout detection judges files.
+fn would_read(db: &dyn Db, ws: Workspace, side: Side, path: &str) -> bool {
+    let files = match side {
+        Side::Current => ws.current(db),
+        Side::Baseline => ws.baseline(db),
+    };
+    let mut paths: Vec<&str> = files.paths().collect();
+    paths.push(path);
+    let layout = layout::detect(&paths, ws.config(db), &FileProbe { db, files });
+    layout.histories.iter().flat_map(|h| &h.migrations).any(|m| m.up.as_deref() == Some(path) || m.down.as_deref() == Some(path))
+}
+
+/// The start of the statement the finding is on.
+fn suppression_anchor(db: &dyn Db, ws: Workspace, finding: &Finding) -> Option<u32> {
+    let dialect = super::current_file_dialect(db, ws, &finding.primary.path)?;
+    let file = ws.current(db).get(&finding.primary.path)?;
+    let parsed = parsed(db, file, dialect);
+    super::fixes::statement_at(&parsed, finding.primary.range.start).map(|s| s.range.start)
+}
+
+fn parse_ahead(db: &dyn Db, ws: Workspace) -> Vec<ParseJob> {
+    super::parse_units(db, ws)
+        .into_iter()
+        .map(|(file, dialect)| -> ParseJob {
+            Box::new(move |db: &dyn Db| {
+                parsed(db, file, dialect);
+            })
+        })
+        .collect()
+}
+
+/// Templated histories' placeholder values are an input of their own, so that parses depend on
+/// them and not on the whole configuration.
+fn configure(db: &mut RootDatabase, config: &Config) {
+    let wanted = rollsafe_sql::template::Placeholders { values: config.sql.placeholders.clone() };
+    match ReadSettings::try_get(db) {
+        None => {
+            let _settings = ReadSettings::builder(wanted).placeholders_durability(Durability::MEDIUM).new(db);
+        }
+        Some(settings) if *settings.placeholders(db) != wanted => {
+            settings.set_placeholders(db).with_durability(Durability::MEDIUM).to(wanted);
+        }
+        Some(_) => {}
+    }
+}
+
+/// `[sql] migrations` and `schemas` name paths that must exist.
+fn check_paths(config: &Config, tree: &Tree<'_>) -> Result<(), String> {
+    let is_glob = |p: &str| p.contains(['*', '?', '[', '{']);
+    let dirs: BTreeSet<&str> = tree.files.iter().filter_map(|p| p.rsplit_once('/').map(|(d, _)| d)).collect();
+    let quote = rollsafe_text::escape::quote;
+    for entry in &config.sql.migrations {
+        let found = if is_glob(entry) {
+            dirs.iter().any(|d| crate::config::glob_matches(entry, d))
+        } else {
+            (tree.is_dir)(entry.trim_end_matches('/'))
+        };
+        if !found {
+            let why = if is_glob(entry) { "matches no directory" } else { "is not a directory of the workspace" };
+            return Err(format!("[sql] migrations: `{}` {why}", quote(entry)));
+        }
+    }
+    for entry in &config.sql.schemas {
+        let found = if is_glob(entry) {
+            tree.files.iter().any(|p| crate::config::glob_matches(entry, p))
+        } else {
+            tree.files.contains(&entry.trim_start_matches("./"))
+        };
+        if !found {
+            let why = if is_glob(entry) { "matches no SQL file" } else { "is not an SQL file of the workspace" };
+            return Err(format!("[sql] schemas: `{}` {why}", quote(entry)));
+        }
+    }
+    Ok(())
+}
+
+/// The replayed states of one migration history, for tests that hold them against a real database.
+#[derive(Debug)]
+pub struct HistoryStates {
+    pub dir: String,
+    pub dialect: rollsafe_sql::Dialect,
+    pub baseline: Arc<super::BaselineState>,
+    pub current: Arc<super::CurrentState>,
+}
+
+/// Every migration history with its N-1 and N states: `snapshot.query(sql::histories)`.
+pub fn histories(db: &dyn Db, ws: Workspace) -> Vec<HistoryStates> {
+    let layouts = super::sql_layouts(db, ws);
+    let dirs: BTreeSet<&String> = layouts.pairs.iter().map(|p| &p.dir).collect();
+    dirs.into_iter()
+        .map(|dir| {
+            let key = HistoryKey::new(db, ws, dir.clone());
+            HistoryStates {
+                dir: dir.clone(),
+                dialect: super::history_dialect(db, key),
+                baseline: super::baseline_state(db, key).clone(),
+                current: super::current_state(db, key).clone(),
+            }
+        })
+        .collect()
+}

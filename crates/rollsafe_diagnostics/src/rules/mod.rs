@@ -1,0 +1,10 @@
+//! The rules every format shares: those about suppressions themselves.
+
+mod invalid_suppression;
+mod unused_suppression;
+
+pub use invalid_suppression::INVALID_SUPPRESSION;
+pub use unused_suppression::UNUSED_SUPPRESSION;
+
+/// The shared rules, for the analysis crate's registry.
+pub static SHARED: &[&crate::Rule] = &[&INVALID_SUPPRESSION, &UNUSED_SUPPRESSION];
