@@ -482,6 +482,36 @@ mod tests {
         assert_eq!(executed(&log, "parse_sql"), 2, "only the released and the new file are parsed");
     }
 
+    /// Levels and the allow-list are the core's: editing `[rules]` re-runs no SQL query (the
+    /// history's findings are reused, only levels are applied again), while editing `[sql]` does.
+    #[test]
+    fn editing_rules_reruns_no_format_analysis() {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let mut changed = input();
+        changed.current.insert("migrations/0021_change.sql".into(), Arc::from("ALTER TABLE t1 DROP COLUMN note;\n"));
+        let mut analysis = Analysis::with_database(RootDatabase::with_execution_log(log.clone()), changed.clone());
+        assert_eq!(analysis.findings()[0].severity, Severity::Error);
+        executed(&log, "");
+
+        let mut relaxed = changed.clone();
+        relaxed.config = crate::parse_config("[rules]\ncolumn-removed = \"warning\"\n").expect("config");
+        analysis.reload(relaxed.clone());
+        assert_eq!(analysis.findings()[0].severity, Severity::Warning);
+        let log_now: Vec<String> = log.lock().expect("log").clone();
+        assert!(log_now.iter().any(|e| e.contains("all_findings")), "levels are applied again: {log_now:?}");
+        for query in ["history_findings", "sql_layouts", "parse_sql", "state_after"] {
+            assert!(!log_now.iter().any(|e| e.contains(query)), "{query} ran again: {log_now:?}");
+        }
+        executed(&log, "");
+
+        let mut excluded = relaxed;
+        excluded.config =
+            crate::parse_config("exclude = [\"migrations/0021_change.sql\"]\n[rules]\ncolumn-removed = \"warning\"\n").expect("config");
+        analysis.reload(excluded);
+        assert!(analysis.findings().is_empty());
+        assert!(executed(&log, "sql_layouts") > 0, "what SQL reads did change");
+    }
+
     /// An edit made while a snapshot computes on another thread cancels that computation.
     #[test]
     fn an_edit_cancels_work_in_flight() {

@@ -49,14 +49,6 @@ impl std::fmt::Debug for RootDatabase {
     }
 }
 
-/// How SQL text is read: the values of templated histories' placeholders (`[sql.placeholders]`).
-/// One per database, apart from the workspace so that parses depend on it alone.
-#[salsa::input(singleton, debug)]
-pub struct ReadSettings {
-    #[returns(ref)]
-    pub placeholders: rollsafe_sql::template::Placeholders,
-}
-
 /// The text of one file. Files whose content is identical on both sides share one input.
 #[salsa::input(debug)]
 pub struct SourceFile {
@@ -91,6 +83,10 @@ pub struct Workspace {
     /// How the baseline is named in messages (`v1.4.0`).
     #[returns(ref)]
     pub baseline_label: String,
+    /// The whole configuration. Only what every format shares reads it (levels, the allow-list):
+    /// each format keeps the sections it reads in an input of its own (`Format::configure`), so
+    /// that editing `[rules]` re-runs no format's analysis and editing one format's section no
+    /// other format's.
     #[returns(ref)]
     pub config: Config,
 }

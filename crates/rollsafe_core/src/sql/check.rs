@@ -429,7 +429,7 @@ fn not_understood(files: &[(String, Arc<ParsedFile>)]) -> Vec<(Location, String)
 pub fn schema_dialect<'db>(db: &'db dyn Db, key: SchemaKey<'db>) -> Dialect {
     let ws = key.workspace(db);
     let path = key.path(db);
-    if let Some(d) = ws.config(db).dialect_for(path) {
+    if let Some(d) = sql_config(db).dialect_for(path) {
         return d;
     }
     let evidence = [ws.current(db).get(path), ws.baseline(db).get(path)].into_iter().flatten().map(|f| file_evidence(db, f));

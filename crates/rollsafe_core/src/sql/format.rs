@@ -1,9 +1,10 @@
 //! SQL's entry in the format table: which files it reads, how it counts, where its suppressions go.
 
+use super::SqlSettings;
 use super::layout::{self, FlywaySettings};
 use super::{FileProbe, HistoryKey, SchemaKey, check, parsed};
 use crate::config::Config;
-use crate::db::{Db, ReadSettings, RootDatabase, Workspace};
+use crate::db::{Db, RootDatabase, Workspace};
 use crate::formats::{Checked, Count, Coverage, Format, FormatSummary, ParseJob, Shown, Tree};
 use rollsafe_diagnostics::{Finding, Side};
 use salsa::{Durability, Setter};
@@ -109,7 +110,7 @@ fn would_read(db: &dyn Db, ws: Workspace, side: Side, path: &str) -> bool {
     };
     let mut paths: Vec<&str> = files.paths().collect();
     paths.push(path);
-    let layout = layout::detect(&paths, ws.config(db), &FileProbe { db, files });
+    let layout = layout::detect(&paths, super::sql_config(db), &FileProbe { db, files });
     layout.histories.iter().flat_map(|h| &h.migrations).any(|m| m.up.as_deref() == Some(path) || m.down.as_deref() == Some(path))
 }
 
@@ -132,18 +133,24 @@ fn parse_ahead(db: &dyn Db, ws: Workspace) -> Vec<ParseJob> {
         .collect()
 }
 
-/// Templated histories' placeholder values are an input of their own, so that parses depend on
-/// them and not on the whole configuration.
+/// SQL's part of the configuration goes to its own input ([`SqlSettings`]); a field is set only
+/// when it changed, so what depends on it alone is not re-validated.
 fn configure(db: &mut RootDatabase, config: &Config) {
-    let wanted = rollsafe_sql::template::Placeholders { values: config.sql.placeholders.clone() };
-    match ReadSettings::try_get(db) {
-        None => {
-            let _settings = ReadSettings::builder(wanted).placeholders_durability(Durability::MEDIUM).new(db);
-        }
-        Some(settings) if *settings.placeholders(db) != wanted => {
-            settings.set_placeholders(db).with_durability(Durability::MEDIUM).to(wanted);
-        }
-        Some(_) => {}
+    let placeholders = rollsafe_sql::template::Placeholders { values: config.sql.placeholders.clone() };
+    // What rollsafe reads of the rest: `[sql]`, `exclude`; levels and the allow-list are the core's.
+    let read = Config { rules: Default::default(), allow: Vec::new(), file: None, ..config.clone() };
+    let Some(settings) = SqlSettings::try_get(db) else {
+        let _settings = SqlSettings::builder(placeholders, read)
+            .placeholders_durability(Durability::MEDIUM)
+            .config_durability(Durability::MEDIUM)
+            .new(db);
+        return;
+    };
+    if *settings.placeholders(db) != placeholders {
+        settings.set_placeholders(db).with_durability(Durability::MEDIUM).to(placeholders);
+    }
+    if *settings.config(db) != read {
+        settings.set_config(db).with_durability(Durability::MEDIUM).to(read);
     }
 }
 

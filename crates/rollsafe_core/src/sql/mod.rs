@@ -26,6 +26,29 @@ use rollsafe_sql::{Dialect, ParsedFile};
 use rollsafe_text::TextRange;
 use std::sync::Arc;
 
+/// The configuration as SQL reads it, one input per database (set by [`FORMAT`]'s `configure`).
+/// Apart from the workspace, and in two fields, so that parses depend on the placeholders alone and
+/// the rest of SQL on `[sql]` and `exclude` alone: editing `[rules]` or another format's section
+/// re-runs nothing here.
+#[salsa::input(singleton, debug)]
+pub struct SqlSettings {
+    /// The values of templated histories' placeholders (`[sql.placeholders]`).
+    #[returns(ref)]
+    pub placeholders: rollsafe_sql::template::Placeholders,
+    /// The configuration without what SQL does not read (`[rules]`, `[[allow]]`).
+    #[returns(ref)]
+    pub config: crate::config::Config,
+}
+
+/// The configuration SQL reads.
+pub(crate) fn sql_config(db: &dyn Db) -> &crate::config::Config {
+    static NONE: std::sync::LazyLock<crate::config::Config> = std::sync::LazyLock::new(crate::config::Config::default);
+    match SqlSettings::try_get(db) {
+        Some(settings) => settings.config(db),
+        None => &NONE,
+    }
+}
+
 /// A file and the dialect to read it in: the key of the parse query.
 #[salsa::interned(debug)]
 pub struct SqlUnit<'db> {
@@ -39,7 +62,7 @@ pub struct SqlUnit<'db> {
 #[salsa::tracked(returns(ref))]
 pub fn parse_sql<'db>(db: &'db dyn Db, unit: SqlUnit<'db>) -> Arc<ParsedFile> {
     let text = unit.file(db).text(db);
-    match crate::db::ReadSettings::try_get(db) {
+    match SqlSettings::try_get(db) {
         Some(settings) => Arc::new(rollsafe_sql::parse_file_with(text, unit.dialect(db), settings.placeholders(db))),
         None => Arc::new(rollsafe_sql::parse_file(text, unit.dialect(db))),
     }
@@ -49,7 +72,7 @@ pub fn parse_sql<'db>(db: &'db dyn Db, unit: SqlUnit<'db>) -> Arc<ParsedFile> {
 /// ranges into it are ranges into the file).
 pub fn text_as_read(db: &dyn Db, file: SourceFile) -> std::borrow::Cow<'_, str> {
     let text = file.text(db);
-    let placeholders = crate::db::ReadSettings::try_get(db).map(|s| s.placeholders(db).clone()).unwrap_or_default();
+    let placeholders = SqlSettings::try_get(db).map(|s| s.placeholders(db).clone()).unwrap_or_default();
     match rollsafe_sql::template::substitute(text, &placeholders) {
         Some(substituted) => std::borrow::Cow::Owned(substituted.text),
         None => std::borrow::Cow::Borrowed(text),
@@ -188,7 +211,7 @@ impl ContentProbe for FileProbe<'_> {
 
 #[salsa::tracked(returns(ref))]
 pub fn sql_layouts(db: &dyn Db, ws: Workspace) -> SqlLayouts {
-    let config = ws.config(db);
+    let config = sql_config(db);
     let side = |files: &crate::db::FileSet| {
         let paths: Vec<&str> = files.paths().collect();
         layout::detect(&paths, config, &FileProbe { db, files })
@@ -407,8 +430,7 @@ fn history_evidence<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Vec<dialect::
 /// configuration names a dialect for it: such a history is not analysed.
 #[salsa::tracked(returns(copy))]
 pub fn unsupported_dialect<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Option<&'static str> {
-    let ws = key.workspace(db);
-    if ws.config(db).dialect_for(&format!("{}/", key.dir(db))).is_some() {
+    if sql_config(db).dialect_for(&format!("{}/", key.dir(db))).is_some() {
         return None;
     }
     dialect::unsupported(key.dir(db), history_evidence(db, key).into_iter())
@@ -416,9 +438,8 @@ pub fn unsupported_dialect<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Option
 
 #[salsa::tracked(returns(copy))]
 pub fn history_dialect<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Dialect {
-    let ws = key.workspace(db);
     let dir = key.dir(db);
-    if let Some(d) = ws.config(db).dialect_for(&format!("{dir}/")) {
+    if let Some(d) = sql_config(db).dialect_for(&format!("{dir}/")) {
         return d;
     }
     let histories = [key.current_history(db), key.baseline_history(db)];
@@ -460,7 +481,7 @@ pub fn layout_has_downs<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> bool {
         return false;
     };
     let ws = key.workspace(db);
-    if ws.config(db).downs_unmaintained(&history.dir) {
+    if sql_config(db).downs_unmaintained(&history.dir) {
         return false;
     }
     let dialect = history_dialect(db, key);
