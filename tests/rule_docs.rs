@@ -1,8 +1,9 @@
 //! Rule documentation that cannot lie: every rule's `## Example` must produce exactly one finding of
 //! that rule, and its `## Use instead` must produce none.
 //!
-//! Code blocks are titled `N-1: path` (a released file, in both trees unless an `N:` block with the
+//! Code blocks (`sql`, `proto`, any format's) are titled `N-1: path` (a released file, in both trees unless an `N:` block with the
 //! same path replaces it), `N-1 only: path` (released, then deleted) or `N: path` (the working tree).
+//! A block titled `N: rollsafe.toml` is the example's configuration.
 
 use rollsafe_core::registry::ALL;
 use rollsafe_core::{Analysis, Config, WorkspaceInput};
@@ -41,7 +42,7 @@ fn sections(doc: &str) -> BTreeMap<String, Vec<Block>> {
         }
         if let Some(title) = line.strip_prefix("## ") {
             section = title.trim().to_string();
-        } else if let Some(rest) = line.trim_start().strip_prefix("```sql title=\"") {
+        } else if let Some(rest) = line.trim_start().strip_prefix("```").and_then(|r| r.split_once(" title=\"")).map(|(_, rest)| rest) {
             let title = rest.trim_end().trim_end_matches('"');
             let (tree, path) = if let Some(p) = title.strip_prefix("N-1 only: ") {
                 (Tree::BaselineOnly, p)
@@ -62,6 +63,11 @@ fn sections(doc: &str) -> BTreeMap<String, Vec<Block>> {
 fn analyse(blocks: &[Block]) -> Vec<rollsafe_core::Finding> {
     let mut input = WorkspaceInput { baseline_label: "v1.4.0".into(), config: Config::default(), ..WorkspaceInput::default() };
     for b in blocks {
+        // An example's configuration (a category, a severity) is a block titled `N: rollsafe.toml`.
+        if b.path == "rollsafe.toml" {
+            input.config = rollsafe_core::parse_config(&b.text).expect("the example's rollsafe.toml is valid");
+            continue;
+        }
         let text: Arc<str> = Arc::from(b.text.as_str());
         match b.tree {
             Tree::Both => {
@@ -91,7 +97,7 @@ fn every_rule_documents_an_example_and_a_fix_that_hold() {
         }
         let example = sections.get("Example").cloned().unwrap_or_default();
         if example.is_empty() {
-            failures.push(format!("{}: `## Example` has no sql blocks", rule.id));
+            failures.push(format!("{}: `## Example` has no titled blocks", rule.id));
             continue;
         }
         let findings = analyse(&example);
@@ -103,7 +109,7 @@ fn every_rule_documents_an_example_and_a_fix_that_hold() {
         let mut fixed: Vec<Block> = example.iter().filter(|b| b.tree == Tree::Both).cloned().collect();
         let instead = sections.get("Use instead").cloned().unwrap_or_default();
         if instead.is_empty() {
-            failures.push(format!("{}: `## Use instead` has no sql blocks", rule.id));
+            failures.push(format!("{}: `## Use instead` has no titled blocks", rule.id));
             continue;
         }
         fixed.extend(instead);

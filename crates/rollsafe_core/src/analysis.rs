@@ -24,7 +24,8 @@ pub struct WorkspaceInput {
 /// Counts for the summary line.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
-    /// What the formats counted, every format's counts (for machine-readable output).
+    /// What the formats counted, for machine-readable output: the first format's always, the
+    /// others' when the working tree has files of theirs.
     pub counts: Vec<Count>,
     /// The counts the summary line names: those of the formats the working tree has (or the first
     /// format's when it has none), as each format shows them.
@@ -328,19 +329,16 @@ impl AnalysisSnapshot {
         let summaries: Vec<_> = FORMATS.iter().map(|f| (f.summary)(&self.db, self.workspace)).collect();
         let present: Vec<_> = summaries.iter().filter(|s| s.present).collect();
         let named = if present.is_empty() { summaries.iter().take(1).collect() } else { present };
+        // Machine-readable counts: the first format's always (JSON consumers of the SQL-only
+        // releases read them), every other format's when the tree has it.
+        let counts = summaries.iter().enumerate().filter(|(i, s)| *i == 0 || s.present).flat_map(|(_, s)| s.counts.clone()).collect();
         let shown = named
             .into_iter()
             .flat_map(|s| &s.counts)
             .filter(|c| c.shown == Shown::Always || (c.shown == Shown::WhenNonZero && c.value > 0))
             .cloned()
             .collect();
-        Summary {
-            counts: summaries.into_iter().flat_map(|s| s.counts).collect(),
-            shown,
-            errors: count(Severity::Error),
-            warnings: count(Severity::Warning),
-            infos: count(Severity::Info),
-        }
+        Summary { counts, shown, errors: count(Severity::Error), warnings: count(Severity::Warning), infos: count(Severity::Info) }
     }
 
     /// Per format with units or source files in the working tree: how many units (histories,

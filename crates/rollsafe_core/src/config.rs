@@ -16,6 +16,11 @@
 //! [sql.dialects]                 # per-path dialects, first match wins
 //! "services/legacy/**" = "mysql"
 //!
+//! [protobuf]
+//! category = "WIRE_JSON"         # FILE (default) | PACKAGE | WIRE_JSON | WIRE; a buf.yaml's
+//!                                # `breaking` section is used when this is not given
+//! roots = ["proto"]              # module roots (default: buf.yaml / buf.work.yaml, else inferred)
+//!
 //! [rules]                        # severity overrides: "error" | "warning" | "info" | "off"
 //! column-type-widened = "off"
 //!
@@ -37,6 +42,7 @@ pub struct Config {
     pub default_branch: Option<String>,
     pub exclude: Vec<String>,
     pub sql: SqlConfig,
+    pub protobuf: ProtobufConfig,
     /// Rule id → level; `None` turns the rule off.
     pub rules: BTreeMap<String, Option<Severity>>,
     pub allow: Vec<Allow>,
@@ -58,6 +64,18 @@ pub struct SqlConfig {
     pub placeholders: Vec<(String, String)>,
 }
 
+/// `[protobuf]`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ProtobufConfig {
+    /// `FILE`, `PACKAGE`, `WIRE_JSON` or `WIRE`; `None`: the module's buf.yaml, else `FILE`.
+    pub category: Option<String>,
+    /// Module roots, workspace-relative.
+    pub roots: Vec<String>,
+}
+
+/// The categories of `[protobuf] category`, as `buf breaking` names them.
+pub const PROTOBUF_CATEGORIES: &[&str] = &["FILE", "PACKAGE", "WIRE_JSON", "WIRE"];
+
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawConfig {
@@ -68,6 +86,8 @@ struct RawConfig {
     exclude: Vec<String>,
     #[serde(default)]
     sql: RawSql,
+    #[serde(default)]
+    protobuf: RawProtobuf,
     #[serde(default)]
     rules: BTreeMap<String, String>,
     #[serde(default)]
@@ -88,6 +108,14 @@ struct RawSql {
     downs_unmaintained: Vec<String>,
     #[serde(default)]
     placeholders: toml::Table,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawProtobuf {
+    category: Option<String>,
+    #[serde(default)]
+    roots: Vec<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -127,6 +155,18 @@ impl Config {
         for glob in raw.exclude.iter().chain(&raw.sql.downs_unmaintained) {
             check_glob(glob)?;
         }
+        let category = match raw.protobuf.category {
+            Some(c) => match PROTOBUF_CATEGORIES.iter().find(|k| k.eq_ignore_ascii_case(&c)) {
+                Some(k) => Some(k.to_string()),
+                None => {
+                    return Err(format!(
+                        "[protobuf] category: unknown category `{}` (expected FILE, PACKAGE, WIRE_JSON or WIRE)",
+                        quote(&c)
+                    ));
+                }
+            },
+            None => None,
+        };
         let mut rules = BTreeMap::new();
         for (rule, level) in raw.rules {
             known_rule(&rule)?;
@@ -161,6 +201,7 @@ impl Config {
                 downs_unmaintained: raw.sql.downs_unmaintained,
                 placeholders,
             },
+            protobuf: ProtobufConfig { category, roots: raw.protobuf.roots },
             rules,
             allow,
             file: None,

@@ -13,6 +13,7 @@ pub mod analysis;
 pub mod config;
 pub mod db;
 pub mod formats;
+pub mod proto;
 pub mod registry;
 pub mod sql;
 

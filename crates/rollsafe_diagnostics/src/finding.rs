@@ -126,6 +126,9 @@ pub struct Finding {
     /// The object in N-1 and N, for hovers; empty for findings about files rather than objects.
     pub definitions: Definitions,
     pub fix: Option<Fix>,
+    /// The rule of the tool users of this format already know that reports the same thing
+    /// (`buf breaking`'s `FIELD_NO_DELETE`), for users coming from it and for differential tests.
+    pub peer_rule: Option<&'static str>,
 }
 
 impl Finding {
@@ -141,6 +144,7 @@ impl Finding {
             help: None,
             definitions: Definitions::default(),
             fix: None,
+            peer_rule: None,
         }
     }
 
@@ -151,6 +155,11 @@ impl Finding {
 
     pub fn related(mut self, location: Location, message: impl Into<String>) -> Finding {
         self.related.push(Related { location, message: message.into() });
+        self
+    }
+
+    pub fn peer_rule(mut self, rule: &'static str) -> Finding {
+        self.peer_rule = Some(rule);
         self
     }
 

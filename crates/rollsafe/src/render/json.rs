@@ -40,6 +40,10 @@ pub fn render(report: &Report) -> String {
             out.insert("help".into(), json!(f.help));
             out.insert("related".into(), Value::Array(related));
             out.insert("side".into(), obj.remove("side").unwrap_or(Value::Null));
+            if let Some(peer) = f.peer_rule {
+                // The same finding's rule in the tool users of the format know (`buf breaking`).
+                out.insert("peer_rule".into(), json!(peer));
+            }
             Value::Object(out)
         })
         .collect();

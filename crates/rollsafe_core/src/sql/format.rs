@@ -137,8 +137,9 @@ fn parse_ahead(db: &dyn Db, ws: Workspace) -> Vec<ParseJob> {
 /// when it changed, so what depends on it alone is not re-validated.
 fn configure(db: &mut RootDatabase, config: &Config) {
     let placeholders = rollsafe_sql::template::Placeholders { values: config.sql.placeholders.clone() };
-    // What rollsafe reads of the rest: `[sql]`, `exclude`; levels and the allow-list are the core's.
-    let read = Config { rules: Default::default(), allow: Vec::new(), file: None, ..config.clone() };
+    // What SQL reads of the rest: `[sql]`, `exclude`; levels and the allow-list are the core's, other
+    // sections other formats'.
+    let read = Config { rules: Default::default(), allow: Vec::new(), file: None, protobuf: Default::default(), ..config.clone() };
     let Some(settings) = SqlSettings::try_get(db) else {
         let _settings = SqlSettings::builder(placeholders, read)
             .placeholders_durability(Durability::MEDIUM)

@@ -1,0 +1,64 @@
+use super::ProtoContext;
+use crate::proto::diff::{ChangeKind, Declaration};
+use rollsafe_diagnostics::{Finding, declare_rule};
+
+declare_rule! {
+    /// ## What it detects
+    /// A message of the previous release (N-1) that is gone: deleted from the file that declared
+    /// it (FILE), or from its package altogether (PACKAGE). A nested declaration is reported at
+    /// the enclosing message that is still there, else at the file.
+    ///
+    /// ## Why it breaks N-1 or rollback
+    /// Generated code of N-1 that uses the message stops compiling, and N-1 clients that send it by name (in an `Any`, in JSON) send a type N no longer knows. A message moved to another file of the same package is still deleted from its file (FILE), not from the package (PACKAGE).
+    ///
+    /// Corresponds to `buf breaking`'s `MESSAGE_NO_DELETE` (FILE) and `PACKAGE_MESSAGE_NO_DELETE` (PACKAGE).
+    ///
+    /// ## Example
+    /// ```proto title="N-1: acme/v1/user.proto"
+    /// syntax = "proto3";
+    /// package acme.v1;
+    /// message User { int64 id = 1; }
+    /// message Profile { string bio = 1; }
+    /// ```
+    /// ```proto title="N: acme/v1/user.proto"
+    /// syntax = "proto3";
+    /// package acme.v1;
+    /// message User { int64 id = 1; }
+    /// ```
+    ///
+    /// ## Use instead
+    /// Deprecate it, and delete it in a later release once no deployed client uses it.
+    /// ```proto title="N: acme/v1/user.proto"
+    /// syntax = "proto3";
+    /// package acme.v1;
+    /// message User { int64 id = 1; }
+    /// message Profile { option deprecated = true; string bio = 1; }
+    /// ```
+    pub static PROTO_MESSAGE_REMOVED = ("proto-message-removed", Error, "A message N-1 uses is deleted");
+}
+
+pub(crate) fn check(cx: &ProtoContext<'_>, out: &mut Vec<Finding>) {
+    for change in cx.changes {
+        let ChangeKind::DeclarationRemoved { what: Declaration::Message, name, from_file, from_package } = &change.kind else { continue };
+        let help =
+            "deprecate it (`option deprecated = true;`) and delete it in a later release, once no deployed client uses it".to_string();
+        let variants = [
+            (
+                "MESSAGE_NO_DELETE",
+                *from_file,
+                format!("message {name} is deleted from its file: code of release {} that uses it breaks", cx.baseline),
+            ),
+            (
+                "PACKAGE_MESSAGE_NO_DELETE",
+                *from_package,
+                format!("message {name} is deleted from its package: code of release {} that uses it breaks", cx.baseline),
+            ),
+        ];
+        for (peer, applies, message) in variants {
+            if applies && let Some(mut f) = cx.emit(&PROTO_MESSAGE_REMOVED, change, peer, message, "deleted from here", help.clone()) {
+                f.object = Some(name.clone());
+                out.push(f);
+            }
+        }
+    }
+}
