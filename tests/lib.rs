@@ -30,6 +30,10 @@ pub struct Case {
     pub dialect: Option<String>,
     #[serde(default)]
     pub postgres: bool,
+    /// For the buf lane: the folder of `before/` and `after/` that buf takes as its module (what a
+    /// `buf.yaml` would name; rollsafe infers it).
+    #[serde(default, rename = "buf-root")]
+    pub buf_root: Option<String>,
     #[serde(default)]
     pub expect: BTreeMap<String, usize>,
 }

@@ -13,3 +13,43 @@ pub mod resolve;
 mod wkt;
 
 pub use parser::{MAX_DEPTH, MAX_FIELD_NUMBER, ParsedFile, SyntaxError, parse};
+
+/// Entry points for cargo-fuzz (`fuzz/fuzz_targets/proto_front_end.rs`).
+#[doc(hidden)]
+pub mod fuzzing {
+    use rollsafe_text::TextRange;
+
+    /// Parses `text`, resolves it as a module of one file, and resolves it against itself as two
+    /// files (imports of each other). Panics when an invariant breaks: a range outside the text or
+    /// off a character boundary.
+    pub fn front_end(text: &str) {
+        let parsed = crate::parse(text);
+        let ok = |r: TextRange| {
+            assert!(r.start <= r.end && r.end as usize <= text.len(), "range {r:?} outside the text");
+            assert!(text.is_char_boundary(r.start as usize) && text.is_char_boundary(r.end as usize), "range {r:?} off a boundary");
+        };
+        for e in &parsed.errors {
+            ok(e.range);
+        }
+        for s in &parsed.suppressions {
+            ok(s.range);
+        }
+        let mut stack: Vec<&crate::model::Message> = parsed.file.messages.iter().collect();
+        while let Some(m) = stack.pop() {
+            ok(m.range);
+            ok(m.name.range);
+            for f in &m.fields {
+                ok(f.range);
+                ok(f.type_range);
+                ok(f.name.range);
+            }
+            stack.extend(m.messages.iter());
+        }
+        let inputs = [
+            crate::resolve::Input { import_path: "a.proto", path: "a.proto", file: &parsed.file },
+            crate::resolve::Input { import_path: "b.proto", path: "b.proto", file: &parsed.file },
+        ];
+        crate::resolve::resolve(&inputs[..1]);
+        crate::resolve::resolve(&inputs);
+    }
+}

@@ -601,11 +601,18 @@ impl Differ<'_> {
         }
         let is_string = |f: &FieldInfo| f.ty == FieldType::Scalar(rollsafe_proto::model::Scalar::String);
         if is_string(old) && is_string(new) {
-            let java = |m: &Module, file: &str| {
-                let check = m.files.get(file).map(|f| option_text(&f.options, "java_string_check_utf8", "false"));
+            // Java checks UTF-8 when the file says so (proto2, proto3); under editions, as the
+            // field's `(pb.java).utf8_validation`, else its `utf8_validation` feature, says.
+            let java = |m: &Module, file: &str, f: &FieldInfo| {
+                let info = m.files.get(file);
+                if info.is_some_and(|i| matches!(i.syntax, Syntax::Edition(_))) {
+                    return option(&f.options, "features.(pb.java).utf8_validation")
+                        .map_or_else(|| f.features.utf8_validation.clone(), |o| o.value.as_text().to_string());
+                }
+                let check = info.map(|f| option_text(&f.options, "java_string_check_utf8", "false"));
                 if check.as_deref() == Some("true") { "VERIFY".to_string() } else { "DEFAULT".to_string() }
             };
-            let (o, n) = (java(self.old, old_file), java(self.new, new_file));
+            let (o, n) = (java(self.old, old_file, old), java(self.new, new_file, new));
             if o != n {
                 let at = self.new.files.get(new_file).and_then(|f| option_decl(&f.options, "java_string_check_utf8")).map(|o| o.range);
                 out.push(("Java UTF-8 validation", o, n, at));
