@@ -249,3 +249,57 @@ async fn the_baseline_setting_overrides_the_default() {
     assert_eq!(rules(&client.diagnostics(path, None).await), ["column-removed"]);
     client.shutdown().await;
 }
+
+/// A `.proto` file as it is edited: diagnostics, a hover with the N-1 and N definitions, the quick
+/// fix that reserves a deleted field's number and name (which clears the WIRE finding), and a
+/// suppression written in the format's own comment syntax.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn protobuf_files_get_diagnostics_hovers_and_fixes() {
+    const RELEASED: &str = "syntax = \"proto3\";\npackage acme.v1;\n\nmessage User {\n  int64 id = 1;\n  string email = 2;\n}\n";
+    const EDITED: &str = "syntax = \"proto3\";\npackage acme.v1;\n\nmessage User {\n  int64 id = 1;\n}\n";
+    let path = "proto/acme/v1/user.proto";
+    let repo = repo(&[(path, RELEASED), ("rollsafe.toml", "[protobuf]\ncategory = \"WIRE\"\n")]);
+    git(repo.path(), &["add", "."]);
+    git(repo.path(), &["commit", "-q", "-m", "proto"]);
+    git(repo.path(), &["tag", "v1.1.0"]);
+    write(&repo.path().join(path), EDITED);
+    let mut client = TestClient::start(repo.path(), json!({}), None).await;
+    client.open(path, 1).await;
+    let diagnostics = client.diagnostics(path, Some(1)).await;
+    assert_eq!(rules(&diagnostics), ["proto-field-removed"]);
+    assert_eq!(diagnostics[0]["range"]["start"], json!({"line": 3, "character": 0}), "at the message the field was in");
+
+    let uri = client.uri(path);
+    let hover = client.request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": 3, "character": 3}})).await;
+    let markdown = hover["result"]["contents"]["value"].as_str().expect("a hover").to_string();
+    assert!(markdown.contains("string email = 2") && markdown.contains("*absent*"), "{markdown}");
+
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": diagnostics[0]["range"], "context": {"diagnostics": [diagnostics[0]]}}),
+        )
+        .await;
+    let actions = actions["result"].as_array().expect("actions").clone();
+    let titles: Vec<&str> = actions.iter().map(|a| a["title"].as_str().unwrap_or("")).collect();
+    assert_eq!(
+        titles,
+        ["Reserve number 2 and name \"email\" so nothing reuses them", "Suppress proto-field-removed here (a reason is required)"]
+    );
+    let insert = |action: &Value| {
+        let edit = &action["edit"]["changes"][&uri][0];
+        let at = edit["range"]["start"]["line"].as_u64().expect("line") as usize;
+        let mut lines: Vec<String> = EDITED.lines().map(str::to_string).collect();
+        let text = edit["newText"].as_str().expect("text");
+        assert_eq!(edit["range"]["start"]["character"], 0, "inserted at a line start");
+        lines.insert(at, text.trim_end_matches('\n').to_string());
+        lines.join("\n") + "\n"
+    };
+    let suppressed = insert(&actions[1]);
+    assert!(suppressed.contains("// rollsafe-allow: proto-field-removed <reason>\nmessage User {"), "{suppressed}");
+    let reserved = insert(&actions[0]);
+    assert!(reserved.contains("  reserved 2;\n  reserved \"email\";\n}"), "{reserved}");
+    client.change_all(path, 2, &reserved).await;
+    assert!(client.diagnostics(path, Some(2)).await.is_empty(), "with the number reserved, WIRE has nothing to report");
+    client.shutdown().await;
+}
