@@ -510,6 +510,28 @@ mod tests {
         assert!(executed(&log, "sql_layouts") > 0, "what SQL reads did change");
     }
 
+    /// A Protobuf edit re-parses the edited file only; the files identical in N-1 and N are parsed
+    /// once for both sides; and types unchanged on both sides are not compared again.
+    #[test]
+    fn editing_a_proto_file_reparses_that_file_only() {
+        let mut input = WorkspaceInput { baseline_label: "v1".into(), ..WorkspaceInput::default() };
+        for n in 0..30 {
+            let text: Arc<str> =
+                Arc::from(format!("syntax = \"proto3\";\npackage p{n};\nmessage M{n} {{ int64 id = 1; string name = 2; }}\n"));
+            input.baseline.insert(format!("api/p{n}/m.proto"), text.clone());
+            input.current.insert(format!("api/p{n}/m.proto"), text);
+        }
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let mut analysis = Analysis::with_database(RootDatabase::with_execution_log(log.clone()), input);
+        assert!(analysis.findings().is_empty());
+        assert_eq!(executed(&log, "parse_proto"), 30, "each file parsed once for both trees");
+
+        analysis.set_current_text("api/p3/m.proto", Arc::from("syntax = \"proto3\";\npackage p3;\nmessage M3 { int64 id = 1; }\n"));
+        let findings = analysis.findings();
+        assert_eq!(findings.iter().map(|f| f.rule).collect::<Vec<_>>(), ["proto-field-removed"]);
+        assert_eq!(executed(&log, "parse_proto"), 1, "only the edited file is parsed again");
+    }
+
     /// An edit made while a snapshot computes on another thread cancels that computation.
     #[test]
     fn an_edit_cancels_work_in_flight() {

@@ -292,6 +292,7 @@ reason = "unused since v1.2"
             ("[sql]\ndialect = \"oracle\"", "unknown SQL dialect"),
             ("bogus = 1", "unknown field"),
             ("baseline = \"\"", "baseline must name"),
+            ("[protobuf]\ncategory = \"WIRED\"", "unknown category"),
         ] {
             let err = crate::parse_config(text).unwrap_err();
             assert!(err.contains(expected), "{err}");
