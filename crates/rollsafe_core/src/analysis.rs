@@ -510,8 +510,8 @@ mod tests {
         assert!(executed(&log, "sql_layouts") > 0, "what SQL reads did change");
     }
 
-    /// A Protobuf edit re-parses the edited file only; the files identical in N-1 and N are parsed
-    /// once for both sides; and types unchanged on both sides are not compared again.
+    /// Cost grows with the change: files identical in N-1 and N are read once for both sides and
+    /// never resolved or compared; an edit re-reads and resolves the edited file only.
     #[test]
     fn editing_a_proto_file_reparses_that_file_only() {
         let mut input = WorkspaceInput { baseline_label: "v1".into(), ..WorkspaceInput::default() };
@@ -524,12 +524,16 @@ mod tests {
         let log = Arc::new(Mutex::new(Vec::new()));
         let mut analysis = Analysis::with_database(RootDatabase::with_execution_log(log.clone()), input);
         assert!(analysis.findings().is_empty());
-        assert_eq!(executed(&log, "parse_proto"), 30, "each file parsed once for both trees");
+        assert_eq!(executed(&log, "proto_symbols"), 30, "each file read once for both trees");
+        assert_eq!(executed(&log, "file_resolved"), 0, "nothing differs: nothing is resolved or compared");
 
         analysis.set_current_text("api/p3/m.proto", Arc::from("syntax = \"proto3\";\npackage p3;\nmessage M3 { int64 id = 1; }\n"));
         let findings = analysis.findings();
         assert_eq!(findings.iter().map(|f| f.rule).collect::<Vec<_>>(), ["proto-field-removed"]);
-        assert_eq!(executed(&log, "parse_proto"), 1, "only the edited file is parsed again");
+        let log_now: Vec<String> = log.lock().expect("log").clone();
+        let count = |q: &str| log_now.iter().filter(|e| e.contains(q)).count();
+        assert_eq!(count("proto_symbols"), 1, "only the edited file is read again: {log_now:?}");
+        assert_eq!(count("file_resolved"), 2, "the edited file is resolved on each side, no other: {log_now:?}");
     }
 
     /// An edit made while a snapshot computes on another thread cancels that computation.

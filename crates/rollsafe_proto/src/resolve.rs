@@ -9,7 +9,7 @@
 
 use crate::model::*;
 use rollsafe_text::TextRange;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// A file given to [`resolve`].
 #[derive(Clone, Copy, Debug)]
@@ -267,47 +267,169 @@ pub struct Module {
     pub notes: Vec<(At, String)>,
 }
 
-/// Where a name is declared, while resolving.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
+/// What a name is, for resolution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
     Message,
     Enum,
     Package,
+    Service,
+    Extension,
+}
+
+/// What one file declares and names, without resolving anything: enough to build a module's
+/// [`SymbolTable`], to tell what a release removed from a package, and to tell which unchanged
+/// files an added or removed name could affect.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct FileSymbols {
+    pub package: String,
+    /// Fully-qualified names of the messages, enums, services and extensions it declares.
+    pub declared: Vec<(String, Kind)>,
+    /// The last part of every type name it uses (`Date` for `google.type.Date`).
+    pub referenced: BTreeSet<String>,
+    pub imports: Vec<String>,
+}
+
+/// What `file` declares and names.
+pub fn file_symbols(file: &ProtoFile) -> FileSymbols {
+    let package = file.package.as_ref().map(|p| p.value.clone()).unwrap_or_default();
+    let mut out =
+        FileSymbols { package: package.clone(), imports: file.imports.iter().map(|i| i.path.clone()).collect(), ..FileSymbols::default() };
+    let mut declared = BTreeMap::new();
+    declare(&mut declared, &package, &file.messages, &file.enums, &file.extends);
+    out.declared.extend(declared);
+    for s in &file.services {
+        out.declared.push((join(&package, &s.name.value), Kind::Service));
+        for m in &s.methods {
+            for t in [&m.input.value, &m.output.value] {
+                out.referenced.insert(last_part(t).to_string());
+            }
+        }
+    }
+    let refer = |referenced: &mut BTreeSet<String>, ty: &TypeRef| {
+        let mut ty = ty;
+        if let TypeRef::Map(_, value) = ty {
+            ty = value;
+        }
+        if let TypeRef::Named(name) = ty {
+            referenced.insert(last_part(name).to_string());
+        }
+    };
+    let mut stack: Vec<&Message> = file.messages.iter().collect();
+    let mut extends: Vec<&Extend> = file.extends.iter().collect();
+    while let Some(m) = stack.pop() {
+        m.fields.iter().for_each(|f| refer(&mut out.referenced, &f.ty));
+        stack.extend(m.messages.iter());
+        extends.extend(m.extends.iter());
+    }
+    for x in extends {
+        out.referenced.insert(last_part(&x.extendee.value).to_string());
+        x.fields.iter().for_each(|f| refer(&mut out.referenced, &f.ty));
+    }
+    out
+}
+
+fn last_part(name: &str) -> &str {
+    name.rsplit('.').next().unwrap_or(name)
+}
+
+/// Every name a module declares (its files' and the well-known types'), and its import paths.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SymbolTable {
+    pub names: HashMap<String, Kind>,
+    pub import_paths: HashSet<String>,
+}
+
+static WKT_SYMBOLS: std::sync::LazyLock<Vec<(&'static str, FileSymbols)>> =
+    std::sync::LazyLock::new(|| crate::wkt::FILES.iter().map(|(path, src)| (*path, file_symbols(&crate::parse(src).file))).collect());
+
+static WKT_FILES: std::sync::LazyLock<Vec<(&'static str, ProtoFile)>> =
+    std::sync::LazyLock::new(|| crate::wkt::FILES.iter().map(|(path, src)| (*path, crate::parse(src).file)).collect());
+
+impl SymbolTable {
+    /// The table of a module's files (import path, symbols); well-known types the module does not
+    /// hold a copy of are added.
+    pub fn new<'a>(files: impl IntoIterator<Item = (&'a str, &'a FileSymbols)>) -> SymbolTable {
+        let mut table = SymbolTable::default();
+        for (path, symbols) in files {
+            table.import_paths.insert(path.to_string());
+            table.add(symbols);
+        }
+        for (path, symbols) in WKT_SYMBOLS.iter() {
+            if !table.import_paths.contains(*path) {
+                table.add(symbols);
+            }
+        }
+        table
+    }
+
+    fn add(&mut self, symbols: &FileSymbols) {
+        let mut prefix = String::new();
+        for part in symbols.package.split('.').filter(|p| !p.is_empty()) {
+            prefix = join(&prefix, part);
+            self.names.entry(prefix.clone()).or_insert(Kind::Package);
+        }
+        for (name, kind) in &symbols.declared {
+            self.names.insert(name.clone(), *kind);
+        }
+    }
+
+    /// A type (message or enum) by fully-qualified name.
+    fn type_kind(&self, name: &str) -> Option<Kind> {
+        self.names.get(name).copied().filter(|k| matches!(k, Kind::Message | Kind::Enum))
+    }
 }
 
 /// Resolves the files of one module. Well-known types are available without a local copy.
 pub fn resolve(inputs: &[Input<'_>]) -> Module {
-    let wkt: Vec<(String, ProtoFile)> = crate::wkt::FILES.iter().map(|(path, src)| (path.to_string(), crate::parse(src).file)).collect();
-    let local: BTreeSet<&str> = inputs.iter().map(|i| i.import_path).collect();
-    let mut symbols: BTreeMap<String, Kind> = BTreeMap::new();
-    let all = inputs.iter().map(|i| (i.file, true)).chain(wkt.iter().filter(|(p, _)| !local.contains(p.as_str())).map(|(_, f)| (f, false)));
-    for (file, _) in all.clone() {
-        let package = file.package.as_ref().map(|p| p.value.as_str()).unwrap_or("");
-        let mut prefix = String::new();
-        for part in package.split('.').filter(|p| !p.is_empty()) {
-            prefix = join(&prefix, part);
-            symbols.entry(prefix.clone()).or_insert(Kind::Package);
-        }
-        declare(&mut symbols, package, &file.messages, &file.enums, &file.extends);
-    }
+    let symbols: Vec<FileSymbols> = inputs.iter().map(|i| file_symbols(i.file)).collect();
+    let table = SymbolTable::new(inputs.iter().map(|i| i.import_path).zip(&symbols));
     let mut module = Module::default();
-    for input in inputs {
-        Resolver { module: &mut module, symbols: &symbols, input }.file();
-    }
-    // Imports the module does not hold, and that are not well-known: one note each.
     let mut noted = BTreeSet::new();
     for input in inputs {
-        for import in &input.file.imports {
-            if !local.contains(import.path.as_str()) && crate::wkt::source(&import.path).is_none() && noted.insert(import.path.clone()) {
-                let what = format!(
-                    "import \"{}\" is not in this tree (a dependency?): the types it defines are compared by name only",
-                    rollsafe_text::escape::truncate_chars(&import.path, 200)
-                );
-                module.notes.push((At { path: input.path.to_string(), range: import.range }, what));
-            }
+        let mut one = resolve_file(*input, &table);
+        // One note per missing import across the module.
+        one.notes.retain(|(_, what)| noted.insert(what.clone()));
+        module.merge(one);
+    }
+    module
+}
+
+/// Resolves one file of a module against the module's symbol table.
+pub fn resolve_file(input: Input<'_>, table: &SymbolTable) -> Module {
+    let mut module = Module::default();
+    Resolver { module: &mut module, symbols: table, input: &input }.file();
+    for import in &input.file.imports {
+        if !table.import_paths.contains(&import.path) && crate::wkt::source(&import.path).is_none() {
+            let what = format!(
+                "import \"{}\" is not in this tree (a dependency?): the types it defines are compared by name only",
+                rollsafe_text::escape::truncate_chars(&import.path, 200)
+            );
+            module.notes.push((At { path: input.path.to_string(), range: import.range }, what));
         }
     }
     module
+}
+
+/// The well-known types resolved, for lookups of types a module uses without holding them.
+pub fn well_known() -> &'static Module {
+    static MODULE: std::sync::LazyLock<Module> = std::sync::LazyLock::new(|| {
+        let inputs: Vec<Input<'_>> = WKT_FILES.iter().map(|(p, f)| Input { import_path: p, path: p, file: f }).collect();
+        resolve(&inputs)
+    });
+    &MODULE
+}
+
+impl Module {
+    /// Adds another part of the module (another file's declarations).
+    pub fn merge(&mut self, other: Module) {
+        self.files.extend(other.files);
+        self.messages.extend(other.messages);
+        self.enums.extend(other.enums);
+        self.services.extend(other.services);
+        self.extensions.extend(other.extensions);
+        self.notes.extend(other.notes);
+    }
 }
 
 fn join(scope: &str, name: &str) -> String {
@@ -315,6 +437,11 @@ fn join(scope: &str, name: &str) -> String {
 }
 
 fn declare(symbols: &mut BTreeMap<String, Kind>, scope: &str, messages: &[Message], enums: &[Enum], extends: &[Extend]) {
+    for x in extends {
+        for f in &x.fields {
+            symbols.insert(join(scope, &f.name.value), Kind::Extension);
+        }
+    }
     for m in messages {
         let name = join(scope, &m.name.value);
         symbols.insert(name.clone(), Kind::Message);
@@ -348,7 +475,7 @@ pub fn json_name(field: &str) -> String {
 
 struct Resolver<'a, 'm> {
     module: &'m mut Module,
-    symbols: &'a BTreeMap<String, Kind>,
+    symbols: &'a SymbolTable,
     input: &'a Input<'a>,
 }
 
@@ -364,17 +491,17 @@ impl Resolver<'_, '_> {
     /// A type name written in `scope`: the innermost scope outward, as protoc looks names up.
     fn lookup(&self, scope: &str, written: &str) -> Option<(String, Kind)> {
         if let Some(full) = written.strip_prefix('.') {
-            return self.symbols.get(full).map(|k| (full.to_string(), *k));
+            return self.symbols.type_kind(full).map(|k| (full.to_string(), k));
         }
         let first = written.split('.').next().unwrap_or(written);
         let mut scope = scope.to_string();
         loop {
             // The first scope that declares the first part decides (protoc does not look further).
             let head = join(&scope, first);
-            if self.symbols.contains_key(&head) {
+            if self.symbols.names.contains_key(&head) {
                 let full = join(&scope, written);
-                if let Some(kind) = self.symbols.get(&full).filter(|k| **k != Kind::Package) {
-                    return Some((full, *kind));
+                if let Some(kind) = self.symbols.type_kind(&full) {
+                    return Some((full, kind));
                 }
             }
             if scope.is_empty() {

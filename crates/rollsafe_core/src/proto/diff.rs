@@ -247,14 +247,56 @@ fn describe_field(f: &FieldInfo) -> String {
 /// The declarations of one kind a file holds.
 type DeclaredIn = fn(&rollsafe_proto::resolve::FileInfo) -> &Vec<String>;
 
+/// A side of a module as a whole: what the files under comparison refer to elsewhere in it.
+pub trait Whole {
+    /// A message of this side, wherever it is declared.
+    fn message(&self, name: &str) -> Option<MessageInfo>;
+    /// An enum of this side, wherever it is declared.
+    fn enumeration(&self, name: &str) -> Option<EnumInfo>;
+    /// Whether some file of this side declares `name` (a message, enum, service or extension).
+    fn declares(&self, name: &str) -> bool;
+    /// Every package of this side, with the first file (import path) that declares it.
+    fn packages(&self) -> BTreeMap<String, String>;
+}
+
+impl Whole for Module {
+    fn message(&self, name: &str) -> Option<MessageInfo> {
+        self.messages.get(name).cloned()
+    }
+
+    fn enumeration(&self, name: &str) -> Option<EnumInfo> {
+        self.enums.get(name).cloned()
+    }
+
+    fn declares(&self, name: &str) -> bool {
+        self.messages.contains_key(name)
+            || self.enums.contains_key(name)
+            || self.services.contains_key(name)
+            || self.extensions.contains_key(name)
+    }
+
+    fn packages(&self) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        for (import, f) in &self.files {
+            out.entry(f.package.clone().unwrap_or_default()).or_insert_with(|| import.clone());
+        }
+        out
+    }
+}
+
 struct Differ<'a> {
+    /// The files under comparison (those that differ between the sides), resolved.
     old: &'a Module,
     new: &'a Module,
+    old_whole: &'a dyn Whole,
+    new_whole: &'a dyn Whole,
     out: Vec<Change>,
 }
 
-pub fn diff(old: &Module, new: &Module) -> Vec<Change> {
-    let mut d = Differ { old, new, out: Vec::new() };
+/// The changes between the files that differ, `old` and `new` (the same import paths on both
+/// sides, where they exist), with each side `whole` for what those files refer to elsewhere.
+pub fn diff_parts(old: &Module, new: &Module, old_whole: &dyn Whole, new_whole: &dyn Whole) -> Vec<Change> {
+    let mut d = Differ { old, new, old_whole, new_whole, out: Vec::new() };
     d.files();
     d.packages();
     d.declarations();
@@ -364,17 +406,12 @@ impl Differ<'_> {
     }
 
     fn packages(&mut self) {
-        let packages = |m: &Module| -> BTreeMap<String, String> {
-            let mut out = BTreeMap::new();
-            for (import, f) in &m.files {
-                out.entry(f.package.clone().unwrap_or_default()).or_insert_with(|| import.clone());
-            }
-            out
-        };
-        let new_packages = packages(self.new);
-        for (package, first_file) in packages(self.old) {
-            if !new_packages.contains_key(&package) {
-                let f = &self.old.files[&first_file];
+        let new_packages = self.new_whole.packages();
+        for (package, first_file) in self.old_whole.packages() {
+            // The first file of a package that is gone is under comparison: it is gone too.
+            if !new_packages.contains_key(&package)
+                && let Some(f) = self.old.files.get(&first_file)
+            {
                 let at = Location::baseline(f.path.clone(), f.package_at.as_ref().map_or(TextRange::empty(0), |a| a.range));
                 self.push(ChangeKind::PackageRemoved { package }, at.clone(), Some(at), (None, Some(&first_file)));
             }
@@ -383,7 +420,7 @@ impl Differ<'_> {
 
     /// Messages, enums, services and extensions gone from their file or their package.
     fn declarations(&mut self) {
-        let new_packages: BTreeSet<String> = self.new.files.values().map(|f| f.package.clone().unwrap_or_default()).collect();
+        let new_packages: BTreeSet<String> = self.new_whole.packages().into_keys().collect();
         let kinds: [(Declaration, DeclaredIn); 4] = [
             (Declaration::Message, |f| &f.messages),
             (Declaration::Enum, |f| &f.enums),
@@ -391,13 +428,12 @@ impl Differ<'_> {
             (Declaration::Extension, |f| &f.extensions),
         ];
         for (what, list) in kinds {
-            let in_new: BTreeSet<&String> = self.new.files.values().flat_map(|f| list(f).iter()).collect();
             for (import, f) in &self.old.files {
                 let package = f.package.clone().unwrap_or_default();
                 let new_file = self.new.files.get(import);
                 for name in list(f) {
                     let from_file = new_file.is_some_and(|n| !list(n).contains(name));
-                    let from_package = !in_new.contains(name) && new_packages.contains(&package);
+                    let from_package = !self.new_whole.declares(name) && new_packages.contains(&package);
                     // Map entries go with their field, which is reported.
                     if what == Declaration::Message && self.old.messages.get(name).is_some_and(|m| m.map_entry) {
                         continue;
@@ -533,7 +569,7 @@ impl Differ<'_> {
             let kind = ChangeKind::FieldOneofChanged { field: field.clone(), old: old.oneof.clone(), new: new.oneof.clone() };
             self.push_defined(kind, current(&new.at), &old.at, files, defs.clone());
         }
-        if let (Some(old_default), Some(new_default)) = (self.default_of(old, self.old), self.default_of(new, self.new))
+        if let (Some(old_default), Some(new_default)) = (self.default_of(old, self.old_whole), self.default_of(new, self.new_whole))
             && old_default != new_default
             && (old.default.is_some() || new.default.is_some())
         {
@@ -553,7 +589,7 @@ impl Differ<'_> {
     }
 
     /// The default a singular scalar or enum field has: written, else the type's zero value.
-    fn default_of(&self, f: &FieldInfo, module: &Module) -> Option<String> {
+    fn default_of(&self, f: &FieldInfo, module: &dyn Whole) -> Option<String> {
         if matches!(f.cardinality, Cardinality::Repeated | Cardinality::Map) {
             return None;
         }
@@ -566,7 +602,7 @@ impl Differ<'_> {
                 "string" | "bytes" => String::new(),
                 _ => "0".to_string(),
             }),
-            FieldType::Enum(e) => module.enums.get(e).and_then(|e| e.values.first()).map(|v| v.name.clone()),
+            FieldType::Enum(e) => module.enumeration(e).and_then(|e| e.values.first().map(|v| v.name.clone())),
             _ => None,
         }
     }
@@ -634,11 +670,11 @@ impl Differ<'_> {
     fn same_shape(&self, old: &FieldType, new: &FieldType) -> Option<Shape> {
         let compare = |json: bool| match (old, new) {
             (FieldType::Message { name: a, delimited: x }, FieldType::Message { name: b, delimited: y }) if x == y => {
-                shape_equal_messages(self.old, a, self.new, b, json, &mut BTreeSet::new())
+                shape_equal_messages(self.old_whole, a, self.new_whole, b, json, &mut BTreeSet::new())
             }
             (FieldType::Enum(a), FieldType::Enum(b)) => {
-                let (Some(a), Some(b)) = (self.old.enums.get(a), self.new.enums.get(b)) else { return None };
-                Some(enum_subset(a, b, json))
+                let (Some(a), Some(b)) = (self.old_whole.enumeration(a), self.new_whole.enumeration(b)) else { return None };
+                Some(enum_subset(&a, &b, json))
             }
             _ => None,
         };
@@ -836,11 +872,18 @@ fn enum_subset(old: &EnumInfo, new: &EnumInfo, json: bool) -> bool {
 /// Two messages have the same shape when every field number has the same cardinality and a type
 /// of the same shape on both sides (and, for JSON, the same JSON name). Cycles are assumed equal
 /// while being compared.
-fn shape_equal_messages(old: &Module, a: &str, new: &Module, b: &str, json: bool, seen: &mut BTreeSet<(String, String)>) -> Option<bool> {
+fn shape_equal_messages(
+    old: &dyn Whole,
+    a: &str,
+    new: &dyn Whole,
+    b: &str,
+    json: bool,
+    seen: &mut BTreeSet<(String, String)>,
+) -> Option<bool> {
     if !seen.insert((a.to_string(), b.to_string())) {
         return Some(true);
     }
-    let (Some(ma), Some(mb)) = (old.messages.get(a), new.messages.get(b)) else { return None };
+    let (Some(ma), Some(mb)) = (old.message(a), new.message(b)) else { return None };
     if ma.fields.keys().ne(mb.fields.keys()) {
         return Some(false);
     }
@@ -854,8 +897,8 @@ fn shape_equal_messages(old: &Module, a: &str, new: &Module, b: &str, json: bool
             (FieldType::Message { name: x, delimited: dx }, FieldType::Message { name: y, delimited: dy }) => {
                 dx == dy && shape_equal_messages(old, x, new, y, json, seen)?
             }
-            (FieldType::Enum(x), FieldType::Enum(y)) => match (old.enums.get(x), new.enums.get(y)) {
-                (Some(ex), Some(ey)) => enum_subset(ex, ey, json),
+            (FieldType::Enum(x), FieldType::Enum(y)) => match (old.enumeration(x), new.enumeration(y)) {
+                (Some(ex), Some(ey)) => enum_subset(&ex, &ey, json),
                 _ => return None,
             },
             (x, y) => x == y,

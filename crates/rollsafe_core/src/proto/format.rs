@@ -131,8 +131,9 @@ fn parse_ahead(db: &dyn Db, ws: Workspace) -> Vec<ParseJob> {
     for (files, side) in [(ws.baseline(db), &layouts.baseline), (ws.current(db), &layouts.current)] {
         for path in side.values().flatten() {
             if let Some(file) = files.get(path) {
+                // Symbols are what every file's parse is for (and what stays cached).
                 jobs.push(Box::new(move |db: &dyn Db| {
-                    parse_proto(db, file);
+                    super::proto_symbols(db, file);
                 }));
             }
         }

@@ -8,7 +8,7 @@
 //! `api` a root). Files under no root belong to the workspace root. Both trees' evidence counts,
 //! so N-1 and N agree on their roots.
 
-use super::{parse_proto, proto_config};
+use super::{proto_config, proto_symbols};
 use crate::db::{Db, FileSet, Workspace};
 use rollsafe_proto::buf_config::{Breaking, parse_buf_work_yaml, parse_buf_yaml};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -143,16 +143,16 @@ fn inferred_roots(db: &dyn Db, ws: Workspace, config: &crate::config::Config) ->
         let mut votes: BTreeMap<String, usize> = BTreeMap::new();
         for p in &paths {
             let Some(file) = files.get(p) else { continue };
-            let parsed = parse_proto(db, file);
-            for import in &parsed.file.imports {
-                for target in by_suffix.get(import.path.as_str()).into_iter().flatten() {
-                    let root = &target[..target.len() - import.path.len()];
+            let symbols = proto_symbols(db, file);
+            for import in &symbols.imports {
+                for target in by_suffix.get(import.as_str()).into_iter().flatten() {
+                    let root = &target[..target.len() - import.len()];
                     *votes.entry(root.trim_end_matches('/').to_string()).or_default() += 1;
                 }
             }
             // `package acme.v1;` at `<root>/acme/v1/x.proto`.
-            if let Some(package) = &parsed.file.package {
-                let dirs = package.value.replace('.', "/");
+            if !symbols.package.is_empty() {
+                let dirs = symbols.package.replace('.', "/");
                 let dir = parent(p);
                 if let Some(root) = dir.strip_suffix(dirs.as_str()).filter(|r| r.is_empty() || r.ends_with('/')) {
                     *votes.entry(root.trim_end_matches('/').to_string()).or_default() += 1;

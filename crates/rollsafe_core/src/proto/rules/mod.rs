@@ -10,7 +10,7 @@
 use super::category::Selection;
 use super::diff::Change;
 use super::layout::{ProtoLayouts, Root};
-use super::{ModuleKey, ModuleSide, module_changes, parse_proto, resolved};
+use super::{ModuleKey, module_changes, parse_proto};
 use crate::db::Db;
 use crate::formats::Checked;
 use rollsafe_diagnostics::{Finding, Location, Rule};
@@ -201,12 +201,8 @@ pub(crate) fn check(db: &dyn Db, key: ModuleKey<'_>) -> Checked {
         out.suppressions.push((path.clone(), parsed.suppressions.clone()));
     }
     // Imports no file of the module holds, new in this release.
-    let new = resolved(db, ModuleSide::new(db, key, false));
-    let old = resolved(db, ModuleSide::new(db, key, true));
-    for (at, what) in &new.notes {
-        if !old.notes.iter().any(|(_, w)| w == what) {
-            out.findings.push(import_not_found::finding(Location::current(at.path.clone(), at.range), what));
-        }
+    for (at, what) in super::changed_file_notes(db, key) {
+        out.findings.push(import_not_found::finding(Location::current(at.path.clone(), at.range), &what));
     }
     out
 }
