@@ -61,18 +61,20 @@ fn file_text(p: usize, f: usize, packages: usize, changed: bool) -> String {
             "// Message{f}x{m} holds the state of one thing of the {pkg} service; the comment is as long as real ones.\nmessage Message{f}x{m} {{"
         );
         for n in 1..=FIELDS_PER_MESSAGE {
+            // Drawn before anything N changes, so that N's other fields stay as they were.
+            let (pick, message, label) = (rng.below(10), rng.below(MESSAGES_PER_FILE as u64), rng.below(5) == 0);
             if changed && m == 0 && n == 3 {
                 continue; // deleted in N
             }
             let name = if changed && m == 1 && n == 2 { format!("renamed_{n}") } else { format!("field_{n}") };
-            let ty = match rng.below(10) {
-                0 if f > 0 => format!("Message{}x{}", f - 1, rng.below(MESSAGES_PER_FILE as u64)),
-                1 if other != p => format!("{}.Message0x{}", package(other), rng.below(MESSAGES_PER_FILE as u64)),
+            let ty = match pick {
+                0 if f > 0 => format!("Message{}x{message}", f - 1),
+                1 if other != p => format!("{}.Message0x{message}", package(other)),
                 2 => "google.protobuf.Timestamp".to_string(),
                 3 => "Kind".to_string(),
-                _ => SCALARS[rng.below(SCALARS.len() as u64) as usize].to_string(),
+                _ => SCALARS[(message as usize + n) % SCALARS.len()].to_string(),
             };
-            let label = if rng.below(5) == 0 { "repeated " } else { "" };
+            let label = if label { "repeated " } else { "" };
             let _ = writeln!(
                 out,
                 "  // The {name} of this message: documented as real APIs document their fields.\n  {label}{ty} {name} = {n};"

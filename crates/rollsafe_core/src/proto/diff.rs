@@ -434,16 +434,12 @@ impl Differ<'_> {
                 for name in list(f) {
                     let from_file = new_file.is_some_and(|n| !list(n).contains(name));
                     let from_package = !self.new_whole.declares(name) && new_packages.contains(&package);
-                    // Map entries go with their field, which is reported.
-                    if what == Declaration::Message && self.old.messages.get(name).is_some_and(|m| m.map_entry) {
-                        continue;
-                    }
                     if !from_file && !from_package {
                         continue;
                     }
                     let Some(was) = self.was(what, name) else { continue };
-                    // The nearest enclosing message that is still there, else the file.
-                    let parent = nearest_surviving_parent(name, self.new).filter(|_| new_file.is_some());
+                    // The nearest enclosing message still declared in the same file, else the file.
+                    let parent = new_file.and_then(|n| nearest_surviving_parent(name, self.new, &n.import_path));
                     let at = match (parent, new_file) {
                         (Some(p), _) => current(&self.new.messages[&p].at),
                         (None, Some(n)) => Location::current(n.path.clone(), TextRange::empty(0)),
@@ -837,10 +833,10 @@ fn uncovered(old: &[NumberRange], new: &[NumberRange]) -> Vec<(TextRange, Vec<(i
     out
 }
 
-fn nearest_surviving_parent(name: &str, new: &Module) -> Option<String> {
+fn nearest_surviving_parent(name: &str, new: &Module, file: &str) -> Option<String> {
     let mut scope = name;
     while let Some((outer, _)) = scope.rsplit_once('.') {
-        if new.messages.contains_key(outer) {
+        if new.messages.get(outer).is_some_and(|m| m.file == file) {
             return Some(outer.to_string());
         }
         scope = outer;
