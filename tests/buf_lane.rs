@@ -51,7 +51,14 @@ fn buf_findings(buf: &Path, fixture: &Fixture) -> Result<Findings, String> {
     command.current_dir(&after).args(["breaking", ".", "--against"]).arg(&before).args(["--error-format", "json"]);
     if !fixture.after().join("buf.yaml").exists() {
         let use_ = category(fixture).unwrap_or_else(|| "FILE".to_string());
-        command.arg("--config").arg(format!("{{\"version\":\"v2\",\"breaking\":{{\"use\":[\"{use_}\"]}}}}"));
+        // A buf.work.yaml's directories are the modules (an inline configuration replaces it).
+        let modules = std::fs::read_to_string(fixture.after().join("buf.work.yaml"))
+            .ok()
+            .and_then(|t| rollsafe_proto::buf_config::parse_buf_work_yaml(&t).ok())
+            .map(|dirs| dirs.iter().map(|d| format!("{{\"path\":\"{d}\"}}")).collect::<Vec<_>>().join(","))
+            .map_or(String::new(), |m| format!("\"modules\":[{m}],"));
+        let config = format!("{{\"version\":\"v2\",{modules}\"breaking\":{{\"use\":[\"{use_}\"]}}}}");
+        command.arg("--config").arg(&config).arg("--against-config").arg(&config);
     }
     let out = command.output().map_err(|e| format!("cannot run buf: {e}"))?;
     if !matches!(out.status.code(), Some(0 | 100)) {

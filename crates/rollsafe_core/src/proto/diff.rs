@@ -589,13 +589,15 @@ impl Differ<'_> {
         if matches!(f.cardinality, Cardinality::Repeated | Cardinality::Map) {
             return None;
         }
+        let quoted = matches!(&f.ty, FieldType::Scalar(s) if matches!(s.name(), "string" | "bytes"));
         if let Some(d) = &f.default {
-            return Some(d.value.as_text().to_string());
+            let text = d.value.as_text();
+            return Some(if quoted { format!("{text:?}") } else { text.to_string() });
         }
         match &f.ty {
             FieldType::Scalar(s) => Some(match s.name() {
                 "bool" => "false".to_string(),
-                "string" | "bytes" => String::new(),
+                "string" | "bytes" => "\"\"".to_string(),
                 _ => "0".to_string(),
             }),
             FieldType::Enum(e) => module.enumeration(e).and_then(|e| e.values.first().map(|v| v.name.clone())),

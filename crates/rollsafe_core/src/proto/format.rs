@@ -39,8 +39,8 @@ fn check_all(db: &dyn Db, ws: Workspace) -> Checked {
         let at = rollsafe_diagnostics::Location::current(path.clone(), rollsafe_text::TextRange::empty(0));
         out.findings.push(super::rules::config_error(at, why));
     }
-    for root in &layouts.roots {
-        let checked = super::module_findings(db, ModuleKey::new(db, ws, root.dir.clone()));
+    if !layouts.roots.is_empty() {
+        let checked = super::module_findings(db, ModuleKey::new(db, ws));
         out.findings.extend(checked.findings.iter().cloned());
         out.suppressions.extend(checked.suppressions.iter().cloned());
     }

@@ -46,14 +46,11 @@ pub(crate) fn proto_config(db: &dyn Db) -> &crate::config::Config {
     }
 }
 
-/// One module (a root directory) of the workspace.
+/// The Protobuf files of a workspace, all its roots together.
 #[salsa::interned(debug)]
 pub struct ModuleKey<'db> {
     #[returns(copy)]
     pub workspace: Workspace,
-    /// The root, workspace-relative (`proto`; empty for the workspace itself).
-    #[returns(ref)]
-    pub root: String,
 }
 
 /// One side of a module.
@@ -74,20 +71,25 @@ pub fn proto_symbols(db: &dyn Db, file: SourceFile) -> Arc<FileSymbols> {
     Arc::new(rollsafe_proto::resolve::file_symbols(&rollsafe_proto::parse(file.text(db)).file))
 }
 
-/// The files of one side of a module: import path → (workspace path, input).
-fn side_files<'db>(db: &'db dyn Db, side: ModuleSide<'db>) -> BTreeMap<String, (String, SourceFile)> {
-    let key = side.module(db);
-    let ws = key.workspace(db);
+/// The files of one side of the workspace: import path (relative to each file's root) →
+/// (workspace path, input). Every root of a workspace resolves its imports in the others, as a
+/// buf workspace does (a `buf.work.yaml`'s directories, a v2 `buf.yaml`'s modules).
+#[salsa::tracked(returns(ref))]
+fn side_files<'db>(db: &'db dyn Db, side: ModuleSide<'db>) -> Arc<BTreeMap<String, (String, SourceFile)>> {
+    let ws = side.module(db).workspace(db);
     let layouts = layout::proto_layouts(db, ws);
     let files = if side.baseline(db) { ws.baseline(db) } else { ws.current(db) };
     let paths = if side.baseline(db) { &layouts.baseline } else { &layouts.current };
-    let root = key.root(db);
-    paths
-        .get(root)
-        .into_iter()
-        .flatten()
-        .filter_map(|p| files.get(p).map(|f| (layout::import_path(root, p).to_string(), (p.clone(), f))))
-        .collect()
+    let mut out = BTreeMap::new();
+    for (root, list) in paths {
+        for p in list {
+            if let Some(f) = files.get(p) {
+                // Two roots holding one import path: the first root's file is the one imports find.
+                out.entry(layout::import_path(root, p).to_string()).or_insert_with(|| (p.clone(), f));
+            }
+        }
+    }
+    Arc::new(out)
 }
 
 /// Every name one side of a module declares.
@@ -125,7 +127,7 @@ pub fn file_resolved<'db>(db: &'db dyn Db, file: SideFile<'db>) -> Arc<Module> {
 struct LazySide<'db> {
     db: &'db dyn Db,
     side: ModuleSide<'db>,
-    files: BTreeMap<String, (String, SourceFile)>,
+    files: Arc<BTreeMap<String, (String, SourceFile)>>,
     /// Fully-qualified name → import path of the file declaring it, built on first use.
     declared_in: std::sync::OnceLock<HashMap<String, String>>,
 }
@@ -134,7 +136,7 @@ impl LazySide<'_> {
     fn file_declaring(&self, name: &str) -> Option<Arc<Module>> {
         let map = self.declared_in.get_or_init(|| {
             let mut map = HashMap::new();
-            for (import, (_, f)) in &self.files {
+            for (import, (_, f)) in self.files.iter() {
                 for (n, _) in &proto_symbols(self.db, *f).declared {
                     map.entry(n.clone()).or_insert_with(|| import.clone());
                 }
@@ -168,7 +170,7 @@ impl diff::Whole for LazySide<'_> {
 
     fn packages(&self) -> BTreeMap<String, String> {
         let mut out = BTreeMap::new();
-        for (import, (_, f)) in &self.files {
+        for (import, (_, f)) in self.files.iter() {
             out.entry(proto_symbols(self.db, *f).package.clone()).or_insert_with(|| import.clone());
         }
         out
@@ -181,7 +183,7 @@ impl diff::Whole for LazySide<'_> {
 #[salsa::tracked(returns(ref))]
 pub fn module_changes<'db>(db: &'db dyn Db, key: ModuleKey<'db>) -> Arc<Vec<diff::Change>> {
     let (old_side, new_side) = (ModuleSide::new(db, key, true), ModuleSide::new(db, key, false));
-    let (old_files, new_files) = (side_files(db, old_side), side_files(db, new_side));
+    let (old_files, new_files) = (side_files(db, old_side).clone(), side_files(db, new_side).clone());
     let (old_table, new_table) = (module_symbols(db, old_side), module_symbols(db, new_side));
     // Names added, removed or of another kind in this release, by their last part.
     let mut touched: HashSet<&str> = HashSet::new();
@@ -201,7 +203,7 @@ pub fn module_changes<'db>(db: &'db dyn Db, key: ModuleKey<'db>) -> Arc<Vec<diff
             compared.insert(import);
         }
     }
-    let part = |side: ModuleSide<'db>, files: &BTreeMap<String, (String, SourceFile)>| {
+    let part = |side: ModuleSide<'db>, files: &Arc<BTreeMap<String, (String, SourceFile)>>| {
         let mut module = Module::default();
         for import in compared.iter().filter(|i| files.contains_key(**i)) {
             module.merge((*file_resolved(db, SideFile::new(db, side, (*import).clone())).clone()).clone());
@@ -217,9 +219,9 @@ pub fn module_changes<'db>(db: &'db dyn Db, key: ModuleKey<'db>) -> Arc<Vec<diff
 /// The notes of the files of one side that differ from the other side: imports not in the tree.
 pub(crate) fn changed_file_notes<'db>(db: &'db dyn Db, key: ModuleKey<'db>) -> Vec<(rollsafe_proto::resolve::At, String)> {
     let (old_side, new_side) = (ModuleSide::new(db, key, true), ModuleSide::new(db, key, false));
-    let (old_files, new_files) = (side_files(db, old_side), side_files(db, new_side));
+    let (old_files, new_files) = (side_files(db, old_side).clone(), side_files(db, new_side).clone());
     let mut out: Vec<(rollsafe_proto::resolve::At, String)> = Vec::new();
-    for (import, (_, file)) in &new_files {
+    for (import, (_, file)) in new_files.iter() {
         if old_files.get(import).map(|f| f.1) == Some(*file) {
             continue;
         }

@@ -38,13 +38,9 @@ declare_rule! {
 pub(crate) fn check(cx: &ProtoContext<'_>, out: &mut Vec<Finding>) {
     for change in cx.changes {
         let ChangeKind::FieldDefaultChanged { field, old, new } = &change.kind else { continue };
-        let shown = |v: &str| if v.is_empty() { "\"\"".to_string() } else { v.to_string() };
         let message = format!(
-            "{} changes its default from {} to {}: an unset field reads as {} in release {}",
+            "{} changes its default from {old} to {new}: an unset field reads as {old} in release {}",
             field_words(field),
-            shown(old),
-            shown(new),
-            shown(old),
             cx.baseline
         );
         let help = "keep the default; write the new value explicitly where it applies".to_string();

@@ -14,6 +14,7 @@ use super::{ModuleKey, module_changes, parse_proto};
 use crate::db::Db;
 use crate::formats::Checked;
 use rollsafe_diagnostics::{Finding, Location, Rule};
+use std::collections::HashMap;
 
 mod enum_openness_changed;
 mod enum_removed;
@@ -123,8 +124,10 @@ pub(crate) struct ProtoContext<'a> {
     /// How N-1 is named in messages (`v1.4.0`).
     pub baseline: &'a str,
     pub changes: &'a [Change],
-    pub selection: &'a Selection,
-    pub root: &'a Root,
+    /// Each root with the selection its configuration makes (its buf.yaml's, or rollsafe.toml's).
+    pub roots: &'a [(Root, Selection)],
+    /// Import path → index into `roots`, for both trees.
+    pub root_of: &'a HashMap<String, usize>,
     /// The working tree's text of a file, for fixes.
     pub text: &'a dyn Fn(&str) -> Option<std::sync::Arc<str>>,
 }
@@ -133,12 +136,14 @@ impl ProtoContext<'_> {
     /// A finding for a change under buf rule `peer`, when the selection enables it and does not
     /// ignore the change's files; with the N-1 definition as related location.
     pub fn emit(&self, rule: &Rule, change: &Change, peer: &'static str, message: String, label: &str, help: String) -> Option<Finding> {
-        if !self.selection.enabled(peer) {
+        let file = change.new_file.as_ref().or(change.old_file.as_ref());
+        let (root, selection) = &self.roots[file.and_then(|f| self.root_of.get(f)).copied().unwrap_or(0)];
+        if !selection.enabled(peer) {
             return None;
         }
-        let paths: Vec<String> = [&change.new_file, &change.old_file].into_iter().flatten().map(|f| self.ignore_path(f)).collect();
+        let paths: Vec<String> = [&change.new_file, &change.old_file].into_iter().flatten().map(|f| ignore_path(root, f)).collect();
         let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
-        if self.selection.ignored(peer, &paths, &change.package) {
+        if selection.ignored(peer, &paths, &change.package) {
             return None;
         }
         let mut f = Finding::new(rule.id, rule.severity, message, change.at.clone(), label).help(help).peer_rule(peer);
@@ -148,21 +153,21 @@ impl ProtoContext<'_> {
         }
         Some(f)
     }
+}
 
-    /// A file as buf's ignore lists name it: relative to the `buf.yaml` directory for v2 (the
-    /// module path included), relative to the module root otherwise.
-    fn ignore_path(&self, import_path: &str) -> String {
-        match &self.root.buf_yaml {
-            Some((yaml, version)) if version == "v2" => {
-                let dir = yaml.rsplit_once('/').map_or("", |(d, _)| d);
-                let full = if self.root.dir.is_empty() { import_path.to_string() } else { format!("{}/{import_path}", self.root.dir) };
-                match full.strip_prefix(dir) {
-                    Some(rest) if !dir.is_empty() => rest.trim_start_matches('/').to_string(),
-                    _ => full,
-                }
+/// A file as buf's ignore lists name it: relative to the `buf.yaml` directory for v2 (the module
+/// path included), relative to the module root otherwise.
+fn ignore_path(root: &Root, import_path: &str) -> String {
+    match &root.buf_yaml {
+        Some((yaml, version)) if version == "v2" => {
+            let dir = yaml.rsplit_once('/').map_or("", |(d, _)| d);
+            let full = if root.dir.is_empty() { import_path.to_string() } else { format!("{}/{import_path}", root.dir) };
+            match full.strip_prefix(dir) {
+                Some(rest) if !dir.is_empty() => rest.trim_start_matches('/').to_string(),
+                _ => full,
             }
-            _ => import_path.to_string(),
         }
+        _ => import_path.to_string(),
     }
 }
 
@@ -177,21 +182,37 @@ pub(crate) fn field_words(f: &super::diff::FieldRef) -> String {
 pub(crate) fn check(db: &dyn Db, key: ModuleKey<'_>) -> Checked {
     let ws = key.workspace(db);
     let layouts: &ProtoLayouts = super::layout::proto_layouts(db, ws);
-    let root = layouts.roots.iter().find(|r| r.dir == *key.root(db)).cloned().unwrap_or_default();
     let config = super::proto_config(db);
-    let selection =
-        Selection::new(config.protobuf.category.as_deref(), root.buf_yaml.as_ref().map(|(_, version)| (version.as_str(), &root.breaking)));
+    let mut roots: Vec<(Root, Selection)> = layouts
+        .roots
+        .iter()
+        .map(|r| {
+            let buf = r.buf_yaml.as_ref().map(|(_, version)| (version.as_str(), &r.breaking));
+            (r.clone(), Selection::new(config.protobuf.category.as_deref(), buf))
+        })
+        .collect();
+    if roots.is_empty() {
+        roots.push((Root::default(), Selection::new(config.protobuf.category.as_deref(), None)));
+    }
+    let mut root_of = HashMap::new();
+    for side in [&layouts.baseline, &layouts.current] {
+        for (dir, files) in side {
+            let Some(i) = roots.iter().position(|(r, _)| r.dir == *dir) else { continue };
+            for p in files {
+                root_of.insert(super::layout::import_path(dir, p).to_string(), i);
+            }
+        }
+    }
     let changes = module_changes(db, key);
     let current = ws.current(db);
     let text = |path: &str| current.get(path).map(|f| f.text(db).clone());
-    let cx = ProtoContext { baseline: ws.baseline_label(db), changes, selection: &selection, root: &root, text: &text };
+    let cx = ProtoContext { baseline: ws.baseline_label(db), changes, roots: &roots, root_of: &root_of, text: &text };
     let mut out = Checked::default();
     for check in CHECKS {
         check(&cx, &mut out.findings);
     }
     // The files under review: new or changed in the working tree.
-    let reviewed: Vec<&String> =
-        layouts.current.get(key.root(db)).into_iter().flatten().filter(|p| current.get(p) != ws.baseline(db).get(p)).collect();
+    let reviewed: Vec<&String> = layouts.current.values().flatten().filter(|p| current.get(p) != ws.baseline(db).get(p)).collect();
     for path in reviewed {
         let Some(file) = current.get(path) else { continue };
         let parsed = parse_proto(db, file);
