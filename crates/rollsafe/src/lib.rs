@@ -135,11 +135,10 @@ pub fn check(options: &CheckOptions) -> Result<Report, LoadError> {
         let shown = rollsafe_text::escape::quote_at_most(&skipped.path, 240);
         let tree = if skipped.baseline { format!(" (in {})", rollsafe_text::escape::quote(&baseline_label)) } else { String::new() };
         // A migration that cannot be read makes its whole history unreadable: that is no warning.
-        if skipped.undecodable && analysis.would_be_read(side, &skipped.path) {
-            return Err(LoadError(format!(
-                "{shown}{tree}: {}; it is a migration, and its history cannot be checked without it",
-                skipped.reason
-            )));
+        if skipped.undecodable
+            && let Some(format) = analysis.would_be_read(side, &skipped.path)
+        {
+            return Err(LoadError(format!("{shown}{tree}: {}; {}", skipped.reason, format.unreadable)));
         }
         notices.push(Notice { kind: "file-skipped", message: format!("skipped {shown}{tree}: {}", skipped.reason) });
     }

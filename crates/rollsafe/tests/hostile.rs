@@ -276,6 +276,11 @@ fn an_undecodable_file_outside_any_history_is_skipped_with_a_note() {
         &rollsafe(root, &["check"]),
         "migrations/0003_bad.sql: not valid UTF-8 (invalid byte at offset 8); it is a migration",
     );
+    // A .proto file is part of its module whatever its place: the error says so, not "migration".
+    std::fs::remove_file(root.join("migrations/0003_bad.sql")).expect("rm");
+    std::fs::create_dir_all(root.join("proto")).expect("mkdir");
+    std::fs::write(root.join("proto/bad.proto"), b"syntax = \"proto3\"; // \xff\n").expect("write");
+    assert_input_error(&rollsafe(root, &["check"]), "proto/bad.proto: not valid UTF-8 (invalid byte at offset 22); it is a .proto file");
 }
 
 /// File names, identifiers and source lines reach the terminal escaped: a migration cannot set the

@@ -349,10 +349,11 @@ impl AnalysisSnapshot {
         FORMATS.iter().map(|f| (*f, (f.coverage)(&self.db, self.workspace))).filter(|(_, c)| c.units > 0 || c.source_files > 0).collect()
     }
 
-    /// Whether a file that could not be read (so is not in the tree) would be part of what some
-    /// format checks on that side (a migration of a history), judged by its name and place.
-    pub fn would_be_read(&self, side: Side, path: &str) -> bool {
-        FORMATS.iter().any(|f| (f.would_read)(&self.db, self.workspace, side, path))
+    /// The format that would read a file that could not be read (so is not in the tree): one
+    /// whose units on that side it would be part of (a migration of a history), judged by its
+    /// name and place.
+    pub fn would_be_read(&self, side: Side, path: &str) -> Option<&'static Format> {
+        FORMATS.iter().copied().find(|f| (f.would_read)(&self.db, self.workspace, side, path))
     }
 
     /// Runs a query of a format's module on this snapshot: for entry points that are not findings,

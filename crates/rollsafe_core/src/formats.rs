@@ -39,6 +39,9 @@ pub struct Format {
     pub coverage: fn(&dyn Db, Workspace) -> Coverage,
     /// Whether a file that could not be read would be part of one of its units on that side.
     pub would_read: fn(&dyn Db, Workspace, Side, &str) -> bool,
+    /// Why such a file cannot be skipped, for the input error (`it is a migration, and its history
+    /// cannot be checked without it`).
+    pub unreadable: &'static str,
     /// Where a suppression comment for a finding goes: the start of the statement or element the
     /// finding is on.
     pub suppression_anchor: fn(&dyn Db, Workspace, &Finding) -> Option<u32>,

@@ -468,77 +468,26 @@ impl<'a> Parser<'a> {
         Some(message)
     }
 
-    /// The declarations of a message (or group) up to and including its closing brace.
-    fn message_body(&mut self, message: &mut Message) -> Option<()> {
+    /// The declarations of a `{…}` block whose `{` is read, up to and including its `}`: `item`
+    /// reads one declaration starting at the given token. A `;` alone is skipped; a declaration
+    /// that does not parse is recovered past; each one read is recorded for suppressions.
+    fn block(&mut self, mut item: impl FnMut(&mut Self, Token) -> Option<()>) -> Option<()> {
         loop {
             let Some(t) = self.peek().copied() else {
                 self.error("`}`")?;
                 return None;
             };
-            let start = t.range.start;
             let before = self.pos;
-            let word = if t.kind == TokenKind::Ident { self.text(&t) } else { "" };
-            // A keyword followed by a name and `{` (or `<` for map) starts a declaration; otherwise
-            // it is a type name (`message message = 1;` is a field).
-            let declares = |p: &Self| p.peek_at(1).is_some_and(|t| t.kind == TokenKind::Ident) && p.is_symbol(2, b'{');
-            let ok = match (t.kind, word) {
-                (TokenKind::Symbol(b'}'), _) => {
+            let ok = match t.kind {
+                TokenKind::Symbol(b'}') => {
                     self.pos += 1;
                     return Some(());
                 }
-                (TokenKind::Symbol(b';'), _) => {
+                TokenKind::Symbol(b';') => {
                     self.pos += 1;
                     Some(())
                 }
-                (_, "export" | "local") if self.is_ident(1, "message") || self.is_ident(1, "enum") => {
-                    self.pos += 1;
-                    continue;
-                }
-                (_, "message") if declares(self) => self.message().map(|m| message.messages.push(m)),
-                (_, "enum") if declares(self) => self.enumeration().map(|e| message.enums.push(e)),
-                (_, "extend") if !self.is_symbol(2, b'=') => self.extend().map(|e| message.extends.push(e)),
-                (_, "oneof") if declares(self) => self.oneof(message),
-                // `option x = 1;` is an option statement, as protoc reads it, never a field of type `option`.
-                (_, "option") => self.option_statement().map(|o| message.options.push(o)),
-                (_, "reserved") if !self.is_symbol(2, b'=') => self.reserved(&mut message.reserved, false),
-                (_, "extensions") if !self.is_symbol(2, b'=') => self.extensions(message),
-                _ => self.field_or_group(message, None),
-            };
-            if ok.is_none() {
-                self.recover();
-            } else {
-                self.declarations.push(TextRange::new(start, self.last_end()));
-            }
-            if self.pos == before {
-                self.pos += 1;
-            }
-        }
-    }
-
-    fn oneof(&mut self, message: &mut Message) -> Option<()> {
-        let start = self.here().start;
-        self.pos += 1;
-        let name = self.expect_ident("a oneof name")?;
-        self.expect_symbol(b'{')?;
-        let index = message.oneofs.len();
-        message.oneofs.push(Oneof { name, options: Vec::new(), range: TextRange::empty(start) });
-        loop {
-            let Some(t) = self.peek().copied() else {
-                self.error("`}`")?;
-                return None;
-            };
-            let before = self.pos;
-            let ok = match (t.kind, self.text(&t)) {
-                (TokenKind::Symbol(b'}'), _) => {
-                    self.pos += 1;
-                    break;
-                }
-                (TokenKind::Symbol(b';'), _) => {
-                    self.pos += 1;
-                    Some(())
-                }
-                (TokenKind::Ident, "option") => self.option_statement().map(|o| message.oneofs[index].options.push(o)),
-                _ => self.field_or_group(message, Some(index)),
+                _ => item(self, t),
             };
             if ok.is_none() {
                 self.recover();
@@ -549,6 +498,48 @@ impl<'a> Parser<'a> {
                 self.pos += 1;
             }
         }
+    }
+
+    /// The declarations of a message (or group) up to and including its closing brace.
+    fn message_body(&mut self, message: &mut Message) -> Option<()> {
+        self.block(|p, t| {
+            let word = if t.kind == TokenKind::Ident { p.text(&t) } else { "" };
+            // A keyword followed by a name and `{` starts a declaration; otherwise it is a type
+            // name (`message message = 1;` is a field).
+            let declares = |p: &Self| p.peek_at(1).is_some_and(|t| t.kind == TokenKind::Ident) && p.is_symbol(2, b'{');
+            match word {
+                // Edition 2024 visibility: the declaration follows.
+                "export" | "local" if p.is_ident(1, "message") || p.is_ident(1, "enum") => {
+                    p.pos += 1;
+                    match p.is_ident(0, "message") {
+                        true => p.message().map(|m| message.messages.push(m)),
+                        false => p.enumeration().map(|e| message.enums.push(e)),
+                    }
+                }
+                "message" if declares(p) => p.message().map(|m| message.messages.push(m)),
+                "enum" if declares(p) => p.enumeration().map(|e| message.enums.push(e)),
+                "extend" if !p.is_symbol(2, b'=') => p.extend().map(|e| message.extends.push(e)),
+                "oneof" if declares(p) => p.oneof(message),
+                // `option x = 1;` is an option statement, as protoc reads it, never a field of type `option`.
+                "option" => p.option_statement().map(|o| message.options.push(o)),
+                "reserved" if !p.is_symbol(2, b'=') => p.reserved(&mut message.reserved, false),
+                "extensions" if !p.is_symbol(2, b'=') => p.extensions(message),
+                _ => p.field_or_group(message, None),
+            }
+        })
+    }
+
+    fn oneof(&mut self, message: &mut Message) -> Option<()> {
+        let start = self.here().start;
+        self.pos += 1;
+        let name = self.expect_ident("a oneof name")?;
+        self.expect_symbol(b'{')?;
+        let index = message.oneofs.len();
+        message.oneofs.push(Oneof { name, options: Vec::new(), range: TextRange::empty(start) });
+        self.block(|p, t| match (t.kind, p.text(&t)) {
+            (TokenKind::Ident, "option") => p.option_statement().map(|o| message.oneofs[index].options.push(o)),
+            _ => p.field_or_group(message, Some(index)),
+        })?;
         message.oneofs[index].range = TextRange::new(start, self.last_end());
         Some(())
     }
@@ -705,34 +696,12 @@ impl<'a> Parser<'a> {
         let name = self.expect_ident("an enum name")?;
         self.expect_symbol(b'{')?;
         let mut out = Enum { name, values: Vec::new(), reserved: Reserved::default(), options: Vec::new(), range: TextRange::empty(start) };
-        loop {
-            let Some(t) = self.peek().copied() else {
-                self.error("`}`")?;
-                return None;
-            };
-            let before = self.pos;
-            let ok = match (t.kind, self.text(&t)) {
-                (TokenKind::Symbol(b'}'), _) => {
-                    self.pos += 1;
-                    break;
-                }
-                (TokenKind::Symbol(b';'), _) => {
-                    self.pos += 1;
-                    Some(())
-                }
-                (TokenKind::Ident, "option") if !self.is_symbol(1, b'=') => self.option_statement().map(|o| out.options.push(o)),
-                (TokenKind::Ident, "reserved") if !self.is_symbol(1, b'=') => self.reserved(&mut out.reserved, true),
-                _ => self.enum_value().map(|v| out.values.push(v)),
-            };
-            if ok.is_none() {
-                self.recover();
-            } else {
-                self.declarations.push(TextRange::new(t.range.start, self.last_end()));
-            }
-            if self.pos == before {
-                self.pos += 1;
-            }
-        }
+        self.block(|p, t| match (t.kind, p.text(&t)) {
+            // `option = 1;` and `reserved = 2;` are values of those names.
+            (TokenKind::Ident, "option") if !p.is_symbol(1, b'=') => p.option_statement().map(|o| out.options.push(o)),
+            (TokenKind::Ident, "reserved") if !p.is_symbol(1, b'=') => p.reserved(&mut out.reserved, true),
+            _ => p.enum_value().map(|v| out.values.push(v)),
+        })?;
         out.range = TextRange::new(start, self.last_end());
         Some(out)
     }
@@ -754,34 +723,11 @@ impl<'a> Parser<'a> {
         let name = self.expect_ident("a service name")?;
         self.expect_symbol(b'{')?;
         let mut out = Service { name, methods: Vec::new(), options: Vec::new(), range: TextRange::empty(start) };
-        loop {
-            let Some(t) = self.peek().copied() else {
-                self.error("`}`")?;
-                return None;
-            };
-            let before = self.pos;
-            let ok = match (t.kind, self.text(&t)) {
-                (TokenKind::Symbol(b'}'), _) => {
-                    self.pos += 1;
-                    break;
-                }
-                (TokenKind::Symbol(b';'), _) => {
-                    self.pos += 1;
-                    Some(())
-                }
-                (TokenKind::Ident, "option") => self.option_statement().map(|o| out.options.push(o)),
-                (TokenKind::Ident, "rpc") => self.method().map(|m| out.methods.push(m)),
-                _ => self.error("`rpc`, `option` or `}`"),
-            };
-            if ok.is_none() {
-                self.recover();
-            } else {
-                self.declarations.push(TextRange::new(t.range.start, self.last_end()));
-            }
-            if self.pos == before {
-                self.pos += 1;
-            }
-        }
+        self.block(|p, t| match (t.kind, p.text(&t)) {
+            (TokenKind::Ident, "option") => p.option_statement().map(|o| out.options.push(o)),
+            (TokenKind::Ident, "rpc") => p.method().map(|m| out.methods.push(m)),
+            _ => p.error("`rpc`, `option` or `}`"),
+        })?;
         out.range = TextRange::new(start, self.last_end());
         Some(out)
     }
@@ -849,35 +795,12 @@ impl<'a> Parser<'a> {
         let extendee = self.full_ident("a message type", true)?;
         self.expect_symbol(b'{')?;
         let mut out = Extend { extendee, fields: Vec::new(), messages: Vec::new(), range: TextRange::empty(start) };
-        loop {
-            let Some(t) = self.peek().copied() else {
-                self.error("`}`")?;
-                return None;
-            };
-            let before = self.pos;
-            let ok = match t.kind {
-                TokenKind::Symbol(b'}') => {
-                    self.pos += 1;
-                    break;
-                }
-                TokenKind::Symbol(b';') => {
-                    self.pos += 1;
-                    Some(())
-                }
-                _ => self.field(None).map(|(f, m)| {
-                    out.fields.push(f);
-                    out.messages.extend(m);
-                }),
-            };
-            if ok.is_none() {
-                self.recover();
-            } else {
-                self.declarations.push(TextRange::new(t.range.start, self.last_end()));
-            }
-            if self.pos == before {
-                self.pos += 1;
-            }
-        }
+        self.block(|p, _| {
+            p.field(None).map(|(f, m)| {
+                out.fields.push(f);
+                out.messages.extend(m);
+            })
+        })?;
         out.range = TextRange::new(start, self.last_end());
         Some(out)
     }

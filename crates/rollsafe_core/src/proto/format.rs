@@ -21,6 +21,7 @@ pub static FORMAT: Format = Format {
     summary,
     coverage,
     would_read,
+    unreadable: "it is a .proto file, and its module cannot be resolved without it",
     suppression_anchor,
     parse_ahead,
     configure,

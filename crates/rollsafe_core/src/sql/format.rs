@@ -24,6 +24,7 @@ pub static FORMAT: Format = Format {
     summary,
     coverage,
     would_read,
+    unreadable: "it is a migration, and its history cannot be checked without it",
     suppression_anchor,
     parse_ahead,
     configure,

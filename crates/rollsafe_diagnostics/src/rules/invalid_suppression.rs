@@ -7,7 +7,8 @@ declare_rule! {
     ///
     /// ## Why it matters
     /// A suppression is a claim about N-1 code ("nothing reads this column"); the reason is what a
-    /// reviewer checks. The form is `-- rollsafe-allow: RULE[, RULE] reason`.
+    /// reviewer checks. The form is `-- rollsafe-allow: RULE[, RULE] reason` (`//` in `.proto`
+    /// files).
     ///
     /// ## Example
     /// ```sql title="N-1: migrations/0001_init.sql"

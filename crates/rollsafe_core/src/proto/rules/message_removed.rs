@@ -1,5 +1,5 @@
 use super::ProtoContext;
-use crate::proto::diff::{ChangeKind, Declaration};
+use crate::proto::diff::Declaration;
 use rollsafe_diagnostics::{Finding, declare_rule};
 
 declare_rule! {
@@ -38,27 +38,5 @@ declare_rule! {
 }
 
 pub(crate) fn check(cx: &ProtoContext<'_>, out: &mut Vec<Finding>) {
-    for change in cx.changes {
-        let ChangeKind::DeclarationRemoved { what: Declaration::Message, name, from_file, from_package } = &change.kind else { continue };
-        let help =
-            "deprecate it (`option deprecated = true;`) and delete it in a later release, once no deployed client uses it".to_string();
-        let variants = [
-            (
-                "MESSAGE_NO_DELETE",
-                *from_file,
-                format!("message {name} is deleted from its file: code of release {} that uses it breaks", cx.baseline),
-            ),
-            (
-                "PACKAGE_MESSAGE_NO_DELETE",
-                *from_package,
-                format!("message {name} is deleted from its package: code of release {} that uses it breaks", cx.baseline),
-            ),
-        ];
-        for (peer, applies, message) in variants {
-            if applies && let Some(mut f) = cx.emit(&PROTO_MESSAGE_REMOVED, change, peer, message, "deleted from here", help.clone()) {
-                f.object = Some(name.clone());
-                out.push(f);
-            }
-        }
-    }
+    super::declaration_removed(cx, out, &PROTO_MESSAGE_REMOVED, Declaration::Message, ["MESSAGE_NO_DELETE", "PACKAGE_MESSAGE_NO_DELETE"]);
 }

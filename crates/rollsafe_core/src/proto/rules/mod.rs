@@ -8,7 +8,7 @@
 //! (`proto title="N-1: path"` / `proto title="N: path"` blocks) are run by the test suite.
 
 use super::category::Selection;
-use super::diff::Change;
+use super::diff::{Change, ChangeKind, Declaration};
 use super::layout::{ProtoLayouts, Root};
 use super::{ModuleKey, module_changes, parse_proto};
 use crate::db::Db;
@@ -172,6 +172,34 @@ fn ignore_path(root: &Root, import_path: &str) -> String {
 }
 
 pub(crate) use syntax_error::config_error;
+
+/// The findings of a `*-removed` rule for messages, enums, services or extensions: deleted from
+/// its file (`peers[0]`, FILE) and from its package (`peers[1]`, PACKAGE).
+pub(crate) fn declaration_removed(cx: &ProtoContext<'_>, out: &mut Vec<Finding>, rule: &Rule, what: Declaration, peers: [&'static str; 2]) {
+    for change in cx.changes {
+        let ChangeKind::DeclarationRemoved { what: removed, name, from_file, from_package } = &change.kind else { continue };
+        if *removed != what {
+            continue;
+        }
+        let help =
+            "deprecate it (`option deprecated = true;`) and delete it in a later release, once no deployed client uses it".to_string();
+        let noun = what.noun();
+        let variants = [
+            (peers[0], *from_file, format!("{noun} {name} is deleted from its file: code of release {} that uses it breaks", cx.baseline)),
+            (
+                peers[1],
+                *from_package,
+                format!("{noun} {name} is deleted from its package: code of release {} that uses it breaks", cx.baseline),
+            ),
+        ];
+        for (peer, applies, message) in variants {
+            if applies && let Some(mut f) = cx.emit(rule, change, peer, message, "deleted from here", help.clone()) {
+                f.object = Some(name.clone());
+                out.push(f);
+            }
+        }
+    }
+}
 
 /// `Field 3 (email) of message User`.
 pub(crate) fn field_words(f: &super::diff::FieldRef) -> String {
