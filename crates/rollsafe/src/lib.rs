@@ -143,6 +143,7 @@ pub fn check(options: &CheckOptions) -> Result<Report, LoadError> {
         notices.push(Notice { kind: "file-skipped", message: format!("skipped {shown}{tree}: {}", skipped.reason) });
     }
     let coverage = analysis.baseline_coverage();
+    let covered_at = started.elapsed();
     for (format, c) in coverage.iter().filter(|(_, c)| c.units == 0) {
         // Not an error even in CI: the files may be queries, not schema; but a user expecting them
         // to be checked must hear that none was recognised.
@@ -171,7 +172,8 @@ pub fn check(options: &CheckOptions) -> Result<Report, LoadError> {
     }
     let mut findings = analysis.findings();
     if timings {
-        eprintln!("rollsafe: read {files} files in {loaded_at:.1?}, analysed in {:.1?}", started.elapsed() - loaded_at);
+        let (layouts, rest) = (covered_at - loaded_at, started.elapsed() - covered_at);
+        eprintln!("rollsafe: read {files} files in {loaded_at:.1?}, layouts in {layouts:.1?}, findings in {rest:.1?}");
     }
     if !filters.is_empty() {
         findings.retain(|f| filters.iter().any(|p| p.is_empty() || f.primary.path == *p || f.primary.path.starts_with(&format!("{p}/"))));

@@ -123,7 +123,9 @@ fn baseline_file(db: &RootDatabase, path: &str, text: Arc<str>) -> SourceFile {
 /// The file sets for `input`, reusing the inputs of `old` whose text is unchanged so that nothing
 /// derived from them is computed again.
 fn file_sets(db: &RootDatabase, input: &WorkspaceInput, old: Option<(&FileSet, &FileSet)>) -> (FileSet, FileSet) {
-    let reuse = |files: Option<&FileSet>, path: &str, text: &Arc<str>| files.and_then(|f| f.get(path)).filter(|f| **f.text(db) == **text);
+    // The loader shares one text between the trees for an unchanged file: the pointer answers first.
+    let same = |a: &Arc<str>, b: &Arc<str>| Arc::ptr_eq(a, b) || **a == **b;
+    let reuse = |files: Option<&FileSet>, path: &str, text: &Arc<str>| files.and_then(|f| f.get(path)).filter(|f| same(f.text(db), text));
     let (old_current, old_baseline) = match old {
         Some((c, b)) => (Some(c), Some(b)),
         None => (None, None),
@@ -345,8 +347,21 @@ impl AnalysisSnapshot {
     /// schema files, modules) it has, and how many of them the baseline holds too. None at all in the
     /// baseline means it cannot be the previous release of this tree (an empty or unrelated
     /// directory, the wrong revision): everything would count as new and nothing could break.
+    /// The first query of a check, so files are parsed ahead here too (what a format's units are
+    /// may take every file's symbols: Protobuf roots inferred from imports).
     pub fn baseline_coverage(&self) -> Vec<(&'static Format, Coverage)> {
-        FORMATS.iter().map(|f| (*f, (f.coverage)(&self.db, self.workspace))).filter(|(_, c)| c.units > 0 || c.source_files > 0).collect()
+        let coverage = || {
+            FORMATS
+                .iter()
+                .map(|f| (*f, (f.coverage)(&self.db, self.workspace)))
+                .filter(|(_, c)| c.units > 0 || c.source_files > 0)
+                .collect()
+        };
+        if self.parsed.load(std::sync::atomic::Ordering::Relaxed) {
+            return coverage();
+        }
+        // `parsed` stays unset: the findings parse ahead what this did not need.
+        with_parse_ahead(&self.db, self.workspace, coverage)
     }
 
     /// The format that would read a file that could not be read (so is not in the tree): one

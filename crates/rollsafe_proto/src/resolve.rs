@@ -9,7 +9,9 @@
 
 use crate::model::*;
 use rollsafe_text::TextRange;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// A file given to [`resolve`].
 #[derive(Clone, Copy, Debug)]
@@ -252,17 +254,18 @@ pub struct FileInfo {
     pub extensions: Vec<String>,
 }
 
-/// One module, resolved.
+/// One module, resolved. Declarations are shared (`Arc`): a module assembled from files resolved
+/// one by one (and cached) holds them without copying.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Module {
     /// By import path.
-    pub files: BTreeMap<String, FileInfo>,
+    pub files: BTreeMap<String, Arc<FileInfo>>,
     /// By fully-qualified name (no leading dot).
-    pub messages: BTreeMap<String, MessageInfo>,
-    pub enums: BTreeMap<String, EnumInfo>,
-    pub services: BTreeMap<String, ServiceInfo>,
+    pub messages: BTreeMap<String, Arc<MessageInfo>>,
+    pub enums: BTreeMap<String, Arc<EnumInfo>>,
+    pub services: BTreeMap<String, Arc<ServiceInfo>>,
     /// Extension fields by fully-qualified name.
-    pub extensions: BTreeMap<String, FieldInfo>,
+    pub extensions: BTreeMap<String, Arc<FieldInfo>>,
     /// What could not be resolved: (where, what).
     pub notes: Vec<(At, String)>,
 }
@@ -284,7 +287,7 @@ pub enum Kind {
 pub struct FileSymbols {
     pub package: String,
     /// Fully-qualified names of the messages, enums, services and extensions it declares.
-    pub declared: Vec<(String, Kind)>,
+    pub declared: Vec<(Arc<str>, Kind)>,
     /// The last part of every type name it uses (`Date` for `google.type.Date`).
     pub referenced: BTreeSet<String>,
     pub imports: Vec<String>,
@@ -297,9 +300,9 @@ pub fn file_symbols(file: &ProtoFile) -> FileSymbols {
         FileSymbols { package: package.clone(), imports: file.imports.iter().map(|i| i.path.clone()).collect(), ..FileSymbols::default() };
     let mut declared = BTreeMap::new();
     declare(&mut declared, &package, &file.messages, &file.enums, &file.extends);
-    out.declared.extend(declared);
+    out.declared.extend(declared.into_iter().map(|(name, kind)| (Arc::from(name), kind)));
     for s in &file.services {
-        out.declared.push((join(&package, &s.name.value), Kind::Service));
+        out.declared.push((Arc::from(join(&package, &s.name.value)), Kind::Service));
         for m in &s.methods {
             for t in [&m.input.value, &m.output.value] {
                 out.referenced.insert(last_part(t).to_string());
@@ -334,10 +337,24 @@ fn last_part(name: &str) -> &str {
 }
 
 /// Every name a module declares (its files' and the well-known types'), and its import paths.
+/// Built once per side of a tree of thousands of files, so it also says which file declares each
+/// name: nothing else needs to index the tree again.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SymbolTable {
-    pub names: HashMap<String, Kind>,
-    pub import_paths: HashSet<String>,
+    /// Names share their text with the files' [`FileSymbols`].
+    pub names: FxHashMap<Arc<str>, Symbol>,
+    /// The module's import paths, in the order given ([`Symbol::file`] indexes it).
+    pub files: Vec<Arc<str>>,
+    pub import_paths: FxHashSet<Arc<str>>,
+}
+
+/// A declared name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Symbol {
+    pub kind: Kind,
+    /// The index in [`SymbolTable::files`] of the file declaring it; none for a package, or for a
+    /// well-known type the module holds no copy of.
+    pub file: Option<u32>,
 }
 
 static WKT_SYMBOLS: std::sync::LazyLock<Vec<(&'static str, FileSymbols)>> =
@@ -352,31 +369,47 @@ impl SymbolTable {
     pub fn new<'a>(files: impl IntoIterator<Item = (&'a str, &'a FileSymbols)>) -> SymbolTable {
         let mut table = SymbolTable::default();
         for (path, symbols) in files {
-            table.import_paths.insert(path.to_string());
-            table.add(symbols);
+            let index = u32::try_from(table.files.len()).ok();
+            let path: Arc<str> = Arc::from(path);
+            table.files.push(path.clone());
+            table.import_paths.insert(path);
+            table.add(symbols, index);
         }
         for (path, symbols) in WKT_SYMBOLS.iter() {
             if !table.import_paths.contains(*path) {
-                table.add(symbols);
+                table.add(symbols, None);
             }
         }
         table
     }
 
-    fn add(&mut self, symbols: &FileSymbols) {
+    fn add(&mut self, symbols: &FileSymbols, file: Option<u32>) {
         let mut prefix = String::new();
         for part in symbols.package.split('.').filter(|p| !p.is_empty()) {
             prefix = join(&prefix, part);
-            self.names.entry(prefix.clone()).or_insert(Kind::Package);
+            if !self.names.contains_key(prefix.as_str()) {
+                self.names.insert(Arc::from(prefix.as_str()), Symbol { kind: Kind::Package, file: None });
+            }
         }
         for (name, kind) in &symbols.declared {
-            self.names.insert(name.clone(), *kind);
+            self.names.insert(name.clone(), Symbol { kind: *kind, file });
         }
+    }
+
+    /// What a fully-qualified name is, if declared.
+    pub fn kind(&self, name: &str) -> Option<Kind> {
+        self.names.get(name).map(|s| s.kind)
+    }
+
+    /// The import path of the file of the module that declares a fully-qualified name.
+    pub fn declaring_file(&self, name: &str) -> Option<&str> {
+        let file = self.names.get(name)?.file?;
+        self.files.get(file as usize).map(|f| &**f)
     }
 
     /// A type (message or enum) by fully-qualified name.
     fn type_kind(&self, name: &str) -> Option<Kind> {
-        self.names.get(name).copied().filter(|k| matches!(k, Kind::Message | Kind::Enum))
+        self.kind(name).filter(|k| matches!(k, Kind::Message | Kind::Enum))
     }
 }
 
@@ -400,7 +433,7 @@ pub fn resolve_file(input: Input<'_>, table: &SymbolTable) -> Module {
     let mut module = Module::default();
     Resolver { module: &mut module, symbols: table, input: &input }.file();
     for import in &input.file.imports {
-        if !table.import_paths.contains(&import.path) && crate::wkt::source(&import.path).is_none() {
+        if !table.import_paths.contains(import.path.as_str()) && crate::wkt::source(&import.path).is_none() {
             let what = format!(
                 "import \"{}\" is not in this tree (a dependency?): the types it defines are compared by name only",
                 rollsafe_text::escape::truncate_chars(&import.path, 200)
@@ -498,7 +531,7 @@ impl Resolver<'_, '_> {
         loop {
             // The first scope that declares the first part decides (protoc does not look further).
             let head = join(&scope, first);
-            if self.symbols.names.contains_key(&head) {
+            if self.symbols.names.contains_key(head.as_str()) {
                 let full = join(&scope, written);
                 if let Some(kind) = self.symbols.type_kind(&full) {
                     return Some((full, kind));
@@ -575,9 +608,9 @@ impl Resolver<'_, '_> {
             info.services.push(name.clone());
             let service =
                 ServiceInfo { name: name.clone(), methods, options: s.options.clone(), file: import_path.clone(), at: self.at(s.range) };
-            self.module.services.insert(name, service);
+            self.module.services.insert(name, Arc::new(service));
         }
-        self.module.files.insert(import_path, info);
+        self.module.files.insert(import_path, Arc::new(info));
     }
 
     fn message(&mut self, scope: &str, m: &Message, parent: &Features, map_entry: bool, file: &mut FileInfo) {
@@ -634,7 +667,7 @@ impl Resolver<'_, '_> {
                     at: self.at(f.range),
                 };
                 file.messages.push(entry_name.clone());
-                self.module.messages.insert(entry_name, entry_info);
+                self.module.messages.insert(entry_name, Arc::new(entry_info));
             }
             info.fields.entry(field.number).or_insert(field);
         }
@@ -647,7 +680,7 @@ impl Resolver<'_, '_> {
         for x in &m.extends {
             self.extend(&name, x, &features, file);
         }
-        self.module.messages.insert(name, info);
+        self.module.messages.insert(name, Arc::new(info));
     }
 
     fn field(&self, scope: &str, f: &Field, parent: &Features, message: Option<&Message>) -> Option<FieldInfo> {
@@ -719,7 +752,7 @@ impl Resolver<'_, '_> {
             file: file.import_path.clone(),
             at: self.at(e.range),
         };
-        self.module.enums.insert(name, info);
+        self.module.enums.insert(name, Arc::new(info));
     }
 
     fn extend(&mut self, scope: &str, x: &Extend, parent: &Features, file: &mut FileInfo) {
@@ -733,7 +766,7 @@ impl Resolver<'_, '_> {
             field.extendee = Some(extendee.clone());
             let name = join(scope, &f.name.value);
             file.extensions.push(name.clone());
-            self.module.extensions.insert(name, field);
+            self.module.extensions.insert(name, Arc::new(field));
         }
     }
 }

@@ -158,7 +158,7 @@ impl Session {
             let on_disk = self.root.as_deref().and_then(|root| {
                 // Read as the workspace loader reads: a regular file inside the root, bounded.
                 let bytes = rollsafe_workspace::fs::read_within(file, root, rollsafe_workspace::fs::MAX_FILE_BYTES).ok()?;
-                rollsafe_workspace::decode(&rel, bytes).ok()
+                rollsafe_workspace::decode(&rel, &bytes).ok()
             });
             match on_disk {
                 Some(text) => analysis.set_current_text(&rel, text),

@@ -1,6 +1,6 @@
 //! The baseline from git objects, with gix.
 
-use crate::{BaselineSource, LoadError, Skipped, decode, err, is_relevant, quote};
+use crate::{BaselineSource, LoadError, Skipped, err, is_relevant, quote};
 use rollsafe_core::Config;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -39,12 +39,14 @@ impl Repo {
 
     /// Reads the relevant files of `root` (a directory inside the working tree) as they are in `rev`.
     /// A symbolic link is read as the file it names when that file is in the tree under `root`, as
-    /// the working tree reads it; what cannot be read is added to `skipped`.
+    /// the working tree reads it; what cannot be read is added to `skipped`. A file the same as in
+    /// `current` (the working tree) shares its text.
     pub fn read_tree(
         &self,
         rev: &Resolved,
         root: &Path,
         config: &Config,
+        current: &BTreeMap<String, Arc<str>>,
         skipped: &mut Vec<Skipped>,
     ) -> Result<BTreeMap<String, Arc<str>>, LoadError> {
         let prefix = crate::relative_path(&self.workdir, root).unwrap_or_default();
@@ -94,7 +96,7 @@ impl Repo {
                 skip(&crate::fs::Refused::TooLarge { limit: crate::fs::MAX_FILE_BYTES }.to_string(), false);
                 continue;
             }
-            match decode(rel, blob.data.clone()) {
+            match crate::baseline_text(rel, &blob.data, current) {
                 Ok(text) => {
                     out.insert(rel.clone(), text);
                 }

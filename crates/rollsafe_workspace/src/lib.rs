@@ -160,7 +160,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
     let mut skipped = Vec::new();
     let mut baseline_doubt = None;
     let skip: Vec<PathBuf> = baseline_dir.iter().filter_map(|d| d.canonicalize().ok()).collect();
-    let mut current = read_dir_tree(&root, &config, &skip, false, &mut skipped)?;
+    let mut current = read_dir_tree(&root, &config, &skip, None, &mut skipped)?;
     let (baseline, label, baseline_source) = match baseline_dir {
         Some(dir) => {
             let dir = dir.canonicalize().map_err(|e| err(format!("{}: {}", dir.display(), io_reason(&e))))?;
@@ -172,7 +172,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
             }
             // Name the baseline after its directory (`../v1.4.0` reads as `v1.4.0`).
             let label = dir.file_name().map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into_owned());
-            let tree = read_dir_tree(&dir, &config, &[], true, &mut skipped)?;
+            let tree = read_dir_tree(&dir, &config, &[], Some(&current), &mut skipped)?;
             (tree, label, source)
         }
         None => {
@@ -182,7 +182,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
                 (None, Some(rev)) => (git::Resolved::from_spec(&repo, rev)?, BaselineSource::Config),
                 (None, None) => git::default_baseline(&repo, &config)?,
             };
-            let mut tree = repo.read_tree(&rev, &root, &config, &mut skipped)?;
+            let mut tree = repo.read_tree(&rev, &root, &config, &current, &mut skipped)?;
             let (mut rev, mut source) = (rev, source);
             // HEAD is the newest release and the working tree is exactly that release (a release
             // pipeline): comparing it with itself would say nothing, N-1 is the release before.
@@ -195,7 +195,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
                     Some(previous) => {
                         skipped.retain(|s| !s.baseline);
                         source = BaselineSource::PreviousReleaseTag { head_release: rev.label.clone() };
-                        tree = repo.read_tree(&previous, &root, &config, &mut skipped)?;
+                        tree = repo.read_tree(&previous, &root, &config, &current, &mut skipped)?;
                         rev = previous;
                     }
                     None => source = BaselineSource::FirstRelease,
@@ -280,17 +280,65 @@ fn read_config(root: &Path, explicit: Option<&Path>) -> Result<(Config, ConfigSo
 
 /// Reads the relevant files under `dir`, honouring `.gitignore`, keyed by `/`-separated relative path.
 /// Symbolic links are followed to files inside `dir`; what cannot be read is added to `skipped`.
+/// `baseline_of` is the working tree when `dir` holds the baseline (its unchanged files are shared).
 pub fn read_dir_tree(
     dir: &Path,
     config: &Config,
     skip: &[PathBuf],
-    baseline: bool,
+    baseline_of: Option<&BTreeMap<String, Arc<str>>>,
     skipped: &mut Vec<Skipped>,
 ) -> Result<BTreeMap<String, Arc<str>>, LoadError> {
+    let baseline = baseline_of.is_some();
+    let listed = list_dir_tree(dir, config, skip)?;
+    let reads: Vec<&Listed> = listed.iter().filter(|l| matches!(l, Listed::Read { .. })).collect();
+    let mut read = read_files(dir, &reads, baseline_of).into_iter();
     let mut out = BTreeMap::new();
+    // In the walk's order, so that what is skipped is listed the same way every time.
+    for entry in listed {
+        let (rel, reason, undecodable) = match entry {
+            Listed::Skip { rel, reason } => (rel, reason, false),
+            Listed::Read { rel, .. } => match read.next().expect("one result per file read") {
+                Ok(text) => {
+                    out.insert(rel, text);
+                    continue;
+                }
+                Err(ReadFailure::Undecodable(e)) => (rel, undecodable_reason(&e), true),
+                Err(ReadFailure::Refused(fs::Refused::OutsideRoot)) => {
+                    (rel, "a symbolic link to a file outside the workspace; not read".to_string(), false)
+                }
+                Err(ReadFailure::Refused(reason)) => (rel, reason.to_string(), false),
+            },
+        };
+        skipped.push(Skipped { path: rel, baseline, reason, undecodable });
+    }
+    Ok(out)
+}
+
+/// A file the walk found: to read, or skipped with a reason.
+enum Listed {
+    /// `link`: a symbolic link, resolved and read only if it stays inside the tree.
+    Read {
+        rel: String,
+        path: PathBuf,
+        link: bool,
+    },
+    Skip {
+        rel: String,
+        reason: String,
+    },
+}
+
+enum ReadFailure {
+    Refused(fs::Refused),
+    Undecodable(LoadError),
+}
+
+/// The relevant files under `dir`, in the walk's order.
+fn list_dir_tree(dir: &Path, config: &Config, skip: &[PathBuf]) -> Result<Vec<Listed>, LoadError> {
     let skip: Vec<PathBuf> = skip.to_vec();
     let walker =
         ignore::WalkBuilder::new(dir).hidden(true).require_git(false).filter_entry(move |e| !skip.iter().any(|s| e.path() == s)).build();
+    let mut out = Vec::new();
     for entry in walker {
         let entry = entry.map_err(|e| err(format!("{}: {e}", dir.display())))?;
         let Some(file_type) = entry.file_type() else { continue };
@@ -300,19 +348,19 @@ pub fn read_dir_tree(
         let Some(rel) = relative_path(dir, entry.path()) else {
             continue;
         };
-        let mut skip_because = |reason: String| skipped.push(Skipped { path: rel.clone(), baseline, reason, undecodable: false });
+        let skip_because = |rel: String, reason: &str| Listed::Skip { rel, reason: reason.to_string() };
         if file_type.is_symlink() {
             match std::fs::metadata(entry.path()) {
                 // A link to a directory is not followed: inside the tree, its target is read where it
                 // is; outside, it is not read at all.
                 Ok(target) if target.is_dir() => {
                     if fs::resolve_within(entry.path(), dir).is_err() {
-                        skip_because("a symbolic link to a directory outside the workspace; not followed".into());
+                        out.push(skip_because(rel, "a symbolic link to a directory outside the workspace; not followed"));
                     }
                     continue;
                 }
                 Err(_) if is_relevant(&rel) => {
-                    skip_because("a symbolic link to nothing (its target does not exist)".into());
+                    out.push(skip_because(rel, "a symbolic link to nothing (its target does not exist)"));
                     continue;
                 }
                 _ => {}
@@ -321,25 +369,47 @@ pub fn read_dir_tree(
         if !is_relevant(&rel) || config.is_excluded(&rel) {
             continue;
         }
-        // The walk follows no link: a regular file it lists is inside `dir`. A link is resolved and
-        // must stay inside.
-        let read = if file_type.is_file() {
-            fs::read_listed_file(entry.path(), fs::MAX_FILE_BYTES)
-        } else {
-            fs::read_within(entry.path(), dir, fs::MAX_FILE_BYTES)
-        };
-        match read {
-            Ok(bytes) => match decode(&rel, bytes) {
-                Ok(text) => {
-                    out.insert(rel, text);
-                }
-                Err(e) => skipped.push(Skipped { path: rel.clone(), baseline, reason: undecodable_reason(&e), undecodable: true }),
-            },
-            Err(fs::Refused::OutsideRoot) => skip_because("a symbolic link to a file outside the workspace; not read".into()),
-            Err(reason) => skip_because(reason.to_string()),
-        }
+        // The walk follows no link: a regular file it lists is inside `dir`.
+        out.push(Listed::Read { rel, path: entry.path().to_path_buf(), link: !file_type.is_file() });
     }
     Ok(out)
+}
+
+/// Reads and decodes `files` (all [`Listed::Read`]), in their order. Reading thousands of small
+/// files is mostly system calls, so the cores share them, each through one buffer.
+fn read_files(dir: &Path, files: &[&Listed], baseline_of: Option<&BTreeMap<String, Arc<str>>>) -> Vec<Result<Arc<str>, ReadFailure>> {
+    let read_one = |bytes: &mut Vec<u8>, listed: &Listed| {
+        let Listed::Read { rel, path, link } = listed else { unreachable!("only files to read are passed") };
+        let read = if *link {
+            fs::read_within(path, dir, fs::MAX_FILE_BYTES).map(|read| *bytes = read)
+        } else {
+            fs::read_listed_file_into(path, fs::MAX_FILE_BYTES, bytes)
+        };
+        read.map_err(ReadFailure::Refused)?;
+        match baseline_of {
+            Some(current) => baseline_text(rel, bytes, current),
+            None => decode(rel, bytes),
+        }
+        .map_err(ReadFailure::Undecodable)
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
+    if threads == 1 || files.len() < 256 {
+        let mut bytes = Vec::new();
+        return files.iter().map(|f| read_one(&mut bytes, f)).collect();
+    }
+    let chunk = files.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    let mut bytes = Vec::new();
+                    part.iter().map(|f| read_one(&mut bytes, f)).collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    })
 }
 
 fn undecodable_reason(e: &LoadError) -> String {
@@ -357,13 +427,23 @@ pub(crate) fn quote_path(path: &Path) -> String {
 }
 
 /// File contents as text; invalid UTF-8 is an input error naming the file and the byte.
-pub fn decode(path: &str, bytes: Vec<u8>) -> Result<Arc<str>, LoadError> {
+pub fn decode(path: &str, bytes: &[u8]) -> Result<Arc<str>, LoadError> {
     if bytes.len() > u32::MAX as usize {
         return Err(err(format!("{path}: file too large (over 4 GiB)")));
     }
-    String::from_utf8(bytes)
+    std::str::from_utf8(bytes)
         .map(Arc::from)
-        .map_err(|e| err(format!("{path}: not valid UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to())))
+        .map_err(|e| err(format!("{path}: not valid UTF-8 (invalid byte at offset {})", e.valid_up_to())))
+}
+
+/// A baseline file's text: the working tree's text for the same path when the bytes are the same
+/// (most files of a release are), so a tree of thousands of unchanged files is held in memory once
+/// and the analysis sees one input for both sides without comparing them again; else decoded.
+fn baseline_text(path: &str, bytes: &[u8], current: &BTreeMap<String, Arc<str>>) -> Result<Arc<str>, LoadError> {
+    match current.get(path) {
+        Some(text) if text.as_bytes() == bytes => Ok(text.clone()),
+        _ => decode(path, bytes),
+    }
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -371,5 +451,65 @@ fn io_reason(e: &std::io::Error) -> String {
         std::io::ErrorKind::NotFound => "no such file or directory".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
         _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, files: &[(&str, &str)]) {
+        for (path, text) in files {
+            let path = dir.join(path);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, text).expect("write");
+        }
+    }
+
+    /// Enough files for the read to be shared between threads: every file comes back, in path
+    /// order, and a baseline file identical to the working tree's is the same text in memory.
+    #[test]
+    fn unchanged_baseline_files_share_the_working_trees_text() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (current_dir, baseline_dir) = (dir.path().join("n"), dir.path().join("n-1"));
+        let files: Vec<(String, String)> =
+            (0..600).map(|i| (format!("proto/p{}/f{i}.proto", i % 7), format!("syntax = \"proto3\";\nmessage M{i} {{}}\n"))).collect();
+        let borrowed: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+        write(&current_dir, &borrowed);
+        write(&baseline_dir, &borrowed);
+        write(&baseline_dir, &[("proto/p0/f0.proto", "syntax = \"proto3\";\nmessage Old {}\n")]);
+        let config = Config::default();
+        let mut skipped = Vec::new();
+        let current = read_dir_tree(&current_dir, &config, &[], None, &mut skipped).expect("current");
+        let baseline = read_dir_tree(&baseline_dir, &config, &[], Some(&current), &mut skipped).expect("baseline");
+        assert!(skipped.is_empty(), "{skipped:?}");
+        assert_eq!(current.len(), 600);
+        assert_eq!(current.keys().collect::<Vec<_>>(), baseline.keys().collect::<Vec<_>>());
+        for (path, text) in &current {
+            let (expected, _) = files.iter().find(|(p, _)| p == path).map(|(_, t)| (t, ())).expect("read back");
+            assert_eq!(&**text, expected.as_str());
+            let shared = Arc::ptr_eq(text, &baseline[path]);
+            assert_eq!(shared, path != "proto/p0/f0.proto", "{path}");
+        }
+        assert_eq!(&*baseline["proto/p0/f0.proto"], "syntax = \"proto3\";\nmessage Old {}\n");
+    }
+
+    /// A file that cannot be decoded is listed, whichever thread read it, and the others are kept.
+    #[test]
+    fn undecodable_files_are_listed_and_the_rest_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let files: Vec<(String, String)> = (0..300).map(|i| (format!("m/{i:04}.proto"), "syntax = \"proto3\";\n".to_string())).collect();
+        let borrowed: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+        write(dir.path(), &borrowed);
+        for name in ["m/0010.proto", "m/0290.proto"] {
+            std::fs::write(dir.path().join(name), [b'a', 0xff, b'b']).expect("write");
+        }
+        let mut skipped = Vec::new();
+        let tree = read_dir_tree(dir.path(), &Config::default(), &[], None, &mut skipped).expect("tree");
+        assert_eq!(tree.len(), 298);
+        let mut paths: Vec<&str> = skipped.iter().map(|s| s.path.as_str()).collect();
+        paths.sort();
+        assert_eq!(paths, ["m/0010.proto", "m/0290.proto"]);
+        assert!(skipped.iter().all(|s| s.undecodable && s.reason.contains("offset 1")), "{skipped:?}");
     }
 }

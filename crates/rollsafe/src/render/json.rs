@@ -12,39 +12,84 @@
 
 use super::line_cols;
 use crate::{Location, Report, Side};
+use serde::Serialize;
 use serde_json::{Value, json};
 
+// Typed records that borrow from the report: a check with thousands of findings (a release of a
+// large Protobuf tree) would otherwise build a tree of JSON values several times the size of
+// its output. Fields are declared in alphabetical order, the order of the keys in the document.
+
+#[derive(Serialize)]
+struct Document<'a> {
+    baseline: &'a str,
+    findings: Vec<FindingRecord<'a>>,
+    summary: Value,
+    version: u32,
+}
+
+#[derive(Serialize)]
+struct FindingRecord<'a> {
+    help: Option<&'a str>,
+    message: &'a str,
+    object: Option<&'a str>,
+    path: String,
+    /// The same finding's rule in the tool users of the format know (`buf breaking`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    peer_rule: Option<&'static str>,
+    range: Range,
+    related: Vec<RelatedRecord<'a>>,
+    rule: &'static str,
+    severity: &'static str,
+    side: &'static str,
+}
+
+#[derive(Serialize)]
+struct RelatedRecord<'a> {
+    message: &'a str,
+    path: String,
+    range: Range,
+    side: &'static str,
+}
+
+#[derive(Serialize)]
+struct Range {
+    end: Position,
+    start: Position,
+}
+
+#[derive(Serialize)]
+struct Position {
+    column: u32,
+    line: u32,
+}
+
 pub fn render(report: &Report) -> String {
-    let findings: Vec<Value> = report
+    let findings = report
         .findings
         .iter()
         .map(|f| {
-            let related: Vec<Value> = f
+            let related = f
                 .related
                 .iter()
-                .map(|r| {
-                    let mut v = location(report, &r.location);
-                    v["message"] = json!(r.message);
-                    v
+                .map(|r| RelatedRecord {
+                    message: &r.message,
+                    path: report.display_path(&r.location.path),
+                    range: range(report, &r.location),
+                    side: side(&r.location),
                 })
                 .collect();
-            let mut v = location(report, &f.primary);
-            let obj = v.as_object_mut().expect("location is an object");
-            let mut out = serde_json::Map::new();
-            out.insert("rule".into(), json!(f.rule));
-            out.insert("severity".into(), json!(f.severity.as_str()));
-            out.insert("message".into(), json!(f.message));
-            out.insert("path".into(), obj.remove("path").unwrap_or(Value::Null));
-            out.insert("range".into(), obj.remove("range").unwrap_or(Value::Null));
-            out.insert("object".into(), json!(f.object));
-            out.insert("help".into(), json!(f.help));
-            out.insert("related".into(), Value::Array(related));
-            out.insert("side".into(), obj.remove("side").unwrap_or(Value::Null));
-            if let Some(peer) = f.peer_rule {
-                // The same finding's rule in the tool users of the format know (`buf breaking`).
-                out.insert("peer_rule".into(), json!(peer));
+            FindingRecord {
+                help: f.help.as_deref(),
+                message: &f.message,
+                object: f.object.as_deref(),
+                path: report.display_path(&f.primary.path),
+                peer_rule: f.peer_rule,
+                range: range(report, &f.primary),
+                related,
+                rule: f.rule,
+                severity: f.severity.as_str(),
+                side: side(&f.primary),
             }
-            Value::Object(out)
         })
         .collect();
     let s = &report.summary;
@@ -61,25 +106,20 @@ pub fn render(report: &Report) -> String {
     for count in &s.counts {
         summary[count.key] = json!(count.value);
     }
-    let doc = json!({
-        "version": 1,
-        "baseline": report.baseline_label,
-        "findings": findings,
-        "summary": summary,
-    });
-    let mut out = serde_json::to_string_pretty(&doc).expect("JSON values always serialise");
+    let doc = Document { baseline: &report.baseline_label, findings, summary, version: 1 };
+    let mut out = serde_json::to_string_pretty(&doc).expect("the document always serialises");
     out.push('\n');
     out
 }
 
-fn location(report: &Report, loc: &Location) -> Value {
+fn range(report: &Report, loc: &Location) -> Range {
     let (start, end) = line_cols(report, loc);
-    json!({
-        "path": report.display_path(&loc.path),
-        "range": {
-            "start": {"line": start.line, "column": start.col},
-            "end": {"line": end.line, "column": end.col},
-        },
-        "side": match loc.side { Side::Current => "current", Side::Baseline => "baseline" },
-    })
+    Range { end: Position { column: end.col, line: end.line }, start: Position { column: start.col, line: start.line } }
+}
+
+fn side(loc: &Location) -> &'static str {
+    match loc.side {
+        Side::Current => "current",
+        Side::Baseline => "baseline",
+    }
 }

@@ -12,6 +12,7 @@ use rollsafe_proto::model::{NumberRange, OptionDecl, Syntax, option};
 use rollsafe_proto::resolve::{At, Cardinality, EnumInfo, FieldInfo, FieldType, MessageInfo, MethodInfo, Module};
 use rollsafe_text::TextRange;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// Message, enum, service or extension: the kinds of top-level declarations.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -250,9 +251,9 @@ type DeclaredIn = fn(&rollsafe_proto::resolve::FileInfo) -> &Vec<String>;
 /// A side of a module as a whole: what the files under comparison refer to elsewhere in it.
 pub trait Whole {
     /// A message of this side, wherever it is declared.
-    fn message(&self, name: &str) -> Option<MessageInfo>;
+    fn message(&self, name: &str) -> Option<Arc<MessageInfo>>;
     /// An enum of this side, wherever it is declared.
-    fn enumeration(&self, name: &str) -> Option<EnumInfo>;
+    fn enumeration(&self, name: &str) -> Option<Arc<EnumInfo>>;
     /// Whether some file of this side declares `name` (a message, enum, service or extension).
     fn declares(&self, name: &str) -> bool;
     /// Every package of this side, with the first file (import path) that declares it.
@@ -260,11 +261,11 @@ pub trait Whole {
 }
 
 impl Whole for Module {
-    fn message(&self, name: &str) -> Option<MessageInfo> {
+    fn message(&self, name: &str) -> Option<Arc<MessageInfo>> {
         self.messages.get(name).cloned()
     }
 
-    fn enumeration(&self, name: &str) -> Option<EnumInfo> {
+    fn enumeration(&self, name: &str) -> Option<Arc<EnumInfo>> {
         self.enums.get(name).cloned()
     }
 

@@ -1,6 +1,6 @@
 //! Protobuf's entry in the format table.
 
-use super::layout::proto_layouts;
+use super::layout::{proto_files, proto_layouts};
 use super::{ModuleKey, ProtoSettings, parse_proto};
 use crate::config::Config;
 use crate::db::{Db, RootDatabase, Workspace};
@@ -126,13 +126,15 @@ fn first_declaration(file: &rollsafe_proto::model::ProtoFile) -> u32 {
     starts.min().unwrap_or(0)
 }
 
+/// Every `.proto` file's symbols, each input once (a file unchanged since N-1 is one input): the
+/// roots and the symbol tables need them all. Listed without the roots, which need them first.
 fn parse_ahead(db: &dyn Db, ws: Workspace) -> Vec<ParseJob> {
-    let layouts = proto_layouts(db, ws);
+    let config = super::proto_config(db);
+    let mut seen = std::collections::HashSet::new();
     let mut jobs: Vec<ParseJob> = Vec::new();
-    for (files, side) in [(ws.baseline(db), &layouts.baseline), (ws.current(db), &layouts.current)] {
-        for path in side.values().flatten() {
-            if let Some(file) = files.get(path) {
-                // Symbols are what every file's parse is for (and what stays cached).
+    for files in [ws.baseline(db), ws.current(db)] {
+        for file in proto_files(files, config).into_iter().filter_map(|path| files.get(path)) {
+            if seen.insert(file) {
                 jobs.push(Box::new(move |db: &dyn Db| {
                     super::proto_symbols(db, file);
                 }));

@@ -11,7 +11,7 @@
 use super::{proto_config, proto_symbols};
 use crate::db::{Db, FileSet, Workspace};
 use rollsafe_proto::buf_config::{Breaking, parse_buf_work_yaml, parse_buf_yaml};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A module root and the breaking-change selection that applies to it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
@@ -58,7 +58,7 @@ fn foreign(path: &str) -> bool {
 }
 
 /// The `.proto` files of a tree that are analysed.
-fn proto_files<'a>(files: &'a FileSet, config: &crate::config::Config) -> Vec<&'a str> {
+pub(crate) fn proto_files<'a>(files: &'a FileSet, config: &crate::config::Config) -> Vec<&'a str> {
     files.paths().filter(|p| p.ends_with(".proto") && !foreign(p) && !config.is_excluded(p)).collect()
 }
 
@@ -133,21 +133,23 @@ fn inferred_roots(db: &dyn Db, ws: Workspace, config: &crate::config::Config) ->
     for files in [ws.current(db), ws.baseline(db)] {
         let paths = proto_files(files, config);
         // Every path by each of its suffixes that starts at a folder boundary.
-        let mut by_suffix: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut by_suffix: rustc_hash::FxHashMap<&str, Vec<&str>> = Default::default();
         for p in &paths {
             by_suffix.entry(p).or_default().push(p);
             for (i, _) in p.match_indices('/') {
                 by_suffix.entry(&p[i + 1..]).or_default().push(p);
             }
         }
-        let mut votes: BTreeMap<String, usize> = BTreeMap::new();
+        // Root candidates are slices of the paths: a tree of thousands of files votes without
+        // allocating.
+        let mut votes: rustc_hash::FxHashSet<&str> = Default::default();
         for p in &paths {
             let Some(file) = files.get(p) else { continue };
             let symbols = proto_symbols(db, file);
             for import in &symbols.imports {
                 for target in by_suffix.get(import.as_str()).into_iter().flatten() {
                     let root = &target[..target.len() - import.len()];
-                    *votes.entry(root.trim_end_matches('/').to_string()).or_default() += 1;
+                    votes.insert(root.trim_end_matches('/'));
                 }
             }
             // `package acme.v1;` at `<root>/acme/v1/x.proto`.
@@ -155,11 +157,11 @@ fn inferred_roots(db: &dyn Db, ws: Workspace, config: &crate::config::Config) ->
                 let dirs = symbols.package.replace('.', "/");
                 let dir = parent(p);
                 if let Some(root) = dir.strip_suffix(dirs.as_str()).filter(|r| r.is_empty() || r.ends_with('/')) {
-                    *votes.entry(root.trim_end_matches('/').to_string()).or_default() += 1;
+                    votes.insert(root.trim_end_matches('/'));
                 }
             }
         }
-        roots.extend(votes.into_keys());
+        roots.extend(votes.into_iter().map(str::to_string));
     }
     // A root inside another root's files is a sub-folder of that module, not a module of its own,
     // unless imports say so: keep the outermost of nested candidates.

@@ -18,7 +18,7 @@ use crate::db::{Db, SourceFile, Workspace};
 use crate::formats::Checked;
 use rollsafe_proto::ParsedFile;
 use rollsafe_proto::resolve::{FileSymbols, Kind, Module, SymbolTable};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// Parses one `.proto` file. The front-end never fails, so neither does this query. It runs for the
@@ -128,28 +128,17 @@ struct LazySide<'db> {
     db: &'db dyn Db,
     side: ModuleSide<'db>,
     files: Arc<BTreeMap<String, (String, SourceFile)>>,
-    /// Fully-qualified name → import path of the file declaring it, built on first use.
-    declared_in: std::sync::OnceLock<HashMap<String, String>>,
 }
 
 impl LazySide<'_> {
     fn file_declaring(&self, name: &str) -> Option<Arc<Module>> {
-        let map = self.declared_in.get_or_init(|| {
-            let mut map = HashMap::new();
-            for (import, (_, f)) in self.files.iter() {
-                for (n, _) in &proto_symbols(self.db, *f).declared {
-                    map.entry(n.clone()).or_insert_with(|| import.clone());
-                }
-            }
-            map
-        });
-        let import = map.get(name)?;
-        Some(file_resolved(self.db, SideFile::new(self.db, self.side, import.clone())).clone())
+        let import = module_symbols(self.db, self.side).declaring_file(name)?;
+        Some(file_resolved(self.db, SideFile::new(self.db, self.side, import.to_string())).clone())
     }
 }
 
 impl diff::Whole for LazySide<'_> {
-    fn message(&self, name: &str) -> Option<rollsafe_proto::resolve::MessageInfo> {
+    fn message(&self, name: &str) -> Option<Arc<rollsafe_proto::resolve::MessageInfo>> {
         // Map entries are declared by their field's message.
         let owner = name.rsplit_once('.').map_or(name, |(outer, _)| outer);
         self.file_declaring(name)
@@ -158,14 +147,14 @@ impl diff::Whole for LazySide<'_> {
             .or_else(|| rollsafe_proto::resolve::well_known().messages.get(name).cloned())
     }
 
-    fn enumeration(&self, name: &str) -> Option<rollsafe_proto::resolve::EnumInfo> {
+    fn enumeration(&self, name: &str) -> Option<Arc<rollsafe_proto::resolve::EnumInfo>> {
         self.file_declaring(name)
             .and_then(|m| m.enums.get(name).cloned())
             .or_else(|| rollsafe_proto::resolve::well_known().enums.get(name).cloned())
     }
 
     fn declares(&self, name: &str) -> bool {
-        module_symbols(self.db, self.side).names.get(name).is_some_and(|k| !matches!(k, Kind::Package))
+        module_symbols(self.db, self.side).kind(name).is_some_and(|k| !matches!(k, Kind::Package))
     }
 
     fn packages(&self) -> BTreeMap<String, String> {
@@ -186,9 +175,9 @@ pub fn module_changes<'db>(db: &'db dyn Db, key: ModuleKey<'db>) -> Arc<Vec<diff
     let (old_files, new_files) = (side_files(db, old_side).clone(), side_files(db, new_side).clone());
     let (old_table, new_table) = (module_symbols(db, old_side), module_symbols(db, new_side));
     // Names added, removed or of another kind in this release, by their last part.
-    let mut touched: HashSet<&str> = HashSet::new();
-    for (name, kind) in &old_table.names {
-        if new_table.names.get(name) != Some(kind) {
+    let mut touched: rustc_hash::FxHashSet<&str> = Default::default();
+    for (name, symbol) in &old_table.names {
+        if new_table.kind(name) != Some(symbol.kind) {
             touched.insert(name.rsplit('.').next().unwrap_or(name));
         }
     }
@@ -211,8 +200,8 @@ pub fn module_changes<'db>(db: &'db dyn Db, key: ModuleKey<'db>) -> Arc<Vec<diff
         module
     };
     let (old_part, new_part) = (part(old_side, &old_files), part(new_side, &new_files));
-    let old_whole = LazySide { db, side: old_side, files: old_files.clone(), declared_in: Default::default() };
-    let new_whole = LazySide { db, side: new_side, files: new_files.clone(), declared_in: Default::default() };
+    let old_whole = LazySide { db, side: old_side, files: old_files.clone() };
+    let new_whole = LazySide { db, side: new_side, files: new_files.clone() };
     Arc::new(diff::diff_parts(&old_part, &new_part, &old_whole, &new_whole))
 }
 
