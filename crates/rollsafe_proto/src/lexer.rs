@@ -44,8 +44,21 @@ impl Token {
 
 /// Every token of `source`, comments included, whitespace left out.
 pub fn tokens(source: &str) -> Vec<Token> {
-    let bytes = source.as_bytes();
     let mut out = Vec::with_capacity(source.len() / 4);
+    lex(source, |t| out.push(t));
+    out
+}
+
+/// The tokens the parser reads and the comments, each in order, lexed straight into two lists
+/// (every file of a large tree is lexed: no third list to split).
+pub fn code_and_comments(source: &str) -> (Vec<Token>, Vec<Token>) {
+    let (mut code, mut comments) = (Vec::with_capacity(source.len() / 5), Vec::new());
+    lex(source, |t| if t.is_comment() { comments.push(t) } else { code.push(t) });
+    (code, comments)
+}
+
+fn lex(source: &str, mut emit: impl FnMut(Token)) {
+    let bytes = source.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
         let c = bytes[i];
@@ -106,9 +119,8 @@ pub fn tokens(source: &str) -> Vec<Token> {
                 TokenKind::Unknown
             }
         };
-        out.push(Token { kind, range: TextRange::from_usize(start, i) });
+        emit(Token { kind, range: TextRange::from_usize(start, i) });
     }
-    out
 }
 
 fn utf8_len(first: u8) -> usize {

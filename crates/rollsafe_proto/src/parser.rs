@@ -4,7 +4,7 @@
 //! after the next `;` or closing brace at the same depth, so one bad line costs that line. Nesting
 //! deeper than [`MAX_DEPTH`] is an error, not a stack overflow.
 
-use crate::lexer::{Token, TokenKind, tokens, unquote};
+use crate::lexer::{Token, TokenKind, code_and_comments, unquote};
 use crate::model::*;
 use rollsafe_diagnostics::{Scope, Suppression};
 use rollsafe_text::TextRange;
@@ -30,8 +30,7 @@ pub struct ParsedFile {
 
 /// Reads one `.proto` file.
 pub fn parse(source: &str) -> ParsedFile {
-    let all = tokens(source);
-    let (comments, code): (Vec<Token>, Vec<Token>) = all.into_iter().partition(Token::is_comment);
+    let (code, comments) = code_and_comments(source);
     let mut p = Parser { src: source, toks: code, pos: 0, errors: Vec::new(), declarations: Vec::new(), depth: 0 };
     let mut file = ProtoFile::default();
     p.file(&mut file);

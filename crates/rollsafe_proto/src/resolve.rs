@@ -367,7 +367,14 @@ impl SymbolTable {
     /// The table of a module's files (import path, symbols); well-known types the module does not
     /// hold a copy of are added.
     pub fn new<'a>(files: impl IntoIterator<Item = (&'a str, &'a FileSymbols)>) -> SymbolTable {
-        let mut table = SymbolTable::default();
+        let files: Vec<(&str, &FileSymbols)> = files.into_iter().collect();
+        // Sized once: a side of a large tree declares hundreds of thousands of names.
+        let names = files.iter().map(|(_, s)| s.declared.len()).sum::<usize>() + files.len();
+        let mut table = SymbolTable {
+            names: FxHashMap::with_capacity_and_hasher(names, Default::default()),
+            files: Vec::with_capacity(files.len()),
+            import_paths: FxHashSet::with_capacity_and_hasher(files.len(), Default::default()),
+        };
         for (path, symbols) in files {
             let index = u32::try_from(table.files.len()).ok();
             let path: Arc<str> = Arc::from(path);
