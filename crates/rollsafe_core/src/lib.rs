@@ -10,6 +10,7 @@
 //! texts in and gives plain data out; byte ranges only (line/column conversion is the renderers' job).
 
 pub mod analysis;
+pub mod avro;
 pub mod config;
 pub mod db;
 pub mod formats;
