@@ -322,7 +322,8 @@ impl Parser<'_> {
     fn hex4(&mut self, escape_start: usize) -> Result<u32, SyntaxError> {
         let digits = self.bytes.get(self.pos..self.pos + 4).filter(|d| d.iter().all(u8::is_ascii_hexdigit));
         let Some(digits) = digits else {
-            let end = (self.pos + 4).min(self.bytes.len());
+            // Up to four characters (whole: they may be anything).
+            let end = (0..4).fold(self.pos, |at, _| self.char_end(at));
             return Err(self.error(escape_start, end, "\\u must be followed by four hex digits"));
         };
         self.pos += 4;
@@ -335,7 +336,7 @@ impl Parser<'_> {
         match self.bytes.get(self.pos) {
             Some(b'0') => self.pos += 1,
             Some(b'1'..=b'9') => self.digits(),
-            _ => return Err(self.error(start, self.pos + 1, "a digit was expected")),
+            _ => return Err(self.error(start, self.char_end(self.pos), "a digit was expected")),
         }
         if self.eat(b'.') {
             if !self.bytes.get(self.pos).is_some_and(u8::is_ascii_digit) {
@@ -385,6 +386,12 @@ impl Parser<'_> {
         while matches!(self.bytes.get(self.pos), Some(b' ' | b'\t' | b'\n' | b'\r')) {
             self.pos += 1;
         }
+    }
+
+    /// Where the character starting at byte `at` ends (`at` itself at the end of the text): error
+    /// ranges end on character boundaries.
+    fn char_end(&self, at: usize) -> usize {
+        at + self.src.get(at..).and_then(|rest| rest.chars().next()).map_or(0, char::len_utf8)
     }
 
     fn error(&self, start: usize, end: usize, message: &str) -> SyntaxError {
@@ -526,6 +533,9 @@ mod tests {
             ("tru", "t", "a value was expected, found `t`"),
             ("", "", "unexpected end of the file: a value was expected"),
             ("[é]", "é", "a value was expected, found `é`"),
+            // Found by fuzzing: an error range must not split the character after a sign or `\u`.
+            ("-é", "-é", "a digit was expected"),
+            ("\"\\u1€\"", "\\u1€\"", "\\u must be followed by four hex digits"),
         ];
         for (src, at, message) in cases {
             let e = parse(src).expect_err(src);
