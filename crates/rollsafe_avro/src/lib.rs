@@ -25,10 +25,7 @@ pub mod fuzzing {
     /// a character boundary.
     pub fn front_end(text: &str) {
         let parsed = crate::parse(text);
-        let ok = |r: TextRange| {
-            assert!(r.start <= r.end && r.end as usize <= text.len(), "range {r:?} outside the text");
-            assert!(text.is_char_boundary(r.start as usize) && text.is_char_boundary(r.end as usize), "range {r:?} off a boundary");
-        };
+        let ok = |r: TextRange| rollsafe_text::assert_range_within(text, r);
         for p in &parsed.problems {
             ok(p.range);
         }

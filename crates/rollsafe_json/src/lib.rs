@@ -422,10 +422,7 @@ pub mod fuzzing {
     /// Parses `text`; panics when an invariant breaks: a range outside the text or off a
     /// character boundary, or a value whose own text does not parse back to it.
     pub fn front_end(text: &str) {
-        let ok = |r: TextRange| {
-            assert!(r.start <= r.end && r.end as usize <= text.len(), "range {r:?} outside the text");
-            assert!(text.is_char_boundary(r.start as usize) && text.is_char_boundary(r.end as usize), "range {r:?} off a boundary");
-        };
+        let ok = |r: TextRange| rollsafe_text::assert_range_within(text, r);
         match parse(text) {
             Err(e) => ok(e.range),
             Ok(value) => {

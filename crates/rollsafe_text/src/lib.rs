@@ -171,6 +171,13 @@ pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
+/// Panics unless `range` lies inside `text` on character boundaries: the invariant every
+/// front-end's fuzz target holds its ranges to.
+pub fn assert_range_within(text: &str, range: TextRange) {
+    assert!(range.start <= range.end && range.end as usize <= text.len(), "range {range:?} outside the text");
+    assert!(text.is_char_boundary(range.start as usize) && text.is_char_boundary(range.end as usize), "range {range:?} off a boundary");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

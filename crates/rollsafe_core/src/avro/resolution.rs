@@ -185,27 +185,17 @@ impl<'a> Checker<'_, 'a> {
             (Type::Array(a), Type::Array(b)) => self.node(a, b, format!("{path}/items")),
             (Type::Map(a), Type::Map(b)) => self.node(a, b, format!("{path}/values")),
             (Type::Fixed(a), Type::Fixed(b)) => {
-                if !names_match(&a.name, &b.name) {
-                    self.push(
-                        Problem::NameMismatch { reader: a.name.full.clone(), writer: b.name.full.clone() },
-                        &path,
-                        a.name.range,
-                        b.name.range,
-                    );
-                } else if a.size != b.size {
+                if !self.same_name(&a.name, &b.name, &path) {
+                    return;
+                }
+                if a.size != b.size {
                     self.push(Problem::FixedSizeMismatch { reader: a.size, writer: b.size }, &path, a.size_range, b.size_range);
                 } else {
                     self.logical(r, w, &path, ra, wa);
                 }
             }
             (Type::Enum(a), Type::Enum(b)) => {
-                if !names_match(&a.name, &b.name) {
-                    self.push(
-                        Problem::NameMismatch { reader: a.name.full.clone(), writer: b.name.full.clone() },
-                        &path,
-                        a.name.range,
-                        b.name.range,
-                    );
+                if !self.same_name(&a.name, &b.name, &path) {
                     return;
                 }
                 let missing: Vec<String> =
@@ -216,13 +206,7 @@ impl<'a> Checker<'_, 'a> {
                 }
             }
             (Type::Record(a), Type::Record(b)) => {
-                if !names_match(&a.name, &b.name) {
-                    self.push(
-                        Problem::NameMismatch { reader: a.name.full.clone(), writer: b.name.full.clone() },
-                        &path,
-                        a.name.range,
-                        b.name.range,
-                    );
+                if !self.same_name(&a.name, &b.name, &path) {
                     return;
                 }
                 // A recursive type is compared once per pair of names.
@@ -249,6 +233,16 @@ impl<'a> Checker<'_, 'a> {
             }
             _ => self.push(Problem::TypeMismatch { reader: r.describe(), writer: w.describe() }, &path, ra, wa),
         }
+    }
+
+    /// Whether a reader's named type reads the writer's by name; if not, that is the problem here.
+    fn same_name(&mut self, reader: &rollsafe_avro::Name, writer: &rollsafe_avro::Name, path: &str) -> bool {
+        let same = names_match(reader, writer);
+        if !same {
+            let problem = Problem::NameMismatch { reader: reader.full.clone(), writer: writer.full.clone() };
+            self.push(problem, path, reader.range, writer.range);
+        }
+        same
     }
 
     /// The same base type under another logical type.
