@@ -90,7 +90,7 @@ fn rollsafe_findings(fixture: &Fixture) -> Findings {
                 (f.primary.path.clone(), line, peer.to_string())
             }
             // What is gone with its file: buf names no file.
-            rollsafe_core::Side::Baseline => ("<input>".to_string(), 1, peer.to_string()),
+            rollsafe_core::Side::Baseline | rollsafe_core::Side::Earlier(_) => ("<input>".to_string(), 1, peer.to_string()),
         };
         *found.entry(key).or_default() += 1;
     }

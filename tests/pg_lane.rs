@@ -496,6 +496,7 @@ fn run_fixture(index: usize, fixture: &Fixture, report: &mut LaneReport) {
         against: Some("../before".into()),
         config: None,
         previous_release_when_clean: false,
+        compat: None,
     })
     .unwrap_or_else(|e| panic!("{}: {e}", fixture.name));
     let analysis = Analysis::new(loaded.input);

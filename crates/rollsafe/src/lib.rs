@@ -41,6 +41,9 @@ pub struct CheckOptions {
     /// Accept a baseline that holds none of the working tree's histories and schema files (the
     /// release that introduces them).
     pub allow_empty_baseline: bool,
+    /// `--compat`: the compatibility mode of every message contract (Avro, JSON Schema), over
+    /// the configuration's `[contracts]`.
+    pub compat: Option<rollsafe_core::config::Compat>,
 }
 
 impl CheckOptions {
@@ -95,6 +98,11 @@ impl Report {
         self.analysis.text(side, path)
     }
 
+    /// How the tree a location points into is named (`v1.4.0`); `None` for the working tree.
+    pub fn side_label(&self, side: Side) -> Option<&str> {
+        self.analysis.side_label(side)
+    }
+
     /// The line index of a file a location points into.
     pub fn line_index(&self, side: Side, path: &str) -> Option<Arc<rollsafe_text::LineIndex>> {
         self.analysis.line_index(side, path)
@@ -116,6 +124,7 @@ pub fn check(options: &CheckOptions) -> Result<Report, LoadError> {
         against: options.against.clone(),
         config: options.config.clone(),
         previous_release_when_clean: true,
+        compat: options.compat,
     })?;
     let mut notices = Vec::new();
     if let Some(doubt) = &loaded.baseline_doubt {
@@ -162,7 +171,7 @@ pub fn check(options: &CheckOptions) -> Result<Report, LoadError> {
             _ => format!("{units} {}", with_units.iter().map(|c| c.noun.1).collect::<Vec<_>>().join(" and ")),
         };
         let message = format!(
-            "the baseline {} holds none of the {what} of the working tree, so every migration counts as new and nothing is compared; check the baseline, or pass --allow-empty-baseline if this release introduces them",
+            "the baseline {} holds none of the {what} of the working tree, so all of it counts as new and nothing is compared; check the baseline, or pass --allow-empty-baseline if this release introduces them",
             rollsafe_text::escape::quote(&baseline_label),
         );
         if options.ci {

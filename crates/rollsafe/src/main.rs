@@ -39,9 +39,10 @@ struct CheckArgs {
     /// The N-1 baseline: a git revision, or a directory holding the N-1 tree.
     #[arg(long, value_name = "REV|DIR")]
     against: Option<String>,
-    /// Compatibility mode for message contracts (SQL is always judged against N-1).
-    #[arg(long, value_enum, default_value_t = Compat::Full)]
-    compat: Compat,
+    /// Compatibility mode of message contracts (Avro, JSON Schema), over rollsafe.toml's
+    /// [contracts]; default full. SQL and Protobuf are always judged against N-1.
+    #[arg(long, value_enum)]
+    compat: Option<Compat>,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
     /// A configuration file other than <root>/rollsafe.toml.
@@ -160,7 +161,6 @@ fn explain(rule: &str) -> ExitCode {
 }
 
 fn check(args: CheckArgs) -> ExitCode {
-    let _ = args.compat;
     let cwd = match std::env::current_dir() {
         Ok(d) => d,
         Err(e) => return fail(&format!("cannot read the working directory: {e}")),
@@ -172,6 +172,14 @@ fn check(args: CheckArgs) -> ExitCode {
         paths: args.paths,
         ci: args.ci || in_ci(),
         allow_empty_baseline: args.allow_empty_baseline,
+        compat: args.compat.map(|c| match c {
+            Compat::Backward => rollsafe_core::config::Compat::Backward,
+            Compat::Forward => rollsafe_core::config::Compat::Forward,
+            Compat::Full => rollsafe_core::config::Compat::Full,
+            Compat::BackwardTransitive => rollsafe_core::config::Compat::BackwardTransitive,
+            Compat::ForwardTransitive => rollsafe_core::config::Compat::ForwardTransitive,
+            Compat::FullTransitive => rollsafe_core::config::Compat::FullTransitive,
+        }),
     };
     let report = match rollsafe::check(&options) {
         Ok(r) => r,

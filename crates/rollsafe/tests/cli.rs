@@ -189,11 +189,29 @@ fn the_readme_allow_list_example_works_as_written() {
     let example = &readme[start..start + readme[start..].find("```").expect("end of the example")];
     let repo = repo::released_repo("CREATE TABLE users (id bigint PRIMARY KEY, legacy_flag boolean);\n");
     let root = repo.path();
+    // The Avro entry accepts a changed type by JSON Pointer (`/fields/2/type`), until its expiry.
+    let order = |currency: &str| {
+        format!(
+            r#"{{"type": "record", "name": "Order", "namespace": "acme", "fields": [{{"name": "id", "type": "long"}}, {{"name": "total", "type": "long"}}, {{"name": "currency", "type": "{currency}"}}]}}"#
+        )
+    };
+    write(&root.join("events/order.avsc"), &order("string"));
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "order events"]);
+    git(root, &["tag", "-f", "v1.0.0"]);
+    write(&root.join("events/order.avsc"), &order("int"));
     write(&root.join("migrations/0002_drop.sql"), "ALTER TABLE users DROP COLUMN legacy_flag;\n");
     write(&root.join("rollsafe.toml"), example);
     let out = rollsafe(root, &["check"]);
     assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
     assert!(stdout(&out).contains("0 errors, 0 warnings"), "{}", stdout(&out));
+    // Once N-1 is the release the entry expires with, the finding is back and the entry reported.
+    git(root, &["tag", "v2.4.0"]);
+    let out = rollsafe(root, &["check", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let rules: Vec<&str> = doc["findings"].as_array().expect("findings").iter().filter_map(|f| f["rule"].as_str()).collect();
+    assert!(rules.contains(&"avro-type-changed") && rules.contains(&"expired-allow"), "{doc}");
+    git(root, &["tag", "-d", "v2.4.0"]);
 
     let stale =
         format!("{example}\n[[allow]]\nrule = \"table-removed\"\nobject = \"./orders\"\npath = \"./migrations/**\"\nreason = \"gone\"\n");

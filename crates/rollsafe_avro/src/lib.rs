@@ -15,7 +15,7 @@ pub mod model;
 mod read;
 
 pub use model::*;
-pub use read::parse;
+pub use read::{parse, parse_in_set};
 
 /// Entry points for the fuzz targets (`fuzz/`).
 pub mod fuzzing {

@@ -10,6 +10,41 @@ pub struct SchemaFile {
     /// None when the text is not JSON (the syntax error is among the problems).
     pub schema: Option<Node>,
     pub problems: Vec<Problem>,
+    /// References to named types this file does not define (read with [`crate::parse_in_set`]):
+    /// the other schemas of the set may. Each is a [`Type::Ref`] in the tree.
+    pub unresolved: Vec<Unresolved>,
+}
+
+/// A reference to a named type that the file does not define before it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unresolved {
+    /// The name as written (`Status`).
+    pub written: String,
+    /// The full name it stands for in its namespace (`acme.Status`), which the [`Type::Ref`] holds.
+    pub full: String,
+    /// For a simple name in a namespace: the null-namespace type it also may name (Java looks there
+    /// next, and most registries run Java).
+    pub fallback: Option<String>,
+    pub range: TextRange,
+}
+
+impl Unresolved {
+    /// The problem when no schema of the set defines it.
+    pub fn unknown(&self) -> Problem {
+        let hint = if self.fallback.is_some() { format!(" (looked up as `{}`)", shown(&self.full)) } else { String::new() };
+        Problem {
+            range: self.range,
+            message: format!(
+                "unknown type `{}`{hint}: not a primitive type, nor a named type defined before this point",
+                shown(&self.written)
+            ),
+            kind: ProblemKind::Invalid,
+        }
+    }
+}
+
+fn shown(text: &str) -> String {
+    rollsafe_text::escape::quote(text)
 }
 
 /// A schema, and where it is written.

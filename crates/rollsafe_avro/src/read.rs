@@ -5,21 +5,32 @@ use rollsafe_json::{Kind, Value};
 use rollsafe_text::TextRange;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Reads one `.avsc` text.
+/// Reads one `.avsc` text on its own: a reference to a type it does not define is a problem.
 pub fn parse(text: &str) -> SchemaFile {
+    read(text, false)
+}
+
+/// Reads one `.avsc` text of a set of schemas (a directory of them, as `avro-maven-plugin` and
+/// schema registries' references use them): a reference to a type it does not define is left in
+/// [`SchemaFile::unresolved`] for the set to resolve.
+pub fn parse_in_set(text: &str) -> SchemaFile {
+    read(text, true)
+}
+
+fn read(text: &str, in_set: bool) -> SchemaFile {
     let json = match rollsafe_json::parse(text) {
         Ok(json) => json,
         Err(e) => {
             let problem = Problem { range: e.range, message: format!("not JSON: {}", e.message), kind: ProblemKind::Syntax };
-            return SchemaFile { schema: None, problems: vec![problem] };
+            return SchemaFile { schema: None, problems: vec![problem], unresolved: Vec::new() };
         }
     };
-    let mut reader = Reader::default();
+    let mut reader = Reader { in_set, ..Reader::default() };
     let schema = reader.schema(&json, "");
     reader.check_defaults(&schema);
     // In the order of the text, whichever pass found them.
     reader.problems.sort_by_key(|p| (p.range.start, p.range.end));
-    SchemaFile { schema: Some(schema), problems: reader.problems }
+    SchemaFile { schema: Some(schema), problems: reader.problems, unresolved: reader.unresolved }
 }
 
 #[derive(Default)]
@@ -29,6 +40,9 @@ struct Reader {
     defined: BTreeMap<String, TextRange>,
     /// The named types, for checking defaults once everything is read.
     types: BTreeMap<String, Node>,
+    /// Part of a set: unknown references are left to it.
+    in_set: bool,
+    unresolved: Vec<Unresolved>,
 }
 
 impl Reader {
@@ -69,11 +83,13 @@ impl Reader {
             if !name.contains('.') && self.defined.contains_key(name) {
                 return Type::Ref(name.to_string());
             }
-            let hint = if name.contains('.') || ns.is_empty() { String::new() } else { format!(" (looked up as `{}`)", shown(&full)) };
-            self.invalid(
-                range,
-                format!("unknown type `{}`{hint}: not a primitive type, nor a named type defined before this point", shown(name)),
-            );
+            let fallback = (!name.contains('.') && !ns.is_empty()).then(|| name.to_string());
+            let unresolved = Unresolved { written: name.to_string(), full: full.clone(), fallback, range };
+            if self.in_set {
+                self.unresolved.push(unresolved);
+                return Type::Ref(full);
+            }
+            self.problems.push(unresolved.unknown());
             return Type::Invalid;
         }
         Type::Ref(full)

@@ -1,7 +1,7 @@
 //! The façade the CLI, the library API and the language server call: plain data in, plain data out.
 
 use crate::config::Config;
-use crate::db::{FileSet, RootDatabase, SourceFile, Workspace};
+use crate::db::{FileSet, Release, RootDatabase, SourceFile, Workspace};
 use crate::formats::{Count, Coverage, Format, Shown};
 use crate::registry::{self as rules, FORMATS};
 use rollsafe_diagnostics::{FileSuppressions, Finding, Fix, Severity, Side};
@@ -19,6 +19,9 @@ pub struct WorkspaceInput {
     /// How the baseline is named in messages (`v1.4.0`).
     pub baseline_label: String,
     pub config: Config,
+    /// Releases before N-1, newest first: label and files. Read only when a contract is checked
+    /// transitively, and only the files of the formats that check earlier releases.
+    pub earlier: Vec<(String, BTreeMap<String, Arc<str>>)>,
 }
 
 /// Counts for the summary line.
@@ -59,7 +62,7 @@ pub fn all_findings(db: &dyn crate::db::Db, ws: Workspace) -> Vec<Finding> {
     let config = ws.config(db);
     let findings = rollsafe_diagnostics::apply_suppressions(findings, &files, &rules::is_known, &config.rules);
     let config_file = config.file.as_deref().unwrap_or("rollsafe.toml");
-    let mut out = rollsafe_diagnostics::apply_allow_list(findings, &config.allow, &config.rules, config_file);
+    let mut out = rollsafe_diagnostics::apply_allow_list(findings, &config.allow, &config.rules, config_file, ws.baseline_label(db));
     out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     out.dedup();
     out
@@ -120,6 +123,29 @@ fn baseline_file(db: &RootDatabase, path: &str, text: Arc<str>) -> SourceFile {
     SourceFile::builder(path.to_string(), text).path_durability(Durability::HIGH).text_durability(Durability::HIGH).new(db)
 }
 
+/// The releases before N-1, each file the input of the same text in the next newer tree when there
+/// is one (a contract unchanged for ten releases is one input, parsed once), else of the same
+/// release before a reload.
+fn earlier_releases(db: &RootDatabase, input: &WorkspaceInput, baseline: &FileSet, old: &[Release]) -> Vec<Release> {
+    let mut out: Vec<Release> = Vec::new();
+    for (label, files) in &input.earlier {
+        let newer = out.last().map_or(baseline, |r| &r.files);
+        let before = old.iter().find(|r| r.label == *label);
+        let mut set = FileSet::default();
+        for (path, text) in files {
+            let same = |f: &SourceFile| Arc::ptr_eq(f.text(db), text) || **f.text(db) == **text;
+            let file = newer
+                .get(path)
+                .filter(same)
+                .or_else(|| before.and_then(|r| r.files.get(path)).filter(same))
+                .unwrap_or_else(|| baseline_file(db, path, text.clone()));
+            set.0.insert(path.clone(), file);
+        }
+        out.push(Release { label: label.clone(), files: set });
+    }
+    out
+}
+
 /// The file sets for `input`, reusing the inputs of `old` whose text is unchanged so that nothing
 /// derived from them is computed again.
 fn file_sets(db: &RootDatabase, input: &WorkspaceInput, old: Option<(&FileSet, &FileSet)>) -> (FileSet, FileSet) {
@@ -157,7 +183,10 @@ impl Analysis {
         for format in FORMATS {
             (format.configure)(&mut db, &input.config);
         }
+        let earlier = earlier_releases(&db, &input, &baseline, &[]);
         let workspace = Workspace::builder(current, baseline, input.baseline_label, input.config)
+            .earlier(earlier)
+            .earlier_durability(Durability::HIGH)
             .baseline_durability(Durability::HIGH)
             .baseline_label_durability(Durability::HIGH)
             .config_durability(Durability::MEDIUM)
@@ -210,6 +239,10 @@ impl Analysis {
         self.snapshot.parsed.store(false, std::sync::atomic::Ordering::Relaxed);
         let AnalysisSnapshot { db, workspace, .. } = &mut self.snapshot;
         let (current, baseline) = file_sets(db, &input, Some((workspace.current(db), workspace.baseline(db))));
+        let earlier = earlier_releases(db, &input, &baseline, workspace.earlier(db));
+        if *workspace.earlier(db) != earlier {
+            workspace.set_earlier(db).with_durability(Durability::HIGH).to(earlier);
+        }
         if *workspace.baseline(db) != baseline {
             workspace.set_baseline(db).with_durability(Durability::HIGH).to(baseline);
         }
@@ -282,9 +315,20 @@ impl AnalysisSnapshot {
     }
 
     fn files(&self, side: Side) -> &FileSet {
+        self.workspace.files(&self.db, side)
+    }
+
+    /// Whether some format reads a workspace-relative path, under the workspace's configuration.
+    pub fn reads(&self, path: &str) -> bool {
+        rules::reads(self.workspace.config(&self.db), path)
+    }
+
+    /// How a side's tree is named in messages (`v1.4.0`); `None` for the working tree.
+    pub fn side_label(&self, side: Side) -> Option<&str> {
         match side {
-            Side::Current => self.workspace.current(&self.db),
-            Side::Baseline => self.workspace.baseline(&self.db),
+            Side::Current => None,
+            Side::Baseline => Some(self.baseline_label()),
+            Side::Earlier(i) => self.workspace.earlier(&self.db).get(usize::from(i)).map(|r| r.label.as_str()),
         }
     }
 

@@ -21,6 +21,15 @@
 //!                                # `breaking` section is used when this is not given
 //! roots = ["proto"]              # module roots (default: buf.yaml / buf.work.yaml, else inferred)
 //!
+//! [contracts]                    # Avro and JSON Schema
+//! compat = "full"                # backward | forward | full, or with -transitive (every earlier
+//!                                # release, not only N-1); --compat overrides it for every path
+//! [contracts.paths."events/**"]  # per path, first match wins
+//! compat = "backward-transitive"
+//!
+//! [avro]
+//! schemas = ["schemas/*.json"]   # Avro schemas not named *.avsc (globs)
+//!
 //! [rules]                        # severity overrides: "error" | "warning" | "info" | "off"
 //! column-type-widened = "off"
 //!
@@ -28,6 +37,13 @@
 //! rule = "column-removed"
 //! object = "public.users.legacy_flag"
 //! reason = "nothing has read legacy_flag since v1.2"
+//! expires = "v2.0.0"             # optional: accepted up to this release, reported after it
+//!
+//! [[allow]]                      # in a JSON contract, by JSON Pointer
+//! rule = "avro-field-removed"
+//! path = "schemas/order.avsc"
+//! pointer = "/fields/3"
+//! reason = "no consumer reads `legacy` since v1.2"
 //! ```
 
 use rollsafe_diagnostics::Severity;
@@ -43,6 +59,8 @@ pub struct Config {
     pub exclude: Vec<String>,
     pub sql: SqlConfig,
     pub protobuf: ProtobufConfig,
+    pub contracts: ContractsConfig,
+    pub avro: AvroConfig,
     /// Rule id → level; `None` turns the rule off.
     pub rules: BTreeMap<String, Option<Severity>>,
     pub allow: Vec<Allow>,
@@ -73,6 +91,128 @@ pub struct ProtobufConfig {
     pub roots: Vec<String>,
 }
 
+/// A compatibility mode of message contracts (Avro, JSON Schema), as schema registries name them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Compat {
+    /// The new schema reads data written with the old (consumers upgrade first).
+    Backward,
+    /// The old schema reads data written with the new (producers upgrade first).
+    Forward,
+    /// Both.
+    #[default]
+    Full,
+    BackwardTransitive,
+    ForwardTransitive,
+    FullTransitive,
+}
+
+impl Compat {
+    pub const ALL: [Compat; 6] =
+        [Compat::Backward, Compat::Forward, Compat::Full, Compat::BackwardTransitive, Compat::ForwardTransitive, Compat::FullTransitive];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Compat::Backward => "backward",
+            Compat::Forward => "forward",
+            Compat::Full => "full",
+            Compat::BackwardTransitive => "backward-transitive",
+            Compat::ForwardTransitive => "forward-transitive",
+            Compat::FullTransitive => "full-transitive",
+        }
+    }
+
+    /// Reads `backward`, `FULL_TRANSITIVE` (a registry's spelling) and the like.
+    pub fn parse(text: &str) -> Option<Compat> {
+        let text = text.to_ascii_lowercase().replace('_', "-");
+        Compat::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+
+    /// New schemas must read old data.
+    pub fn backward(self) -> bool {
+        !matches!(self, Compat::Forward | Compat::ForwardTransitive)
+    }
+
+    /// Old schemas must read new data.
+    pub fn forward(self) -> bool {
+        !matches!(self, Compat::Backward | Compat::BackwardTransitive)
+    }
+
+    /// Checked against every earlier release, not only N-1.
+    pub fn transitive(self) -> bool {
+        matches!(self, Compat::BackwardTransitive | Compat::ForwardTransitive | Compat::FullTransitive)
+    }
+}
+
+impl std::fmt::Display for Compat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How a JSON Schema's undeclared properties are judged.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Profile {
+    /// An open content model may carry any property: adding a declared one can clash with what
+    /// producers already send.
+    #[default]
+    Strict,
+    /// Producers never send undeclared properties.
+    Lenient,
+}
+
+/// `[contracts]`: how message contracts are checked.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ContractsConfig {
+    /// The mode of every contract no path rule names (`full` when not given).
+    pub compat: Option<Compat>,
+    pub profile: Option<Profile>,
+    /// Per-path settings; of several matching globs, the longest (most specific) wins.
+    pub paths: Vec<(String, PathSettings)>,
+    /// `--compat`: the mode of every contract, whatever the configuration says.
+    pub forced: Option<Compat>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct PathSettings {
+    pub compat: Option<Compat>,
+    pub profile: Option<Profile>,
+}
+
+impl ContractsConfig {
+    /// The mode a contract file is checked in.
+    pub fn compat_for(&self, path: &str) -> Compat {
+        self.forced.or_else(|| self.matching(path).find_map(|s| s.compat)).or(self.compat).unwrap_or_default()
+    }
+
+    /// The JSON Schema profile of a file.
+    pub fn profile_for(&self, path: &str) -> Profile {
+        self.matching(path).find_map(|s| s.profile).or(self.profile).unwrap_or_default()
+    }
+
+    /// The path settings whose glob matches, most specific (longest glob) first.
+    fn matching<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a PathSettings> + 'a {
+        let mut found: Vec<&(String, PathSettings)> = self.paths.iter().filter(|(glob, _)| glob_matches(glob, path)).collect();
+        found.sort_by_key(|(glob, _)| std::cmp::Reverse(glob.len()));
+        found.into_iter().map(|(_, s)| s)
+    }
+
+    /// Whether some contract may be checked against every earlier release (the loader then reads
+    /// their trees too).
+    pub fn any_transitive(&self) -> bool {
+        match self.forced {
+            Some(c) => c.transitive(),
+            None => self.compat.is_some_and(Compat::transitive) || self.paths.iter().any(|(_, s)| s.compat.is_some_and(Compat::transitive)),
+        }
+    }
+}
+
+/// `[avro]`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct AvroConfig {
+    /// Globs of Avro schemas not named `*.avsc`.
+    pub schemas: Vec<String>,
+}
+
 /// The categories of `[protobuf] category`, as `buf breaking` names them.
 pub const PROTOBUF_CATEGORIES: &[&str] = &["FILE", "PACKAGE", "WIRE_JSON", "WIRE"];
 
@@ -89,9 +229,36 @@ struct RawConfig {
     #[serde(default)]
     protobuf: RawProtobuf,
     #[serde(default)]
+    contracts: RawContracts,
+    #[serde(default)]
+    avro: RawAvro,
+    #[serde(default)]
     rules: BTreeMap<String, String>,
     #[serde(default)]
     allow: Vec<toml::Spanned<RawAllow>>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawContracts {
+    compat: Option<String>,
+    profile: Option<String>,
+    #[serde(default)]
+    paths: toml::Table,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawPathSettings {
+    compat: Option<String>,
+    profile: Option<String>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawAvro {
+    #[serde(default)]
+    schemas: Vec<String>,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -124,7 +291,9 @@ struct RawAllow {
     rule: String,
     object: Option<String>,
     path: Option<String>,
+    pointer: Option<String>,
     reason: Option<String>,
+    expires: Option<String>,
 }
 
 impl Config {
@@ -186,7 +355,59 @@ impl Config {
             known_rule(&entry.rule)?;
             let reason =
                 entry.reason.filter(|r| !r.trim().is_empty()).ok_or_else(|| format!("[[allow]] for {} needs a reason", entry.rule))?;
-            allow.push(Allow { rule: entry.rule, object: entry.object, path: entry.path, reason, span: Some((span.start, span.end)) });
+            if let Some(pointer) = &entry.pointer
+                && !(pointer.is_empty() || pointer.starts_with('/'))
+            {
+                return Err(format!(
+                    "[[allow]] for {}: pointer `{}` is not a JSON Pointer (it starts with `/`, like `/fields/0`)",
+                    entry.rule,
+                    quote(pointer)
+                ));
+            }
+            if let Some(expires) = &entry.expires
+                && rollsafe_diagnostics::release_version(expires).is_none()
+            {
+                return Err(format!("[[allow]] for {}: expires `{}` is not a release version (like v2.1.0)", entry.rule, quote(expires)));
+            }
+            allow.push(Allow {
+                rule: entry.rule,
+                object: entry.object,
+                path: entry.path,
+                pointer: entry.pointer,
+                reason,
+                expires: entry.expires,
+                span: Some((span.start, span.end)),
+            });
+        }
+        let compat = |key: &str, value: &str| {
+            Compat::parse(value).ok_or_else(|| {
+                format!("{key}: unknown mode `{}` (expected backward, forward or full, or one of them with -transitive)", quote(value))
+            })
+        };
+        let profile = |key: &str, value: &str| match value {
+            "strict" => Ok(Profile::Strict),
+            "lenient" => Ok(Profile::Lenient),
+            other => Err(format!("{key}: unknown profile `{}` (expected strict or lenient)", quote(other))),
+        };
+        let mut paths = Vec::new();
+        for (glob, value) in raw.contracts.paths {
+            check_glob(&glob)?;
+            let key = format!("[contracts.paths.\"{}\"]", quote(&glob));
+            let raw: RawPathSettings = value.try_into().map_err(|e: toml::de::Error| format!("{key}: {}", one_line(e.message())))?;
+            let settings = PathSettings {
+                compat: raw.compat.as_deref().map(|c| compat(&format!("{key} compat"), c)).transpose()?,
+                profile: raw.profile.as_deref().map(|p| profile(&format!("{key} profile"), p)).transpose()?,
+            };
+            paths.push((glob, settings));
+        }
+        let contracts = ContractsConfig {
+            compat: raw.contracts.compat.as_deref().map(|c| compat("[contracts] compat", c)).transpose()?,
+            profile: raw.contracts.profile.as_deref().map(|p| profile("[contracts] profile", p)).transpose()?,
+            paths,
+            forced: None,
+        };
+        for glob in &raw.avro.schemas {
+            check_glob(glob)?;
         }
         Ok(Config {
             baseline: raw.baseline,
@@ -202,6 +423,8 @@ impl Config {
                 placeholders,
             },
             protobuf: ProtobufConfig { category, roots: raw.protobuf.roots },
+            contracts,
+            avro: AvroConfig { schemas: raw.avro.schemas },
             rules,
             allow,
             file: None,
@@ -293,6 +516,11 @@ reason = "unused since v1.2"
             ("bogus = 1", "unknown field"),
             ("baseline = \"\"", "baseline must name"),
             ("[protobuf]\ncategory = \"WIRED\"", "unknown category"),
+            ("[contracts]\ncompat = \"sideways\"", "unknown mode"),
+            ("[contracts.paths.\"a/**\"]\ncompat = \"full\"\nextra = 1", "unknown field"),
+            ("[contracts.paths.\"a/**\"]\nprofile = \"loose\"", "unknown profile"),
+            ("[[allow]]\nrule = \"column-removed\"\nreason = \"x\"\npointer = \"fields/0\"", "not a JSON Pointer"),
+            ("[[allow]]\nrule = \"column-removed\"\nreason = \"x\"\nexpires = \"soon\"", "not a release version"),
         ] {
             let err = crate::parse_config(text).unwrap_err();
             assert!(err.contains(expected), "{err}");
@@ -318,6 +546,24 @@ reason = "unused since v1.2"
         assert!(!entry.accepts(&finding("users.legacy_flag", "other/2.sql")));
         let span = entry.span.expect("span");
         assert!(span.0 < span.1);
+    }
+
+    #[test]
+    fn contract_modes_by_path() {
+        let config = crate::parse_config(
+            "[contracts]\ncompat = \"BACKWARD\"\n[contracts.paths.\"events/**\"]\ncompat = \"full_transitive\"\nprofile = \"lenient\"\n",
+        )
+        .unwrap();
+        let c = &config.contracts;
+        assert_eq!(c.compat_for("events/order.avsc"), Compat::FullTransitive);
+        assert_eq!(c.compat_for("api/user.avsc"), Compat::Backward);
+        assert_eq!(c.profile_for("events/a.schema.json"), Profile::Lenient);
+        assert_eq!(c.profile_for("api/a.schema.json"), Profile::Strict);
+        assert!(c.any_transitive());
+        let forced = ContractsConfig { forced: Some(Compat::Forward), ..c.clone() };
+        assert_eq!(forced.compat_for("events/order.avsc"), Compat::Forward);
+        assert!(!forced.any_transitive());
+        assert_eq!(ContractsConfig::default().compat_for("x.avsc"), Compat::Full);
     }
 
     /// A file that is not a configuration (`--config /etc/passwd`) is refused by position and

@@ -73,6 +73,14 @@ impl FileSet {
     }
 }
 
+/// A release before N-1, for contracts checked transitively.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Release {
+    /// Its tag (`v1.2.0`).
+    pub label: String,
+    pub files: FileSet,
+}
+
 /// What is being checked: the working tree against the N-1 baseline.
 #[salsa::input(debug)]
 pub struct Workspace {
@@ -89,4 +97,21 @@ pub struct Workspace {
     /// other format's.
     #[returns(ref)]
     pub config: Config,
+    /// The releases before N-1, newest first, when a contract is checked transitively (only the
+    /// files of formats that check them). A file the same as in a newer tree is that tree's input.
+    #[default]
+    #[returns(ref)]
+    pub earlier: Vec<Release>,
+}
+
+impl Workspace {
+    /// The files of one side (none for an earlier release the workspace does not hold).
+    pub fn files(self, db: &dyn Db, side: rollsafe_diagnostics::Side) -> &FileSet {
+        static NONE: std::sync::LazyLock<FileSet> = std::sync::LazyLock::new(FileSet::default);
+        match side {
+            rollsafe_diagnostics::Side::Current => self.current(db),
+            rollsafe_diagnostics::Side::Baseline => self.baseline(db),
+            rollsafe_diagnostics::Side::Earlier(i) => self.earlier(db).get(usize::from(i)).map_or(&NONE, |r| &r.files),
+        }
+    }
 }

@@ -25,9 +25,12 @@ pub struct Format {
     pub extensions: &'static [&'static str],
     /// Globs an editor watches for it (source files and the files that decide how they are read).
     pub watch: &'static [&'static str],
-    /// Whether the workspace loader must read a path for this format (source files, and the
-    /// configuration files of the tools that run them).
-    pub reads: fn(&str) -> bool,
+    /// Whether the workspace loader must read a path for this format (source files, those the
+    /// configuration names, and the configuration files of the tools that run them).
+    pub reads: fn(&Config, &str) -> bool,
+    /// Whether it checks releases before N-1 too (message contracts in a `-transitive` mode): the
+    /// loader then reads its files of every earlier release.
+    pub checks_earlier_releases: bool,
     /// Its rules.
     pub rules: &'static [&'static Rule],
     /// Its findings on the workspace, before levels, suppressions and the allow-list.

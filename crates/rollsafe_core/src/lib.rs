@@ -12,6 +12,7 @@
 pub mod analysis;
 pub mod avro;
 pub mod config;
+pub mod contracts;
 pub mod db;
 pub mod formats;
 pub mod proto;

@@ -10,7 +10,7 @@ use rollsafe_diagnostics::Rule;
 use std::sync::LazyLock;
 
 /// Every format rollsafe checks.
-pub static FORMATS: &[&Format] = &[&crate::sql::FORMAT, &crate::proto::FORMAT];
+pub static FORMATS: &[&Format] = &[&crate::sql::FORMAT, &crate::proto::FORMAT, &crate::avro::FORMAT];
 
 /// The format whose source files end like `path`.
 pub fn for_path(path: &str) -> Option<&'static Format> {
@@ -18,8 +18,14 @@ pub fn for_path(path: &str) -> Option<&'static Format> {
 }
 
 /// Whether any format reads `path` (the workspace loader reads only those files).
-pub fn reads(path: &str) -> bool {
-    FORMATS.iter().any(|f| (f.reads)(path))
+pub fn reads(config: &crate::Config, path: &str) -> bool {
+    FORMATS.iter().any(|f| (f.reads)(config, path))
+}
+
+/// Whether a format that checks releases before N-1 (contracts in a `-transitive` mode) reads
+/// `path`: the loader reads only those files of earlier releases.
+pub fn reads_earlier(config: &crate::Config, path: &str) -> bool {
+    FORMATS.iter().any(|f| f.checks_earlier_releases && (f.reads)(config, path))
 }
 
 /// Every glob an editor should watch: each format's, and the configuration.

@@ -46,6 +46,9 @@ pub enum Side {
     Baseline,
     /// The working tree (or the editor's buffers).
     Current,
+    /// A release before N-1, by its place in the workspace's list of earlier releases (0: the one
+    /// just before N-1), for contracts checked transitively.
+    Earlier(u16),
 }
 
 /// A byte range in one file of one side.
@@ -115,6 +118,9 @@ pub struct Finding {
     pub message: String,
     /// The object concerned as the user wrote it (`public.users.full_name`).
     pub object: Option<String>,
+    /// In a JSON document (an Avro schema, a JSON Schema): the JSON Pointer (RFC 6901) of the
+    /// primary location's value, which the allow-list can name (`/fields/3`).
+    pub pointer: Option<String>,
     /// Where the change is: the statement or definition that caused it.
     pub primary: Location,
     /// Short label under the primary range (`dropped here`).
@@ -138,6 +144,7 @@ impl Finding {
             severity,
             message,
             object: None,
+            pointer: None,
             primary,
             label: label.into(),
             related: Vec::new(),
@@ -150,6 +157,11 @@ impl Finding {
 
     pub fn object(mut self, object: impl Into<String>) -> Finding {
         self.object = Some(object.into());
+        self
+    }
+
+    pub fn pointer(mut self, pointer: impl Into<String>) -> Finding {
+        self.pointer = Some(pointer.into());
         self
     }
 

@@ -12,7 +12,7 @@ mod rule;
 pub mod rules;
 mod suppression;
 
-pub use allow::{Allow, apply_allow_list, glob_matches};
+pub use allow::{Allow, apply_allow_list, glob_matches, release_version};
 pub use finding::{Definitions, Edit, Finding, Fix, Location, Related, Severity, Side};
 pub use rule::{Rule, Tag};
 pub use suppression::{

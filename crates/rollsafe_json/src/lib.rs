@@ -127,6 +127,41 @@ impl Value {
         Some(at)
     }
 
+    /// The JSON Pointer of the innermost value whose text holds `range` (a member's key counts as
+    /// its value's): how a location in a document is named where ranges do not travel (the
+    /// allow-list of a configuration). `""` is this value.
+    pub fn pointer_of(&self, range: TextRange) -> String {
+        let holds = |outer: TextRange| outer.start <= range.start && range.end <= outer.end;
+        let mut pointer = String::new();
+        let mut at = self;
+        'descend: loop {
+            match &at.kind {
+                Kind::Object(members) => {
+                    for m in members {
+                        let whole = TextRange::new(m.key_range.start, m.value.range.end.max(m.key_range.end));
+                        if holds(whole) {
+                            pointer.push('/');
+                            pointer.push_str(&pointer_segment(&m.key));
+                            at = &m.value;
+                            continue 'descend;
+                        }
+                    }
+                }
+                Kind::Array(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        if holds(item.range) {
+                            pointer.push_str(&format!("/{i}"));
+                            at = item;
+                            continue 'descend;
+                        }
+                    }
+                }
+                _ => {}
+            }
+            return pointer;
+        }
+    }
+
     /// What a value is, for messages (`an object`, `a string`).
     pub fn describe(&self) -> &'static str {
         match self.kind {
@@ -468,6 +503,24 @@ pub mod fuzzing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pointers_of_ranges() {
+        let text = r#"{"fields": [{"name": "a", "type": "int"}, {"name": "b/c", "type": ["null", "long"]}]}"#;
+        let doc = parse(text).unwrap();
+        let at = |needle: &str| {
+            let start = text.find(needle).unwrap();
+            doc.pointer_of(TextRange::from_usize(start, start + needle.len()))
+        };
+        assert_eq!(at(r#""long""#), "/fields/1/type/1");
+        assert_eq!(at(r#""b/c""#), "/fields/1/name");
+        assert_eq!(at(r#"{"name": "a", "type": "int"}"#), "/fields/0");
+        assert_eq!(at(r#""type": "int""#), "/fields/0/type", "a member's key counts as its value's");
+        assert_eq!(doc.pointer_of(doc.range), "");
+        let b = doc.pointer("/fields/1/name").unwrap();
+        assert_eq!(doc.pointer_of(b.range), "/fields/1/name");
+        assert_eq!(pointer_segment("b/c~"), "b~1c~0");
+    }
 
     fn text_of(src: &str, range: TextRange) -> &str {
         &src[range.as_usize()]

@@ -109,6 +109,7 @@ impl Session {
             against: self.settings.baseline.clone(),
             config: None,
             previous_release_when_clean: false,
+            compat: None,
         })
     }
 
@@ -116,7 +117,11 @@ impl Session {
     /// of file rollsafe does not analyse).
     pub fn relative(&self, file: &Path) -> Option<String> {
         let rel = rollsafe_workspace::relative_path(self.root.as_ref()?, file)?;
-        rollsafe_workspace::is_relevant(&rel).then_some(rel)
+        let reads = match &self.analysis {
+            Some(analysis) => analysis.reads(&rel),
+            None => rollsafe_workspace::is_relevant(&rollsafe_core::Config::default(), &rel),
+        };
+        reads.then_some(rel)
     }
 
     /// Versions of the open buffers the analysis reads, by root-relative path.

@@ -1,6 +1,6 @@
 //! The baseline from git objects, with gix.
 
-use crate::{BaselineSource, LoadError, Skipped, err, is_relevant, quote};
+use crate::{BaselineSource, LoadError, Skipped, err, quote};
 use rollsafe_core::Config;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -47,6 +47,7 @@ impl Repo {
         root: &Path,
         config: &Config,
         current: &BTreeMap<String, Arc<str>>,
+        relevant: &dyn Fn(&str) -> bool,
         skipped: &mut Vec<Skipped>,
     ) -> Result<BTreeMap<String, Arc<str>>, LoadError> {
         let prefix = crate::relative_path(&self.workdir, root).unwrap_or_default();
@@ -73,7 +74,7 @@ impl Repo {
         }
         let mut out = BTreeMap::new();
         for (rel, (oid, is_link)) in &files {
-            if !is_relevant(rel) || config.is_excluded(rel) {
+            if !relevant(rel) || config.is_excluded(rel) {
                 continue;
             }
             let mut skip = |reason: &str, undecodable: bool| {
@@ -232,14 +233,39 @@ pub(crate) fn previous_release(repo: &Repo, config: &Config, head_release: &Reso
     Ok(newest_release_tag(repo, head, config, below)?.map(|(rev, _)| rev))
 }
 
-/// The newest release tag on HEAD's history. With `below`, the commit it names is skipped, and so
-/// are tags whose version is not lower than the version it gives (when it gives one).
-fn newest_release_tag(
-    repo: &Repo,
-    head: gix::ObjectId,
-    config: &Config,
-    below: Option<(gix::ObjectId, Vec<u64>)>,
-) -> Result<Option<(Resolved, BaselineSource)>, LoadError> {
+/// The releases before `baseline` on its history, newest first, one per commit (its highest
+/// version's tag), and only lower versions when the tags are versions: what a contract checked
+/// transitively is checked against besides N-1.
+pub(crate) fn earlier_releases(repo: &Repo, config: &Config, baseline: &Resolved) -> Result<Vec<Resolved>, LoadError> {
+    let fail = |e: &dyn std::fmt::Display| err(format!("reading tags: {e}"));
+    let tagged = release_tags(repo, config)?;
+    let ceiling = version_key(&baseline.label);
+    let lower = |name: &String| ceiling.is_empty() || version_key(name) < ceiling;
+    let walk = repo
+        .repo
+        .find_commit(baseline.commit)
+        .map_err(|e| fail(&e))?
+        .ancestors()
+        .sorting(gix::revision::walk::Sorting::ByCommitTime(Default::default()))
+        .all()
+        .map_err(|e| fail(&e))?;
+    let mut out = Vec::new();
+    for info in walk {
+        let Ok(info) = info else { break };
+        if info.id == baseline.commit {
+            continue;
+        }
+        if let Some(names) = tagged.get(&info.id)
+            && let Some(best) = names.iter().filter(|n| lower(n)).max_by_key(|n| version_key(n))
+        {
+            out.push(Resolved { commit: info.id, label: best.clone() });
+        }
+    }
+    Ok(out)
+}
+
+/// Release tags by the commit they name.
+fn release_tags(repo: &Repo, config: &Config) -> Result<HashMap<gix::ObjectId, Vec<String>>, LoadError> {
     let fail = |e: &dyn std::fmt::Display| err(format!("reading tags: {e}"));
     let mut tagged: HashMap<gix::ObjectId, Vec<String>> = HashMap::new();
     let refs = repo.repo.references().map_err(|e| fail(&e))?;
@@ -255,6 +281,19 @@ fn newest_release_tag(
             tagged.entry(commit.id).or_default().push(name);
         }
     }
+    Ok(tagged)
+}
+
+/// The newest release tag on HEAD's history. With `below`, the commit it names is skipped, and so
+/// are tags whose version is not lower than the version it gives (when it gives one).
+fn newest_release_tag(
+    repo: &Repo,
+    head: gix::ObjectId,
+    config: &Config,
+    below: Option<(gix::ObjectId, Vec<u64>)>,
+) -> Result<Option<(Resolved, BaselineSource)>, LoadError> {
+    let fail = |e: &dyn std::fmt::Display| err(format!("reading tags: {e}"));
+    let tagged = release_tags(repo, config)?;
     if tagged.is_empty() {
         return Ok(None);
     }

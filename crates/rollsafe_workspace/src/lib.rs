@@ -61,6 +61,8 @@ pub struct LoadOptions {
     /// would compare the tree with itself). The CLI does; an editor, where the next release is
     /// being written, does not.
     pub previous_release_when_clean: bool,
+    /// `--compat`: the mode of every message contract, over the configuration's.
+    pub compat: Option<rollsafe_core::config::Compat>,
 }
 
 /// How the baseline was chosen, for the summary line.
@@ -139,8 +141,8 @@ pub fn relative_path(root: &Path, file: &Path) -> Option<String> {
 
 /// Whether a file is read: some format reads it (the format table decides: SQL files and the
 /// configuration files of the tools that run them, for instance).
-pub fn is_relevant(path: &str) -> bool {
-    rollsafe_core::registry::reads(path)
+pub fn is_relevant(config: &Config, path: &str) -> bool {
+    rollsafe_core::registry::reads(config, path)
 }
 
 pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
@@ -151,6 +153,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
     let against_dir = options.against.as_deref().map(|a| cwd.join(a)).filter(|p| p.is_dir());
     let root = resolve_root(&cwd, options.against.as_deref())?;
     let (mut config, config_text) = read_config(&root, options.config.as_deref())?;
+    config.contracts.forced = options.compat.or(config.contracts.forced);
     // A directory given to --against, or named by the config's `baseline`, holds the N-1 tree.
     let (baseline_dir, source) = match (&against_dir, &options.against, &config.baseline) {
         (Some(dir), _, _) => (Some(dir.clone()), BaselineSource::Directory),
@@ -161,6 +164,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
     let mut baseline_doubt = None;
     let skip: Vec<PathBuf> = baseline_dir.iter().filter_map(|d| d.canonicalize().ok()).collect();
     let mut current = read_dir_tree(&root, &config, &skip, None, &mut skipped)?;
+    let mut earlier = Vec::new();
     let (baseline, label, baseline_source) = match baseline_dir {
         Some(dir) => {
             let dir = dir.canonicalize().map_err(|e| err(format!("{}: {}", dir.display(), io_reason(&e))))?;
@@ -182,7 +186,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
                 (None, Some(rev)) => (git::Resolved::from_spec(&repo, rev)?, BaselineSource::Config),
                 (None, None) => git::default_baseline(&repo, &config)?,
             };
-            let mut tree = repo.read_tree(&rev, &root, &config, &current, &mut skipped)?;
+            let mut tree = repo.read_tree(&rev, &root, &config, &current, &|p| is_relevant(&config, p), &mut skipped)?;
             let (mut rev, mut source) = (rev, source);
             // HEAD is the newest release and the working tree is exactly that release (a release
             // pipeline): comparing it with itself would say nothing, N-1 is the release before.
@@ -195,7 +199,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
                     Some(previous) => {
                         skipped.retain(|s| !s.baseline);
                         source = BaselineSource::PreviousReleaseTag { head_release: rev.label.clone() };
-                        tree = repo.read_tree(&previous, &root, &config, &current, &mut skipped)?;
+                        tree = repo.read_tree(&previous, &root, &config, &current, &|p| is_relevant(&config, p), &mut skipped)?;
                         rev = previous;
                     }
                     None => source = BaselineSource::FirstRelease,
@@ -203,6 +207,24 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
             }
             if options.against.is_none() && config.baseline.is_none() {
                 baseline_doubt = git::doubt(&repo, &rev, &source);
+            }
+            // Contracts checked transitively are checked against every earlier release too: only
+            // the files of the formats that do so are read, each text shared with the next newer
+            // tree when it is the same.
+            if config.contracts.any_transitive() {
+                let mut newer = tree.clone();
+                for release in git::earlier_releases(&repo, &config, &rev)? {
+                    let files = repo.read_tree(
+                        &release,
+                        &root,
+                        &config,
+                        &newer,
+                        &|p| rollsafe_core::registry::reads_earlier(&config, p),
+                        &mut skipped,
+                    )?;
+                    newer = files.clone();
+                    earlier.push((release.label, files));
+                }
             }
             (tree, rev.label.clone(), source)
         }
@@ -217,7 +239,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
     }
     Ok(Loaded {
         root,
-        input: WorkspaceInput { current, baseline, baseline_label: label, config },
+        input: WorkspaceInput { current, baseline, baseline_label: label, config, earlier },
         baseline_source,
         baseline_doubt,
         skipped,
@@ -359,14 +381,14 @@ fn list_dir_tree(dir: &Path, config: &Config, skip: &[PathBuf]) -> Result<Vec<Li
                     }
                     continue;
                 }
-                Err(_) if is_relevant(&rel) => {
+                Err(_) if is_relevant(config, &rel) => {
                     out.push(skip_because(rel, "a symbolic link to nothing (its target does not exist)"));
                     continue;
                 }
                 _ => {}
             }
         }
-        if !is_relevant(&rel) || config.is_excluded(&rel) {
+        if !is_relevant(config, &rel) || config.is_excluded(&rel) {
             continue;
         }
         // The walk follows no link: a regular file it lists is inside `dir`.

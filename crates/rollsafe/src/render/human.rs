@@ -208,8 +208,8 @@ fn source(report: &Report, loc: &Location) -> Snippet {
     let text = report.text(loc.side, &loc.path).unwrap_or_default();
     let index = report.line_index(loc.side, &loc.path).unwrap_or_else(|| std::sync::Arc::new(LineIndex::new(&text)));
     let mut name = escape_line(&report.display_path(&loc.path)).into_owned();
-    if loc.side == Side::Baseline {
-        name.push_str(&format!(" ({})", escape_line(&report.baseline_label)));
+    if let Some(label) = report.side_label(loc.side) {
+        name.push_str(&format!(" ({})", escape_line(label)));
     }
     Snippet::new(name, &text, &index, loc.range)
 }
@@ -226,10 +226,18 @@ fn diagnostic(report: &Report, f: &Finding) -> FindingDiagnostic {
         }
         // In a file of the working tree that some format reads, a comment accepts it; elsewhere
         // (N-1, or a file no format reads) the configuration holds the acceptance.
-        match report.analysis.format_of(&f.primary.path).filter(|_| f.primary.side == Side::Current) {
+        // Formats without comments (JSON) are accepted in the configuration too, by JSON Pointer.
+        match report.analysis.format_of(&f.primary.path).filter(|format| f.primary.side == Side::Current && !format.line_comment.is_empty())
+        {
             Some(format) => help
                 .push_str(&format!("to accept it, say why on the statement: {} rollsafe-allow: {} <reason>", format.line_comment, f.rule)),
-            None => help.push_str(&format!("to accept it, add to rollsafe.toml: [[allow]] rule = \"{}\" reason = \"…\"", f.rule)),
+            None => {
+                let at = match &f.pointer {
+                    Some(pointer) => format!(" path = \"{}\" pointer = \"{}\"", f.primary.path, pointer),
+                    None => String::new(),
+                };
+                help.push_str(&format!("to accept it, add to rollsafe.toml: [[allow]] rule = \"{}\"{at} reason = \"…\"", f.rule));
+            }
         }
     }
     let related = f

@@ -8,7 +8,9 @@
 //!  "summary":{"errors":1,"warnings":0,"infos":0,…}}
 //! ```
 //! Paths are relative to the working directory; lines and columns are 1-based, columns count Unicode
-//! scalar values. `side` (an addition) tells whether a location is in the working tree or in N-1.
+//! scalar values. `side` (an addition) tells whether a location is in the working tree, in N-1
+//! (`baseline`) or in a release before it (`earlier`, with its `release`). A finding in a JSON
+//! contract carries the `pointer` of its place in the document.
 
 use super::line_cols;
 use crate::{Location, Report, Side};
@@ -36,6 +38,9 @@ struct FindingRecord<'a> {
     /// The same finding's rule in the tool users of the format know (`buf breaking`).
     #[serde(skip_serializing_if = "Option::is_none")]
     peer_rule: Option<&'static str>,
+    /// In a JSON contract: the JSON Pointer of the primary location, which `[[allow]]` can name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pointer: Option<&'a str>,
     range: Range,
     related: Vec<RelatedRecord<'a>>,
     rule: &'static str,
@@ -48,6 +53,9 @@ struct RelatedRecord<'a> {
     message: &'a str,
     path: String,
     range: Range,
+    /// For a location in a release before N-1 (`side` is `earlier`): that release.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    release: Option<&'a str>,
     side: &'static str,
 }
 
@@ -75,6 +83,10 @@ pub fn render(report: &Report) -> String {
                     message: &r.message,
                     path: report.display_path(&r.location.path),
                     range: range(report, &r.location),
+                    release: match r.location.side {
+                        Side::Earlier(_) => report.side_label(r.location.side),
+                        _ => None,
+                    },
                     side: side(&r.location),
                 })
                 .collect();
@@ -84,6 +96,7 @@ pub fn render(report: &Report) -> String {
                 object: f.object.as_deref(),
                 path: report.display_path(&f.primary.path),
                 peer_rule: f.peer_rule,
+                pointer: f.pointer.as_deref(),
                 range: range(report, &f.primary),
                 related,
                 rule: f.rule,
@@ -121,5 +134,6 @@ fn side(loc: &Location) -> &'static str {
     match loc.side {
         Side::Current => "current",
         Side::Baseline => "baseline",
+        Side::Earlier(_) => "earlier",
     }
 }

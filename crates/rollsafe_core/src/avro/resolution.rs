@@ -21,23 +21,48 @@ use rollsafe_avro::{Logical, Node, Primitive, SchemaFile, Type};
 use rollsafe_text::TextRange;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// Named types of the other schemas of a set, by full name.
+pub type Elsewhere<'a> = &'a dyn Fn(&str) -> Option<&'a Node>;
+
 /// One schema of a pair, with its named types for references.
 pub struct Side<'a> {
     pub root: &'a Node,
     pub named: BTreeMap<&'a str, &'a Node>,
+    /// Types the file refers to but other files of its set define. Those files are checked on
+    /// their own, so a reference into one is compared by name and kind only: its insides are
+    /// reported once, where they are written.
+    elsewhere: Option<Elsewhere<'a>>,
+    /// A simple name's null-namespace reading, for references the file left to its set.
+    fallback: BTreeMap<&'a str, &'a str>,
 }
 
 impl<'a> Side<'a> {
     pub fn new(file: &'a SchemaFile) -> Option<Side<'a>> {
-        Some(Side { root: file.schema.as_ref()?, named: file.named_types() })
+        Some(Side { root: file.schema.as_ref()?, named: file.named_types(), elsewhere: None, fallback: BTreeMap::new() })
     }
 
-    /// The node a reference names (itself when it is not a reference).
-    fn resolve(&self, node: &'a Node) -> &'a Node {
-        match &node.ty {
-            Type::Ref(name) => self.named.get(name.as_str()).copied().unwrap_or(node),
-            _ => node,
+    /// A schema of a set (read with `parse_in_set`): `elsewhere` finds the types other files define.
+    pub fn in_set(file: &'a SchemaFile, elsewhere: Elsewhere<'a>) -> Option<Side<'a>> {
+        let fallback = file.unresolved.iter().filter_map(|u| Some((u.full.as_str(), u.fallback.as_deref()?))).collect();
+        Some(Side { root: file.schema.as_ref()?, named: file.named_types(), elsewhere: Some(elsewhere), fallback })
+    }
+
+    /// The node a reference names (itself when it is not a reference, or names nothing known),
+    /// and whether another file defines it.
+    fn lookup(&self, node: &'a Node) -> (&'a Node, bool) {
+        let Type::Ref(name) = &node.ty else { return (node, false) };
+        if let Some(found) = self.named.get(name.as_str()) {
+            return (found, false);
         }
+        let elsewhere = |n: &str| self.elsewhere.and_then(|find| find(n));
+        match elsewhere(name).or_else(|| self.fallback.get(name.as_str()).and_then(|f| elsewhere(f))) {
+            Some(found) => (found, true),
+            None => (node, false),
+        }
+    }
+
+    fn resolve(&self, node: &'a Node) -> &'a Node {
+        self.lookup(node).0
     }
 }
 
@@ -101,30 +126,43 @@ pub struct Incompatibility {
 }
 
 /// Every reason data written with `writer` cannot be read with `reader`.
-pub fn check(reader: &Side<'_>, writer: &Side<'_>) -> Vec<Incompatibility> {
+pub fn check<'r, 'w>(reader: &Side<'r>, writer: &Side<'w>) -> Vec<Incompatibility> {
     let mut c = Checker { reader, writer, out: Vec::new(), visiting: BTreeSet::new() };
     c.node(reader.root, writer.root, String::new());
     c.out
 }
 
-struct Checker<'s, 'a> {
-    reader: &'s Side<'a>,
-    writer: &'s Side<'a>,
+struct Checker<'s, 'r, 'w> {
+    reader: &'s Side<'r>,
+    writer: &'s Side<'w>,
     out: Vec<Incompatibility>,
     /// Pairs of named types under comparison: a recursive type is compared once.
     visiting: BTreeSet<(String, String)>,
 }
 
-impl<'a> Checker<'_, 'a> {
+impl<'r, 'w> Checker<'_, 'r, 'w> {
     fn push(&mut self, problem: Problem, path: &str, reader_at: TextRange, writer_at: TextRange) {
         let path = if path.is_empty() { "/".to_string() } else { path.to_string() };
         self.out.push(Incompatibility { problem, path, reader_at, writer_at });
     }
 
-    fn node(&mut self, reader: &'a Node, writer: &'a Node, path: String) {
-        let (r, w) = (self.reader.resolve(reader), self.writer.resolve(writer));
-        if matches!(r.ty, Type::Invalid) || matches!(w.ty, Type::Invalid) {
-            return; // Reported as an invalid schema already.
+    fn node(&mut self, reader: &'r Node, writer: &'w Node, path: String) {
+        let ((r, r_elsewhere), (w, w_elsewhere)) = (self.reader.lookup(reader), self.writer.lookup(writer));
+        if [r, w].iter().any(|n| matches!(n.ty, Type::Invalid | Type::Ref(_))) {
+            return; // Reported as an invalid schema already (an unknown type is a dangling reference).
+        }
+        if r_elsewhere || w_elsewhere {
+            // Defined in another file of the set, which is checked on its own.
+            let (named_r, named_w) = (r.defined_name(), w.defined_name());
+            match (named_r, named_w) {
+                (Some(a), Some(b)) if std::mem::discriminant(&r.ty) == std::mem::discriminant(&w.ty) => {
+                    self.same_name(a, b, &path);
+                }
+                _ if matches!(r.ty, Type::Union(_)) || matches!(w.ty, Type::Union(_)) => {}
+                _ if self.matches(r, w, true) => {}
+                _ => self.push(Problem::TypeMismatch { reader: r.describe(), writer: w.describe() }, &path, reader.range, writer.range),
+            }
+            return;
         }
         // A writer union: every branch it may have written must be readable.
         if let Type::Union(branches) = &w.ty {
@@ -145,7 +183,7 @@ impl<'a> Checker<'_, 'a> {
     }
 
     /// A writer's (non-union) type read by a reader union: the first branch that matches it.
-    fn read_by_union(&mut self, reader: &'a Node, writer: &'a Node, path: String) {
+    fn read_by_union(&mut self, reader: &'r Node, writer: &'w Node, path: String) {
         let Type::Union(branches) = &reader.ty else { return };
         let w = self.writer.resolve(writer);
         if matches!(w.ty, Type::Invalid) {
@@ -172,7 +210,7 @@ impl<'a> Checker<'_, 'a> {
         }
     }
 
-    fn non_union(&mut self, reader: &'a Node, r: &'a Node, writer: &'a Node, w: &'a Node, path: String) {
+    fn non_union(&mut self, reader: &'r Node, r: &'r Node, writer: &'w Node, w: &'w Node, path: String) {
         let (ra, wa) = (reader.range, writer.range);
         match (&r.ty, &w.ty) {
             (Type::Primitive(a), Type::Primitive(b)) => {

@@ -16,6 +16,7 @@ pub static FORMAT: Format = Format {
     extensions: &[".proto"],
     watch: &["**/*.proto", "**/buf.yaml", "**/buf.work.yaml"],
     reads,
+    checks_earlier_releases: false,
     rules: super::rules::ALL,
     check: check_all,
     summary,
@@ -28,7 +29,7 @@ pub static FORMAT: Format = Format {
     check_paths,
 };
 
-fn reads(path: &str) -> bool {
+fn reads(_config: &Config, path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     path.ends_with(".proto") || matches!(name, "buf.yaml" | "buf.work.yaml")
 }

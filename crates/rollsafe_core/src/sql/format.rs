@@ -19,6 +19,7 @@ pub static FORMAT: Format = Format {
     extensions: &[".sql"],
     watch: &["**/*.sql", "**/migration_lock.toml", "**/Cargo.toml", "**/go.mod"],
     reads,
+    checks_earlier_releases: false,
     rules: super::rules::ALL,
     check: check_all,
     summary,
@@ -35,7 +36,7 @@ pub static FORMAT: Format = Format {
 /// `Cargo.toml` and `go.mod` (which tool a history is written for), Flyway's and Spring Boot's
 /// configuration files (Flyway settings), and files that look like code migrations (Flyway's
 /// `V2__Name.java`, goose's `20240101_name.go`), so that the analysis can say it did not read them.
-fn reads(path: &str) -> bool {
+fn reads(_config: &Config, path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let versioned_class = |ext: &str| {
         name.strip_suffix(ext).is_some_and(|stem| {
@@ -105,10 +106,7 @@ fn coverage(db: &dyn Db, ws: Workspace) -> Coverage {
 
 /// Judged by name and place, as the layout detection judges files.
 fn would_read(db: &dyn Db, ws: Workspace, side: Side, path: &str) -> bool {
-    let files = match side {
-        Side::Current => ws.current(db),
-        Side::Baseline => ws.baseline(db),
-    };
+    let files = ws.files(db, side);
     let mut paths: Vec<&str> = files.paths().collect();
     paths.push(path);
     let layout = layout::detect(&paths, super::sql_config(db), &FileProbe { db, files });
