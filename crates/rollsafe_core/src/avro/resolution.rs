@@ -11,8 +11,8 @@
 //!   types);
 //! - a reader union takes the first branch that matches the writer's type, exact types before
 //!   promotions (the Python checker accepts any branch that works);
-//! - a reader's alias of a named type is matched by its unqualified name, as the specification's
-//!   "same (unqualified) name" rule reads names.
+//! - a reader's alias written without a namespace is in its type's namespace, as the specification
+//!   says (the Python checker compares it, as written, with the writer's full name).
 //!
 //! Beyond the specification, a change of logical type on the same base (`timestamp-millis` to
 //! `timestamp-micros`) reads without error and misreads every value: it is reported too.
@@ -307,10 +307,11 @@ pub fn promotes(writer: Primitive, reader: Primitive) -> bool {
     )
 }
 
-/// The same unqualified name, or a reader alias with the writer's unqualified name.
+/// The same unqualified name (the specification's "both schemas are records with the same
+/// (unqualified) name"), or a reader alias that is the writer's full name (aliases are full names,
+/// a relative one in its type's namespace), as the Java reference implementation reads them.
 fn names_match(reader: &rollsafe_avro::Name, writer: &rollsafe_avro::Name) -> bool {
-    let short = |full: &str| full.rsplit('.').next().unwrap_or(full).to_string();
-    reader.short() == writer.short() || reader.aliases.iter().any(|a| short(a) == writer.short())
+    reader.short() == writer.short() || reader.aliases.iter().any(|a| *a == writer.full)
 }
 
 #[cfg(test)]
