@@ -224,3 +224,43 @@ fn the_readme_allow_list_example_works_as_written() {
     let line = stale[..stale.rfind("[[allow]]").expect("entry")].lines().count() + 1;
     assert_eq!(finding["range"]["start"]["line"], line, "{doc}");
 }
+
+/// `-transitive` modes check against every earlier release, and name the release a finding breaks:
+/// a field that got its default in v1.1.0 may go under `full`, not under `full-transitive`, whose
+/// v1.0.0 readers have no default for it.
+#[test]
+fn transitive_modes_check_every_earlier_release() {
+    let repo = repo::released_repo("CREATE TABLE users (id bigint PRIMARY KEY);\n");
+    let root = repo.path();
+    let order = |legacy: &str| {
+        format!(r#"{{"type": "record", "name": "Order", "namespace": "acme", "fields": [{{"name": "id", "type": "long"}}{legacy}]}}"#)
+    };
+    write(&root.join("events/order.avsc"), &order(r#", {"name": "legacy", "type": "string"}"#));
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "order events"]);
+    git(root, &["tag", "-f", "v1.0.0"]);
+    write(&root.join("events/order.avsc"), &order(r#", {"name": "legacy", "type": "string", "default": ""}"#));
+    git(root, &["commit", "-q", "-am", "legacy gets a default"]);
+    git(root, &["tag", "v1.1.0"]);
+    write(&root.join("events/order.avsc"), &order(""));
+
+    let out = rollsafe(root, &["check"]);
+    assert_eq!(out.status.code(), Some(0), "against v1.1.0 alone the removal is safe: {}", stdout(&out));
+    // By flag, then by path in the configuration.
+    let by_path = "[contracts.paths.\"events/**\"]\ncompat = \"forward-transitive\"\n";
+    for (args, config) in
+        [(vec!["check", "--compat", "full-transitive", "--format", "json"], None), (vec!["check", "--format", "json"], Some(by_path))]
+    {
+        if let Some(config) = config {
+            write(&root.join("rollsafe.toml"), config);
+        }
+        let out = rollsafe(root, &args);
+        assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        let findings = doc["findings"].as_array().expect("findings");
+        assert_eq!(findings.len(), 1, "{doc}");
+        assert_eq!(findings[0]["rule"], "avro-field-removed");
+        assert!(findings[0]["message"].as_str().expect("message").contains("v1.0.0"), "{doc}");
+        assert_eq!(findings[0]["related"][0]["release"], "v1.0.0", "{doc}");
+    }
+}

@@ -303,3 +303,35 @@ async fn protobuf_files_get_diagnostics_hovers_and_fixes() {
     assert!(client.diagnostics(path, Some(2)).await.is_empty(), "with the number reserved, WIRE has nothing to report");
     client.shutdown().await;
 }
+
+/// An `.avsc` schema as it is edited: each incompatibility with N-1 at its field, gone when the
+/// edit makes the schema compatible; JSON that does not parse mid-edit is one finding and the next
+/// keystroke recovers; a schema elsewhere in the tree that the file refers to is found there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn avro_schemas_get_diagnostics_as_they_are_edited() {
+    const MONEY: &str = r#"{"type": "record", "name": "Money", "namespace": "acme.common", "fields": [{"name": "units", "type": "long"}]}"#;
+    const RELEASED: &str = "{\"type\": \"record\", \"name\": \"Order\", \"namespace\": \"acme.orders\",\n \"fields\": [\n  {\"name\": \"id\", \"type\": \"string\"},\n  {\"name\": \"total\", \"type\": \"acme.common.Money\"}\n ]}\n";
+    let path = "schemas/orders/order.avsc";
+    let repo = repo(&[(path, RELEASED), ("schemas/common/money.avsc", MONEY)]);
+    git(repo.path(), &["add", "."]);
+    git(repo.path(), &["commit", "-q", "-m", "avro"]);
+    git(repo.path(), &["tag", "v1.1.0"]);
+    let mut client = TestClient::start(repo.path(), json!({}), None).await;
+    client.open(path, 1).await;
+    assert!(client.diagnostics(path, Some(1)).await.is_empty(), "the released schema, with its reference resolved elsewhere");
+
+    let added = RELEASED.replace("\"acme.common.Money\"}\n", "\"acme.common.Money\"},\n  {\"name\": \"channel\", \"type\": \"string\"}\n");
+    client.change_all(path, 2, &added).await;
+    let diagnostics = client.diagnostics(path, Some(2)).await;
+    assert_eq!(rules(&diagnostics), ["avro-field-added-without-default"]);
+    assert_eq!(diagnostics[0]["range"]["start"], json!({"line": 4, "character": 2}), "at the new field");
+
+    client.change_all(path, 3, &added.replace(" ]}", " ")).await;
+    let broken = client.diagnostics(path, Some(3)).await;
+    assert_eq!(rules(&broken), ["avro-invalid-schema"], "unfinished JSON is one finding");
+
+    let fixed = added.replace("\"type\": \"string\"}\n", "\"type\": \"string\", \"default\": \"web\"}\n");
+    client.change_all(path, 4, &fixed).await;
+    assert!(client.diagnostics(path, Some(4)).await.is_empty(), "a default makes the new field compatible");
+    client.shutdown().await;
+}

@@ -43,5 +43,7 @@ pub(super) fn finding(pair: &Pair<'_>, inc: &Incompatibility, field: &str) -> Fi
     let help = format!(
         "keep `{field}`: give it a default in this release and remove it in a later one, once no reader uses a schema without the default"
     );
-    pair.finding(&AVRO_FIELD_REMOVED, inc, message, "this record no longer has the field", &help)
+    // The field is not in this schema any more: point at the fields it was removed from.
+    let at = pair.fields_of(pair.places(inc).0);
+    pair.finding_at(&AVRO_FIELD_REMOVED, inc, Some(at), message, "removed from these fields", &help)
 }

@@ -119,8 +119,31 @@ impl Pair<'_> {
         name
     }
 
+    /// The `"fields"` key of the record whose name is at `name_at` in the working tree (where a
+    /// field was removed from; its pointer is the fields array's), else the name itself.
+    fn fields_of(&self, name_at: TextRange) -> TextRange {
+        let Some(json) = self.json.get() else { return name_at };
+        let name_pointer = json.pointer_of(name_at);
+        let Some(record) = name_pointer.strip_suffix("/name") else { return name_at };
+        json.pointer(record).and_then(|r| r.member("fields")).map_or(name_at, |fields| fields.key_range)
+    }
+
     fn finding(&self, rule: &'static Rule, inc: &Incompatibility, message: String, label: &str, help: &str) -> Finding {
+        self.finding_at(rule, inc, None, message, label, help)
+    }
+
+    /// A finding at `at` in the working tree when given, else where the incompatibility is.
+    fn finding_at(
+        &self,
+        rule: &'static Rule,
+        inc: &Incompatibility,
+        at: Option<TextRange>,
+        message: String,
+        label: &str,
+        help: &str,
+    ) -> Finding {
         let (new_at, old_at) = self.places(inc);
+        let new_at = at.unwrap_or(new_at);
         let mut finding = Finding::new(rule.id, rule.severity, message, Location::current(self.path, new_at), label)
             .object(self.element(&inc.path))
             .help(help)

@@ -40,12 +40,12 @@ declare_rule! {
 
 pub(super) fn finding(pair: &Pair<'_>, inc: &Incompatibility, reader: &str, writer: &str) -> Finding {
     let (new, old) = if pair.new_is_reader() { (reader, writer) } else { (writer, reader) };
-    let why = if pair.both {
-        String::new()
-    } else if pair.new_is_reader() {
-        format!(" ({writer} does not promote to {reader})")
+    // A narrowing among the promotable types: say why the other direction does not help.
+    let promotable = ["int", "long", "float", "double"];
+    let why = if !pair.both && promotable.contains(&reader) && promotable.contains(&writer) {
+        format!(" (a {reader} cannot hold every {writer}: promotions only widen, int → long → float → double)")
     } else {
-        format!(" ({writer} does not promote to {reader}; the specification's promotions only widen)")
+        String::new()
     };
     let message = format!("type changed from {old} to {new}{why}: {}", pair.who());
     let help = "add a field of the new type with a default and write both; remove the old field in a later release, once no reader uses it";
