@@ -311,7 +311,7 @@ pub fn promotes(writer: Primitive, reader: Primitive) -> bool {
 /// (unqualified) name"), or a reader alias that is the writer's full name (aliases are full names,
 /// a relative one in its type's namespace), as the Java reference implementation reads them.
 fn names_match(reader: &rollsafe_avro::Name, writer: &rollsafe_avro::Name) -> bool {
-    reader.short() == writer.short() || reader.aliases.iter().any(|a| *a == writer.full)
+    reader.short() == writer.short() || reader.aliases.contains(&writer.full)
 }
 
 #[cfg(test)]
