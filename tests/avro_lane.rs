@@ -634,6 +634,12 @@ fn rollsafe_agrees_with_the_python_avro_checker() {
         REFUSALS.lock().expect("lock"),
         disagreements.len(),
     );
+    for why in explained_counts.keys() {
+        assert!(DEVIATIONS.iter().any(|(what, _)| what == why), "`{why}` is not a documented deviation");
+    }
+    for (what, reason) in DEVIATIONS {
+        eprintln!("  deviation `{what}`: {reason}");
+    }
     assert!(incompatible > pairs.len() / 4, "the generator must produce incompatible pairs too");
     assert!(
         disagreements.is_empty(),
