@@ -12,6 +12,9 @@
 //! - `bench-proto [--files N] [--runs N]`: a googleapis-sized generated Protobuf tree and its next
 //!   release, `rollsafe check` next to `buf breaking`: time and peak memory, release to release and
 //!   for a one-file change.
+//! - `bench-contracts [--schemas N] [--runs N] [--edits N]`: thousands of generated Avro schemas
+//!   with deep nesting and recursion, both releases: time and peak memory of `rollsafe check`, and
+//!   the language server's edit-to-diagnostics latency on one schema.
 //! - `bench-hostile`: adversarial inputs (30,000 columns, a 50 MB line, a 50 MB token, thousands of
 //!   findings in one file): time, memory and output size stay bounded.
 //! - `new-rule ID SEVERITY`: scaffolds a rule file with its documentation skeleton and registers it.
@@ -21,6 +24,7 @@
 //!   rollsafe does not understand, grouped by message (run it on real projects' histories).
 
 mod bench;
+mod bench_contracts;
 mod bench_hostile;
 mod bench_lsp;
 mod bench_proto;
@@ -39,13 +43,14 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&args[1..]),
         Some("bench-lsp") => bench_lsp::run(&args[1..]),
         Some("bench-proto") => bench_proto::run(&args[1..]),
+        Some("bench-contracts") => bench_contracts::run(&args[1..]),
         Some("bench-scale") => bench_scale::run(&args[1..]),
         Some("bench-hostile") => bench_hostile::run(&args[1..]),
         Some("new-rule") => new_rule::run(&args[1..]),
         Some("rule-docs") => rule_docs::run(),
         Some("sql-coverage") => sql_coverage::run(&args[1..]),
         _ => {
-            Err("usage: cargo xtask gen-history DIR [--migrations N] | bench [--runs N] [--migrations N] | bench-lsp [--edits N] [--migrations N] [--soak N] | bench-proto [--files N] [--runs N] | bench-scale [--sizes N,N] | bench-hostile | new-rule ID error|warning|info | rule-docs | sql-coverage DIR [--dialect NAME]"
+            Err("usage: cargo xtask gen-history DIR [--migrations N] | bench [--runs N] [--migrations N] | bench-lsp [--edits N] [--migrations N] [--soak N] | bench-proto [--files N] [--runs N] | bench-contracts [--schemas N] [--runs N] [--edits N] | bench-scale [--sizes N,N] | bench-hostile | new-rule ID error|warning|info | rule-docs | sql-coverage DIR [--dialect NAME]"
                 .to_string())
         }
     };
