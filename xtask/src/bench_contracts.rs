@@ -152,7 +152,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     times.sort();
     let median = times[times.len() / 2];
-    println!("rollsafe check, both releases: median {} over {runs} runs, peak RSS {:.1} MB, {findings} findings", ms(median), peak as f64 / 1024.0);
+    println!(
+        "rollsafe check, both releases: median {} over {runs} runs, peak RSS {:.1} MB, {findings} findings",
+        ms(median),
+        peak as f64 / 1024.0
+    );
     println!("  budget under a second: {}", if median < Duration::from_secs(1) { "met" } else { "MISSED" });
 
     // The language server: a field added without a default and taken out again, in one schema.
@@ -184,7 +188,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         server.notify("textDocument/didChange", json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}))?;
         let message = server.wait(published(version))?;
         latencies.push(sent.elapsed());
-        let reported = message["params"]["diagnostics"].as_array().is_some_and(|d| d.iter().any(|d| d["code"] == "avro-field-added-without-default"));
+        let reported =
+            message["params"]["diagnostics"].as_array().is_some_and(|d| d.iter().any(|d| d["code"] == "avro-field-added-without-default"));
         if reported != (version % 2 == 0) {
             return Err(format!("version {version}: unexpected diagnostics {}", message["params"]["diagnostics"]));
         }
@@ -198,7 +203,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     latencies.sort();
     let p = |q: f64| latencies[((latencies.len() as f64 - 1.0) * q).round() as usize];
-    println!("didChange → publishDiagnostics over the next {} edits: p50 {}, p99 {}, max {}", latencies.len(), ms(p(0.5)), ms(p(0.99)), ms(p(1.0)));
+    println!(
+        "didChange → publishDiagnostics over the next {} edits: p50 {}, p99 {}, max {}",
+        latencies.len(),
+        ms(p(0.5)),
+        ms(p(0.99)),
+        ms(p(1.0))
+    );
     println!("  budget p50 under 10 ms: {}", if p(0.5) < Duration::from_millis(10) { "met" } else { "MISSED" });
     if let Some(rss) = rss_mb(child.id()) {
         println!("language server memory: {rss:.1} MB");

@@ -35,7 +35,7 @@ impl Unresolved {
         Problem {
             range: self.range,
             message: format!(
-                "unknown type `{}`{hint}: not a primitive type, nor a named type defined before this point",
+                "unknown type `{}`{hint}: not a primitive type, nor a named type defined before this point or by another schema file of the tree (a type from a dependency cannot be checked: accept it in rollsafe.toml's allow-list)",
                 shown(&self.written)
             ),
             kind: ProblemKind::Invalid,
@@ -179,7 +179,12 @@ pub struct Fixed {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Logical {
-    Decimal { precision: u32, scale: u32 },
+    Decimal {
+        precision: u32,
+        scale: u32,
+    },
+    /// Avro 1.12: a decimal of any scale, the scale written with each value.
+    BigDecimal,
     Uuid,
     Date,
     TimeMillis,
@@ -197,6 +202,7 @@ impl Logical {
     pub fn describe(&self) -> String {
         match self {
             Logical::Decimal { precision, scale } => format!("decimal({precision}, {scale})"),
+            Logical::BigDecimal => "big-decimal".into(),
             Logical::Uuid => "uuid".into(),
             Logical::Date => "date".into(),
             Logical::TimeMillis => "time-millis".into(),

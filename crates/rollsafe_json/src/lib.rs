@@ -182,7 +182,21 @@ pub fn pointer_segment(key: &str) -> String {
 
 /// Parses a whole JSON text: one value, surrounded by whitespace only.
 pub fn parse(text: &str) -> Result<Value, SyntaxError> {
-    let mut p = Parser { src: text, bytes: text.as_bytes(), pos: 0, depth: 0 };
+    parse_with(text, false)
+}
+
+/// [`parse`], also skipping `//` and `/* */` comments where whitespace may be, as the Avro
+/// libraries' JSON readers do (Java's parser enables Jackson's `ALLOW_COMMENTS`). Ranges stay the
+/// text's own.
+pub fn parse_with_comments(text: &str) -> Result<Value, SyntaxError> {
+    parse_with(text, true)
+}
+
+fn parse_with(text: &str, comments: bool) -> Result<Value, SyntaxError> {
+    if let Some(hint) = utf16_hint(text) {
+        return Err(SyntaxError { range: TextRange::empty(0), message: hint.to_string() });
+    }
+    let mut p = Parser { src: text, bytes: text.as_bytes(), pos: 0, depth: 0, comments };
     if text.starts_with('\u{feff}') {
         p.pos = '\u{feff}'.len_utf8();
     }
@@ -200,6 +214,16 @@ struct Parser<'a> {
     bytes: &'a [u8],
     pos: usize,
     depth: usize,
+    /// `//` and `/* */` comments count as whitespace.
+    comments: bool,
+}
+
+/// A text whose every other byte is NUL is UTF-16 read as bytes: say so, rather than point at the
+/// first NUL.
+fn utf16_hint(text: &str) -> Option<&'static str> {
+    let head = &text.as_bytes()[..text.len().min(64)];
+    let nuls = head.iter().filter(|b| **b == 0).count();
+    (head.len() >= 4 && nuls * 3 >= head.len()).then_some("the file is UTF-16 encoded: JSON files are read as UTF-8; save it as UTF-8")
 }
 
 impl Parser<'_> {
@@ -418,8 +442,25 @@ impl Parser<'_> {
     }
 
     fn skip_whitespace(&mut self) {
-        while matches!(self.bytes.get(self.pos), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            self.pos += 1;
+        loop {
+            while matches!(self.bytes.get(self.pos), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+                self.pos += 1;
+            }
+            if !self.comments || self.bytes.get(self.pos) != Some(&b'/') {
+                return;
+            }
+            match self.bytes.get(self.pos + 1) {
+                Some(b'/') => {
+                    let rest = &self.bytes[self.pos..];
+                    self.pos += rest.iter().position(|b| *b == b'\n').unwrap_or(rest.len());
+                }
+                Some(b'*') => match self.src[self.pos + 2..].find("*/") {
+                    Some(end) => self.pos += 2 + end + 2,
+                    // Unterminated: left for the value reader to report at the `/`.
+                    None => return,
+                },
+                _ => return,
+            }
         }
     }
 
@@ -457,6 +498,13 @@ pub mod fuzzing {
     /// Parses `text`; panics when an invariant breaks: a range outside the text or off a
     /// character boundary, or a value whose own text does not parse back to it.
     pub fn front_end(text: &str) {
+        // Strict, then with comments skipped (as the Avro front-end reads).
+        for parse in [parse as fn(&str) -> Result<Value, SyntaxError>, parse_with_comments] {
+            front_end_with(text, parse);
+        }
+    }
+
+    fn front_end_with(text: &str, parse: fn(&str) -> Result<Value, SyntaxError>) {
         let ok = |r: TextRange| rollsafe_text::assert_range_within(text, r);
         match parse(text) {
             Err(e) => ok(e.range),
@@ -502,6 +550,20 @@ pub mod fuzzing {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn comments_only_when_asked_and_utf16_named() {
+        let text = "// a schema\n{\"a\": /* inline */ 1, // trailing\n \"b\": [2 /* x */]}\n/* end */";
+        assert!(super::parse(text).is_err());
+        let v = super::parse_with_comments(text).expect("comments skipped");
+        assert_eq!(v.pointer("/b/0").and_then(super::Value::as_i64), Some(2));
+        assert_eq!(&text[v.pointer("/a").expect("a").range.as_usize()], "1");
+        let unterminated = super::parse_with_comments("{\"a\": 1 /* open").expect_err("unterminated comment");
+        assert!(unterminated.message.contains("found `/`"), "{}", unterminated.message);
+        let utf16: String = "{\"type\": \"string\"}".chars().flat_map(|c| ['\0', c]).collect();
+        let e = super::parse(&utf16).expect_err("UTF-16");
+        assert!(e.message.contains("UTF-16"), "{}", e.message);
+    }
+
     use super::*;
 
     #[test]

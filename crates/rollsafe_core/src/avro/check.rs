@@ -20,8 +20,8 @@ pub struct AvroFile<'db> {
     pub path: String,
 }
 
-/// The file of a tree a working-tree schema is compared with: the same path, else the file whose
-/// top-level type has the same full name and whose path the working tree no longer has (a move).
+/// The file of a tree a working-tree schema is compared with: the same path, else the file it was
+/// moved from ([`moves`]).
 pub(crate) fn counterpart(db: &dyn Db, ws: Workspace, against: &Against<'_>, path: &str) -> Option<(String, SourceFile)> {
     let tree = AvroTree::new(db, ws, against.side);
     if let Some(file) = against.files.get(path)
@@ -29,11 +29,50 @@ pub(crate) fn counterpart(db: &dyn Db, ws: Workspace, against: &Against<'_>, pat
     {
         return Some((path.to_string(), file));
     }
-    let current = ws.current(db).get(path)?;
-    let top = avro_names(db, current).top.clone()?;
-    let candidates: Vec<String> = tree_index(db, tree).top.get(&top)?.iter().filter(|p| ws.current(db).get(p).is_none()).cloned().collect();
-    let moved = nearest(&candidates, path).or(candidates.first())?;
+    let moved = moves(db, tree).get(path)?;
     Some((moved.clone(), against.files.get(moved)?))
+}
+
+/// Schemas moved between a release's tree and the working tree: working-tree path → the path it
+/// had there, for working-tree schemas whose path that tree lacks, paired one to one with the
+/// tree's schemas whose path the working tree lacks. A pair is, in order of preference: the same
+/// text (a moved or renamed file); the same top-level type and file name (a moved folder, changed
+/// too); the same top-level type, nearest folder first.
+/// Whether a working-tree path and a release's path are one schema moved (one pass of [`moves`]).
+type Pairing<'a> = dyn Fn(&str, &str) -> bool + 'a;
+
+#[salsa::tracked(returns(ref))]
+pub fn moves<'db>(db: &'db dyn Db, tree: AvroTree<'db>) -> std::collections::BTreeMap<String, String> {
+    let ws = tree.workspace(db);
+    let (current, old) = (ws.current(db), tree.workspace(db).files(db, tree.side(db)));
+    let current_schemas = tree_schemas(db, AvroTree::new(db, ws, Side::Current));
+    let old_schemas = tree_schemas(db, tree);
+    let new_paths: Vec<&String> = current_schemas.iter().filter(|p| old_schemas.binary_search(p).is_err()).collect();
+    let mut gone: Vec<&String> = old_schemas.iter().filter(|p| current_schemas.binary_search(p).is_err()).collect();
+    let mut out = std::collections::BTreeMap::new();
+    if new_paths.is_empty() || gone.is_empty() {
+        return out;
+    }
+    let text = |files: &crate::db::FileSet, p: &str| files.get(p).map(|f| f.text(db));
+    let top = |files: &crate::db::FileSet, p: &str| files.get(p).and_then(|f| avro_names(db, f).top.clone());
+    let file_name = |p: &str| p.rsplit('/').next().unwrap_or(p).to_string();
+    let same_text = |n: &str, o: &str| text(current, n).is_some() && text(current, n) == text(old, o);
+    let same_top = |n: &str, o: &str| top(current, n).is_some() && top(current, n) == top(old, o);
+    let same_top_and_name = |n: &str, o: &str| same_top(n, o) && file_name(n) == file_name(o);
+    let passes: [&Pairing<'_>; 3] = [&same_text, &same_top_and_name, &same_top];
+    for matches in passes {
+        for new in &new_paths {
+            if out.contains_key(new.as_str()) {
+                continue;
+            }
+            let candidates: Vec<String> = gone.iter().filter(|o| matches(new, o)).map(|o| (*o).clone()).collect();
+            if let Some(found) = nearest(&candidates, new).or(candidates.first()).cloned() {
+                gone.retain(|o| **o != found);
+                out.insert((*new).clone(), found);
+            }
+        }
+    }
+    out
 }
 
 /// Finds the named types that other files of a tree define, parsing each file once.

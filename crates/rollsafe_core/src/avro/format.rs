@@ -1,6 +1,6 @@
 //! Avro's entry in the format table.
 
-use super::check::{AvroFile, counterpart, file_findings};
+use super::check::{AvroFile, counterpart, file_findings, moves};
 use super::{AvroTree, avro_names, is_schema_path, parse_avro, tree_schemas};
 use crate::config::Config;
 use crate::contracts::{contract_config, releases};
@@ -41,8 +41,7 @@ fn check_all(db: &dyn Db, ws: Workspace) -> Checked {
     }
     // A schema of N-1 that no working-tree schema continues (at its path, or moved).
     let n1 = releases(db, ws, crate::config::Compat::Backward)[0];
-    let continued: std::collections::HashSet<String> =
-        current_schemas(db, ws).iter().filter_map(|p| counterpart(db, ws, &n1, p)).map(|(old, _)| old).collect();
+    let continued: std::collections::HashSet<&String> = moves(db, AvroTree::new(db, ws, Side::Baseline)).values().collect();
     for path in tree_schemas(db, AvroTree::new(db, ws, Side::Baseline)).iter() {
         if continued.contains(path) || current_schemas(db, ws).binary_search(path).is_ok() {
             continue;

@@ -71,7 +71,7 @@ pub(crate) struct LazyJson<'a> {
 
 impl LazyJson<'_> {
     fn get(&self) -> Option<&rollsafe_json::Value> {
-        self.cell.get_or_init(|| rollsafe_json::parse(self.text).ok()).as_ref()
+        self.cell.get_or_init(|| rollsafe_json::parse_with_comments(self.text).ok()).as_ref()
     }
 }
 

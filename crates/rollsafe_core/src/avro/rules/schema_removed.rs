@@ -29,7 +29,8 @@ declare_rule! {
 
 /// The finding for a schema file of N-1 that the working tree lacks: at its top-level type in N-1.
 pub(crate) fn removed(path: &str, release: &str, name: Option<&str>, range: TextRange) -> Finding {
-    let what = name.map_or_else(|| format!("schema `{path}`"), |n| format!("schema `{path}` (`{n}`)"));
+    // The location names the file; the message names the type, which is what consumers know.
+    let what = name.map_or_else(|| "this schema".to_string(), |n| format!("schema `{n}`"));
     let message = format!("{what} of {release} is removed: producers and consumers still on {release} use it");
     let help = "keep it while anything reads or writes its topic; if it is retired, accept the removal in `rollsafe.toml`'s `[[allow]]` with the reason";
     let mut finding =
