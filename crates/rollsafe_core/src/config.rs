@@ -24,11 +24,14 @@
 //! [contracts]                    # Avro and JSON Schema
 //! compat = "full"                # backward | forward | full, or with -transitive (every earlier
 //!                                # release, not only N-1); --compat overrides it for every path
-//! [contracts.paths."events/**"]  # per path, first match wins
+//! [contracts.paths."events/**"]  # per path, the longest matching glob wins
 //! compat = "backward-transitive"
 //!
 //! [avro]
 //! schemas = ["schemas/*.json"]   # Avro schemas not named *.avsc (globs)
+//!
+//! [json-schema]
+//! schemas = ["api/*.json"]       # JSON Schemas not named *.schema.json (globs)
 //!
 //! [rules]                        # severity overrides: "error" | "warning" | "info" | "off"
 //! column-type-widened = "off"
@@ -61,6 +64,7 @@ pub struct Config {
     pub protobuf: ProtobufConfig,
     pub contracts: ContractsConfig,
     pub avro: AvroConfig,
+    pub json_schema: JsonSchemaConfig,
     /// Rule id → level; `None` turns the rule off.
     pub rules: BTreeMap<String, Option<Severity>>,
     pub allow: Vec<Allow>,
@@ -213,6 +217,13 @@ pub struct AvroConfig {
     pub schemas: Vec<String>,
 }
 
+/// `[json-schema]`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct JsonSchemaConfig {
+    /// Globs of JSON Schemas not named `*.schema.json`.
+    pub schemas: Vec<String>,
+}
+
 /// The categories of `[protobuf] category`, as `buf breaking` names them.
 pub const PROTOBUF_CATEGORIES: &[&str] = &["FILE", "PACKAGE", "WIRE_JSON", "WIRE"];
 
@@ -231,7 +242,9 @@ struct RawConfig {
     #[serde(default)]
     contracts: RawContracts,
     #[serde(default)]
-    avro: RawAvro,
+    avro: RawSchemaGlobs,
+    #[serde(default)]
+    json_schema: RawSchemaGlobs,
     #[serde(default)]
     rules: BTreeMap<String, String>,
     #[serde(default)]
@@ -256,7 +269,7 @@ struct RawPathSettings {
 
 #[derive(serde::Deserialize, Default)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct RawAvro {
+struct RawSchemaGlobs {
     #[serde(default)]
     schemas: Vec<String>,
 }
@@ -406,7 +419,7 @@ impl Config {
             paths,
             forced: None,
         };
-        for glob in &raw.avro.schemas {
+        for glob in raw.avro.schemas.iter().chain(&raw.json_schema.schemas) {
             check_glob(glob)?;
         }
         Ok(Config {
@@ -425,6 +438,7 @@ impl Config {
             protobuf: ProtobufConfig { category, roots: raw.protobuf.roots },
             contracts,
             avro: AvroConfig { schemas: raw.avro.schemas },
+            json_schema: JsonSchemaConfig { schemas: raw.json_schema.schemas },
             rules,
             allow,
             file: None,

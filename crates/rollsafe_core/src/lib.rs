@@ -15,6 +15,7 @@ pub mod config;
 pub mod contracts;
 pub mod db;
 pub mod formats;
+pub mod jsonschema;
 pub mod proto;
 pub mod registry;
 pub mod sql;

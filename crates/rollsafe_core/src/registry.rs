@@ -10,7 +10,7 @@ use rollsafe_diagnostics::Rule;
 use std::sync::LazyLock;
 
 /// Every format rollsafe checks.
-pub static FORMATS: &[&Format] = &[&crate::sql::FORMAT, &crate::proto::FORMAT, &crate::avro::FORMAT];
+pub static FORMATS: &[&Format] = &[&crate::sql::FORMAT, &crate::proto::FORMAT, &crate::avro::FORMAT, &crate::jsonschema::FORMAT];
 
 /// The format whose source files end like `path`.
 pub fn for_path(path: &str) -> Option<&'static Format> {
