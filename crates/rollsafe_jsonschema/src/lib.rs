@@ -352,7 +352,10 @@ impl Walk<'_> {
                     for e in entries {
                         match e.value.as_array() {
                             Some(names) => self.names(names, &e.value, "dependentRequired"),
-                            None => self.problem(e.value.range, format!("a `dependentRequired` entry is an array of names, not {}", e.value.describe())),
+                            None => self.problem(
+                                e.value.range,
+                                format!("a `dependentRequired` entry is an array of names, not {}", e.value.describe()),
+                            ),
                         }
                     }
                 }

@@ -62,11 +62,14 @@ pub fn moves<'db>(db: &'db dyn Db, tree: JsonTree<'db>) -> BTreeMap<String, Stri
     out
 }
 
+type Found<'db> = Option<(&'db str, &'db Document)>;
+
 /// The documents of a tree, each parsed once, for `$ref`s into other files.
 struct Finder<'db> {
     db: &'db dyn Db,
     tree: JsonTree<'db>,
-    cache: std::cell::RefCell<BTreeMap<(String, String), Option<(&'db str, &'db Document)>>>,
+    /// (URI, referring folder) → what it names.
+    cache: std::cell::RefCell<BTreeMap<(String, String), Found<'db>>>,
 }
 
 impl<'db> Finder<'db> {
@@ -182,7 +185,11 @@ fn problems(db: &dyn Db, path: &str, doc: &Document, current: &Finder<'_>, n1: O
                     || other.resources.contains_key(&format!("{}#{fragment}", other.id.clone().unwrap_or_default()))
             });
             if !ok && let Some(r) = doc.root.as_ref().and_then(|root| root.pointer(pointer)).and_then(|v| v.get("$ref")) {
-                let what = if found.is_some() { format!("`{uri}` has nothing at `#{fragment}`") } else { format!("no file of the tree is `{uri}`") };
+                let what = if found.is_some() {
+                    format!("`{uri}` has nothing at `#{fragment}`")
+                } else {
+                    format!("no file of the tree is `{uri}`")
+                };
                 all.push(rollsafe_jsonschema::Problem { range: r.range, message: format!("`$ref` leads nowhere: {what}") });
             }
         }

@@ -24,12 +24,15 @@ use rollsafe_jsonschema::{Document, Target, same_json};
 use rollsafe_text::TextRange;
 use std::collections::HashSet;
 
+/// Finds the document a `$ref` names: (URI, the referring file) → (its path, it).
+pub type Lookup<'a, 'f> = dyn Fn(&str, &str) -> Option<(&'a str, &'a Document)> + 'f;
+
 /// A schema file of a tree, and the other files of that tree its `$ref`s may name.
 pub struct Side<'a, 'f> {
     pub path: &'a str,
     pub doc: &'a Document,
     /// Finds the document a reference names: (URI or path relative to `from`) → (its path, it).
-    pub find: &'f dyn Fn(&str, &str) -> Option<(&'a str, &'a Document)>,
+    pub find: &'f Lookup<'a, 'f>,
     /// Whether a file is a schema checked on its own: a reference into it is not followed (what
     /// changed there is reported once, there).
     pub checked: &'f dyn Fn(&str) -> bool,
@@ -39,27 +42,53 @@ pub struct Side<'a, 'f> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Kind {
     /// Types the narrower side accepts and the wider does not (`number`: non-integers).
-    Type { lost: Vec<&'static str> },
+    Type {
+        lost: Vec<&'static str>,
+    },
     /// Values the narrower side accepts that the wider one's `enum`/`const` does not list; empty
     /// when the narrower side had no `enum` at all.
-    Enum { lost: Vec<String> },
+    Enum {
+        lost: Vec<String>,
+    },
     /// A property the wider side requires and the narrower side does not.
-    Required { name: String },
+    Required {
+        name: String,
+    },
     /// A property the wider side declares with constraints, which the narrower side leaves open.
-    DeclaredOnlyWider { name: String },
+    DeclaredOnlyWider {
+        name: String,
+    },
     /// A property the narrower side declares, which the wider side's closed model rejects.
-    DeclaredOnlyNarrower { name: String },
+    DeclaredOnlyNarrower {
+        name: String,
+    },
     /// What undeclared properties or items are allowed; `open`: the narrower side allows them by
     /// leaving its model open (strict profile), not by declaring them.
-    ContentModel { what: String, open: bool },
+    ContentModel {
+        what: String,
+        open: bool,
+    },
     /// A bound, or a pattern.
-    Bound { keyword: &'static str, wider: String, narrower: String },
-    Format { wider: String, narrower: String },
-    Dependency { name: String },
+    Bound {
+        keyword: &'static str,
+        wider: String,
+        narrower: String,
+    },
+    Format {
+        wider: String,
+        narrower: String,
+    },
+    Dependency {
+        name: String,
+    },
     /// An `anyOf`/`oneOf` branch of the narrower side that no branch of the wider side accepts.
-    Branch { detail: String },
+    Branch {
+        detail: String,
+    },
     /// A `not` or `if`/`then`/`else` that differs.
-    Condition { keyword: &'static str },
+    Condition {
+        keyword: &'static str,
+    },
 }
 
 /// One difference, where it is on each side (in each side's own file: a place in another file is
@@ -77,8 +106,17 @@ pub struct Difference {
 pub fn includes<'a>(wider: &Side<'a, '_>, narrower: &Side<'a, '_>, profile: Profile) -> Vec<Difference> {
     let (Some(s_root), Some(t_root)) = (&wider.doc.root, &narrower.doc.root) else { return Vec::new() };
     let mut c = Compare { wider, narrower, profile, visiting: HashSet::new(), budget: 200_000, out: Vec::new() };
-    let s = Node { doc: wider.doc, file: wider.path, v: s_root, ptr: String::new(), at: first_key(s_root), unfolded: false, narrower: false };
-    let t = Node { doc: narrower.doc, file: narrower.path, v: t_root, ptr: String::new(), at: first_key(t_root), unfolded: false, narrower: true };
+    let s =
+        Node { doc: wider.doc, file: wider.path, v: s_root, ptr: String::new(), at: first_key(s_root), unfolded: false, narrower: false };
+    let t = Node {
+        doc: narrower.doc,
+        file: narrower.path,
+        v: t_root,
+        ptr: String::new(),
+        at: first_key(t_root),
+        unfolded: false,
+        narrower: true,
+    };
     let view = c.view(&[t]);
     c.compare(&s, &view, "");
     c.out
@@ -230,10 +268,7 @@ impl<'s, 'a> Compare<'s, 'a> {
         if let Some(m) = t.nodes.iter().filter(own).find_map(|n| n.get("properties").and_then(|p| p.member(name))) {
             return m.key_range;
         }
-        keywords
-            .iter()
-            .find_map(|k| t.nodes.iter().filter(own).find_map(|n| n.v.member(k)))
-            .map_or(t.at, |m| m.key_range)
+        keywords.iter().find_map(|k| t.nodes.iter().filter(own).find_map(|n| n.v.member(k))).map_or(t.at, |m| m.key_range)
     }
 
     /// A range of a node's own text, when the node is in its side's file; else where the node is
@@ -411,10 +446,13 @@ impl<'s, 'a> Compare<'s, 'a> {
             let at = self.here(s, s.v.member("enum").or(s.v.member("const")).map(|m| m.value.range));
             match &t_values {
                 Some(values) => {
-                    let lost: Vec<String> =
-                        values.iter().filter(|v| !s_values.iter().any(|x| same_json(x, v))).map(|v| shown(v)).collect();
+                    let lost: Vec<String> = values.iter().filter(|v| !s_values.iter().any(|x| same_json(x, v))).map(|v| shown(v)).collect();
                     if !lost.is_empty() {
-                        let t_at = if t.nodes.iter().any(|n| n.get("const").is_some()) { self.t_at(t, "const", false) } else { self.t_at(t, "enum", false) };
+                        let t_at = if t.nodes.iter().any(|n| n.get("const").is_some()) {
+                            self.t_at(t, "const", false)
+                        } else {
+                            self.t_at(t, "enum", false)
+                        };
                         self.push(Kind::Enum { lost }, path, at, t_at);
                     }
                 }
@@ -471,7 +509,8 @@ impl<'s, 'a> Compare<'s, 'a> {
         // The closest branch is another kind of value, or differs in many ways: no branch
         // accepts it. Else the branch is the match, and its differences are the findings.
         let branch_path = format!("{path}/{key}/{b}");
-        let other_kind = best.iter().any(|d| matches!(d.kind, Kind::Type { .. }) && (d.path == branch_path || d.path == "/" && branch_path.is_empty()));
+        let other_kind =
+            best.iter().any(|d| matches!(d.kind, Kind::Type { .. }) && (d.path == branch_path || d.path == "/" && branch_path.is_empty()));
         if other_kind || best.len() > 3 {
             let first = best.first().map(describe).unwrap_or_default();
             let at = self.here(s, s.v.member(key).map(|m| m.key_range));
@@ -482,21 +521,31 @@ impl<'s, 'a> Compare<'s, 'a> {
     }
 
     fn numbers(&mut self, s: &Node<'a>, t: &View<'a>, path: &str) {
-        let (s_low, t_low) = (lower(&[s.clone()]), lower(&t.nodes));
+        let (s_low, t_low) = (lower(std::slice::from_ref(s)), lower(&t.nodes));
         if let Some((sv, sx, keyword)) = s_low
             && t_low.is_none_or(|(tv, tx, _)| tv < sv || tv == sv && sx && !tx)
         {
             let at = self.here(s, s.v.member(keyword).map(|m| m.value.range));
             let t_at = t_low.map_or(t.at, |(_, _, k)| self.t_at(t, k, false));
-            self.push(Kind::Bound { keyword, wider: bound(sv, sx, ">"), narrower: t_low.map_or("none".into(), |(v, x, _)| bound(v, x, ">")) }, path, at, t_at);
+            self.push(
+                Kind::Bound { keyword, wider: bound(sv, sx, ">"), narrower: t_low.map_or("none".into(), |(v, x, _)| bound(v, x, ">")) },
+                path,
+                at,
+                t_at,
+            );
         }
-        let (s_high, t_high) = (upper(&[s.clone()]), upper(&t.nodes));
+        let (s_high, t_high) = (upper(std::slice::from_ref(s)), upper(&t.nodes));
         if let Some((sv, sx, keyword)) = s_high
             && t_high.is_none_or(|(tv, tx, _)| tv > sv || tv == sv && sx && !tx)
         {
             let at = self.here(s, s.v.member(keyword).map(|m| m.value.range));
             let t_at = t_high.map_or(t.at, |(_, _, k)| self.t_at(t, k, false));
-            self.push(Kind::Bound { keyword, wider: bound(sv, sx, "<"), narrower: t_high.map_or("none".into(), |(v, x, _)| bound(v, x, "<")) }, path, at, t_at);
+            self.push(
+                Kind::Bound { keyword, wider: bound(sv, sx, "<"), narrower: t_high.map_or("none".into(), |(v, x, _)| bound(v, x, "<")) },
+                path,
+                at,
+                t_at,
+            );
         }
         if let Some(m) = s.get("multipleOf").and_then(Value::as_f64) {
             let fits = t.nodes.iter().filter_map(|n| n.get("multipleOf").and_then(Value::as_f64)).any(|tm| {
@@ -536,7 +585,8 @@ impl<'s, 'a> Compare<'s, 'a> {
     /// A size bound (`minLength`, `maxItems`, …): the wider side's must not be tighter.
     fn size(&mut self, s: &Node<'a>, t: &View<'a>, path: &str, keyword: &'static str, is_min: bool) {
         let Some(sv) = s.get(keyword).and_then(Value::as_f64) else { return };
-        let tv = t.nodes.iter().filter_map(|n| n.get(keyword).and_then(Value::as_f64)).reduce(|a, b| if is_min { a.max(b) } else { a.min(b) });
+        let tv =
+            t.nodes.iter().filter_map(|n| n.get(keyword).and_then(Value::as_f64)).reduce(|a, b| if is_min { a.max(b) } else { a.min(b) });
         let tighter = match tv {
             Some(tv) => (is_min && sv > tv) || (!is_min && sv < tv),
             None => !(is_min && sv == 0.0),
@@ -577,7 +627,12 @@ impl<'s, 'a> Compare<'s, 'a> {
             let view = View { at: if t_items.is_empty() { t.at } else { view.at }, ..view };
             if s_item.is_false() && !view.empty {
                 let at = s_item.at;
-                self.push(Kind::ContentModel { what: format!("items from position {i} (the tuple ends before)"), open: t_items.is_empty() }, path, at, t.at);
+                self.push(
+                    Kind::ContentModel { what: format!("items from position {i} (the tuple ends before)"), open: t_items.is_empty() },
+                    path,
+                    at,
+                    t.at,
+                );
                 continue;
             }
             self.compare(&s_item, &view, &format!("{path}/items/{i}"));
@@ -589,7 +644,12 @@ impl<'s, 'a> Compare<'s, 'a> {
             let view = View { at: t_rest.first().map_or(t.at, |n| n.at), ..view };
             if s_rest.is_false() {
                 if !view.empty && s_prefix <= t_prefix.max(s_prefix) && self.narrower_sends_undeclared() {
-                    self.push(Kind::ContentModel { what: "items beyond the tuple (`items: false`)".into(), open: true }, path, s_rest.at, view.at);
+                    self.push(
+                        Kind::ContentModel { what: "items beyond the tuple (`items: false`)".into(), open: true },
+                        path,
+                        s_rest.at,
+                        view.at,
+                    );
                 }
             } else if !t_rest.is_empty() || self.narrower_sends_undeclared() {
                 self.compare(&s_rest, &view, &format!("{path}/items"));
@@ -619,8 +679,9 @@ impl<'s, 'a> Compare<'s, 'a> {
         }
         // Dependencies.
         for (name, needs) in dependent_required(s) {
-            let implied = t.nodes.iter().any(|n| dependent_required(n).iter().any(|(x, xs)| *x == name && needs.iter().all(|r| xs.contains(r))))
-                || needs.iter().all(|r| t_required.contains(r.as_str()));
+            let implied =
+                t.nodes.iter().any(|n| dependent_required(n).iter().any(|(x, xs)| *x == name && needs.iter().all(|r| xs.contains(r))))
+                    || needs.iter().all(|r| t_required.contains(r.as_str()));
             if !implied {
                 let at = self.here(s, s.v.member("dependentRequired").or(s.v.member("dependencies")).map(|m| m.key_range));
                 let t_at = self.t_prop(t, "", &["dependentRequired", "dependencies", "properties"]);
@@ -631,7 +692,9 @@ impl<'s, 'a> Compare<'s, 'a> {
             let Some(entries) = s.get(key).and_then(Value::as_object) else { continue };
             for e in entries.iter().filter(|e| e.value.as_array().is_none()) {
                 let same = t.nodes.iter().any(|n| {
-                    ["dependentSchemas", "dependencies"].iter().any(|k| n.get(k).and_then(|d| d.get(&e.key)).is_some_and(|x| same_json(x, &e.value)))
+                    ["dependentSchemas", "dependencies"]
+                        .iter()
+                        .any(|k| n.get(k).and_then(|d| d.get(&e.key)).is_some_and(|x| same_json(x, &e.value)))
                 });
                 if !same {
                     let t_at = self.t_prop(t, "", &["dependentSchemas", "dependencies", "properties"]);
@@ -660,7 +723,11 @@ impl<'s, 'a> Compare<'s, 'a> {
                 continue; // The narrower side never has it.
             }
             let at_path = format!("{path}/properties/{}", rollsafe_json::pointer_segment(name));
-            let t_at = t.nodes.iter().find_map(|n| n.get("properties").and_then(|p| p.member(name)).filter(|_| n.file == self.side_of(n).path)).map_or(t.at, |m| m.key_range);
+            let t_at = t
+                .nodes
+                .iter()
+                .find_map(|n| n.get("properties").and_then(|p| p.member(name)).filter(|_| n.file == self.side_of(n).path))
+                .map_or(t.at, |m| m.key_range);
             let t_view = View { at: t_at, ..t_view };
             let s_part = property(s, name, own.path);
             match s_part {
@@ -693,7 +760,9 @@ impl<'s, 'a> Compare<'s, 'a> {
             let view = self.view(&t_adds);
             if !view.empty {
                 if s_add.is_false() {
-                    let t_at = t_adds.first().map_or_else(|| self.t_prop(t, "", &["additionalProperties", "unevaluatedProperties", "properties"]), |n| n.at);
+                    let t_at = t_adds
+                        .first()
+                        .map_or_else(|| self.t_prop(t, "", &["additionalProperties", "unevaluatedProperties", "properties"]), |n| n.at);
                     self.push(Kind::ContentModel { what: "undeclared properties".into(), open: t_adds.is_empty() }, path, s_add.at, t_at);
                 } else {
                     let view = View { at: t_adds.first().map_or(t.at, |n| n.at), ..view };

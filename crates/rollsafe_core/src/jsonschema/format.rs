@@ -48,7 +48,12 @@ fn check_all(db: &dyn Db, ws: Workspace) -> Checked {
         }
         let Some(file) = n1.files.get(path) else { continue };
         let doc = parse_json_schema(db, file);
-        let range = doc.root.as_ref().and_then(|r| r.as_object()).and_then(|m| m.first()).map_or(rollsafe_text::TextRange::empty(0), |m| m.key_range);
+        let range = doc
+            .root
+            .as_ref()
+            .and_then(|r| r.as_object())
+            .and_then(|m| m.first())
+            .map_or(rollsafe_text::TextRange::empty(0), |m| m.key_range);
         out.findings.push(super::rules::removed(path, n1.label, doc.id.as_deref(), range));
     }
     out

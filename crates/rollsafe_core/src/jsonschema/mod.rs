@@ -39,7 +39,8 @@ pub fn schema_id(db: &dyn Db, file: SourceFile) -> Option<String> {
 
 /// Whether a path is a JSON Schema the configuration has checked.
 pub(crate) fn is_schema_path(config: &Config, path: &str) -> bool {
-    (path.ends_with(".schema.json") || config.json_schema.schemas.iter().any(|g| crate::config::glob_matches(g.trim_start_matches("./"), path)))
+    (path.ends_with(".schema.json")
+        || config.json_schema.schemas.iter().any(|g| crate::config::glob_matches(g.trim_start_matches("./"), path)))
         && !config.is_excluded(path)
 }
 

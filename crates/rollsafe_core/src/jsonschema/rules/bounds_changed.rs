@@ -60,6 +60,7 @@ pub(super) fn finding(pair: &Pair<'_>, d: &Difference, keyword: &str, wider: &st
         " (loosened)"
     };
     let message = format!("`{keyword}`{} changed from {old} to {new}{how}: {}", Pair::at(d), pair.who());
-    let help = "tighten a bound only once no stored or in-flight data is outside it; loosen it only once every consumer accepts the wider range";
+    let help =
+        "tighten a bound only once no stored or in-flight data is outside it; loosen it only once every consumer accepts the wider range";
     pair.finding(&JSON_SCHEMA_BOUNDS_CHANGED, d, message, "bound changed", help)
 }

@@ -53,7 +53,8 @@ pub(super) fn finding(pair: &Pair<'_>, d: &Difference, keyword: &str) -> Finding
     } else {
         format!("consumers validating with {}'s schema may reject data valid under this one (FORWARD)", pair.release)
     };
-    let message = format!("`{keyword}`{} differs from {}'s, and rollsafe cannot prove the change compatible: {may}", Pair::at(d), pair.release);
+    let message =
+        format!("`{keyword}`{} differs from {}'s, and rollsafe cannot prove the change compatible: {may}", Pair::at(d), pair.release);
     let help = "check the change by hand; accept it in the allow-list with the reason when it holds";
     pair.finding(&JSON_SCHEMA_CONDITION_CHANGED, d, message, "condition changed", help)
 }

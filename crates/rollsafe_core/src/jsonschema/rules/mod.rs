@@ -131,8 +131,14 @@ pub(crate) fn difference(pair: &Pair<'_>, d: &Difference) -> Finding {
 /// A problem of the schema itself.
 pub(crate) fn problem(path: &str, p: &rollsafe_jsonschema::Problem, json: Option<&Value>) -> Finding {
     let rule = &invalid_schema::JSON_SCHEMA_INVALID_SCHEMA;
-    let mut finding = Finding::new(rule.id, rule.severity, format!("invalid JSON Schema: {}", p.message), Location::current(path, p.range), "invalid here")
-        .help(invalid_schema::HELP);
+    let mut finding = Finding::new(
+        rule.id,
+        rule.severity,
+        format!("invalid JSON Schema: {}", p.message),
+        Location::current(path, p.range),
+        "invalid here",
+    )
+    .help(invalid_schema::HELP);
     if let Some(json) = json {
         finding = finding.pointer(json.pointer_of(p.range));
     }

@@ -77,7 +77,12 @@ pub(super) fn finding(pair: &Pair<'_>, d: &Difference, name: &str, open: bool) -
             pair.who()
         )
     } else {
-        format!("`{name}` is added{} to an object {}'s schema closes (`additionalProperties: false`): {}", Pair::at(d), pair.release, pair.who())
+        format!(
+            "`{name}` is added{} to an object {}'s schema closes (`additionalProperties: false`): {}",
+            Pair::at(d),
+            pair.release,
+            pair.who()
+        )
     };
     let help = if open {
         "if producers send only the properties their schema declares, set `profile = \"lenient\"` under [contracts] (or for this path); else accept it in the allow-list with the reason"

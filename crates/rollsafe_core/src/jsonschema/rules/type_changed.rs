@@ -66,13 +66,15 @@ pub(super) fn finding(pair: &Pair<'_>, d: &Difference, lost: &[&str]) -> Finding
         format!("now accepts {}", words(lost))
     };
     let message = format!("the type{} {what}: {}", Pair::at(d), pair.who());
-    let help = "keep the accepted types: add a property of the new type (optional, or with a default) and retire the old one in a later release";
+    let help =
+        "keep the accepted types: add a property of the new type (optional, or with a default) and retire the old one in a later release";
     pair.finding(&JSON_SCHEMA_TYPE_CHANGED, d, message, "type changed", help)
 }
 
 /// `integer`, `string` and `null`; `number` alone means its non-integer values here.
 fn words(types: &[&str]) -> String {
-    let shown: Vec<String> = types.iter().map(|t| if *t == "number" { "non-integer numbers".to_string() } else { format!("`{t}`") }).collect();
+    let shown: Vec<String> =
+        types.iter().map(|t| if *t == "number" { "non-integer numbers".to_string() } else { format!("`{t}`") }).collect();
     match shown.as_slice() {
         [] => String::new(),
         [one] => one.clone(),
