@@ -523,3 +523,23 @@ mod tests {
         assert!(!same_json(&json("1"), &json(r#""1""#)));
     }
 }
+
+/// Entry points for the fuzz targets (`fuzz/`).
+pub mod fuzzing {
+    use rollsafe_text::TextRange;
+
+    /// Reads `text` as a schema; panics when an invariant breaks: a range outside the text or off
+    /// a character boundary, or a `$ref` whose place is not indexed.
+    pub fn front_end(text: &str) {
+        let doc = crate::parse(text);
+        let ok = |r: TextRange| rollsafe_text::assert_range_within(text, r);
+        for p in doc.problems.iter().chain(doc.dangling().iter()) {
+            ok(p.range);
+        }
+        for pointer in doc.refs.keys() {
+            assert!(doc.target(pointer).is_some(), "every recorded $ref has a target");
+            let root = doc.root.as_ref().expect("refs only in a parsed document");
+            assert!(root.pointer(pointer).is_some(), "a $ref's place is a pointer into the document: {pointer}");
+        }
+    }
+}

@@ -335,3 +335,36 @@ async fn avro_schemas_get_diagnostics_as_they_are_edited() {
     assert!(client.diagnostics(path, Some(4)).await.is_empty(), "a default makes the new field compatible");
     client.shutdown().await;
 }
+
+/// A `.schema.json` as it is edited: a tightened bound at its keyword, the lenient profile from
+/// `rollsafe.toml` applied, unfinished JSON as one finding, and recovery.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_schemas_get_diagnostics_as_they_are_edited() {
+    const RELEASED: &str =
+        "{\n  \"type\": \"object\",\n  \"properties\": {\n    \"sku\": {\"type\": \"string\", \"maxLength\": 64}\n  }\n}\n";
+    let path = "contracts/item.schema.json";
+    let repo = repo(&[(path, RELEASED), ("rollsafe.toml", "[contracts]\nprofile = \"lenient\"\n")]);
+    git(repo.path(), &["add", "."]);
+    git(repo.path(), &["commit", "-q", "-m", "json schema"]);
+    git(repo.path(), &["tag", "v1.1.0"]);
+    let mut client = TestClient::start(repo.path(), json!({}), None).await;
+    client.open(path, 1).await;
+    assert!(client.diagnostics(path, Some(1)).await.is_empty());
+
+    let tightened = RELEASED.replace("\"maxLength\": 64", "\"maxLength\": 16");
+    client.change_all(path, 2, &tightened).await;
+    let diagnostics = client.diagnostics(path, Some(2)).await;
+    assert_eq!(rules(&diagnostics), ["json-schema-bounds-changed"]);
+    assert_eq!(diagnostics[0]["range"]["start"], json!({"line": 3, "character": 43}), "at the bound's value");
+
+    // Lenient: declaring a new optional property is compatible both ways.
+    let added = RELEASED.replace("\"maxLength\": 64}\n", "\"maxLength\": 64},\n    \"gift\": {\"type\": \"boolean\"}\n");
+    client.change_all(path, 3, &added).await;
+    assert!(client.diagnostics(path, Some(3)).await.is_empty(), "the lenient profile applies");
+
+    client.change_all(path, 4, "{\n  \"type\": \"object\",\n").await;
+    assert_eq!(rules(&client.diagnostics(path, Some(4)).await), ["json-schema-invalid-schema"]);
+    client.change_all(path, 5, RELEASED).await;
+    assert!(client.diagnostics(path, Some(5)).await.is_empty());
+    client.shutdown().await;
+}

@@ -107,7 +107,7 @@ pub fn file_findings<'db>(db: &'db dyn Db, key: JsonFile<'db>) -> Vec<Finding> {
     let against = releases(db, ws, mode);
     let current = Finder::new(db, JsonTree::new(db, ws, Side::Current));
     let n1 = counterpart(db, ws, &against[0], path);
-    let mut out = problems(db, path, doc, &current, n1.map(|(_, f)| f));
+    let mut out = problems(db, ws, path, doc, &current, n1);
     let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
     for release in &against {
         let Some((old_path, old_file)) = counterpart(db, ws, release, path) else { continue };
@@ -172,13 +172,36 @@ fn references_elsewhere(doc: &Document) -> bool {
     doc.refs.values().any(|t| matches!(t, Target::Elsewhere { .. }))
 }
 
-/// The file's problems that are new in this release, with references that lead nowhere.
-fn problems(db: &dyn Db, path: &str, doc: &Document, current: &Finder<'_>, n1: Option<SourceFile>) -> Vec<Finding> {
+/// The file's problems that are new in this release (what N-1's counterpart had already is not
+/// this change's doing), with references that lead nowhere.
+fn problems(
+    db: &dyn Db,
+    ws: Workspace,
+    path: &str,
+    doc: &Document,
+    current: &Finder<'_>,
+    n1: Option<(String, SourceFile)>,
+) -> Vec<Finding> {
+    let all = all_problems(path, doc, current);
+    let before: Vec<String> = match n1 {
+        Some((old_path, file)) => {
+            let old = parse_json_schema(db, file);
+            let finder = Finder::new(db, JsonTree::new(db, ws, Side::Baseline));
+            all_problems(&old_path, old, &finder).into_iter().map(|p| p.message).collect()
+        }
+        None => Vec::new(),
+    };
+    all.into_iter().filter(|p| !before.contains(&p.message)).map(|p| rules::problem(path, &p, doc.root.as_ref())).collect()
+}
+
+/// A schema's problems: its own, `$ref`s within it that lead nowhere, and `$ref`s to other files
+/// that the tree lacks or that have nothing at the fragment.
+fn all_problems(path: &str, doc: &Document, finder: &Finder<'_>) -> Vec<rollsafe_jsonschema::Problem> {
     let mut all = doc.problems.clone();
     all.extend(doc.dangling());
     for pointer in doc.refs.keys() {
         if let Some(Target::Elsewhere { uri, fragment }) = doc.target(pointer) {
-            let found = current.find(&uri, path);
+            let found = finder.find(&uri, path);
             let ok = found.is_some_and(|(_, other)| {
                 fragment.is_empty()
                     || other.root.as_ref().is_some_and(|r| r.pointer(&fragment).is_some())
@@ -195,13 +218,5 @@ fn problems(db: &dyn Db, path: &str, doc: &Document, current: &Finder<'_>, n1: O
         }
     }
     all.sort_by_key(|p| (p.range.start, p.range.end));
-    let before: Vec<String> = match n1 {
-        Some(file) => {
-            let old = parse_json_schema(db, file);
-            old.problems.iter().chain(old.dangling().iter()).map(|p| p.message.clone()).collect()
-        }
-        None => Vec::new(),
-    };
-    let _ = db;
-    all.into_iter().filter(|p| !before.contains(&p.message)).map(|p| rules::problem(path, &p, doc.root.as_ref())).collect()
+    all
 }

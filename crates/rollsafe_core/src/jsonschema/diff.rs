@@ -333,11 +333,12 @@ impl<'s, 'a> Compare<'s, 'a> {
             }
             let own = self.side_of(&n);
             let has_ref = n.get("$ref").is_some();
-            if has_ref && let Some(target) = self.follow(&n, own) {
-                if target.file != n.file && (own.checked)(target.file) {
-                    out.opaque = true;
-                } else {
-                    stack.push(target);
+            if has_ref {
+                match self.follow(&n, own) {
+                    // Checked on its own; or leading nowhere (an invalid schema, reported as such).
+                    Some(target) if target.file != n.file && (own.checked)(target.file) => out.opaque = true,
+                    None => out.opaque = true,
+                    Some(target) => stack.push(target),
                 }
             }
             if has_ref && n.doc.draft.ref_overrides_siblings() {
@@ -628,7 +629,10 @@ impl<'s, 'a> Compare<'s, 'a> {
             if s_item.is_false() && !view.empty {
                 let at = s_item.at;
                 self.push(
-                    Kind::ContentModel { what: format!("items from position {i} (the tuple ends before)"), open: t_items.is_empty() },
+                    Kind::ContentModel {
+                        what: format!("items from position {i} (where the other tuple is closed)"),
+                        open: t_items.is_empty(),
+                    },
                     path,
                     at,
                     t.at,
@@ -739,6 +743,9 @@ impl<'s, 'a> Compare<'s, 'a> {
                         continue;
                     }
                     let t_at = self.t_prop(t, name, &["properties", "type"]);
+                    if self.view(std::slice::from_ref(&s_part)).opaque {
+                        continue;
+                    }
                     if *in_s && !accepts_anything(&s_part) {
                         self.push(Kind::DeclaredOnlyWider { name: name.clone() }, &at_path, s_part.at, t_at);
                     } else if s_part.is_false() {

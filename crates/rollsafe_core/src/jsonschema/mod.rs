@@ -107,3 +107,23 @@ pub(crate) fn find_file(db: &dyn Db, tree: JsonTree<'_>, uri: &str, from: &str) 
     let path = joined.trim_start_matches('/').to_string();
     Some((path.clone(), files.get(&path)?))
 }
+
+/// Entry points for the fuzz targets (`fuzz/`).
+pub mod fuzzing {
+    use super::diff::{Side, includes};
+    use crate::config::Profile;
+
+    /// A schema read from arbitrary text is compatible with itself, in both profiles, and the
+    /// comparison ends (recursion, `anyOf` products and `$ref` loops are bounded).
+    pub fn self_compatible(text: &str) {
+        rollsafe_jsonschema::fuzzing::front_end(text);
+        let doc = rollsafe_jsonschema::parse(text);
+        let find = |_: &str, _: &str| None;
+        let checked = |_: &str| false;
+        let side = Side { path: "s.schema.json", doc: &doc, find: &find, checked: &checked };
+        for profile in [Profile::Strict, Profile::Lenient] {
+            let found = includes(&side, &side, profile);
+            assert!(found.is_empty(), "a schema must accept what it accepts: {found:?}");
+        }
+    }
+}

@@ -52,7 +52,7 @@ declare_rule! {
 
 pub(super) fn finding(pair: &Pair<'_>, d: &Difference, keyword: &str, wider: &str, narrower: &str) -> Finding {
     let (new, old) = if pair.new_is_wider() { (wider, narrower) } else { (narrower, wider) };
-    let how = if keyword == "pattern" {
+    let how = if keyword == "pattern" && wider != "none" && narrower != "none" {
         " (rollsafe cannot prove one regular expression accepts all the other does)"
     } else if pair.new_is_wider() {
         " (tightened)"
