@@ -5,6 +5,9 @@
 //! check` in `full` mode over both releases, median time and peak memory; then the language server,
 //! from `didChange` on one schema to its `publishDiagnostics`.
 //!
+//! Then the same for as many generated JSON Schemas (objects six deep, recursive `$defs`,
+//! `anyOf`, references to a shared file).
+//!
 //! Budget (DESIGN.md): the whole set, both releases, under a second; an edit re-checked in
 //! milliseconds.
 
@@ -113,6 +116,92 @@ fn write_set(dir: &Path, schemas: usize, changed: &dyn Fn(usize) -> bool) -> Res
     Ok(bytes)
 }
 
+/// A JSON Schema object `depth` levels deep; `changed` gives it N's edits.
+fn json_object(rng: &mut Lcg, depth: u32, changed: bool, out: &mut String) {
+    out.push_str(r#"{"type": "object", "description": "Generated for rollsafe's contract benchmark.", "properties": {"#);
+    let fields = 6 + rng.below(6);
+    for f in 0..fields {
+        if f > 0 {
+            out.push_str(",\n  ");
+        }
+        let _ = write!(out, r#""f{f}": "#);
+        match rng.below(10) {
+            0 if depth > 0 => json_object(rng, depth - 1, changed && f == 2, out),
+            1 if depth > 0 => {
+                out.push_str(r#"{"type": "array", "items": "#);
+                json_object(rng, depth - 1, false, out);
+                out.push_str(r#", "maxItems": 100}"#);
+            }
+            2 => out.push_str(r##"{"$ref": "#/$defs/node"}"##),
+            3 => {
+                let extra = if changed { r#", "RETIRED""# } else { "" };
+                let _ = write!(out, r#"{{"enum": ["ACTIVE", "PAUSED"{extra}]}}"#);
+            }
+            4 => out.push_str(r#"{"anyOf": [{"type": "string", "maxLength": 64}, {"type": "integer", "minimum": 0}, {"type": "null"}]}"#),
+            5 => out.push_str(r#"{"$ref": "../common/money.json#/$defs/money"}"#),
+            6 => {
+                let max = if changed && f == 6 { 50 } else { 100 };
+                let _ = write!(out, r#"{{"type": "integer", "minimum": 0, "maximum": {max}}}"#);
+            }
+            _ => {
+                let ty = ["string", "number", "boolean", "integer"][rng.below(4) as usize];
+                let _ = write!(out, r#"{{"type": "{ty}"}}"#);
+            }
+        }
+    }
+    if changed {
+        out.push_str(r#", "added_in_n": {"type": "string"}"#);
+    }
+    out.push_str(r#"}, "required": ["f0"]}"#);
+}
+
+/// The JSON Schema set of one release: `schemas` files under `events/`, a shared `money` type.
+fn write_json_set(dir: &Path, schemas: usize, changed: &dyn Fn(usize) -> bool) -> Result<u64, String> {
+    let common = dir.join("common");
+    std::fs::create_dir_all(&common).map_err(|e| e.to_string())?;
+    let money = r#"{"$defs": {"money": {"type": "object", "properties": {"units": {"type": "integer"}, "currency": {"type": "string", "maxLength": 3}}, "required": ["units"]}}}"#;
+    std::fs::write(common.join("money.json"), money).map_err(|e| e.to_string())?;
+    let mut bytes = 0;
+    for i in 0..schemas {
+        let mut rng = Lcg(i as u64 ^ 0x15_0BAD);
+        let mut text = String::from(r#"{"$schema": "https://json-schema.org/draft/2020-12/schema", "#);
+        let mut body = String::new();
+        json_object(&mut rng, 5, changed(i), &mut body);
+        text.push_str(&body[1..body.len() - 1]);
+        text.push_str(r##", "$defs": {"node": {"type": "object", "properties": {"name": {"type": "string"}, "children": {"type": "array", "items": {"$ref": "#/$defs/node"}}}}}}"##);
+        let path = dir.join(format!("events/event{i}.schema.json"));
+        std::fs::create_dir_all(path.parent().expect("folder")).map_err(|e| e.to_string())?;
+        bytes += text.len() as u64;
+        std::fs::write(&path, text).map_err(|e| e.to_string())?;
+    }
+    Ok(bytes)
+}
+
+/// Median time and peak memory of `rollsafe check` in `after` against `../before`, and the findings.
+fn time_check(bin: &Path, after: &Path, runs: usize) -> Result<(Duration, i64, usize), String> {
+    let report = Command::new(bin)
+        .args(["check", "--against", "../before", "--format", "json"])
+        .current_dir(after)
+        .output()
+        .map_err(|e| e.to_string())?;
+    let doc: Value = serde_json::from_slice(&report.stdout).map_err(|e| format!("rollsafe's JSON: {e}"))?;
+    let findings = doc["findings"].as_array().map_or(0, Vec::len);
+    let mut times = Vec::new();
+    let mut peak = 0;
+    for _ in 0..runs {
+        let mut c = Command::new(bin);
+        c.args(["check", "--against", "../before", "--format", "json"]).current_dir(after).stdout(Stdio::null());
+        let (t, code, rss) = run_once(&mut c)?;
+        if code != 1 {
+            return Err(format!("rollsafe check exited with {code}"));
+        }
+        times.push(t);
+        peak = peak.max(rss);
+    }
+    times.sort();
+    Ok((times[times.len() / 2], peak, findings))
+}
+
 pub fn run(args: &[String]) -> Result<(), String> {
     let schemas: usize = crate::flag(args, "--schemas").map_or(Ok(3000), |f| f.parse().map_err(|_| "--schemas takes a number"))?;
     let runs: usize = crate::flag(args, "--runs").map_or(Ok(5), |r| r.parse().map_err(|_| "--runs takes a number"))?;
@@ -158,6 +247,20 @@ pub fn run(args: &[String]) -> Result<(), String> {
         peak as f64 / 1024.0
     );
     println!("  budget under a second: {}", if median < Duration::from_secs(1) { "met" } else { "MISSED" });
+
+    // JSON Schema: the same number of schemas, objects six deep, recursive $defs, anyOf, a shared file.
+    let json_dir = root.join("target/bench/json-schema");
+    let _ = std::fs::remove_dir_all(&json_dir);
+    let json_bytes = write_json_set(&json_dir.join("before"), schemas, &|_| false)?;
+    write_json_set(&json_dir.join("after"), schemas, &|i| i % 10 == 3)?;
+    let (json_median, json_peak, json_findings) = time_check(&bin, &json_dir.join("after"), runs)?;
+    println!(
+        "JSON Schema: {schemas} schemas, {:.1} MB a release; rollsafe check, both releases: median {} over {runs} runs, peak RSS {:.1} MB, {json_findings} findings",
+        json_bytes as f64 / 1e6,
+        ms(json_median),
+        json_peak as f64 / 1024.0
+    );
+    println!("  budget under a second: {}", if json_median < Duration::from_secs(1) { "met" } else { "MISSED" });
 
     // The language server: a field added without a default and taken out again, in one schema.
     let started = Instant::now();

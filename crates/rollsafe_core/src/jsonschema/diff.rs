@@ -105,7 +105,16 @@ pub struct Difference {
 /// Every difference by which `wider` fails to accept what `narrower` accepts.
 pub fn includes<'a>(wider: &Side<'a, '_>, narrower: &Side<'a, '_>, profile: Profile) -> Vec<Difference> {
     let (Some(s_root), Some(t_root)) = (&wider.doc.root, &narrower.doc.root) else { return Vec::new() };
-    let mut c = Compare { wider, narrower, profile, visiting: HashSet::new(), budget: 200_000, out: Vec::new() };
+    let mut c = Compare {
+        wider,
+        narrower,
+        profile,
+        visiting: HashSet::new(),
+        trials: Vec::new(),
+        unfold_budget: 256,
+        budget: 100_000,
+        out: Vec::new(),
+    };
     let s =
         Node { doc: wider.doc, file: wider.path, v: s_root, ptr: String::new(), at: first_key(s_root), unfolded: false, narrower: false };
     let t = Node {
@@ -188,11 +197,21 @@ struct View<'a> {
     at: TextRange,
 }
 
+/// A wider place and the narrower places it is compared with.
+type Key = (String, String, Vec<String>);
+
 struct Compare<'s, 'a> {
     wider: &'s Side<'a, 's>,
     narrower: &'s Side<'a, 's>,
     profile: Profile,
-    visiting: HashSet<(String, String, Vec<String>)>,
+    /// Pairs compared already (a recursive schema, a definition used in several places: compared
+    /// and reported once).
+    visiting: HashSet<Key>,
+    /// The pairs each branch trial added, taken back after it.
+    trials: Vec<Vec<Key>>,
+    /// How many `anyOf`/`oneOf` branches of the narrower side may still be unfolded: beyond,
+    /// nested combinators are compared as one (their product is bounded).
+    unfold_budget: usize,
     budget: usize,
     out: Vec<Difference>,
 }
@@ -362,9 +381,24 @@ impl<'s, 'a> Compare<'s, 'a> {
             return;
         }
         self.budget -= 1;
-        let key = (s.file.to_string(), s.ptr.clone(), t.nodes.iter().map(|n| format!("{}#{}", n.file, n.ptr)).collect::<Vec<_>>());
-        if !self.visiting.insert(key) {
-            return; // A recursive schema: this pair is being compared already.
+        // The same text on both sides, with no reference whose target may differ: equal.
+        if let [only] = t.nodes.as_slice()
+            && !only.unfolded
+            && same_json(s.v, only.v)
+            && !has_ref(s.v)
+        {
+            return;
+        }
+        let key = (
+            s.file.to_string(),
+            s.ptr.clone(),
+            t.nodes.iter().map(|n| format!("{}#{}{}", n.file, n.ptr, u8::from(n.unfolded))).collect::<Vec<_>>(),
+        );
+        if !self.visiting.insert(key.clone()) {
+            return; // A recursive schema, or a place compared already.
+        }
+        if let Some(log) = self.trials.last_mut() {
+            log.push(key);
         }
         // The wider side as its conjuncts, each of which must hold.
         let s_view = self.view(std::slice::from_ref(s));
@@ -376,14 +410,17 @@ impl<'s, 'a> Compare<'s, 'a> {
             return;
         }
         // A narrower `anyOf`/`oneOf`: each branch must be accepted.
-        if let Some((i, key)) = t.nodes.iter().enumerate().filter(|(_, n)| !n.unfolded).find_map(|(i, n)| {
-            ["anyOf", "oneOf"].into_iter().find(|k| n.get(k).and_then(Value::as_array).is_some_and(|a| !a.is_empty())).map(|k| (i, k))
-        }) {
+        if self.unfold_budget > 0
+            && let Some((i, key)) = t.nodes.iter().enumerate().filter(|(_, n)| !n.unfolded).find_map(|(i, n)| {
+                ["anyOf", "oneOf"].into_iter().find(|k| n.get(k).and_then(Value::as_array).is_some_and(|a| !a.is_empty())).map(|k| (i, k))
+            })
+        {
             let owner = t.nodes[i].clone();
             let own = self.side_of(&owner);
             let count = owner.get(key).and_then(Value::as_array).map_or(0, <[Value]>::len);
             for b in 0..count {
                 let Some(branch) = owner.child(key, Some(&b.to_string()), own.path) else { continue };
+                self.unfold_budget = self.unfold_budget.saturating_sub(1);
                 let mut nodes = t.nodes.clone();
                 // The branch stands for the combinator; the owner's other keywords stay.
                 nodes[i] = Node { unfolded: true, ..owner.clone() };
@@ -495,9 +532,12 @@ impl<'s, 'a> Compare<'s, 'a> {
         for b in 0..count {
             let Some(branch) = s.child(key, Some(&b.to_string()), own.path) else { continue };
             let saved = std::mem::take(&mut self.out);
-            let visiting = self.visiting.clone();
+            self.trials.push(Vec::new());
             self.compare(&branch, t, &format!("{path}/{key}/{b}"));
-            self.visiting = visiting;
+            // A trial's pairs are taken back: the match is compared for real below.
+            for k in self.trials.pop().unwrap_or_default() {
+                self.visiting.remove(&k);
+            }
             let found = std::mem::replace(&mut self.out, saved);
             if found.is_empty() {
                 return;
@@ -742,6 +782,11 @@ impl<'s, 'a> Compare<'s, 'a> {
                     if !self.narrower_sends_undeclared() {
                         continue;
                     }
+                    if !t_parts.is_empty() {
+                        // Constrained there by a pattern or its additional properties' schema.
+                        self.compare(&s_part, &t_view, &at_path);
+                        continue;
+                    }
                     let t_at = self.t_prop(t, name, &["properties", "type"]);
                     if self.view(std::slice::from_ref(&s_part)).opaque {
                         continue;
@@ -787,6 +832,24 @@ impl<'s, 'a> Compare<'s, 'a> {
             self.push(Kind::ContentModel { what: "property names other than `propertyNames` allows".into(), open: true }, path, at, t.at);
         }
     }
+}
+
+/// Whether a schema holds a `$ref` anywhere (its meaning then depends on what it names).
+fn has_ref(v: &Value) -> bool {
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        match &v.kind {
+            J::Object(members) => {
+                if members.iter().any(|m| matches!(m.key.as_str(), "$ref" | "$recursiveRef" | "$dynamicRef")) {
+                    return true;
+                }
+                stack.extend(members.iter().map(|m| &m.value));
+            }
+            J::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    false
 }
 
 fn opt_same(a: Option<&Value>, b: Option<&Value>) -> bool {
@@ -1061,5 +1124,81 @@ pub fn describe(d: &Difference) -> String {
         Kind::Dependency { name } => format!("it adds a dependency on `{name}`"),
         Kind::Branch { detail } => detail.clone(),
         Kind::Condition { keyword } => format!("its `{keyword}` differs"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The kinds of difference by which `wider` fails to accept what `narrower` accepts.
+    fn kinds(wider: &str, narrower: &str, profile: Profile) -> Vec<Kind> {
+        let (w, n) = (rollsafe_jsonschema::parse(wider), rollsafe_jsonschema::parse(narrower));
+        assert!(w.problems.is_empty() && n.problems.is_empty(), "{:?} {:?}", w.problems, n.problems);
+        let find = |_: &str, _: &str| None;
+        let checked = |_: &str| false;
+        let ws = Side { path: "a", doc: &w, find: &find, checked: &checked };
+        let ns = Side { path: "b", doc: &n, find: &find, checked: &checked };
+        includes(&ws, &ns, profile).into_iter().map(|d| d.kind).collect()
+    }
+
+    fn strict(wider: &str, narrower: &str) -> Vec<Kind> {
+        kinds(wider, narrower, Profile::Strict)
+    }
+
+    #[test]
+    fn types_and_numbers() {
+        assert_eq!(strict(r#"{"type": "number"}"#, r#"{"type": "integer"}"#), []);
+        assert_eq!(strict(r#"{"type": "integer"}"#, r#"{"type": "number"}"#), [Kind::Type { lost: vec!["number"] }]);
+        assert_eq!(strict(r#"{"type": ["string", "null"]}"#, r#"{"type": "string"}"#), []);
+        // Draft 4's boolean exclusive bound against draft 6's number.
+        let draft4 = r#"{"$schema": "http://json-schema.org/draft-04/schema#", "minimum": 0, "exclusiveMinimum": true}"#;
+        assert_eq!(strict(draft4, r#"{"exclusiveMinimum": 0}"#), []);
+        assert_eq!(strict(draft4, r#"{"minimum": 0}"#).len(), 1);
+        assert_eq!(strict(r#"{"multipleOf": 2}"#, r#"{"multipleOf": 4}"#), []);
+        assert_eq!(strict(r#"{"multipleOf": 4}"#, r#"{"multipleOf": 2}"#).len(), 1);
+        // A narrower enum is checked value by value against the wider side's bounds.
+        assert_eq!(strict(r#"{"type": "integer", "maximum": 10}"#, r#"{"enum": [1, 5, 10]}"#), []);
+        assert_eq!(strict(r#"{"type": "integer", "maximum": 9}"#, r#"{"enum": [1, 5, 10]}"#).len(), 1);
+    }
+
+    #[test]
+    fn objects_profiles_and_defaults() {
+        let open = r#"{"type": "object", "properties": {"a": {"type": "string"}}}"#;
+        let declared = r#"{"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "integer"}}}"#;
+        // N declares `b` in an object N-1 left open: strict, N-1 data may carry any `b`.
+        assert_eq!(strict(declared, open), [Kind::DeclaredOnlyWider { name: "b".into() }]);
+        assert_eq!(kinds(declared, open, Profile::Lenient), []);
+        // An additional-properties schema constrains what it does not declare.
+        let typed_rest = r#"{"type": "object", "properties": {"a": {"type": "string"}}, "additionalProperties": {"type": "integer"}}"#;
+        assert_eq!(strict(declared, typed_rest), []);
+        let patterned = r#"{"type": "object", "patternProperties": {"^b$": {"type": "string"}}}"#;
+        assert_eq!(strict(declared, patterned), [Kind::DeclaredOnlyWider { name: "a".into() }, Kind::Type { lost: vec!["string"] }]);
+        // Required: a default makes it readable.
+        let required = r#"{"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]}"#;
+        let with_default = r#"{"type": "object", "properties": {"a": {"type": "string", "default": "x"}}, "required": ["a"]}"#;
+        assert_eq!(strict(required, open), [Kind::Required { name: "a".into() }]);
+        assert_eq!(strict(with_default, open), []);
+        // Closing the model.
+        let closed = r#"{"type": "object", "properties": {"a": {"type": "string"}}, "additionalProperties": false}"#;
+        assert_eq!(strict(closed, open).len(), 1);
+        assert_eq!(strict(open, closed), []);
+    }
+
+    #[test]
+    fn recursion_and_branches_terminate() {
+        let tree = r##"{"$defs": {"n": {"type": "object", "properties": {"kids": {"type": "array", "items": {"$ref": "#/$defs/n"}}, "v": {"type": "integer"}}}}, "$ref": "#/$defs/n"}"##;
+        assert_eq!(strict(tree, tree), []);
+        let narrowed = tree.replace(r#""v": {"type": "integer"}"#, r#""v": {"type": "integer", "maximum": 3}"#);
+        assert_eq!(strict(&narrowed, tree).len(), 1, "found once, not once per level");
+        // Nested anyOf products stay bounded.
+        let wide = (0..12)
+            .fold(String::from(r#"{"type": "string"}"#), |inner, _| format!(r#"{{"anyOf": [{inner}, {inner}, {{"type": "null"}}]}}"#));
+        assert_eq!(strict(&wide, &wide), []);
+        // Changed deep inside: found, and the comparison stays within its budget.
+        let changed = wide.replacen(r#"{"type": "string"}"#, r#"{"type": "integer"}"#, 1);
+        let started = std::time::Instant::now();
+        assert!(!strict(&changed, &wide).is_empty());
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
     }
 }
