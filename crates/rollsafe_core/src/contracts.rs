@@ -30,8 +30,13 @@ pub(crate) fn contract_config(db: &dyn Db) -> &Config {
 /// Sets [`ContractSettings`] from the configuration (each contract format's `configure` calls it;
 /// the second call finds it set).
 pub(crate) fn configure(db: &mut RootDatabase, config: &Config) {
-    let read =
-        Config { exclude: config.exclude.clone(), contracts: config.contracts.clone(), avro: config.avro.clone(), ..Config::default() };
+    let read = Config {
+        exclude: config.exclude.clone(),
+        contracts: config.contracts.clone(),
+        avro: config.avro.clone(),
+        json_schema: config.json_schema.clone(),
+        ..Config::default()
+    };
     match ContractSettings::try_get(db) {
         None => {
             let _settings = ContractSettings::builder(read).config_durability(Durability::MEDIUM).new(db);

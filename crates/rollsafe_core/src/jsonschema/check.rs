@@ -111,11 +111,11 @@ pub fn file_findings<'db>(db: &'db dyn Db, key: JsonFile<'db>) -> Vec<Finding> {
     let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
     for release in &against {
         let Some((old_path, old_file)) = counterpart(db, ws, release, path) else { continue };
-        if old_file == file && !references_elsewhere(doc) {
-            continue; // The same text, with nothing in other files that could have changed.
+        let finder = Finder::new(db, JsonTree::new(db, ws, release.side));
+        if old_file.text(db) == file.text(db) && references_unchanged(db, ws, doc, path, &old_path, release.side) {
+            continue; // The same text, and the same texts where its references lead.
         }
         let old_doc = parse_json_schema(db, old_file);
-        let finder = Finder::new(db, JsonTree::new(db, ws, release.side));
         // Both sides' lookups live as long as this release's comparison.
         let (find_current, find_old) = (lookup(&current), lookup(&finder));
         let checked = |p: &str| super::is_schema_path(config, p);
@@ -167,9 +167,21 @@ fn lookup<'a>(finder: &'a Finder<'_>) -> impl Fn(&str, &str) -> Option<(&'a str,
     move |uri, from| finder.find(uri, from)
 }
 
-/// Whether a schema names other files (whose changes its text does not show).
-fn references_elsewhere(doc: &Document) -> bool {
-    doc.refs.values().any(|t| matches!(t, Target::Elsewhere { .. }))
+/// Whether every file a schema's `$ref`s name has the same text in the working tree and in a
+/// release (a reference into a changed file makes an unchanged schema worth comparing).
+fn references_unchanged(db: &dyn Db, ws: Workspace, doc: &Document, path: &str, old_path: &str, side: Side) -> bool {
+    let (current, old) = (JsonTree::new(db, ws, Side::Current), JsonTree::new(db, ws, side));
+    let mut seen = BTreeSet::new();
+    doc.refs.values().all(|t| match t {
+        Target::Elsewhere { uri, .. } if seen.insert(uri.clone()) => {
+            match (find_file(db, current, uri, path), find_file(db, old, uri, old_path)) {
+                (Some((_, a)), Some((_, b))) => a.text(db) == b.text(db),
+                (None, None) => true,
+                _ => false,
+            }
+        }
+        _ => true,
+    })
 }
 
 /// The file's problems that are new in this release (what N-1's counterpart had already is not
@@ -207,7 +219,12 @@ fn all_problems(path: &str, doc: &Document, finder: &Finder<'_>) -> Vec<rollsafe
                     || other.root.as_ref().is_some_and(|r| r.pointer(&fragment).is_some())
                     || other.resources.contains_key(&format!("{}#{fragment}", other.id.clone().unwrap_or_default()))
             });
-            if !ok && let Some(r) = doc.root.as_ref().and_then(|root| root.pointer(pointer)).and_then(|v| v.get("$ref")) {
+            // A published URI the tree does not hold (a metaschema, another project's schema)
+            // cannot be checked offline: not an error. A relative file that is not there is.
+            let written = doc.root.as_ref().and_then(|root| root.pointer(pointer)).and_then(|v| v.get("$ref"));
+            let absolute = written.and_then(|r| r.as_str()).is_some_and(|r| r.contains("://") || r.starts_with("urn:"));
+            let remote = found.is_none() && absolute;
+            if !ok && !remote && let Some(r) = written {
                 let what = if found.is_some() {
                     format!("`{uri}` has nothing at `#{fragment}`")
                 } else {

@@ -109,6 +109,7 @@ pub fn includes<'a>(wider: &Side<'a, '_>, narrower: &Side<'a, '_>, profile: Prof
         wider,
         narrower,
         profile,
+        s_declared: Vec::new(),
         visiting: HashSet::new(),
         trials: Vec::new(),
         unfold_budget: 256,
@@ -191,8 +192,11 @@ struct View<'a> {
     nodes: Vec<Node<'a>>,
     /// Accepts nothing (a `false` among them).
     empty: bool,
-    /// Refers to a schema checked on its own: not compared here.
+    /// Holds a `$ref` that leads nowhere: what it accepts is unknown, so it is not compared.
     opaque: bool,
+    /// Schemas of other files checked on their own that it refers to (`file#pointer`): the same
+    /// reference on both sides is the same schema, compared where it is written.
+    refs: Vec<String>,
     /// Where to show it in its own file.
     at: TextRange,
 }
@@ -204,6 +208,9 @@ struct Compare<'s, 'a> {
     wider: &'s Side<'a, 's>,
     narrower: &'s Side<'a, 's>,
     profile: Profile,
+    /// Properties the wider side's conjuncts declare (which its `unevaluatedProperties` does
+    /// not apply to), for the conjunct being compared.
+    s_declared: Vec<String>,
     /// Pairs compared already (a recursive schema, a definition used in several places: compared
     /// and reported once).
     visiting: HashSet<Key>,
@@ -334,7 +341,13 @@ impl<'s, 'a> Compare<'s, 'a> {
 
     /// The conjunction `nodes` stand for: `$ref` targets and `allOf` branches unfolded.
     fn view(&self, nodes: &[Node<'a>]) -> View<'a> {
-        let mut out = View { nodes: Vec::new(), empty: false, opaque: false, at: nodes.first().map_or(TextRange::empty(0), |n| n.at) };
+        let mut out = View {
+            nodes: Vec::new(),
+            empty: false,
+            opaque: false,
+            refs: Vec::new(),
+            at: nodes.first().map_or(TextRange::empty(0), |n| n.at),
+        };
         let mut stack: Vec<Node<'a>> = nodes.to_vec();
         let mut seen: HashSet<(String, String)> = HashSet::new();
         while let Some(n) = stack.pop() {
@@ -355,7 +368,9 @@ impl<'s, 'a> Compare<'s, 'a> {
             if has_ref {
                 match self.follow(&n, own) {
                     // Checked on its own; or leading nowhere (an invalid schema, reported as such).
-                    Some(target) if target.file != n.file && (own.checked)(target.file) => out.opaque = true,
+                    Some(target) if target.file != n.file && (own.checked)(target.file) => {
+                        out.refs.push(format!("{}#{}", target.file, target.ptr))
+                    }
                     None => out.opaque = true,
                     Some(target) => stack.push(target),
                 }
@@ -402,7 +417,12 @@ impl<'s, 'a> Compare<'s, 'a> {
         }
         // The wider side as its conjuncts, each of which must hold.
         let s_view = self.view(std::slice::from_ref(s));
-        if s_view.opaque {
+        // References into schemas checked on their own: the same ones on both sides, and the
+        // rest is compared; else what they accept is not known here.
+        let (mut s_refs, mut t_refs) = (s_view.refs.clone(), t.refs.clone());
+        s_refs.sort();
+        t_refs.sort();
+        if s_view.opaque || s_refs != t_refs {
             return;
         }
         if s_view.empty {
@@ -431,9 +451,12 @@ impl<'s, 'a> Compare<'s, 'a> {
             }
             return;
         }
+        let declared = s_view.nodes.iter().flat_map(|n| properties(n).into_iter().map(|(p, _)| p.to_string())).collect();
+        let saved = std::mem::replace(&mut self.s_declared, declared);
         for node in &s_view.nodes {
             self.one(node, t, path);
         }
+        self.s_declared = saved;
     }
 
     /// One conjunct of the wider side against the narrower view.
@@ -528,7 +551,7 @@ impl<'s, 'a> Compare<'s, 'a> {
     fn branches(&mut self, s: &Node<'a>, key: &'static str, t: &View<'a>, path: &str) {
         let own = self.side_of(s);
         let count = s.get(key).and_then(Value::as_array).map_or(0, <[Value]>::len);
-        let mut best: Option<(usize, Vec<Difference>)> = None;
+        let mut best: Option<(usize, usize, Vec<Difference>)> = None;
         for b in 0..count {
             let Some(branch) = s.child(key, Some(&b.to_string()), own.path) else { continue };
             let saved = std::mem::take(&mut self.out);
@@ -542,11 +565,20 @@ impl<'s, 'a> Compare<'s, 'a> {
             if found.is_empty() {
                 return;
             }
-            if best.as_ref().is_none_or(|(_, f)| found.len() < f.len()) {
-                best = Some((b, found));
+            // A branch of another kind of value is the worst match; among the others, the
+            // fewest differences.
+            let branch_path = format!("{path}/{key}/{b}");
+            let score = |f: &[Difference]| {
+                f.iter()
+                    .map(|d| if matches!(d.kind, Kind::Type { .. }) && (d.path == branch_path || d.path == "/") { 100 } else { 1 })
+                    .sum::<usize>()
+            };
+            let score = score(&found);
+            if best.as_ref().is_none_or(|(_, best_score, _)| score < *best_score) {
+                best = Some((b, score, found));
             }
         }
-        let Some((b, best)) = best else { return };
+        let Some((b, _, best)) = best else { return };
         // The closest branch is another kind of value, or differs in many ways: no branch
         // accepts it. Else the branch is the match, and its differences are the findings.
         let branch_path = format!("{path}/{key}/{b}");
@@ -759,9 +791,11 @@ impl<'s, 'a> Compare<'s, 'a> {
                 }
             }
         }
+        let t_declared: Vec<String> = t.nodes.iter().flat_map(|n| properties(n).into_iter().map(|(p, _)| p.to_string())).collect();
+        let s_declared = self.s_declared.clone();
         for (name, in_s) in &declared {
-            let t_declares = t.nodes.iter().any(|n| properties(n).iter().any(|(p, _)| p == name));
-            let t_parts: Vec<Node<'a>> = t.nodes.iter().filter_map(|n| property(n, name, self.side_of(n).path)).collect();
+            let t_declares = t_declared.contains(name);
+            let t_parts: Vec<Node<'a>> = t.nodes.iter().filter_map(|n| property(n, name, self.side_of(n).path, &t_declared)).collect();
             let t_view = self.view(&t_parts);
             if t_view.empty {
                 continue; // The narrower side never has it.
@@ -773,18 +807,19 @@ impl<'s, 'a> Compare<'s, 'a> {
                 .find_map(|n| n.get("properties").and_then(|p| p.member(name)).filter(|_| n.file == self.side_of(n).path))
                 .map_or(t.at, |m| m.key_range);
             let t_view = View { at: t_at, ..t_view };
-            let s_part = property(s, name, own.path);
+            let s_part = property(s, name, own.path, &s_declared);
             match s_part {
                 None => continue, // Accepted as anything.
                 Some(s_part) if !t_declares => {
                     // The narrower side leaves it to its open model: anything, under the strict
                     // profile; never sent, under the lenient one.
-                    if !self.narrower_sends_undeclared() {
+                    if !t_parts.is_empty() {
+                        // Constrained there by a pattern or its additional properties' schema
+                        // (a map's entries are sent under either profile).
+                        self.compare(&s_part, &t_view, &at_path);
                         continue;
                     }
-                    if !t_parts.is_empty() {
-                        // Constrained there by a pattern or its additional properties' schema.
-                        self.compare(&s_part, &t_view, &at_path);
+                    if !self.narrower_sends_undeclared() {
                         continue;
                     }
                     let t_at = self.t_prop(t, name, &["properties", "type"]);
@@ -805,10 +840,13 @@ impl<'s, 'a> Compare<'s, 'a> {
         }
         // What neither declares.
         let s_additional = additional(s, own.path);
+        let t_adds: Vec<Node<'a>> = t.nodes.iter().filter_map(|n| additional(n, self.side_of(n).path)).collect();
+        // Under the lenient profile only a map (an explicit additional-properties schema) sends
+        // undeclared names.
+        let t_sends = self.narrower_sends_undeclared() || t_adds.iter().any(|a| !a.is_false());
         if let Some(s_add) = s_additional
-            && self.narrower_sends_undeclared()
+            && t_sends
         {
-            let t_adds: Vec<Node<'a>> = t.nodes.iter().filter_map(|n| additional(n, self.side_of(n).path)).collect();
             let view = self.view(&t_adds);
             if !view.empty {
                 if s_add.is_false() {
@@ -820,6 +858,20 @@ impl<'s, 'a> Compare<'s, 'a> {
                     let view = View { at: t_adds.first().map_or(t.at, |n| n.at), ..view };
                     self.compare(&s_add, &view, &format!("{path}/additionalProperties"));
                 }
+            }
+        }
+        // Pattern properties written the same on both sides: their schemas.
+        for m in s.get("patternProperties").and_then(Value::as_object).unwrap_or_default() {
+            let t_parts: Vec<Node<'a>> = t
+                .nodes
+                .iter()
+                .filter(|n| n.get("patternProperties").and_then(|p| p.get(&m.key)).is_some())
+                .filter_map(|n| n.child("patternProperties", Some(&m.key), self.side_of(n).path))
+                .collect();
+            if let (Some(s_part), false) = (s.child("patternProperties", Some(&m.key), own.path), t_parts.is_empty()) {
+                let view = self.view(&t_parts);
+                let view = View { at: t_parts[0].at, ..view };
+                self.compare(&s_part, &view, &format!("{path}/patternProperties/{}", rollsafe_json::pointer_segment(&m.key)));
             }
         }
         let t_closed = t.nodes.iter().any(|n| additional(n, "").is_some_and(|a| a.is_false()));
@@ -1018,7 +1070,9 @@ fn properties<'a>(n: &Node<'a>) -> Vec<(&'a str, &'a Value)> {
 
 /// The schema a node gives a property: declared, else by a pattern, else its additional
 /// properties; `None` when it accepts anything there.
-fn property<'a>(n: &Node<'a>, name: &str, own_file: &str) -> Option<Node<'a>> {
+/// `evaluated`: the properties the node's conjuncts declare, which its `unevaluatedProperties`
+/// does not apply to.
+fn property<'a>(n: &Node<'a>, name: &str, own_file: &str, evaluated: &[String]) -> Option<Node<'a>> {
     if n.get("properties").and_then(|p| p.get(name)).is_some() {
         return n.child("properties", Some(name), own_file);
     }
@@ -1027,20 +1081,24 @@ fn property<'a>(n: &Node<'a>, name: &str, own_file: &str) -> Option<Node<'a>> {
     {
         return n.child("patternProperties", Some(&m.key), own_file);
     }
-    additional(n, own_file)
+    if let Some(a) = keyword_schema(n, "additionalProperties", own_file) {
+        return Some(a);
+    }
+    if evaluated.iter().any(|e| e == name) {
+        return None;
+    }
+    keyword_schema(n, "unevaluatedProperties", own_file)
 }
 
-/// A node's schema for properties it does not declare (`additionalProperties`, else
+/// A node's schema for properties no conjunct declares (`additionalProperties`, else
 /// `unevaluatedProperties`); `None`: anything.
 fn additional<'a>(n: &Node<'a>, own_file: &str) -> Option<Node<'a>> {
-    for key in ["additionalProperties", "unevaluatedProperties"] {
-        if let Some(a) = n.child(key, None, own_file)
-            && !matches!(a.v.kind, J::Bool(true))
-        {
-            return Some(a);
-        }
-    }
-    None
+    keyword_schema(n, "additionalProperties", own_file).or_else(|| keyword_schema(n, "unevaluatedProperties", own_file))
+}
+
+/// The schema under `key`, unless it accepts anything.
+fn keyword_schema<'a>(n: &Node<'a>, key: &str, own_file: &str) -> Option<Node<'a>> {
+    n.child(key, None, own_file).filter(|a| !matches!(a.v.kind, J::Bool(true)))
 }
 
 /// Whether a property name matches a `patternProperties` pattern. Patterns are ECMA-262; the
@@ -1183,6 +1241,30 @@ mod tests {
         let closed = r#"{"type": "object", "properties": {"a": {"type": "string"}}, "additionalProperties": false}"#;
         assert_eq!(strict(closed, open).len(), 1);
         assert_eq!(strict(open, closed), []);
+    }
+
+    /// Patterns seen on real schemas (OpenAPI, AsyncAPI, compose, devcontainer specifications).
+    #[test]
+    fn what_real_schemas_do() {
+        // Pattern properties compared by their schemas.
+        let p = |t: &str| format!(r#"{{"type": "object", "patternProperties": {{"^[a-z]+$": {{"type": "{t}"}}}}}}"#);
+        assert_eq!(strict(&p("string"), &p("integer")), [Kind::Type { lost: vec!["integer"] }]);
+        // `unevaluatedProperties: false` lets through what an `allOf`/`$ref` conjunct declares.
+        let base = r##"{"$defs": {"c": {"properties": {"name": {"type": "string"}, "cmd": {"type": "string"}}}}, "type": "object", "allOf": [{"$ref": "#/$defs/c"}]"##;
+        let closed = format!(r#"{base}, "unevaluatedProperties": false}}"#);
+        let open = format!("{base}}}");
+        let found = strict(&closed, &open);
+        assert_eq!(found.len(), 1, "closing the model, not `name`: {found:?}");
+        assert!(matches!(found[0], Kind::ContentModel { .. }), "{found:?}");
+        let widened = closed.replace(r#""cmd": {"type": "string"}"#, r#""cmd": {"type": ["string", "object"]}"#);
+        assert_eq!(strict(&closed, &widened), [Kind::Type { lost: vec!["object"] }]);
+        // A map's values are sent under the lenient profile too.
+        let map = |t: &str| format!(r#"{{"type": "object", "additionalProperties": {{"type": "{t}"}}}}"#);
+        assert_eq!(kinds(&map("string"), &map("integer"), Profile::Lenient), [Kind::Type { lost: vec!["integer"] }]);
+        // A branch matched by kind of value, not by count.
+        let one_of = |p: &str| format!(r#"{{"oneOf": [{{"type": "string"}}, {{"type": "object", "properties": {{"p": {p}}}}}]}}"#);
+        let found = strict(&one_of(r#"{"type": "array", "uniqueItems": true}"#), &one_of(r#"{"type": "array"}"#));
+        assert!(matches!(&found[..], [Kind::Bound { keyword: "uniqueItems", .. }]), "{found:?}");
     }
 
     #[test]
