@@ -68,6 +68,11 @@ impl FileSet {
         self.0.get(path).copied()
     }
 
+    /// The path as the set holds it (living as long as the set), and its file.
+    pub fn entry(&self, path: &str) -> Option<(&str, SourceFile)> {
+        self.0.get_key_value(path).map(|(p, f)| (p.as_str(), *f))
+    }
+
     pub fn paths(&self) -> impl Iterator<Item = &str> {
         self.0.keys().map(String::as_str)
     }

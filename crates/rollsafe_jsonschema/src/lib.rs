@@ -205,6 +205,12 @@ fn normalize_path(path: &str) -> String {
     for segment in path.split('/') {
         match segment {
             "." => {}
+            // Above the start of a relative path: kept, for the caller to resolve.
+            ".." if out.is_empty() || out.last() == Some(&"..") => {
+                if !absolute {
+                    out.push("..");
+                }
+            }
             ".." => {
                 out.pop();
             }
@@ -515,6 +521,8 @@ mod tests {
     #[test]
     fn relative_references() {
         assert_eq!(join("", "common/money.json"), "common/money.json");
+        assert_eq!(join("", "../common/money.json"), "../common/money.json");
+        assert_eq!(join("events/", "../common/money.json"), "common/money.json");
         assert_eq!(join("https://a.org/x/y.json", "../z.json"), "https://a.org/z.json");
         assert_eq!(join("https://a.org/x/y.json", "/abs.json"), "https://a.org/abs.json");
         assert_eq!(join("https://a.org/x/y.json", "urn:uuid:1"), "urn:uuid:1");

@@ -90,8 +90,8 @@ impl<'db> Finder<'db> {
     fn lookup(&self, uri: &str, from: &str) -> Option<(&'db str, &'db Document)> {
         let (path, file) = find_file(self.db, self.tree, uri, from)?;
         let doc: &'db Arc<Document> = parse_json_schema(self.db, file);
-        // The path lives as long as the tree's file set.
-        let path: &'db str = self.tree.workspace(self.db).files(self.db, self.tree.side(self.db)).paths().find(|p| *p == path)?;
+        // The path as the tree's file set holds it, which lives as long as the database.
+        let (path, _) = self.tree.workspace(self.db).files(self.db, self.tree.side(self.db)).entry(&path)?;
         Some((path, doc))
     }
 }
