@@ -216,31 +216,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
     let after = dir.join("after").canonicalize().map_err(|e| e.to_string())?;
     let before = dir.join("before").canonicalize().map_err(|e| e.to_string())?;
-    let check = || {
-        let mut c = Command::new(&bin);
-        c.args(["check", "--against", "../before", "--format", "json"]).current_dir(&after).stdout(Stdio::piped());
-        c
-    };
-    let report = check().output().map_err(|e| e.to_string())?;
-    let doc: Value = serde_json::from_slice(&report.stdout).map_err(|e| format!("rollsafe's JSON: {e}"))?;
-    let findings = doc["findings"].as_array().map_or(0, Vec::len);
+    let (median, peak, findings) = time_check(&bin, &after, runs)?;
     if findings == 0 {
         return Err("the benchmark's N must have findings".into());
     }
-    let mut times = Vec::new();
-    let mut peak = 0;
-    for _ in 0..runs {
-        let mut c = check();
-        c.stdout(Stdio::null());
-        let (t, code, rss) = run_once(&mut c)?;
-        if code != 1 {
-            return Err(format!("rollsafe check exited with {code}"));
-        }
-        times.push(t);
-        peak = peak.max(rss);
-    }
-    times.sort();
-    let median = times[times.len() / 2];
     println!(
         "rollsafe check, both releases: median {} over {runs} runs, peak RSS {:.1} MB, {findings} findings",
         ms(median),

@@ -99,3 +99,128 @@ impl Direction {
         }
     }
 }
+
+/// The files of every tree a contract format reads (working tree, N-1, earlier releases) that
+/// `is_path` selects, each input once: a file unchanged across releases is one input.
+pub(crate) fn files_of_every_tree(db: &dyn Db, ws: Workspace, is_path: &dyn Fn(&Config, &str) -> bool) -> Vec<crate::db::SourceFile> {
+    let config = contract_config(db);
+    let mut seen = std::collections::HashSet::new();
+    let earlier = ws.earlier(db).iter().map(|r| &r.files);
+    let mut out = Vec::new();
+    for files in [ws.current(db), ws.baseline(db)].into_iter().chain(earlier) {
+        for file in files.paths().filter(|p| is_path(config, p)).filter_map(|p| files.get(p)) {
+            if seen.insert(file) {
+                out.push(file);
+            }
+        }
+    }
+    out
+}
+
+/// A `schemas` globs setting (`[avro] schemas`) must match a file of the working tree.
+pub(crate) fn check_globs(section: &str, globs: &[String], tree: &crate::formats::Tree<'_>) -> Result<(), String> {
+    for glob in globs {
+        let glob = glob.trim_start_matches("./");
+        if !tree.files.iter().any(|f| crate::config::glob_matches(glob, f)) {
+            return Err(format!("[{section}] schemas: `{}` matches no file of the workspace", rollsafe_text::escape::quote(glob)));
+        }
+    }
+    Ok(())
+}
+
+/// JSON has no comments: no suppression comment, so no anchor (findings are accepted in the
+/// allow-list, by JSON Pointer).
+pub(crate) fn no_suppression_anchor(_db: &dyn Db, _ws: Workspace, _finding: &rollsafe_diagnostics::Finding) -> Option<u32> {
+    None
+}
+
+/// One tree of the workspace, as the contract formats key their queries: the working tree, N-1
+/// or an earlier release.
+#[salsa::interned(debug)]
+pub struct ContractTree<'db> {
+    #[returns(copy)]
+    pub workspace: Workspace,
+    #[returns(copy)]
+    pub side: Side,
+}
+
+/// One contract file of the working tree.
+#[salsa::interned(debug)]
+pub struct ContractFile<'db> {
+    #[returns(copy)]
+    pub workspace: Workspace,
+    #[returns(ref)]
+    pub path: String,
+}
+
+/// The file of a release a working-tree contract is compared with: the same path when the
+/// release has a contract there (`schemas`: the release's contract files, sorted), else the file
+/// it was moved from (`moved`: working-tree path → release path).
+pub(crate) fn counterpart(
+    against: &Against<'_>,
+    schemas: &[String],
+    moved: &std::collections::BTreeMap<String, String>,
+    path: &str,
+) -> Option<(String, crate::db::SourceFile)> {
+    if let Some(file) = against.files.get(path)
+        && schemas.binary_search_by(|p| p.as_str().cmp(path)).is_ok()
+    {
+        return Some((path.to_string(), file));
+    }
+    let moved = moved.get(path)?;
+    Some((moved.clone(), against.files.get(moved)?))
+}
+
+/// The findings of one release's comparison, in both directions of the mode: what fails both
+/// ways at the same place (the same rule, range and path) is one finding, worded for both
+/// (`finding(direction, both, difference)`).
+pub(crate) fn merge_directions<D>(
+    found: &[(Direction, Vec<D>)],
+    path_of: impl Fn(&D) -> &str,
+    finding: impl Fn(Direction, bool, &D) -> rollsafe_diagnostics::Finding,
+) -> Vec<(Direction, &D, rollsafe_diagnostics::Finding)> {
+    let mut out: Vec<(Direction, &D, rollsafe_diagnostics::Finding)> = Vec::new();
+    for (direction, diffs) in found {
+        for d in diffs {
+            let f = finding(*direction, false, d);
+            let twin = out.iter().position(|(dir, first, g)| {
+                dir != direction && g.rule == f.rule && g.primary.range == f.primary.range && path_of(first) == path_of(d)
+            });
+            match twin {
+                Some(i) => out[i].2 = finding(out[i].0, true, out[i].1),
+                None => out.push((*direction, d, f)),
+            }
+        }
+    }
+    out
+}
+
+/// The contract files of N-1 that no working-tree file continues (at their path, or moved):
+/// `removed(path, release, file)` makes each one's finding.
+pub(crate) fn removed_files(
+    db: &dyn Db,
+    ws: Workspace,
+    current: &[String],
+    n1_schemas: &[String],
+    moved: &std::collections::BTreeMap<String, String>,
+    removed: impl Fn(&str, &str, crate::db::SourceFile) -> rollsafe_diagnostics::Finding,
+) -> Vec<rollsafe_diagnostics::Finding> {
+    let n1 = releases(db, ws, Compat::Backward)[0];
+    let continued: std::collections::HashSet<&String> = moved.values().collect();
+    n1_schemas
+        .iter()
+        .filter(|p| !continued.contains(p) && current.binary_search(p).is_err())
+        .filter_map(|p| Some(removed(p, n1.label, n1.files.get(p)?)))
+        .collect()
+}
+
+/// A contract format's coverage: its working-tree files, and how many N-1 holds (at their path
+/// or moved).
+pub(crate) fn coverage(noun: (&'static str, &'static str), current: &[String], in_n1: impl Fn(&str) -> bool) -> crate::formats::Coverage {
+    crate::formats::Coverage {
+        noun,
+        units: current.len(),
+        source_files: current.len(),
+        in_baseline: current.iter().filter(|p| in_n1(p)).count(),
+    }
+}

@@ -12,25 +12,13 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// One schema file of the working tree.
-#[salsa::interned(debug)]
-pub struct AvroFile<'db> {
-    #[returns(copy)]
-    pub workspace: Workspace,
-    #[returns(ref)]
-    pub path: String,
-}
+pub use crate::contracts::ContractFile as AvroFile;
 
 /// The file of a tree a working-tree schema is compared with: the same path, else the file it was
 /// moved from ([`moves`]).
 pub(crate) fn counterpart(db: &dyn Db, ws: Workspace, against: &Against<'_>, path: &str) -> Option<(String, SourceFile)> {
     let tree = AvroTree::new(db, ws, against.side);
-    if let Some(file) = against.files.get(path)
-        && tree_schemas(db, tree).binary_search_by(|p| p.as_str().cmp(path)).is_ok()
-    {
-        return Some((path.to_string(), file));
-    }
-    let moved = moves(db, tree).get(path)?;
-    Some((moved.clone(), against.files.get(moved)?))
+    crate::contracts::counterpart(against, tree_schemas(db, tree), moves(db, tree), path)
 }
 
 /// Schemas moved between a release's tree and the working tree: working-tree path → the path it
@@ -146,19 +134,11 @@ pub fn file_findings<'db>(db: &'db dyn Db, key: AvroFile<'db>) -> Vec<Finding> {
         };
         // What fails both ways at the same place (a type changed beyond promotion, a rename) is
         // one finding, worded for both directions.
-        let mut findings: Vec<(Direction, &Incompatibility, Finding)> = Vec::new();
-        for (direction, incs) in &found {
-            for inc in incs {
-                let finding = rules::incompatibility(&pair(*direction, false), inc);
-                let twin = findings.iter().position(|(d, first, f)| {
-                    d != direction && f.rule == finding.rule && f.primary.range == finding.primary.range && first.path == inc.path
-                });
-                match twin {
-                    Some(i) => findings[i].2 = rules::incompatibility(&pair(findings[i].0, true), findings[i].1),
-                    None => findings.push((*direction, inc, finding)),
-                }
-            }
-        }
+        let findings = crate::contracts::merge_directions(
+            &found,
+            |inc| inc.path.as_str(),
+            |direction, both, inc| rules::incompatibility(&pair(direction, both), inc),
+        );
         // An incompatibility met again in an older release is reported once, for the newest.
         for (direction, inc, finding) in findings {
             if seen.insert((direction, finding.rule.to_string(), format!("{:?}{}", finding.primary.range, inc.path))) {

@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::contracts::{contract_config, releases};
 use crate::db::{Db, Workspace};
 use crate::formats::{Checked, Count, Coverage, Format, FormatSummary, ParseJob, Shown, Tree};
-use rollsafe_diagnostics::{Finding, Side};
+use rollsafe_diagnostics::Side;
 
 pub static FORMAT: Format = Format {
     name: "avro",
@@ -24,7 +24,7 @@ pub static FORMAT: Format = Format {
     coverage,
     would_read,
     unreadable: "it is an Avro schema, and the schemas that refer to its types cannot be checked without it",
-    suppression_anchor,
+    suppression_anchor: crate::contracts::no_suppression_anchor,
     parse_ahead,
     configure: crate::contracts::configure,
     check_paths,
@@ -40,18 +40,21 @@ fn check_all(db: &dyn Db, ws: Workspace) -> Checked {
         out.findings.extend(file_findings(db, AvroFile::new(db, ws, path.clone())).iter().cloned());
     }
     // A schema of N-1 that no working-tree schema continues (at its path, or moved).
-    let n1 = releases(db, ws, crate::config::Compat::Backward)[0];
-    let continued: std::collections::HashSet<&String> = moves(db, AvroTree::new(db, ws, Side::Baseline)).values().collect();
-    for path in tree_schemas(db, AvroTree::new(db, ws, Side::Baseline)).iter() {
-        if continued.contains(path) || current_schemas(db, ws).binary_search(path).is_ok() {
-            continue;
-        }
-        let Some(file) = n1.files.get(path) else { continue };
-        let parsed = parse_avro(db, file);
-        let name = avro_names(db, file).top.clone();
-        let range = parsed.schema.as_ref().map_or(rollsafe_text::TextRange::empty(0), |s| s.defined_name().map_or(s.range, |n| n.range));
-        out.findings.push(super::rules::removed(path, n1.label, name.as_deref(), range));
-    }
+    let n1 = AvroTree::new(db, ws, Side::Baseline);
+    out.findings.extend(crate::contracts::removed_files(
+        db,
+        ws,
+        current_schemas(db, ws),
+        tree_schemas(db, n1),
+        moves(db, n1),
+        |path, release, file| {
+            let parsed = parse_avro(db, file);
+            let name = avro_names(db, file).top.clone();
+            let range =
+                parsed.schema.as_ref().map_or(rollsafe_text::TextRange::empty(0), |s| s.defined_name().map_or(s.range, |n| n.range));
+            super::rules::removed(path, release, name.as_deref(), range)
+        },
+    ));
     out
 }
 
@@ -64,50 +67,28 @@ fn summary(db: &dyn Db, ws: Workspace) -> FormatSummary {
 }
 
 fn coverage(db: &dyn Db, ws: Workspace) -> Coverage {
-    let schemas = current_schemas(db, ws);
     let n1 = releases(db, ws, crate::config::Compat::Backward)[0];
-    Coverage {
-        noun: ("Avro schema", "Avro schemas"),
-        units: schemas.len(),
-        source_files: schemas.len(),
-        in_baseline: schemas.iter().filter(|p| counterpart(db, ws, &n1, p).is_some()).count(),
-    }
+    crate::contracts::coverage(("Avro schema", "Avro schemas"), current_schemas(db, ws), |p| counterpart(db, ws, &n1, p).is_some())
 }
 
 fn would_read(db: &dyn Db, _ws: Workspace, _side: Side, path: &str) -> bool {
     is_schema_path(contract_config(db), path)
 }
 
-/// JSON has no comments: no suppression comment, so no anchor.
-fn suppression_anchor(_db: &dyn Db, _ws: Workspace, _finding: &Finding) -> Option<u32> {
-    None
-}
-
 /// Every schema of every tree, each input once (a file unchanged across releases is one input).
 fn parse_ahead(db: &dyn Db, ws: Workspace) -> Vec<ParseJob> {
-    let config = contract_config(db);
-    let mut seen = std::collections::HashSet::new();
-    let mut jobs: Vec<ParseJob> = Vec::new();
-    let earlier = ws.earlier(db).iter().map(|r| &r.files);
-    for files in [ws.current(db), ws.baseline(db)].into_iter().chain(earlier) {
-        for file in files.paths().filter(|p| is_schema_path(config, p)).filter_map(|p| files.get(p)) {
-            if seen.insert(file) {
-                jobs.push(Box::new(move |db: &dyn Db| {
-                    avro_names(db, file);
-                }));
-            }
-        }
-    }
-    jobs
+    let files = crate::contracts::files_of_every_tree(db, ws, &is_schema_path);
+    files
+        .into_iter()
+        .map(|file| -> ParseJob {
+            Box::new(move |db: &dyn Db| {
+                avro_names(db, file);
+            })
+        })
+        .collect()
 }
 
 /// `[avro] schemas` globs must match a file of the working tree.
 fn check_paths(config: &Config, tree: &Tree<'_>) -> Result<(), String> {
-    for glob in &config.avro.schemas {
-        let glob = glob.trim_start_matches("./");
-        if !tree.files.iter().any(|f| crate::config::glob_matches(glob, f)) {
-            return Err(format!("[avro] schemas: `{}` matches no file of the workspace", rollsafe_text::escape::quote(glob)));
-        }
-    }
-    Ok(())
+    crate::contracts::check_globs("avro", &config.avro.schemas, tree)
 }

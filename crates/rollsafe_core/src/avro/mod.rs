@@ -20,9 +20,8 @@ pub(crate) mod rules;
 pub use format::FORMAT;
 
 use crate::config::Config;
-use crate::db::{Db, SourceFile, Workspace};
+use crate::db::{Db, SourceFile};
 use rollsafe_avro::SchemaFile;
-use rollsafe_diagnostics::Side;
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
@@ -53,14 +52,8 @@ pub(crate) fn is_schema_path(config: &Config, path: &str) -> bool {
         && !config.is_excluded(path)
 }
 
-/// One tree of the workspace: the working tree, N-1 or an earlier release.
-#[salsa::interned(debug)]
-pub struct AvroTree<'db> {
-    #[returns(copy)]
-    pub workspace: Workspace,
-    #[returns(copy)]
-    pub side: Side,
-}
+/// One tree of the workspace (shared with the other contract formats).
+pub use crate::contracts::ContractTree as AvroTree;
 
 /// The schema files of a tree, sorted.
 #[salsa::tracked(returns(ref))]

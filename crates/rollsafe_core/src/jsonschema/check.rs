@@ -11,25 +11,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// One schema file of the working tree.
-#[salsa::interned(debug)]
-pub struct JsonFile<'db> {
-    #[returns(copy)]
-    pub workspace: Workspace,
-    #[returns(ref)]
-    pub path: String,
-}
+pub use crate::contracts::ContractFile as JsonFile;
 
 /// The file of a release a working-tree schema is compared with: the same path, else the file it
 /// was moved from ([`moves`]).
 pub(crate) fn counterpart(db: &dyn Db, ws: Workspace, against: &Against<'_>, path: &str) -> Option<(String, SourceFile)> {
     let tree = JsonTree::new(db, ws, against.side);
-    if let Some(file) = against.files.get(path)
-        && tree_schemas(db, tree).binary_search_by(|p| p.as_str().cmp(path)).is_ok()
-    {
-        return Some((path.to_string(), file));
-    }
-    let moved = moves(db, tree).get(path)?;
-    Some((moved.clone(), against.files.get(moved)?))
+    crate::contracts::counterpart(against, tree_schemas(db, tree), moves(db, tree), path)
 }
 
 /// Schemas moved between a release's tree and the working tree (paths only one side has),
@@ -139,19 +127,11 @@ pub fn file_findings<'db>(db: &'db dyn Db, key: JsonFile<'db>) -> Vec<Finding> {
             profile,
         };
         // What fails both ways at one place is one finding, worded for both directions.
-        let mut findings: Vec<(Direction, &Difference, Finding)> = Vec::new();
-        for (direction, diffs) in &found {
-            for d in diffs {
-                let finding = rules::difference(&pair(*direction, false), d);
-                let twin = findings.iter().position(|(dir, first, f)| {
-                    dir != direction && f.rule == finding.rule && f.primary.range == finding.primary.range && first.path == d.path
-                });
-                match twin {
-                    Some(i) => findings[i].2 = rules::difference(&pair(findings[i].0, true), findings[i].1),
-                    None => findings.push((*direction, d, finding)),
-                }
-            }
-        }
+        let findings = crate::contracts::merge_directions(
+            &found,
+            |d| d.path.as_str(),
+            |direction, both, d| rules::difference(&pair(direction, both), d),
+        );
         for (_, d, finding) in findings {
             // Met again in an older release: reported once, for the newest.
             if seen.insert((finding.rule.to_string(), format!("{:?}{}{}", finding.primary.range, d.path, finding.message.len()))) {
@@ -224,7 +204,10 @@ fn all_problems(path: &str, doc: &Document, finder: &Finder<'_>) -> Vec<rollsafe
             let written = doc.root.as_ref().and_then(|root| root.pointer(pointer)).and_then(|v| v.get("$ref"));
             let absolute = written.and_then(|r| r.as_str()).is_some_and(|r| r.contains("://") || r.starts_with("urn:"));
             let remote = found.is_none() && absolute;
-            if !ok && !remote && let Some(r) = written {
+            if !ok
+                && !remote
+                && let Some(r) = written
+            {
                 let what = if found.is_some() {
                     format!("`{uri}` has nothing at `#{fragment}`")
                 } else {

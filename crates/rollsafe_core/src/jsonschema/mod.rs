@@ -20,8 +20,7 @@ pub(crate) mod rules;
 pub use format::FORMAT;
 
 use crate::config::Config;
-use crate::db::{Db, SourceFile, Workspace};
-use rollsafe_diagnostics::Side;
+use crate::db::{Db, SourceFile};
 use rollsafe_jsonschema::Document;
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
@@ -50,14 +49,8 @@ pub(crate) fn reads(config: &Config, path: &str) -> bool {
     is_schema_path(config, path) || path.ends_with(".json") && !config.is_excluded(path)
 }
 
-/// One tree of the workspace.
-#[salsa::interned(debug)]
-pub struct JsonTree<'db> {
-    #[returns(copy)]
-    pub workspace: Workspace,
-    #[returns(copy)]
-    pub side: Side,
-}
+/// One tree of the workspace (shared with the other contract formats).
+pub use crate::contracts::ContractTree as JsonTree;
 
 /// The schema files of a tree, sorted.
 #[salsa::tracked(returns(ref))]
