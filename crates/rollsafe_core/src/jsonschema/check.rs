@@ -100,10 +100,13 @@ pub fn file_findings<'db>(db: &'db dyn Db, key: JsonFile<'db>) -> Vec<Finding> {
     for release in &against {
         let Some((old_path, old_file)) = counterpart(db, ws, release, path) else { continue };
         let finder = Finder::new(db, JsonTree::new(db, ws, release.side));
-        if old_file.text(db) == file.text(db) && references_unchanged(db, ws, doc, path, &old_path, release.side) {
-            continue; // The same text, and the same texts where its references lead.
-        }
         let old_doc = parse_json_schema(db, old_file);
+        // The same schema (whatever its layout), and the same texts where its references lead.
+        let same = old_file.text(db) == file.text(db)
+            || matches!((&doc.root, &old_doc.root), (Some(a), Some(b)) if rollsafe_jsonschema::same_json(a, b));
+        if same && references_unchanged(db, ws, doc, path, &old_path, release.side) {
+            continue;
+        }
         // Both sides' lookups live as long as this release's comparison.
         let (find_current, find_old) = (lookup(&current), lookup(&finder));
         let checked = |p: &str| super::is_schema_path(config, p);
@@ -134,7 +137,10 @@ pub fn file_findings<'db>(db: &'db dyn Db, key: JsonFile<'db>) -> Vec<Finding> {
         );
         for (_, d, finding) in findings {
             // Met again in an older release: reported once, for the newest.
-            if seen.insert((finding.rule.to_string(), format!("{:?}{}{}", finding.primary.range, d.path, finding.message.len()))) {
+            // A definition used in several places is reported once, where it is written.
+            let related = finding.related.first().map(|r| r.location.range);
+            let _ = d;
+            if seen.insert((finding.rule.to_string(), format!("{:?}{:?}", finding.primary.range, related))) {
                 out.push(finding);
             }
         }
