@@ -177,7 +177,7 @@ impl Value {
 
 /// A JSON Pointer segment for `key` (RFC 6901 escaping).
 pub fn pointer_segment(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
+    if key.contains(['~', '/']) { key.replace('~', "~0").replace('/', "~1") } else { key.to_string() }
 }
 
 /// Parses a whole JSON text: one value, surrounded by whitespace only.
@@ -278,6 +278,7 @@ impl Parser<'_> {
             members.push(Member { key, key_range, value });
             self.skip_whitespace();
             if self.eat(b'}') {
+                members.shrink_to_fit(); // Documents stay in memory: no growth slack.
                 return Ok(Kind::Object(members));
             }
             if !self.eat(b',') {
@@ -301,6 +302,7 @@ impl Parser<'_> {
             items.push(self.value()?);
             self.skip_whitespace();
             if self.eat(b']') {
+                items.shrink_to_fit();
                 return Ok(Kind::Array(items));
             }
             if !self.eat(b',') {

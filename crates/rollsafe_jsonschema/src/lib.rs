@@ -270,13 +270,15 @@ impl Walk<'_> {
             }
         }
         for m in members {
-            let at = format!("{pointer}/{}", rollsafe_json::pointer_segment(&m.key));
+            // Built only for keywords that hold schemas.
+            let at = || format!("{pointer}/{}", rollsafe_json::pointer_segment(&m.key));
             let key = m.key.as_str();
             if ONE.contains(&key) || key == "items" && !matches!(m.value.kind, Kind::Array(_)) {
-                self.schema(&m.value, &at, &base);
+                self.schema(&m.value, &at(), &base);
             } else if LIST.contains(&key) || key == "items" {
                 match m.value.as_array() {
                     Some(items) if !items.is_empty() || key == "prefixItems" || key == "items" => {
+                        let at = at();
                         for (i, item) in items.iter().enumerate() {
                             self.schema(item, &format!("{at}/{i}"), &base);
                         }
@@ -287,6 +289,7 @@ impl Walk<'_> {
             } else if MAP.contains(&key) {
                 match m.value.as_object() {
                     Some(entries) => {
+                        let at = at();
                         for e in entries {
                             self.schema(&e.value, &format!("{at}/{}", rollsafe_json::pointer_segment(&e.key)), &base);
                         }
@@ -297,6 +300,7 @@ impl Walk<'_> {
                 // Draft 4 to 7: an array of names (dependentRequired) or a schema (dependentSchemas).
                 match m.value.as_object() {
                     Some(entries) => {
+                        let at = at();
                         for e in entries {
                             match &e.value.kind {
                                 Kind::Array(names) => self.names(names, &e.value, "dependencies"),

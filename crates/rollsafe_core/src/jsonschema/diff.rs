@@ -503,16 +503,32 @@ impl<'s, 'a> Compare<'s, 'a> {
                 self.branches(s, key, t, path);
             }
         }
-        for keyword in ["not", "if"] {
-            if let Some(sv) = s.get(keyword) {
-                let same = t.nodes.iter().any(|n| {
-                    n.get(keyword).is_some_and(|tv| same_json(sv, tv))
-                        && (keyword != "if" || ["then", "else"].iter().all(|k| opt_same(s.get(k), n.get(k))))
-                });
-                if !same {
-                    let at = self.here(s, s.v.member(keyword).map(|m| m.key_range));
-                    let t_at = self.t_at(t, keyword, true);
-                    self.push(Kind::Condition { keyword: if keyword == "if" { "if/then/else" } else { "not" } }, path, at, t_at);
+        if let Some(sv) = s.get("not")
+            && !t.nodes.iter().any(|n| n.get("not").is_some_and(|tv| same_json(sv, tv)))
+        {
+            let at = self.here(s, s.v.member("not").map(|m| m.key_range));
+            let t_at = self.t_at(t, "not", true);
+            self.push(Kind::Condition { keyword: "not" }, path, at, t_at);
+        }
+        if let Some(sv) = s.get("if") {
+            // The same condition on the narrower side: its `then` and `else` are compared as
+            // schemas (what the condition selects must be accepted). Another condition cannot be
+            // compared.
+            let twin = t.nodes.iter().find(|n| n.get("if").is_some_and(|tv| same_json(sv, tv))).cloned();
+            match twin {
+                Some(n) => {
+                    let own_t = self.side_of(&n).path;
+                    for key in ["then", "else"] {
+                        let Some(s_part) = s.child(key, None, s_own.path) else { continue };
+                        let t_part: Vec<Node<'a>> = n.child(key, None, own_t).into_iter().collect();
+                        let view = self.view(&t_part);
+                        let view = View { at: t_part.first().map_or(t.at, |p| p.at), ..view };
+                        self.compare(&s_part, &view, &format!("{path}/{key}"));
+                    }
+                }
+                None => {
+                    let at = self.here(s, s.v.member("if").map(|m| m.key_range));
+                    self.push(Kind::Condition { keyword: "if/then/else" }, path, at, t.at);
                 }
             }
         }
@@ -958,14 +974,6 @@ fn has_ref(v: &Value) -> bool {
     false
 }
 
-fn opt_same(a: Option<&Value>, b: Option<&Value>) -> bool {
-    match (a, b) {
-        (Some(a), Some(b)) => same_json(a, b),
-        (None, None) => true,
-        _ => false,
-    }
-}
-
 /// The key range of the member a JSON Pointer ends at.
 fn key_at(root: &Value, ptr: &str) -> Option<TextRange> {
     let (parent, last) = ptr.rsplit_once('/')?;
@@ -1319,6 +1327,19 @@ mod tests {
         let one_of = |p: &str| format!(r#"{{"oneOf": [{{"type": "string"}}, {{"type": "object", "properties": {{"p": {p}}}}}]}}"#);
         let found = strict(&one_of(r#"{"type": "array", "uniqueItems": true}"#), &one_of(r#"{"type": "array"}"#));
         assert!(matches!(&found[..], [Kind::Bound { keyword: "uniqueItems", .. }]), "{found:?}");
+    }
+
+    /// A condition written the same on both sides selects the same instances: what it then
+    /// requires is compared; another condition is a warning.
+    #[test]
+    fn conditions() {
+        let clause = |then: &str| {
+            format!(r#"{{"type": "object", "if": {{"required": ["kind"]}}, "then": {{"properties": {{"kind": {{"enum": [{then}]}}}}}}}}"#)
+        };
+        assert_eq!(strict(&clause(r#""a", "b""#), &clause(r#""a""#)), []);
+        assert_eq!(strict(&clause(r#""a""#), &clause(r#""a", "b""#)), [Kind::Enum { lost: vec!["\"b\"".into()] }]);
+        let other = clause(r#""a""#).replace(r#""required": ["kind"]"#, r#""required": ["other"]"#);
+        assert_eq!(strict(&other, &clause(r#""a""#)), [Kind::Condition { keyword: "if/then/else" }]);
     }
 
     #[test]
