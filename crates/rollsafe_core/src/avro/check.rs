@@ -155,8 +155,9 @@ fn problems(db: &dyn Db, ws: Workspace, path: &str, parsed: &SchemaFile, n1: Opt
     let current = AvroTree::new(db, ws, Side::Current);
     let index = tree_index(db, current);
     let mut all = parsed.problems.clone();
+    let here = parsed.named_types();
     for u in &parsed.unresolved {
-        let defined_here = avro_names(db, ws.current(db).get(path).expect("a working-tree file")).all.contains(&u.full);
+        let defined_here = here.contains_key(u.full.as_str());
         let elsewhere = |name: &str| index.defined.get(name).is_some_and(|paths| paths.iter().any(|p| p != path));
         if defined_here && !elsewhere(&u.full) {
             let mut p = u.unknown();

@@ -712,7 +712,8 @@ impl<'s, 'a> Compare<'s, 'a> {
             let at = self.here(s, s.v.member("pattern").map(|m| m.value.range));
             let narrower = t.nodes.iter().find_map(|n| n.get("pattern")).map_or("none".into(), shown);
             let t_at = self.t_at(t, "pattern", false);
-            self.push(Kind::Bound { keyword: "pattern", wider: shown(s.get("pattern").expect("pattern")), narrower }, path, at, t_at);
+            let wider = s.get("pattern").map_or_else(|| "none".to_string(), shown);
+            self.push(Kind::Bound { keyword: "pattern", wider, narrower }, path, at, t_at);
         }
         if let Some(f) = s.get("format").and_then(Value::as_str)
             && !t.nodes.iter().any(|n| n.get("format").and_then(Value::as_str) == Some(f))
