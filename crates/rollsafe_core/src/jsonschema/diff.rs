@@ -520,10 +520,17 @@ impl<'s, 'a> Compare<'s, 'a> {
                     let own_t = self.side_of(&n).path;
                     for key in ["then", "else"] {
                         let Some(s_part) = s.child(key, None, s_own.path) else { continue };
-                        let t_part: Vec<Node<'a>> = n.child(key, None, own_t).into_iter().collect();
+                        let mut t_part: Vec<Node<'a>> = n.child(key, None, own_t).into_iter().collect();
+                        let at = t_part.first().map_or(t.at, |p| p.at);
+                        // What the part applies to: `then` to what the condition accepts, `else`
+                        // to what it rejects (known when the condition is a `not`).
+                        let guard = match key {
+                            "then" => n.child("if", None, own_t),
+                            _ => n.child("if", None, own_t).and_then(|c| c.child("not", None, own_t)),
+                        };
+                        t_part.extend(guard);
                         let view = self.view(&t_part);
-                        let view = View { at: t_part.first().map_or(t.at, |p| p.at), ..view };
-                        self.compare(&s_part, &view, &format!("{path}/{key}"));
+                        self.compare(&s_part, &View { at, ..view }, &format!("{path}/{key}"));
                     }
                 }
                 None => {
@@ -862,9 +869,24 @@ impl<'s, 'a> Compare<'s, 'a> {
             }
         }
         let t_declared: Vec<String> = t.nodes.iter().flat_map(|n| properties(n).into_iter().map(|(p, _)| p.to_string())).collect();
+        // A property the narrower side never has (`not: {required: [name]}`, as a condition
+        // guarding a `then` says): nothing to compare.
+        let absent: Vec<&str> = t
+            .nodes
+            .iter()
+            .filter_map(|n| n.get("not"))
+            .filter(|not| not.as_object().is_some_and(|m| m.len() == 1))
+            .filter_map(|not| match names(not.get("required")).as_slice() {
+                [one] => Some(*one),
+                _ => None,
+            })
+            .collect();
         let t_evaluated = self.evaluated(t);
         let s_declared = self.s_declared.clone();
         for (name, in_s) in &declared {
+            if absent.contains(&name.as_str()) {
+                continue;
+            }
             let t_declares = t_declared.contains(name);
             let t_parts: Vec<Node<'a>> = t.nodes.iter().filter_map(|n| property(n, name, self.side_of(n).path, &t_evaluated)).collect();
             let t_view = self.view(&t_parts);
@@ -1341,6 +1363,20 @@ mod tests {
         assert_eq!(strict(&clause(r#""a""#), &clause(r#""a", "b""#)), [Kind::Enum { lost: vec!["\"b\"".into()] }]);
         let other = clause(r#""a""#).replace(r#""required": ["kind"]"#, r#""required": ["other"]"#);
         assert_eq!(strict(&other, &clause(r#""a""#)), [Kind::Condition { keyword: "if/then/else" }]);
+        // What a guard excludes is not compared: `then` applies only when `v` is absent.
+        let guarded = |v: &str| {
+            format!(
+                r#"{{"type": "object", "if": {{"not": {{"required": ["v"]}}}}, "then": {{"properties": {{"v": {{"enum": ["{v}"]}}}}}}}}"#
+            )
+        };
+        assert_eq!(strict(&guarded("1"), &guarded("2")), []);
+        // `else` applies where a `not` condition fails, here only to objects.
+        let otherwise = |extra: &str| {
+            format!(
+                r#"{{"if": {{"not": {{"type": "object"}}}}, "then": {{"type": "boolean"}}, "else": {{{extra}"properties": {{"a": {{"type": "string"}}}}}}}}"#
+            )
+        };
+        assert_eq!(strict(&otherwise(r#""type": "object", "#), &otherwise("")), []);
     }
 
     #[test]
