@@ -117,13 +117,6 @@ pub(crate) fn files_of_every_tree(db: &dyn Db, ws: Workspace, is_path: &dyn Fn(&
     out
 }
 
-/// A `schemas` globs setting (`[avro] schemas`) may match no file of the working tree: the
-/// release that deletes the last schema it named must still report it removed (their syntax is
-/// checked with the configuration).
-pub(crate) fn check_globs(_section: &str, _globs: &[String], _tree: &crate::formats::Tree<'_>) -> Result<(), String> {
-    Ok(())
-}
-
 /// JSON has no comments: no suppression comment, so no anchor (findings are accepted in the
 /// allow-list, by JSON Pointer).
 pub(crate) fn no_suppression_anchor(_db: &dyn Db, _ws: Workspace, _finding: &rollsafe_diagnostics::Finding) -> Option<u32> {

@@ -1074,38 +1074,31 @@ fn value_fails(s: &Node<'_>, v: &Value) -> Option<(&'static str, String)> {
 
 /// The tightest lower bound: (value, exclusive, keyword).
 fn lower(nodes: &[Node<'_>]) -> Option<(f64, bool, &'static str)> {
-    let mut best: Option<(f64, bool, &'static str)> = None;
-    for n in nodes {
-        let mut candidates = Vec::new();
-        if let Some(m) = n.get("minimum").and_then(Value::as_f64) {
-            let draft4_exclusive = n.get("exclusiveMinimum").and_then(Value::as_bool) == Some(true);
-            candidates.push((m, draft4_exclusive, "minimum"));
-        }
-        if let Some(m) = n.get("exclusiveMinimum").and_then(Value::as_f64) {
-            candidates.push((m, true, "exclusiveMinimum"));
-        }
-        for c in candidates {
-            if best.is_none_or(|(v, x, _)| c.0 > v || c.0 == v && c.1 && !x) {
-                best = Some(c);
-            }
-        }
-    }
-    best
+    tightest(nodes, ("minimum", "exclusiveMinimum"), |a, b| a > b)
 }
 
+/// The tightest upper bound: (value, exclusive, keyword).
 fn upper(nodes: &[Node<'_>]) -> Option<(f64, bool, &'static str)> {
+    tightest(nodes, ("maximum", "exclusiveMaximum"), |a, b| a < b)
+}
+
+/// The tightest bound of a pair of keywords (`minimum`, `exclusiveMinimum`) over a conjunction:
+/// `tighter(a, b)` says whether value `a` bounds more than `b`; at equal values an exclusive bound
+/// is tighter. Draft 4's boolean `exclusiveMinimum` qualifies `minimum`.
+fn tightest(
+    nodes: &[Node<'_>],
+    (inclusive, exclusive): (&'static str, &'static str),
+    tighter: fn(f64, f64) -> bool,
+) -> Option<(f64, bool, &'static str)> {
     let mut best: Option<(f64, bool, &'static str)> = None;
     for n in nodes {
-        let mut candidates = Vec::new();
-        if let Some(m) = n.get("maximum").and_then(Value::as_f64) {
-            let draft4_exclusive = n.get("exclusiveMaximum").and_then(Value::as_bool) == Some(true);
-            candidates.push((m, draft4_exclusive, "maximum"));
-        }
-        if let Some(m) = n.get("exclusiveMaximum").and_then(Value::as_f64) {
-            candidates.push((m, true, "exclusiveMaximum"));
-        }
-        for c in candidates {
-            if best.is_none_or(|(v, x, _)| c.0 < v || c.0 == v && c.1 && !x) {
+        let draft4_exclusive = n.get(exclusive).and_then(Value::as_bool) == Some(true);
+        let candidates = [
+            n.get(inclusive).and_then(Value::as_f64).map(|m| (m, draft4_exclusive, inclusive)),
+            n.get(exclusive).and_then(Value::as_f64).map(|m| (m, true, exclusive)),
+        ];
+        for c in candidates.into_iter().flatten() {
+            if best.is_none_or(|(v, x, _)| tighter(c.0, v) || c.0 == v && c.1 && !x) {
                 best = Some(c);
             }
         }
