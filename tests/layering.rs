@@ -6,8 +6,13 @@
 use std::path::{Path, PathBuf};
 
 /// Crates that must stay format-neutral.
-const NEUTRAL: &[&str] =
-    &["crates/rollsafe/src", "crates/rollsafe_server/src", "crates/rollsafe_workspace/src", "crates/rollsafe_diagnostics/src"];
+const NEUTRAL: &[&str] = &[
+    "crates/rollsafe/src",
+    "crates/rollsafe_check/src",
+    "crates/rollsafe_server/src",
+    "crates/rollsafe_workspace/src",
+    "crates/rollsafe_diagnostics/src",
+];
 
 /// Words that name a format or one of its internals (matched case-insensitively, as whole words).
 const FORMAT_WORDS: &[&str] =
@@ -63,4 +68,35 @@ fn the_check_sees_format_names_in_code_only() {
     assert!(found("use rollsafe_core::sql::Dialect;"));
     assert!(!found("// reads *.sql files"));
     assert!(!found("fn f() {}\n#[cfg(test)]\nmod tests { const P: &str = \"a.sql\"; }"));
+}
+
+/// The library build scripts call has no async runtime and no language server in its dependency
+/// tree: walked through Cargo.lock from `rollsafe_check` (the lock lists dev-dependencies too, so
+/// this is stricter than the build-script tree itself).
+#[test]
+fn the_library_depends_on_no_runtime_and_no_language_server() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root");
+    let lock: toml::Value = toml::from_str(&std::fs::read_to_string(root.join("Cargo.lock")).expect("Cargo.lock")).expect("TOML");
+    let packages = lock["package"].as_array().expect("packages");
+    let deps_of = |name: &str| -> Vec<String> {
+        packages
+            .iter()
+            .filter(|p| p["name"].as_str() == Some(name))
+            .flat_map(|p| p.get("dependencies").and_then(|d| d.as_array()).cloned().unwrap_or_default())
+            .filter_map(|d| d.as_str().map(|s| s.split(' ').next().unwrap_or(s).to_string()))
+            .collect()
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    let mut todo = vec!["rollsafe_check".to_string()];
+    while let Some(name) = todo.pop() {
+        if seen.insert(name.clone()) {
+            todo.extend(deps_of(&name));
+        }
+    }
+    assert!(seen.len() > 20, "the walk found the tree: {seen:?}");
+    for banned in ["tokio", "tower-lsp-server", "ls-types", "lsp-types", "rollsafe_server", "futures"] {
+        assert!(!seen.contains(banned), "rollsafe_check depends on {banned}");
+    }
+    // And the walk would see it: the command-line tool does depend on them.
+    assert!(deps_of("rollsafe").contains(&"rollsafe_server".to_string()));
 }

@@ -55,9 +55,10 @@ impl Fixture {
     }
 
     /// `rollsafe check --against ../before`, run in `after/`.
-    pub fn check(&self) -> rollsafe::Report {
-        let options = rollsafe::CheckOptions { against: Some("../before".into()), ..rollsafe::CheckOptions::in_dir(self.after()) };
-        rollsafe::check(&options).unwrap_or_else(|e| panic!("{}: {e}", self.name))
+    pub fn check(&self) -> rollsafe_check::Report {
+        let options =
+            rollsafe_check::CheckOptions { against: Some("../before".into()), ..rollsafe_check::CheckOptions::in_dir(self.after()) };
+        rollsafe_check::check(&options).unwrap_or_else(|e| panic!("{}: {e}", self.name))
     }
 }
 
@@ -80,16 +81,19 @@ pub fn fixtures() -> Vec<Fixture> {
 }
 
 /// Human output as users see it, without colour, at a fixed width.
-pub fn human(report: &rollsafe::Report) -> String {
-    rollsafe::render::human::render(report, &rollsafe::render::human::Style { color: false, unicode: true, width: 100 })
+pub fn human(report: &rollsafe_check::Report) -> String {
+    rollsafe_check::render::human::render(
+        report,
+        &rollsafe_check::render::human::Style { color: false, unicode: true, width: 100, quiet: false },
+    )
 }
 
-pub fn json(report: &rollsafe::Report) -> String {
-    rollsafe::render::json::render(report)
+pub fn json(report: &rollsafe_check::Report) -> String {
+    rollsafe_check::render::json::render(report)
 }
 
 /// Findings per rule id.
-pub fn rule_counts<'a>(findings: impl IntoIterator<Item = &'a rollsafe::Finding>) -> BTreeMap<String, usize> {
+pub fn rule_counts<'a>(findings: impl IntoIterator<Item = &'a rollsafe_check::Finding>) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
     for f in findings {
         *counts.entry(f.rule.to_string()).or_insert(0) += 1;

@@ -151,9 +151,11 @@ fn rule_examples_render_as_snapshotted() {
         let example = sections(rule.doc).remove("Example").unwrap_or_default();
         let dir = tempfile::tempdir().expect("tempdir");
         materialize(&example, dir.path());
-        let options =
-            rollsafe::CheckOptions { against: Some("../v1.4.0".into()), ..rollsafe::CheckOptions::in_dir(dir.path().join("v1.5.0")) };
-        let report = rollsafe::check(&options).unwrap_or_else(|e| panic!("{}: {e}", rule.id));
+        let options = rollsafe_check::CheckOptions {
+            against: Some("../v1.4.0".into()),
+            ..rollsafe_check::CheckOptions::in_dir(dir.path().join("v1.5.0"))
+        };
+        let report = rollsafe_check::check(&options).unwrap_or_else(|e| panic!("{}: {e}", rule.id));
         assert!(report.findings.iter().any(|f| f.rule == rule.id), "{}: the example does not produce the rule", rule.id);
         insta::with_settings!({ snapshot_suffix => rule.id, omit_expression => true, description => rule.summary }, {
             insta::assert_snapshot!("human", rollsafe_tests::human(&report));

@@ -3,7 +3,9 @@ import { build } from 'esbuild';
 
 const tests = process.argv.includes('--tests');
 await build({
-  entryPoints: tests ? ['test/settings.test.ts', 'test/server.test.ts'] : ['src/extension.ts'],
+  entryPoints: tests
+    ? ['test/settings.test.ts', 'test/server.test.ts', 'test/bundled.test.ts', 'test/vsix.test.ts']
+    : ['src/extension.ts'],
   outdir: tests ? 'out/test' : 'dist',
   bundle: true,
   platform: 'node',

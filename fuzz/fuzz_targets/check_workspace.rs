@@ -66,7 +66,7 @@ fuzz_target!(|data: &[u8]| {
             input.current.insert(path, body);
         }
     }
-    let report = rollsafe::check_input(input, "/fuzz".into());
+    let report = rollsafe_check::check_input(input, "/fuzz".into());
     for finding in &report.findings {
         for location in std::iter::once(&finding.primary).chain(finding.related.iter().map(|r| &r.location)) {
             let Some(text) = report.text(location.side, &location.path) else {
@@ -78,9 +78,9 @@ fuzz_target!(|data: &[u8]| {
             assert!(text.is_char_boundary(start) && text.is_char_boundary(end), "{location:?} off a character boundary");
         }
     }
-    let style = rollsafe::render::human::Style { color: false, unicode: true, width: 100 };
-    let human = rollsafe::render::human::render(&report, &style);
+    let style = rollsafe_check::render::human::Style { color: false, unicode: true, width: 100, quiet: false };
+    let human = rollsafe_check::render::human::render(&report, &style);
     assert!(!human.contains('\u{1b}'), "a raw escape character reached human output");
-    let json = rollsafe::render::json::render(&report);
+    let json = rollsafe_check::render::json::render(&report);
     serde_json::from_str::<serde_json::Value>(&json).expect("the JSON document parses");
 });

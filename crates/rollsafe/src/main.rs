@@ -1,7 +1,7 @@
 //! The `rollsafe` command.
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
-use rollsafe::render;
+use rollsafe_check::render;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -43,8 +43,20 @@ struct CheckArgs {
     /// [contracts]; default full. SQL and Protobuf are always judged against N-1.
     #[arg(long, value_enum)]
     compat: Option<Compat>,
+    /// How findings are printed: for people (human), scripts (json), code scanning (sarif),
+    /// GitHub Actions annotations (github), GitLab Code Quality (gitlab) or CI test reports (junit).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// The lowest severity that fails the check (exit 1). Every format reports every finding.
+    #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "LEVEL")]
+    fail_on: FailOn,
+    /// Print the findings only: no summary line and no notes about the check (human output;
+    /// the other formats are documents and print in full).
+    #[arg(long, short)]
+    quiet: bool,
+    /// Colour in human output: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
+    color: Color,
     /// A configuration file other than <root>/rollsafe.toml.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -73,6 +85,23 @@ enum Compat {
 enum Format {
     Human,
     Json,
+    Sarif,
+    Github,
+    Gitlab,
+    Junit,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
 }
 
 fn main() -> ExitCode {
@@ -165,7 +194,7 @@ fn check(args: CheckArgs) -> ExitCode {
         Ok(d) => d,
         Err(e) => return fail(&format!("cannot read the working directory: {e}")),
     };
-    let options = rollsafe::CheckOptions {
+    let options = rollsafe_check::CheckOptions {
         cwd,
         against: args.against,
         config: args.config,
@@ -181,27 +210,51 @@ fn check(args: CheckArgs) -> ExitCode {
             Compat::FullTransitive => rollsafe_core::config::Compat::FullTransitive,
         }),
     };
-    let report = match rollsafe::check(&options) {
+    let report = match rollsafe_check::check(&options) {
         Ok(r) => r,
         Err(e) => return fail(&e.to_string()),
     };
+    let fail_on = match args.fail_on {
+        FailOn::Error => rollsafe_core::Severity::Error,
+        FailOn::Warning => rollsafe_core::Severity::Warning,
+    };
     let out = match args.format {
         Format::Json => render::json::render(&report),
+        Format::Sarif => render::sarif::render(&report),
+        Format::Github => render::github::render(&report),
+        Format::Gitlab => render::gitlab::render(&report),
+        Format::Junit => render::junit::render(&report, fail_on),
         Format::Human => {
-            let terminal = std::io::stdout().is_terminal();
-            let color = terminal && std::env::var_os("NO_COLOR").is_none() || std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0");
             let width = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100);
-            render::human::render(&report, &render::human::Style { color, unicode: true, width })
+            let style = render::human::Style { color: use_color(args.color), unicode: true, width, quiet: args.quiet };
+            render::human::render(&report, &style)
         }
     };
     let code = print(&out);
-    let failed = report.has_errors();
+    let failed = report.fails(fail_on);
     // The process is about to exit: freeing the analysis piece by piece would only cost time.
     std::mem::forget(report);
     if code != ExitCode::SUCCESS {
         return code;
     }
     if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+/// `--color`: `auto` colours a terminal unless `NO_COLOR` is set (no-color.org), or anything when
+/// `CLICOLOR_FORCE` is; the flag's explicit values win over both.
+fn use_color(color: Color) -> bool {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+    match color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+                false
+            } else {
+                set("CLICOLOR_FORCE") || std::io::stdout().is_terminal()
+            }
+        }
+    }
 }
 
 /// Whether the `CI` environment variable says this is a CI run (GitHub Actions, GitLab CI and most

@@ -264,3 +264,52 @@ fn transitive_modes_check_every_earlier_release() {
         assert_eq!(findings[0]["related"][0]["release"], "v1.0.0", "{doc}");
     }
 }
+
+/// Every format fails on the same findings: exit 1 on errors, or on warnings too with
+/// `--fail-on warning`; 0 otherwise; 2 for a usage error, whatever the format.
+#[test]
+fn exit_codes_are_the_same_in_every_format() {
+    let repo = repo_with_release();
+    let root = repo.path();
+    // A warning only: a CHECK constraint N-1's writes may violate.
+    write(&root.join("migrations/0002_check.sql"), "ALTER TABLE users ADD CONSTRAINT named CHECK (full_name <> '');\n");
+    for format in ["human", "json", "sarif", "github", "gitlab", "junit"] {
+        let out = rollsafe(root, &["check", "--format", format]);
+        assert_eq!(out.status.code(), Some(0), "{format}: {}", stdout(&out));
+        assert!(stdout(&out).contains("constraint-added"), "{format} reports the warning: {}", stdout(&out));
+        let strict = rollsafe(root, &["check", "--format", format, "--fail-on", "warning"]);
+        assert_eq!(strict.status.code(), Some(1), "{format} --fail-on warning");
+    }
+    write(&root.join("migrations/0003_drop.sql"), DROP);
+    for format in ["human", "json", "sarif", "github", "gitlab", "junit"] {
+        let out = rollsafe(root, &["check", "--format", format]);
+        assert_eq!(out.status.code(), Some(1), "{format}: {}", stdout(&out));
+        assert!(stdout(&out).contains("column-removed"), "{format}: {}", stdout(&out));
+    }
+    assert_input_error(&rollsafe(root, &["check", "--format", "xml"]), "invalid value 'xml'");
+    assert_input_error(&rollsafe(root, &["check", "--fail-on", "info"]), "invalid value 'info'");
+    assert_input_error(&rollsafe(root, &["check", "--format", "sarif", "--against", "no-such-rev"]), "no-such-rev");
+}
+
+/// `--quiet` prints the findings and nothing else; colour follows `--color`, then `NO_COLOR`,
+/// then `CLICOLOR_FORCE`, then whether stdout is a terminal (here it is a pipe).
+#[test]
+fn quiet_and_colour() {
+    let repo = repo_with_release();
+    let root = repo.path();
+    let quiet = rollsafe(root, &["check", "--quiet"]);
+    assert_eq!(quiet.status.code(), Some(0));
+    assert_eq!(stdout(&quiet), "", "nothing to say");
+    write(&root.join("migrations/0002_drop.sql"), DROP);
+    let quiet = rollsafe(root, &["check", "-q"]);
+    assert_eq!(quiet.status.code(), Some(1));
+    assert!(stdout(&quiet).contains("column-removed") && !stdout(&quiet).contains("checked "), "{}", stdout(&quiet));
+
+    let escape = |out: &std::process::Output| stdout(out).contains('\u{1b}');
+    let plain = support::rollsafe_with(root, &["check"], &[]);
+    assert!(!escape(&plain), "a pipe with NO_COLOR gets no colour");
+    assert!(escape(&support::rollsafe_with(root, &["check", "--color", "always"], &[])), "--color always wins over NO_COLOR");
+    assert!(!escape(&support::rollsafe_with(root, &["check", "--color", "never"], &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "")])));
+    assert!(escape(&support::rollsafe_with(root, &["check"], &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "")])), "CLICOLOR_FORCE on a pipe");
+    assert!(!escape(&support::rollsafe_with(root, &["check", "--format", "json", "--color", "always"], &[])), "documents have no colour");
+}

@@ -177,7 +177,7 @@ impl Session {
     /// what the user should know about it: why the baseline may not be the previous release, and
     /// the files that were not read.
     pub fn install(&mut self, loaded: Loaded) -> Installed {
-        let Loaded { root, mut input, baseline_source, baseline_doubt, skipped } = loaded;
+        let Loaded { root, mut input, baseline_source, baseline_doubt, skipped, .. } = loaded;
         self.root = Some(root.clone());
         for (file, doc) in &self.documents {
             if let Some(rel) = self.relative(file) {

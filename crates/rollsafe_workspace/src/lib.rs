@@ -110,6 +110,9 @@ pub struct Loaded {
     pub baseline_doubt: Option<String>,
     /// Files of either tree that were not analysed, with the reason.
     pub skipped: Vec<Skipped>,
+    /// The folder holding the N-1 tree when the baseline is a directory (canonical): where the
+    /// baseline's files really are, for outputs that link to them.
+    pub baseline_dir: Option<PathBuf>,
 }
 
 /// A file the analysis would read but did not.
@@ -165,9 +168,11 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
     let skip: Vec<PathBuf> = baseline_dir.iter().filter_map(|d| d.canonicalize().ok()).collect();
     let mut current = read_dir_tree(&root, &config, &skip, None, &mut skipped)?;
     let mut earlier = Vec::new();
+    let mut canonical_baseline_dir = None;
     let (baseline, label, baseline_source) = match baseline_dir {
         Some(dir) => {
             let dir = dir.canonicalize().map_err(|e| err(format!("{}: {}", dir.display(), io_reason(&e))))?;
+            canonical_baseline_dir = Some(dir.clone());
             if dir == root {
                 return Err(err(format!(
                     "the baseline directory {} is the working tree itself: there would be nothing to compare",
@@ -243,6 +248,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
         baseline_source,
         baseline_doubt,
         skipped,
+        baseline_dir: canonical_baseline_dir,
     })
 }
 

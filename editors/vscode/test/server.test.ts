@@ -10,17 +10,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import {
-  createProtocolConnection,
-  InitializeRequest,
-  PublishDiagnosticsNotification,
-  PublishDiagnosticsParams,
-  StreamMessageReader,
-  StreamMessageWriter,
-} from 'vscode-languageserver-protocol/node';
-import { initializationOptions } from '../src/settings';
-
-const binary = process.env.ROLLSAFE_BIN ?? path.resolve(__dirname, '../../../../target/debug/rollsafe');
+import { PublishDiagnosticsNotification, PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
+import { haveBinary, initialize, rollsafeBinary, shutdown, startServer } from './lsp';
 
 function git(cwd: string, ...args: string[]): void {
   cp.execFileSync('git', args, {
@@ -30,9 +21,7 @@ function git(cwd: string, ...args: string[]): void {
 }
 
 test('diagnostics reach the client for a dropped column', { timeout: 60_000 }, async (t) => {
-  if (!fs.existsSync(binary)) {
-    assert.ok(!process.env.ROLLSAFE_VSCODE_SERVER_REQUIRED, `no rollsafe binary at ${binary}`);
-    t.skip(`no rollsafe binary at ${binary} (cargo build, or set ROLLSAFE_BIN)`);
+  if (!haveBinary(t)) {
     return;
   }
   const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'rollsafe-vscode-')));
@@ -46,8 +35,8 @@ test('diagnostics reach the client for a dropped column', { timeout: 60_000 }, a
   const text = '-- Names are split in code now.\nALTER TABLE users DROP COLUMN full_name;\n';
   fs.writeFileSync(file, text);
 
-  const server = cp.spawn(binary, ['server'], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
-  const connection = createProtocolConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
+  const server = startServer(rollsafeBinary, root);
+  const { connection } = server;
   const uri = pathToFileURL(file).href;
   const published = new Promise<PublishDiagnosticsParams>((resolve) => {
     connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
@@ -58,14 +47,7 @@ test('diagnostics reach the client for a dropped column', { timeout: 60_000 }, a
   });
   connection.listen();
   try {
-    const rootUri = pathToFileURL(root).href;
-    const init = await connection.sendRequest(InitializeRequest.type, {
-      processId: process.pid,
-      rootUri,
-      workspaceFolders: [{ uri: rootUri, name: 'repo' }],
-      capabilities: {},
-      initializationOptions: initializationOptions(''),
-    });
+    const init = await initialize(connection, root);
     assert.equal(init.serverInfo?.name, 'rollsafe');
     await connection.sendNotification('initialized', {});
     await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'sql', version: 1, text } });
@@ -76,11 +58,9 @@ test('diagnostics reach the client for a dropped column', { timeout: 60_000 }, a
     assert.equal(diagnostic.source, 'rollsafe');
     assert.deepEqual(diagnostic.range.start, { line: 1, character: 18 });
     assert.match(diagnostic.codeDescription?.href ?? '', /docs\/rules\/column-removed\.md$/);
-    await connection.sendRequest('shutdown');
-    await connection.sendNotification('exit');
+    await shutdown(connection);
   } finally {
-    connection.dispose();
-    server.kill();
+    server.dispose();
     fs.rmSync(root, { recursive: true, force: true });
   }
 });

@@ -7,7 +7,7 @@
 //! From a build script:
 //!
 //! ```no_run
-//! let report = rollsafe::check(&rollsafe::CheckOptions::in_dir(".")).expect("rollsafe could not run");
+//! let report = rollsafe_check::check(&rollsafe_check::CheckOptions::in_dir(".")).expect("rollsafe could not run");
 //! for finding in report.errors() {
 //!     println!("cargo:warning={}: {}", finding.rule, finding.message);
 //! }
@@ -15,7 +15,7 @@
 
 pub mod render;
 
-pub use rollsafe_core::{Finding, Location, Severity, Side, Summary};
+pub use rollsafe_core::{Definitions, Edit, Finding, Fix, Location, Related, Severity, Side, Summary};
 pub use rollsafe_workspace::{BaselineSource, LoadError};
 
 use rollsafe_core::Analysis;
@@ -75,6 +75,8 @@ pub struct Report {
     pub root: PathBuf,
     /// Where rollsafe ran; output paths are relative to it.
     pub cwd: PathBuf,
+    /// The folder holding the N-1 tree when the baseline is a directory.
+    pub baseline_dir: Option<PathBuf>,
     analysis: Analysis,
 }
 
@@ -111,6 +113,42 @@ impl Report {
     /// A root-relative path as seen from the working directory.
     pub fn display_path(&self, path: &str) -> String {
         relative_to(&self.root.join(path), &self.cwd)
+    }
+
+    /// A root-relative path as seen from the top of the git repository holding the workspace (the
+    /// workspace root itself outside a repository): how code scanning, CI annotations and Code
+    /// Quality name files, wherever in the repository rollsafe ran.
+    pub fn repository_path(&self, path: &str) -> String {
+        relative_to(&self.root.join(path), self.repository_top())
+    }
+
+    /// A location's file as seen from the top of the repository: in the working tree, or in the
+    /// baseline's folder when N-1 is a directory (a git baseline's files have the working tree's
+    /// paths in another commit).
+    pub fn repository_path_of(&self, location: &Location) -> String {
+        match (&self.baseline_dir, location.side) {
+            (Some(dir), Side::Baseline) => relative_to(&dir.join(&location.path), self.repository_top()),
+            _ => self.repository_path(&location.path),
+        }
+    }
+
+    fn repository_top(&self) -> &Path {
+        self.root.ancestors().find(|dir| dir.join(".git").exists()).unwrap_or(&self.root)
+    }
+
+    /// The working tree's files that were checked (root-relative, sorted): every file a format
+    /// checks, and any other file a finding is in.
+    pub fn checked_files(&self) -> Vec<String> {
+        let mut files: Vec<String> = self.analysis.current_paths().into_iter().filter(|p| self.analysis.format_of(p).is_some()).collect();
+        files.extend(self.findings.iter().filter(|f| f.primary.side == Side::Current).map(|f| f.primary.path.clone()));
+        files.sort();
+        files.dedup();
+        files
+    }
+
+    /// Whether the check fails at this level: an error, or a warning too with `--fail-on warning`.
+    pub fn fails(&self, fail_on: Severity) -> bool {
+        self.findings.iter().any(|f| f.severity >= fail_on)
     }
 }
 
@@ -188,7 +226,17 @@ pub fn check(options: &CheckOptions) -> Result<Report, LoadError> {
         findings.retain(|f| filters.iter().any(|p| p.is_empty() || f.primary.path == *p || f.primary.path.starts_with(&format!("{p}/"))));
     }
     let summary = analysis.summary(&findings);
-    Ok(Report { findings, notices, summary, baseline_label, baseline_source: loaded.baseline_source, root: loaded.root, cwd, analysis })
+    Ok(Report {
+        findings,
+        notices,
+        summary,
+        baseline_label,
+        baseline_source: loaded.baseline_source,
+        root: loaded.root,
+        cwd,
+        baseline_dir: loaded.baseline_dir,
+        analysis,
+    })
 }
 
 /// Analyses two trees held in memory (no disk, no git): for tools that have the files already, and
@@ -207,6 +255,7 @@ pub fn check_input(input: rollsafe_core::WorkspaceInput, root: PathBuf) -> Repor
         baseline_source: BaselineSource::Argument,
         cwd: root.clone(),
         root,
+        baseline_dir: None,
         analysis,
     }
 }

@@ -13,6 +13,8 @@ pub struct Style {
     pub color: bool,
     pub unicode: bool,
     pub width: usize,
+    /// Findings only: no notices about the check and no summary line (`--quiet`).
+    pub quiet: bool,
 }
 
 struct FindingDiagnostic {
@@ -278,10 +280,11 @@ pub fn render(report: &Report, style: &Style) -> String {
     let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false).with_urls(false);
     let mut out = String::new();
     // What to know about the check itself comes first: a reader who stops at the top must see it.
-    for notice in &report.notices {
+    let notices = if style.quiet { &[][..] } else { &report.notices[..] };
+    for notice in notices {
         out.push_str(&format!("warning: {}\n", escape_line(&notice.message)));
     }
-    if !report.notices.is_empty() {
+    if !notices.is_empty() {
         out.push('\n');
     }
     for f in &report.findings {
@@ -290,8 +293,10 @@ pub fn render(report: &Report, style: &Style) -> String {
         let _ = handler.render_report(&mut out, &d);
         out.push('\n');
     }
-    out.push_str(&summary_line(report));
-    out.push('\n');
+    if !style.quiet {
+        out.push_str(&summary_line(report));
+        out.push('\n');
+    }
     without_trailing_spaces(&out)
 }
 
