@@ -1,18 +1,23 @@
-//! rollsafe: catches schema and contract changes that break the previous release (N-1).
+//! rollsafe as a library: checks a tree against its previous release (N-1) and renders the
+//! findings. The `rollsafe` command is a thin layer over it; build scripts and other tools call it
+//! directly. Its dependency tree has no async runtime and no language server.
 //!
-//! This crate is the command-line tool and the library call for build scripts. It loads the
-//! workspace ([`rollsafe_workspace`]), runs the analysis ([`rollsafe_core`]) and renders findings
-//! (`render`: human output with miette, JSON). It is the only crate that knows output formats.
-//!
-//! From a build script:
+//! It loads the workspace ([`rollsafe_workspace`]), runs the analysis ([`rollsafe_core`]) and
+//! renders findings ([`render`]: human output with miette, JSON, SARIF, GitHub workflow commands,
+//! GitLab Code Quality, JUnit). The public API is plain data: a [`Report`] holds [`Finding`]s
+//! (rule, severity, message, byte ranges, related places, help) and the counts of the check.
 //!
 //! ```no_run
 //! let report = rollsafe_check::check(&rollsafe_check::CheckOptions::in_dir(".")).expect("rollsafe could not run");
 //! for finding in report.errors() {
-//!     println!("cargo:warning={}: {}", finding.rule, finding.message);
+//!     println!("{}: {} ({})", finding.rule, finding.message, finding.primary.path);
 //! }
 //! ```
+//!
+//! From `build.rs`, [`build::Check`] prints the findings as cargo warnings, reruns when a schema
+//! changes and fails the build on errors.
 
+pub mod build;
 pub mod render;
 
 pub use rollsafe_core::{Definitions, Edit, Finding, Fix, Location, Related, Severity, Side, Summary};
@@ -143,6 +148,14 @@ impl Report {
         files.extend(self.findings.iter().filter(|f| f.primary.side == Side::Current).map(|f| f.primary.path.clone()));
         files.sort();
         files.dedup();
+        files
+    }
+
+    /// The working tree's files the check read (root-relative, sorted): schemas, contracts,
+    /// migrations and the configuration files of the tools that run them.
+    pub fn files_read(&self) -> Vec<String> {
+        let mut files = self.analysis.current_paths();
+        files.sort();
         files
     }
 

@@ -1,0 +1,5 @@
+CREATE TABLE customers (
+    id bigint PRIMARY KEY,
+    email text NOT NULL,
+    phone text
+);
