@@ -42,8 +42,36 @@ fn the_readme_names_this_release() {
     let readme = std::fs::read_to_string(repo_root().join("README.md")).expect("README");
     let tag = format!("v{}", env!("CARGO_PKG_VERSION"));
     assert!(readme.contains(&format!("rev: {tag}")), "the pre-commit snippet's rev should be {tag}");
-    assert!(readme.contains(&format!("--tag {tag}")), "the CI snippet's install should use {tag}");
+    let version = env!("CARGO_PKG_VERSION");
+    assert!(readme.contains(&format!("pipx install rollsafe=={version}")), "the CI snippets install rollsafe {version}");
     for line in readme.lines().filter(|l| l.contains("cargo install")) {
         assert!(line.contains("--locked"), "cargo install without --locked: {line}");
     }
+}
+
+/// The first fenced block of a language after a README heading.
+fn readme_block(heading: &str, language: &str) -> String {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).expect("README");
+    let section = readme.split(&format!("\n### {heading}")).nth(1).unwrap_or_else(|| panic!("README has `### {heading}`"));
+    let block = section.split(&format!("```{language}\n")).nth(1).unwrap_or_else(|| panic!("a {language} block under {heading}"));
+    block.split("```").next().expect("closed").to_string()
+}
+
+/// The README's `build.rs` is the library's compiled doc example (rustdoc builds it).
+#[test]
+fn the_readme_build_script_is_the_compiled_example() {
+    let block = readme_block("Build scripts", "rust");
+    let source = std::fs::read_to_string(repo_root().join("crates/rollsafe_check/src/build.rs")).expect("build.rs");
+    let doc: String =
+        source.lines().filter_map(|l| l.strip_prefix("//!")).map(|l| format!("{}\n", l.strip_prefix(' ').unwrap_or(l))).collect();
+    assert!(doc.contains(&format!("```no_run\n{block}```")), "the README's build.rs is not the doc example:\n{block}");
+}
+
+/// The README's configuration example is a valid configuration, every key of it.
+#[test]
+fn the_readme_configuration_is_valid() {
+    let block = readme_block("Configuration", "toml");
+    let config = rollsafe_core::parse_config(&block).unwrap_or_else(|e| panic!("the README's rollsafe.toml: {e}"));
+    assert_eq!(config.baseline.as_deref(), Some("v1.4.0"));
+    assert!(!config.allow.is_empty() && !config.rules.is_empty());
 }
