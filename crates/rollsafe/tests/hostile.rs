@@ -148,7 +148,7 @@ fn an_empty_baseline_is_refused() {
     assert_input_error(&rollsafe(root, &["check", "--against", "  "]), "--against needs");
     assert_input_error(&rollsafe(root, &["check", "--against", "."]), "is the working tree itself");
     write(&root.join("rollsafe.toml"), "baseline = \"\"\n");
-    assert_input_error(&rollsafe(root, &["check"]), "baseline must name a git revision or a directory");
+    assert_input_error(&rollsafe(root, &["check"]), "baseline: must name a git revision or a directory");
 }
 
 /// An empty or unrelated baseline directory makes every migration new: nothing would be compared.

@@ -311,39 +311,56 @@ struct RawAllow {
 
 impl Config {
     /// Parses and validates `rollsafe.toml`; `known_rule` tells which rule ids exist (the registry:
-    /// [`crate::parse_config`] passes it). The error is one line, fit for the CLI's exit-2 message.
+    /// [`crate::parse_config`] passes it). The error is one line, fit for the CLI's exit-2 message:
+    /// where (`line 4, column 11`), which key (`sql.dialect`) and what is wrong with it.
     pub fn parse(text: &str, known_rule: &dyn Fn(&str) -> bool) -> Result<Config, String> {
-        let known_rule = |rule: &str| {
-            if known_rule(rule) { Ok(()) } else { Err(format!("unknown rule `{}` (see `rollsafe rules`)", quote(rule))) }
+        Config::parse_raw(text, known_rule).map_err(|e| e.render(text))
+    }
+
+    fn parse_raw(text: &str, known_rule: &dyn Fn(&str) -> bool) -> Result<Config, KeyError> {
+        use Part::{Index, Key};
+        let known_rule = |at: Vec<Part>, rule: &str| {
+            if known_rule(rule) { Ok(()) } else { Err(KeyError::new(at, format!("unknown rule `{}` (see `rollsafe rules`)", quote(rule)))) }
         };
-        let raw: RawConfig = toml::from_str(text).map_err(|e| parse_error(text, &e))?;
+        let raw: RawConfig = toml::from_str(text).map_err(|e| KeyError::from_toml(text, &e))?;
         if raw.baseline.as_deref().is_some_and(|b| b.trim().is_empty()) {
-            return Err("baseline must name a git revision or a directory (an empty one would compare the tree with itself)".into());
+            return Err(KeyError::new(
+                vec![Key("baseline".into())],
+                "must name a git revision or a directory (an empty one would compare the tree with itself)",
+            ));
         }
-        let dialect = |name: &str| {
-            Dialect::from_name(name).ok_or_else(|| format!("unknown SQL dialect `{}` (expected postgresql, mysql or sqlite)", quote(name)))
+        let dialect = |at: Vec<Part>, name: &str| {
+            Dialect::from_name(name).ok_or_else(|| {
+                KeyError::new(at, format!("unknown SQL dialect `{}` (expected postgresql, mysql or sqlite)", quote(name)))
+            })
         };
+        let glob = |at: Vec<Part>, glob: &str| check_glob(glob).map_err(|e| KeyError::new(at, e));
         let mut dialects = Vec::new();
-        for (glob, value) in raw.sql.dialects {
-            let name = value.as_str().ok_or_else(|| format!("[sql.dialects] \"{}\" must be a string", quote(&glob)))?;
-            check_glob(&glob)?;
-            dialects.push((glob, dialect(name)?));
+        for (pattern, value) in raw.sql.dialects {
+            let at = vec![Key("sql".into()), Key("dialects".into()), Key(pattern.clone())];
+            let name = value.as_str().ok_or_else(|| KeyError::new(at.clone(), "must be a string (a dialect name)"))?;
+            glob(at.clone(), &pattern)?;
+            dialects.push((pattern, dialect(at, name)?));
         }
         let mut placeholders = Vec::new();
         for (name, value) in &raw.sql.placeholders {
-            let value = value.as_str().ok_or_else(|| format!("[sql.placeholders] \"{}\" must be a string", quote(name)))?;
+            let at = vec![Key("sql".into()), Key("placeholders".into()), Key(name.clone())];
+            let value = value.as_str().ok_or_else(|| KeyError::new(at, "must be a string"))?;
             placeholders.push((name.clone(), value.to_string()));
         }
-        for glob in raw.exclude.iter().chain(&raw.sql.downs_unmaintained) {
-            check_glob(glob)?;
+        for (i, pattern) in raw.exclude.iter().enumerate() {
+            glob(vec![Key("exclude".into()), Index(i)], pattern)?;
+        }
+        for (i, pattern) in raw.sql.downs_unmaintained.iter().enumerate() {
+            glob(vec![Key("sql".into()), Key("downs-unmaintained".into()), Index(i)], pattern)?;
         }
         let category = match raw.protobuf.category {
             Some(c) => match PROTOBUF_CATEGORIES.iter().find(|k| k.eq_ignore_ascii_case(&c)) {
                 Some(k) => Some(k.to_string()),
                 None => {
-                    return Err(format!(
-                        "[protobuf] category: unknown category `{}` (expected FILE, PACKAGE, WIRE_JSON or WIRE)",
-                        quote(&c)
+                    return Err(KeyError::new(
+                        vec![Key("protobuf".into()), Key("category".into())],
+                        format!("unknown category `{}` (expected FILE, PACKAGE, WIRE_JSON or WIRE)", quote(&c)),
                     ));
                 }
             },
@@ -351,36 +368,38 @@ impl Config {
         };
         let mut rules = BTreeMap::new();
         for (rule, level) in raw.rules {
-            known_rule(&rule)?;
-            let level =
-                match level.as_str() {
-                    "off" => None,
-                    other => Some(Severity::parse(other).ok_or_else(|| {
-                        format!("[rules] {rule}: unknown level `{}` (expected error, warning, info or off)", quote(other))
-                    })?),
-                };
+            let at = vec![Key("rules".into()), Key(rule.clone())];
+            known_rule(at.clone(), &rule)?;
+            let level = match level.as_str() {
+                "off" => None,
+                other => Some(Severity::parse(other).ok_or_else(|| {
+                    KeyError::new(at, format!("unknown level `{}` (expected error, warning, info or off)", quote(other)))
+                })?),
+            };
             rules.insert(rule, level);
         }
         let mut allow = Vec::new();
-        for entry in raw.allow {
+        for (i, entry) in raw.allow.into_iter().enumerate() {
             let span = entry.span();
             let entry = entry.into_inner();
-            known_rule(&entry.rule)?;
-            let reason =
-                entry.reason.filter(|r| !r.trim().is_empty()).ok_or_else(|| format!("[[allow]] for {} needs a reason", entry.rule))?;
+            let at = |key: &str| vec![Key("allow".into()), Index(i), Key(key.into())];
+            known_rule(at("rule"), &entry.rule)?;
+            let reason = entry
+                .reason
+                .filter(|r| !r.trim().is_empty())
+                .ok_or_else(|| KeyError::new(vec![Key("allow".into()), Index(i)], format!("the entry for {} needs a reason", entry.rule)))?;
             if let Some(pointer) = &entry.pointer
                 && !(pointer.is_empty() || pointer.starts_with('/'))
             {
-                return Err(format!(
-                    "[[allow]] for {}: pointer `{}` is not a JSON Pointer (it starts with `/`, like `/fields/0`)",
-                    entry.rule,
-                    quote(pointer)
+                return Err(KeyError::new(
+                    at("pointer"),
+                    format!("`{}` is not a JSON Pointer (it starts with `/`, like `/fields/0`)", quote(pointer)),
                 ));
             }
             if let Some(expires) = &entry.expires
                 && rollsafe_diagnostics::release_version(expires).is_none()
             {
-                return Err(format!("[[allow]] for {}: expires `{}` is not a release version (like v2.1.0)", entry.rule, quote(expires)));
+                return Err(KeyError::new(at("expires"), format!("`{}` is not a release version (like v2.1.0)", quote(expires))));
             }
             allow.push(Allow {
                 rule: entry.rule,
@@ -392,43 +411,50 @@ impl Config {
                 span: Some((span.start, span.end)),
             });
         }
-        let compat = |key: &str, value: &str| {
+        let compat = |at: Vec<Part>, value: &str| {
             Compat::parse(value).ok_or_else(|| {
-                format!("{key}: unknown mode `{}` (expected backward, forward or full, or one of them with -transitive)", quote(value))
+                KeyError::new(at, format!("unknown mode `{}` (expected backward, forward or full, or one of them with -transitive)", quote(value)))
             })
         };
-        let profile = |key: &str, value: &str| match value {
+        let profile = |at: Vec<Part>, value: &str| match value {
             "strict" => Ok(Profile::Strict),
             "lenient" => Ok(Profile::Lenient),
-            other => Err(format!("{key}: unknown profile `{}` (expected strict or lenient)", quote(other))),
+            other => Err(KeyError::new(at, format!("unknown profile `{}` (expected strict or lenient)", quote(other)))),
         };
         let mut paths = Vec::new();
-        for (glob, value) in raw.contracts.paths {
-            check_glob(&glob)?;
-            let key = format!("[contracts.paths.\"{}\"]", quote(&glob));
-            let raw: RawPathSettings = value.try_into().map_err(|e: toml::de::Error| format!("{key}: {}", one_line(e.message())))?;
-            let settings = PathSettings {
-                compat: raw.compat.as_deref().map(|c| compat(&format!("{key} compat"), c)).transpose()?,
-                profile: raw.profile.as_deref().map(|p| profile(&format!("{key} profile"), p)).transpose()?,
+        for (pattern, value) in raw.contracts.paths {
+            let at = |key: Option<&str>| {
+                let mut at = vec![Key("contracts".into()), Key("paths".into()), Key(pattern.clone())];
+                at.extend(key.map(|k| Key(k.into())));
+                at
             };
-            paths.push((glob, settings));
+            glob(at(None), &pattern)?;
+            let raw: RawPathSettings = value.try_into().map_err(|e: toml::de::Error| KeyError::new(at(None), one_line(e.message())))?;
+            let settings = PathSettings {
+                compat: raw.compat.as_deref().map(|c| compat(at(Some("compat")), c)).transpose()?,
+                profile: raw.profile.as_deref().map(|p| profile(at(Some("profile")), p)).transpose()?,
+            };
+            paths.push((pattern, settings));
         }
         let contracts = ContractsConfig {
-            compat: raw.contracts.compat.as_deref().map(|c| compat("[contracts] compat", c)).transpose()?,
-            profile: raw.contracts.profile.as_deref().map(|p| profile("[contracts] profile", p)).transpose()?,
+            compat: raw.contracts.compat.as_deref().map(|c| compat(vec![Key("contracts".into()), Key("compat".into())], c)).transpose()?,
+            profile: raw.contracts.profile.as_deref().map(|p| profile(vec![Key("contracts".into()), Key("profile".into())], p)).transpose()?,
             paths,
             forced: None,
         };
-        for glob in raw.avro.schemas.iter().chain(&raw.json_schema.schemas) {
-            check_glob(glob)?;
+        for (section, globs) in [("avro", &raw.avro.schemas), ("json-schema", &raw.json_schema.schemas)] {
+            for (i, pattern) in globs.iter().enumerate() {
+                glob(vec![Key(section.into()), Key("schemas".into()), Index(i)], pattern)?;
+            }
         }
+        let sql_dialect = raw.sql.dialect.as_deref().map(|d| dialect(vec![Key("sql".into()), Key("dialect".into())], d)).transpose()?;
         Ok(Config {
             baseline: raw.baseline,
             release_tags: raw.release_tags,
             default_branch: raw.default_branch,
             exclude: raw.exclude,
             sql: SqlConfig {
-                dialect: raw.sql.dialect.as_deref().map(dialect).transpose()?,
+                dialect: sql_dialect,
                 dialects,
                 migrations: raw.sql.migrations,
                 schemas: raw.sql.schemas,
@@ -464,17 +490,128 @@ fn check_glob(glob: &str) -> Result<(), String> {
     globset::Glob::new(glob).map(|_| ()).map_err(|e| format!("invalid glob `{}`: {}", quote(glob), quote(&e.kind().to_string())))
 }
 
-/// Where the TOML is wrong and why, in one line. The parser's own rendering quotes the offending
-/// line: for a file that is not a configuration at all (`--config /etc/passwd`) that would print its
-/// content, so only the position and the parser's reason (which names at most the key) are kept.
-fn parse_error(text: &str, e: &toml::de::Error) -> String {
-    let at = e.span().map(|span| {
-        let start = rollsafe_text::floor_char_boundary(text, span.start);
-        let line = text[..start].matches('\n').count() + 1;
-        let column = text[..start].rsplit('\n').next().unwrap_or("").chars().count() + 1;
-        format!("line {line}, column {column}: ")
-    });
-    format!("{}{}", at.unwrap_or_default(), rollsafe_text::escape::quote_at_most(&one_line(e.message()), 200))
+/// One step of the path to a configuration key: `sql`, `allow[2]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Part {
+    Key(String),
+    Index(usize),
+}
+
+/// What is wrong with the configuration, and at which key (empty: the document itself).
+#[derive(Debug)]
+struct KeyError {
+    at: Vec<Part>,
+    message: String,
+    /// Where the parser placed the problem, when it knows better than the key's place.
+    offset: Option<usize>,
+}
+
+impl KeyError {
+    fn new(at: Vec<Part>, message: impl Into<String>) -> KeyError {
+        KeyError { at, message: message.into(), offset: None }
+    }
+
+    /// A parse or type error: the parser's reason (which names at most the key) and position,
+    /// with the key whose value holds that position. The parser's own rendering quotes the
+    /// offending line: for a file that is not a configuration at all (`--config /etc/passwd`)
+    /// that would print its content, so it is not used.
+    fn from_toml(text: &str, e: &toml::de::Error) -> KeyError {
+        let offset = e.span().map(|span| span.start);
+        let at = offset.map(|o| key_at(text, o)).unwrap_or_default();
+        KeyError { at, message: one_line(e.message()), offset }
+    }
+
+    /// `line 4, column 11: sql.dialect: unknown SQL dialect …`, capped and escaped.
+    fn render(&self, text: &str) -> String {
+        let offset = self.offset.or_else(|| position(text, &self.at));
+        let place = offset.map(|offset| {
+            let start = rollsafe_text::floor_char_boundary(text, offset);
+            let line = text[..start].matches('\n').count() + 1;
+            let column = text[..start].rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            format!("line {line}, column {column}: ")
+        });
+        let key = if self.at.is_empty() { String::new() } else { format!("{}: ", quote_at_most(&key_name(&self.at), 120)) };
+        // Keys the parser names are quoted in its message: cap them too.
+        format!("{}{key}{}", place.unwrap_or_default(), quote_at_most(&self.message, 200))
+    }
+}
+
+/// `sql.dialect`, `allow[2].pointer`, `contracts.paths."events/**".compat`: the key as a dotted
+/// TOML path, quoting the parts that are not bare keys.
+fn key_name(at: &[Part]) -> String {
+    let mut out = String::new();
+    for part in at {
+        match part {
+            Part::Index(i) => out.push_str(&format!("[{i}]")),
+            Part::Key(key) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+                    out.push_str(key);
+                } else {
+                    out.push_str(&format!("{key:?}"));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Where a key is written: the byte offset of the key itself (of the element, for an index).
+fn position(text: &str, at: &[Part]) -> Option<usize> {
+    let document = toml::de::DeTable::parse(text).ok()?;
+    let mut value: &toml::de::DeValue<'_> = &toml::de::DeValue::Table(document.get_ref().clone());
+    let mut found = None;
+    // The clone above is of a configuration file (bounded in size), once per error.
+    for part in at {
+        let next = match (part, value) {
+            (Part::Key(key), toml::de::DeValue::Table(table)) => table.iter().find(|(k, _)| k.get_ref() == key).map(|(k, v)| (k.span().start, v)),
+            (Part::Index(i), toml::de::DeValue::Array(items)) => items.get(*i).map(|v| (v.span().start, v)),
+            _ => None,
+        };
+        let (offset, next) = next?;
+        found = Some(offset);
+        value = next.get_ref();
+    }
+    found
+}
+
+/// The deepest key whose key or value holds byte `offset`: the key a parser error is about. A
+/// `[table]`'s span is its header only, so every table is searched, not only those whose span
+/// holds the offset.
+fn key_at(text: &str, offset: usize) -> Vec<Part> {
+    fn inside(span: std::ops::Range<usize>, offset: usize) -> bool {
+        span.start <= offset && offset < span.end.max(span.start + 1)
+    }
+    fn find(value: &toml::de::DeValue<'_>, offset: usize) -> Option<Vec<Part>> {
+        let within = |part: Part, value: &toml::Spanned<toml::de::DeValue<'_>>, on_key: bool| {
+            if on_key {
+                return Some(vec![part]);
+            }
+            let deeper = find(value.get_ref(), offset);
+            match deeper {
+                Some(mut rest) => {
+                    rest.insert(0, part);
+                    Some(rest)
+                }
+                None if inside(value.span(), offset) => Some(vec![part]),
+                None => None,
+            }
+        };
+        match value {
+            toml::de::DeValue::Table(table) => {
+                table.iter().find_map(|(key, value)| within(Part::Key(key.get_ref().to_string()), value, inside(key.span(), offset)))
+            }
+            toml::de::DeValue::Array(items) => items.iter().enumerate().find_map(|(i, value)| within(Part::Index(i), value, false)),
+            _ => None,
+        }
+    }
+    toml::de::DeTable::parse(text).ok().and_then(|document| find(&toml::de::DeValue::Table(document.get_ref().clone()), offset)).unwrap_or_default()
+}
+
+fn quote_at_most(text: &str, max: usize) -> String {
+    rollsafe_text::escape::quote_at_most(text, max)
 }
 
 fn quote(text: &str) -> String {
@@ -528,7 +665,7 @@ reason = "unused since v1.2"
             ("[[allow]]\nrule = \"column-removed\"", "needs a reason"),
             ("[sql]\ndialect = \"oracle\"", "unknown SQL dialect"),
             ("bogus = 1", "unknown field"),
-            ("baseline = \"\"", "baseline must name"),
+            ("baseline = \"\"", "baseline: must name"),
             ("[protobuf]\ncategory = \"WIRED\"", "unknown category"),
             ("[contracts]\ncompat = \"sideways\"", "unknown mode"),
             ("[contracts.paths.\"a/**\"]\ncompat = \"full\"\nextra = 1", "unknown field"),
@@ -578,6 +715,28 @@ reason = "unused since v1.2"
         assert_eq!(forced.compat_for("events/order.avsc"), Compat::Forward);
         assert!(!forced.any_transitive());
         assert_eq!(ContractsConfig::default().compat_for("x.avsc"), Compat::Full);
+    }
+
+    /// Every error says where and which key: the parser's (unknown keys, wrong types) and the
+    /// checks of values alike.
+    #[test]
+    fn errors_name_the_line_and_the_key() {
+        for (text, expected) in [
+            ("[sql]\nmigrations = [\"db\"]\ndialect = \"oracle\"\n", "line 3, column 1: sql.dialect: unknown SQL dialect `oracle`"),
+            ("[sql]\ndialekt = \"mysql\"\n", "line 2, column 1: sql.dialekt: unknown field `dialekt`"),
+            ("[sql]\nmigrations = \"db\"\n", "line 2, column 14: sql.migrations: invalid type"),
+            ("[rules]\ncolumn-removed = \"loud\"\n", "line 2, column 1: rules.column-removed: unknown level `loud`"),
+            (
+                "[[allow]]\nrule = \"column-removed\"\nreason = \"x\"\n\n[[allow]]\nrule = \"column-removed\"\nreason = \"y\"\nexpires = \"later\"\n",
+                "line 8, column 1: allow[1].expires: `later` is not a release version",
+            ),
+            ("[contracts.paths.\"events/**\"]\ncompat = \"sideways\"\n", "line 2, column 1: contracts.paths.\"events/**\".compat: unknown mode"),
+            ("exclude = [\"ok/**\", \"bad[\"]\n", "line 1, column 21: exclude[1]: invalid glob"),
+            ("[protobuf]\ncategory = \"WIRED\"\n", "line 2, column 1: protobuf.category: unknown category"),
+        ] {
+            let err = crate::parse_config(text).unwrap_err();
+            assert!(err.starts_with(expected), "expected `{expected}`, got `{err}`");
+        }
     }
 
     /// A file that is not a configuration (`--config /etc/passwd`) is refused by position and
