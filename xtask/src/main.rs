@@ -48,9 +48,10 @@ fn main() -> ExitCode {
         Some("bench-hostile") => bench_hostile::run(&args[1..]),
         Some("new-rule") => new_rule::run(&args[1..]),
         Some("rule-docs") => rule_docs::run(),
+        Some("config-schema") => rule_docs::config_schema(),
         Some("sql-coverage") => sql_coverage::run(&args[1..]),
         _ => {
-            Err("usage: cargo xtask gen-history DIR [--migrations N] | bench [--runs N] [--migrations N] | bench-lsp [--edits N] [--migrations N] [--soak N] | bench-proto [--files N] [--runs N] | bench-contracts [--schemas N] [--runs N] [--edits N] | bench-scale [--sizes N,N] | bench-hostile | new-rule ID error|warning|info | rule-docs | sql-coverage DIR [--dialect NAME]"
+            Err("usage: cargo xtask gen-history DIR [--migrations N] | bench [--runs N] [--migrations N] | bench-lsp [--edits N] [--migrations N] [--soak N] | bench-proto [--files N] [--runs N] | bench-contracts [--schemas N] [--runs N] [--edits N] | bench-scale [--sizes N,N] | bench-hostile | new-rule ID error|warning|info | rule-docs | config-schema | sql-coverage DIR [--dialect NAME]"
                 .to_string())
         }
     };

@@ -1,4 +1,5 @@
-//! `cargo xtask rule-docs`: one Markdown page per rule under `docs/rules/`, and an index.
+//! `cargo xtask rule-docs`: one Markdown page per rule under `docs/rules/`, and an index; and the
+//! configuration's JSON Schema (`cargo xtask config-schema`), which lists the rule ids too.
 
 use std::path::PathBuf;
 
@@ -16,5 +17,20 @@ pub fn run() -> Result<(), String> {
         std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     println!("wrote {} rule pages to docs/rules/", rollsafe_core::registry::ALL.len());
+    config_schema()
+}
+
+/// Where the JSON Schema of `rollsafe.toml` is shipped: the documentation (for taplo's `#:schema`
+/// and other editors) and the VS Code extension (its `tomlValidation`).
+pub const CONFIG_SCHEMA_PATHS: [&str; 2] = ["docs/rollsafe.schema.json", "editors/vscode/rollsafe.schema.json"];
+
+pub fn config_schema() -> Result<(), String> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let schema = rollsafe_core::config::config_schema();
+    for path in CONFIG_SCHEMA_PATHS {
+        let path = root.join(path);
+        std::fs::write(&path, &schema).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    println!("wrote the configuration's JSON Schema to {}", CONFIG_SCHEMA_PATHS.join(" and "));
     Ok(())
 }

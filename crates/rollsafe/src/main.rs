@@ -28,6 +28,8 @@ enum Command {
     },
     /// List the rules.
     Rules,
+    /// Write a commented starter rollsafe.toml for what rollsafe finds here (never overwrites one).
+    Init,
     /// Run the language server on standard input and output (for editors).
     Server,
 }
@@ -149,6 +151,7 @@ fn run() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Explain { rule } => explain(&rule),
         Command::Rules => print(&rules_table()),
+        Command::Init => init(),
         Command::Server => match rollsafe_server::run_stdio() {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(&format!("cannot start the language server: {e}")),
@@ -180,6 +183,29 @@ fn rules_table() -> String {
         out.push_str(&format!("{:<id_width$}  {:<severity_width$}  {}\n", rule.id, rule.severity.as_str(), rule.summary));
     }
     out
+}
+
+fn init() -> ExitCode {
+    let cwd = match std::env::current_dir() {
+        Ok(d) => d,
+        Err(e) => return fail(&format!("cannot read the working directory: {e}")),
+    };
+    match rollsafe_check::init(&cwd) {
+        Ok(done) => {
+            // What it found, as the file's comments say it.
+            let found: Vec<&str> =
+                done.text.lines().filter(|l| l.contains(": rollsafe found") || l.starts_with("#   ")).map(|l| &l[2..]).collect();
+            let mut out = format!(
+                "wrote {}; every setting in it is commented out, so checks run as before until you change it\n",
+                done.path.display()
+            );
+            for line in found {
+                out.push_str(&format!("  {line}\n"));
+            }
+            print(&out)
+        }
+        Err(e) => fail(&e.to_string()),
+    }
 }
 
 fn explain(rule: &str) -> ExitCode {

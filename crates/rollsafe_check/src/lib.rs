@@ -295,3 +295,46 @@ fn relative_to(path: &Path, base: &Path) -> String {
     out.extend(path_parts[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
     out.join("/")
 }
+
+/// What `rollsafe init` wrote.
+#[derive(Clone, Debug)]
+pub struct Initialized {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+/// `rollsafe init`: writes a commented starter `rollsafe.toml` at the workspace root (the nearest
+/// folder up from `dir` holding `.git`, else `dir`), saying what rollsafe found there and which
+/// release it would compare with. It never overwrites a configuration: with one at the root
+/// already, it fails and writes nothing.
+pub fn init(dir: &Path) -> Result<Initialized, LoadError> {
+    let dir = dir.canonicalize().map_err(|e| LoadError(format!("{}: {e}", dir.display())))?;
+    let root = rollsafe_workspace::find_root(&dir).unwrap_or_else(|| dir.clone());
+    let path = root.join("rollsafe.toml");
+    if std::fs::symlink_metadata(&path).is_ok() {
+        return Err(LoadError(format!("{} already exists; rollsafe init does not overwrite it", path.display())));
+    }
+    let config = rollsafe_core::Config::default();
+    let mut skipped = Vec::new();
+    let current = rollsafe_workspace::read_dir_tree(&root, &config, &[], None, &mut skipped)?;
+    // Which release a check would compare with, as `rollsafe check` would choose it.
+    let options = rollsafe_workspace::LoadOptions { cwd: root.clone(), previous_release_when_clean: true, ..Default::default() };
+    let baseline = match rollsafe_workspace::load(&options) {
+        Ok(loaded) => {
+            let mut line = format!("`rollsafe check` compares with {} ({})", loaded.input.baseline_label, loaded.baseline_source);
+            if let Some(doubt) = loaded.baseline_doubt {
+                line = format!("{line}; {doubt}");
+            }
+            line
+        }
+        Err(e) => format!("rollsafe cannot tell yet ({e})"),
+    };
+    let input = rollsafe_core::WorkspaceInput { current, config, ..Default::default() };
+    let text = rollsafe_core::starter::starter_config(&Analysis::new(input), &rollsafe_text::escape::quote_at_most(&baseline, 400));
+    let written = std::fs::OpenOptions::new().write(true).create_new(true).open(&path).and_then(|mut file| {
+        use std::io::Write;
+        file.write_all(text.as_bytes())
+    });
+    written.map_err(|e| LoadError(format!("cannot write {}: {e}", path.display())))?;
+    Ok(Initialized { path, text })
+}

@@ -227,86 +227,211 @@ pub struct JsonSchemaConfig {
 /// The categories of `[protobuf] category`, as `buf breaking` names them.
 pub const PROTOBUF_CATEGORIES: &[&str] = &["FILE", "PACKAGE", "WIRE_JSON", "WIRE"];
 
-#[derive(serde::Deserialize)]
+// The structs `rollsafe.toml` is read into. Their doc comments are the descriptions of the
+// configuration's JSON Schema (`config_schema`), which editors show on hover and completion: keep
+// them short and written for users.
+
+/// rollsafe's configuration: how it finds the previous release (N-1) and reads and judges the
+/// files of this repository. Every key is optional.
+#[derive(serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(title = "rollsafe.toml")]
 struct RawConfig {
+    /// N-1 when `--against` is not given: a git revision (`v1.4.0`, `origin/main`) or a directory
+    /// holding the N-1 tree. Default: the newest release tag reachable from HEAD.
     baseline: Option<String>,
+    /// Which tags are releases (a glob, `v*`). Default: version-like tags, without pre-releases.
     release_tags: Option<String>,
+    /// The default branch, for the merge-base fallback when there is no release tag.
     default_branch: Option<String>,
+    /// Paths never analysed (globs).
     #[serde(default)]
     exclude: Vec<String>,
+    /// SQL migration histories and schema files.
     #[serde(default)]
     sql: RawSql,
+    /// Protobuf (`.proto`) trees.
     #[serde(default)]
     protobuf: RawProtobuf,
+    /// Message contracts (Avro, JSON Schema): which compatibility they keep.
     #[serde(default)]
     contracts: RawContracts,
+    /// Avro schemas.
     #[serde(default)]
     avro: RawSchemaGlobs,
+    /// JSON Schemas.
     #[serde(default)]
     json_schema: RawSchemaGlobs,
+    /// Severity overrides by rule id: `error`, `warning`, `info`, or `off`.
     #[serde(default)]
+    #[schemars(schema_with = "rules_schema")]
     rules: BTreeMap<String, String>,
+    /// Accepted findings, each with the reason it is safe.
     #[serde(default)]
+    #[schemars(with = "Vec<RawAllow>")]
     allow: Vec<toml::Spanned<RawAllow>>,
 }
 
-#[derive(serde::Deserialize, Default)]
+/// `[contracts]`.
+#[derive(serde::Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawContracts {
-    compat: Option<String>,
-    profile: Option<String>,
+    /// The compatibility every contract keeps unless a path says otherwise (default `full`); the
+    /// `-transitive` forms check every earlier release, not only N-1. `--compat` overrides it.
     #[serde(default)]
+    #[schemars(schema_with = "compat_schema")]
+    compat: Option<String>,
+    /// How JSON Schema's open objects are judged: `strict` (default: they may carry any property)
+    /// or `lenient` (producers send only declared properties).
+    #[schemars(extend("enum" = ["strict", "lenient"]))]
+    profile: Option<String>,
+    /// Settings per path glob; of several matching globs, the longest wins.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, RawPathSettings>")]
     paths: toml::Table,
 }
 
-#[derive(serde::Deserialize, Default)]
+/// Settings for the contracts under one path glob.
+#[derive(serde::Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawPathSettings {
+    /// The compatibility these contracts keep.
+    #[serde(default)]
+    #[schemars(schema_with = "compat_schema")]
     compat: Option<String>,
+    /// How their open objects are judged: `strict` or `lenient`.
+    #[schemars(extend("enum" = ["strict", "lenient"]))]
     profile: Option<String>,
 }
 
-#[derive(serde::Deserialize, Default)]
+/// Which files hold schemas of a format beyond those named by its usual extension.
+#[derive(serde::Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawSchemaGlobs {
+    /// Globs of further schema files (`schemas/*.json`).
     #[serde(default)]
     schemas: Vec<String>,
 }
 
-#[derive(serde::Deserialize, Default)]
+/// `[sql]`.
+#[derive(serde::Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawSql {
+    /// The dialect of every SQL file no `[sql.dialects]` glob names. Default: detected from the
+    /// migration tool's files, else `postgresql`.
+    #[schemars(extend("enum" = ["postgresql", "mysql", "sqlite"]))]
     dialect: Option<String>,
+    /// Dialects per path glob (`"services/legacy/**" = "mysql"`); the first match wins.
     #[serde(default)]
+    #[schemars(schema_with = "dialects_schema")]
     dialects: toml::Table,
+    /// Further migration folders (they must exist); detected ones stay.
     #[serde(default)]
     migrations: Vec<String>,
+    /// Further declarative schema files (they must exist).
     #[serde(default)]
     schemas: Vec<String>,
+    /// Histories whose down scripts are not maintained: no down-migration findings there.
     #[serde(default)]
     downs_unmaintained: Vec<String>,
+    /// Values of templated SQL's placeholders (`${schema}`, `:schema`, `{{ .Schema }}`) by name; a
+    /// placeholder not listed stands for an identifier spelled like its name.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, String>")]
     placeholders: toml::Table,
 }
 
-#[derive(serde::Deserialize, Default)]
+/// `[protobuf]`.
+#[derive(serde::Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawProtobuf {
+    /// The `buf breaking` category to check: `FILE` (default), `PACKAGE`, `WIRE_JSON` or `WIRE`.
+    /// Not given: the module's `buf.yaml` `breaking` section, else `FILE`.
+    #[schemars(extend("enum" = ["FILE", "PACKAGE", "WIRE_JSON", "WIRE"]))]
     category: Option<String>,
+    /// Module roots (default: from buf.yaml / buf.work.yaml, else inferred from the imports).
     #[serde(default)]
     roots: Vec<String>,
 }
 
-#[derive(serde::Deserialize)]
+/// An accepted finding. It matches by `rule`, and by `object`, `path` and `pointer` when given.
+#[derive(serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawAllow {
+    /// The rule of the accepted finding.
+    #[schemars(schema_with = "rule_id_schema")]
     rule: String,
+    /// The object as rollsafe names it (`public.users.legacy_flag`, `acme.Order.currency`).
     object: Option<String>,
+    /// The file (a glob).
     path: Option<String>,
+    /// In a JSON file: a JSON Pointer (`/fields/3`); the element or anything inside it.
     pointer: Option<String>,
+    /// Why the finding is safe. Required.
+    #[schemars(required, with = "String")]
     reason: Option<String>,
+    /// The release (`v2.4.0`) from which the entry stops applying, once N-1 is that release or
+    /// later; it is then reported itself.
     expires: Option<String>,
+}
+
+/// TOML has no null: an optional key is left out, never `null`, so `"type": ["string", "null"]`
+/// (how the generator writes an `Option`) becomes `"type": "string"`.
+fn without_null(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(serde_json::Value::Array(types)) = map.get_mut("type") {
+                types.retain(|t| t != "null");
+                if let [only] = types.as_slice() {
+                    let only = only.clone();
+                    map.insert("type".into(), only);
+                }
+            }
+            map.values_mut().for_each(without_null);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(without_null),
+        _ => {}
+    }
+}
+
+fn compat_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let modes: Vec<&str> = Compat::ALL.iter().map(|c| c.as_str()).collect();
+    schemars::json_schema!({ "type": "string", "enum": modes })
+}
+
+fn dialects_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "object",
+        "additionalProperties": { "type": "string", "enum": ["postgresql", "mysql", "sqlite"] },
+    })
+}
+
+fn rule_id_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let ids: Vec<&str> = crate::registry::ALL.iter().map(|r| r.id).collect();
+    schemars::json_schema!({ "type": "string", "enum": ids })
+}
+
+fn rules_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let levels = ["error", "warning", "info", "off"];
+    let properties: serde_json::Map<String, serde_json::Value> = crate::registry::ALL
+        .iter()
+        .map(|r| {
+            let description = format!("{} (default: {}).", r.summary, r.severity);
+            (r.id.to_string(), serde_json::json!({ "type": "string", "enum": levels, "description": description }))
+        })
+        .collect();
+    schemars::json_schema!({ "type": "object", "properties": properties, "additionalProperties": false })
+}
+
+/// The JSON Schema of `rollsafe.toml` (draft 2020-12), generated from the structs that read it:
+/// what editors complete and check (VS Code with a TOML extension, taplo). `cargo xtask
+/// config-schema` writes it to `docs/rollsafe.schema.json` and into the VS Code extension.
+pub fn config_schema() -> String {
+    let mut schema = schemars::schema_for!(RawConfig).to_value();
+    without_null(&mut schema);
+    let mut out = serde_json::to_string_pretty(&schema).expect("a schema always serialises");
+    out.push('\n');
+    out
 }
 
 impl Config {
@@ -330,9 +455,8 @@ impl Config {
             ));
         }
         let dialect = |at: Vec<Part>, name: &str| {
-            Dialect::from_name(name).ok_or_else(|| {
-                KeyError::new(at, format!("unknown SQL dialect `{}` (expected postgresql, mysql or sqlite)", quote(name)))
-            })
+            Dialect::from_name(name)
+                .ok_or_else(|| KeyError::new(at, format!("unknown SQL dialect `{}` (expected postgresql, mysql or sqlite)", quote(name))))
         };
         let glob = |at: Vec<Part>, glob: &str| check_glob(glob).map_err(|e| KeyError::new(at, e));
         let mut dialects = Vec::new();
@@ -384,10 +508,9 @@ impl Config {
             let entry = entry.into_inner();
             let at = |key: &str| vec![Key("allow".into()), Index(i), Key(key.into())];
             known_rule(at("rule"), &entry.rule)?;
-            let reason = entry
-                .reason
-                .filter(|r| !r.trim().is_empty())
-                .ok_or_else(|| KeyError::new(vec![Key("allow".into()), Index(i)], format!("the entry for {} needs a reason", entry.rule)))?;
+            let reason = entry.reason.filter(|r| !r.trim().is_empty()).ok_or_else(|| {
+                KeyError::new(vec![Key("allow".into()), Index(i)], format!("the entry for {} needs a reason", entry.rule))
+            })?;
             if let Some(pointer) = &entry.pointer
                 && !(pointer.is_empty() || pointer.starts_with('/'))
             {
@@ -413,7 +536,10 @@ impl Config {
         }
         let compat = |at: Vec<Part>, value: &str| {
             Compat::parse(value).ok_or_else(|| {
-                KeyError::new(at, format!("unknown mode `{}` (expected backward, forward or full, or one of them with -transitive)", quote(value)))
+                KeyError::new(
+                    at,
+                    format!("unknown mode `{}` (expected backward, forward or full, or one of them with -transitive)", quote(value)),
+                )
             })
         };
         let profile = |at: Vec<Part>, value: &str| match value {
@@ -438,7 +564,12 @@ impl Config {
         }
         let contracts = ContractsConfig {
             compat: raw.contracts.compat.as_deref().map(|c| compat(vec![Key("contracts".into()), Key("compat".into())], c)).transpose()?,
-            profile: raw.contracts.profile.as_deref().map(|p| profile(vec![Key("contracts".into()), Key("profile".into())], p)).transpose()?,
+            profile: raw
+                .contracts
+                .profile
+                .as_deref()
+                .map(|p| profile(vec![Key("contracts".into()), Key("profile".into())], p))
+                .transpose()?,
             paths,
             forced: None,
         };
@@ -566,7 +697,9 @@ fn position(text: &str, at: &[Part]) -> Option<usize> {
     // The clone above is of a configuration file (bounded in size), once per error.
     for part in at {
         let next = match (part, value) {
-            (Part::Key(key), toml::de::DeValue::Table(table)) => table.iter().find(|(k, _)| k.get_ref() == key).map(|(k, v)| (k.span().start, v)),
+            (Part::Key(key), toml::de::DeValue::Table(table)) => {
+                table.iter().find(|(k, _)| k.get_ref() == key).map(|(k, v)| (k.span().start, v))
+            }
             (Part::Index(i), toml::de::DeValue::Array(items)) => items.get(*i).map(|v| (v.span().start, v)),
             _ => None,
         };
@@ -607,7 +740,10 @@ fn key_at(text: &str, offset: usize) -> Vec<Part> {
             _ => None,
         }
     }
-    toml::de::DeTable::parse(text).ok().and_then(|document| find(&toml::de::DeValue::Table(document.get_ref().clone()), offset)).unwrap_or_default()
+    toml::de::DeTable::parse(text)
+        .ok()
+        .and_then(|document| find(&toml::de::DeValue::Table(document.get_ref().clone()), offset))
+        .unwrap_or_default()
 }
 
 fn quote_at_most(text: &str, max: usize) -> String {
@@ -730,7 +866,10 @@ reason = "unused since v1.2"
                 "[[allow]]\nrule = \"column-removed\"\nreason = \"x\"\n\n[[allow]]\nrule = \"column-removed\"\nreason = \"y\"\nexpires = \"later\"\n",
                 "line 8, column 1: allow[1].expires: `later` is not a release version",
             ),
-            ("[contracts.paths.\"events/**\"]\ncompat = \"sideways\"\n", "line 2, column 1: contracts.paths.\"events/**\".compat: unknown mode"),
+            (
+                "[contracts.paths.\"events/**\"]\ncompat = \"sideways\"\n",
+                "line 2, column 1: contracts.paths.\"events/**\".compat: unknown mode",
+            ),
             ("exclude = [\"ok/**\", \"bad[\"]\n", "line 1, column 21: exclude[1]: invalid glob"),
             ("[protobuf]\ncategory = \"WIRED\"\n", "line 2, column 1: protobuf.category: unknown category"),
         ] {

@@ -55,6 +55,9 @@ pub struct Format {
     /// Checks that the paths its configuration section names exist in the working tree; the error
     /// names the key (`[sql] migrations: …`).
     pub check_paths: fn(&Config, &Tree<'_>) -> Result<(), String>,
+    /// Its section of the starter `rollsafe.toml` that `rollsafe init` writes, commented out and
+    /// saying what it found in the working tree; `None` when the tree has none of its files.
+    pub starter: fn(&dyn Db, Workspace) -> Option<String>,
 }
 
 /// The working tree as the loader sees it, for [`Format::check_paths`].

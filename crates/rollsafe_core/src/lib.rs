@@ -19,6 +19,7 @@ pub mod jsonschema;
 pub mod proto;
 pub mod registry;
 pub mod sql;
+pub mod starter;
 
 pub use analysis::{Analysis, AnalysisSnapshot, Cancellable, Summary, WorkspaceInput, cancellable};
 pub use config::Config;

@@ -28,6 +28,7 @@ pub static FORMAT: Format = Format {
     parse_ahead,
     configure: crate::contracts::configure,
     check_paths,
+    starter,
 };
 
 fn current_schemas(db: &dyn Db, ws: Workspace) -> &[String] {
@@ -93,4 +94,14 @@ fn parse_ahead(db: &dyn Db, ws: Workspace) -> Vec<ParseJob> {
 /// configuration).
 fn check_paths(_config: &Config, _tree: &Tree<'_>) -> Result<(), String> {
     Ok(())
+}
+
+/// `[avro]` of the starter configuration (the modes are in `[contracts]`, shared with the
+/// other contract formats).
+fn starter(db: &dyn Db, ws: Workspace) -> Option<String> {
+    let files = current_schemas(db, ws).len();
+    (files > 0).then(|| {
+        let noun = if files == 1 { "Avro schema" } else { "Avro schemas" };
+        format!("# Avro: rollsafe found {files} {noun}\n# [avro]\n# schemas = [\"schemas/*.json\"]   # schemas not named *.avsc (globs)\n")
+    })
 }

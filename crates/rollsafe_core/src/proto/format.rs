@@ -27,6 +27,7 @@ pub static FORMAT: Format = Format {
     parse_ahead,
     configure,
     check_paths,
+    starter,
 };
 
 fn reads(_config: &Config, path: &str) -> bool {
@@ -167,4 +168,26 @@ fn check_paths(config: &Config, tree: &Tree<'_>) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// `[protobuf]` of the starter configuration: the modules found and the category checked.
+fn starter(db: &dyn Db, ws: Workspace) -> Option<String> {
+    let layouts = super::layout::proto_layouts(db, ws);
+    let files: usize = layouts.current.values().map(Vec::len).sum();
+    if files == 0 {
+        return None;
+    }
+    let mut out = format!("# Protobuf: rollsafe found {files} .proto {}\n", if files == 1 { "file" } else { "files" });
+    for (root, files) in &layouts.current {
+        let shown = if root.is_empty() { ".".to_string() } else { format!("{root}/") };
+        out.push_str(&format!("#   module {shown}: {} {}\n", files.len(), if files.len() == 1 { "file" } else { "files" }));
+    }
+    out.push_str("# [protobuf]\n");
+    out.push_str("# category = \"FILE\"              # FILE (default) | PACKAGE | WIRE_JSON | WIRE; else buf.yaml's breaking section\n");
+    let roots: Vec<String> = layouts.current.keys().map(|r| format!("\"{}\"", if r.is_empty() { "." } else { r })).collect();
+    out.push_str(&format!(
+        "# roots = {:<22} # module roots; default: buf.yaml / buf.work.yaml, else inferred\n",
+        format!("[{}]", roots.join(", "))
+    ));
+    Some(out)
 }

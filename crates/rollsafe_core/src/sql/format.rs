@@ -30,6 +30,7 @@ pub static FORMAT: Format = Format {
     parse_ahead,
     configure,
     check_paths,
+    starter,
 };
 
 /// SQL files, and what decides how they are read: Prisma's `migration_lock.toml` (the dialect),
@@ -208,4 +209,41 @@ pub fn histories(db: &dyn Db, ws: Workspace) -> Vec<HistoryStates> {
             }
         })
         .collect()
+}
+
+/// `[sql]` of the starter configuration: each history found (its folder, tool, size and
+/// dialect) and schema file, then the settings for what detection may have missed.
+fn starter(db: &dyn Db, ws: Workspace) -> Option<String> {
+    let layouts = super::sql_layouts(db, ws);
+    let current = &layouts.current;
+    if current.histories.is_empty() && current.schema_files.is_empty() {
+        return None;
+    }
+    let mut out = String::from("# SQL: rollsafe found\n");
+    let mut dialects = Vec::new();
+    for history in &current.histories {
+        let dialect = super::history_dialect(db, HistoryKey::new(db, ws, history.dir.clone()));
+        let tool = if history.tool == layout::MigrationTool::Unknown { history.kind.name() } else { history.tool.name() };
+        let n = history.migrations.len();
+        let migrations = if n == 1 { "1 migration".to_string() } else { format!("{n} migrations") };
+        out.push_str(&format!("#   {}/: {migrations} ({tool}), {}\n", history.dir, dialect.name()));
+        dialects.push((history.dir.clone(), dialect));
+    }
+    for schema in &current.schema_files {
+        out.push_str(&format!("#   {schema}: a schema file\n"));
+    }
+    let distinct: BTreeSet<_> = dialects.iter().map(|(_, d)| *d).collect();
+    let suggested = if distinct.len() == 1 { distinct.iter().next().map_or("postgresql", |d| d.name()) } else { "postgresql" };
+    out.push_str("# [sql]\n");
+    out.push_str(&format!("# dialect = {:<20} # postgresql | mysql | sqlite; default: detected per history\n", format!("\"{suggested}\"")));
+    out.push_str("# migrations = [\"db/migrate\"]    # migration folders rollsafe did not find\n");
+    out.push_str("# schemas = [\"db/schema.sql\"]    # schema files rollsafe did not find\n");
+    out.push_str("# downs-unmaintained = []        # histories whose down scripts are not kept up\n");
+    if distinct.len() > 1 {
+        out.push_str("# [sql.dialects]                 # per folder, when detection is wrong\n");
+        for (dir, dialect) in &dialects {
+            out.push_str(&format!("# \"{dir}/**\" = \"{}\"\n", dialect.name()));
+        }
+    }
+    Some(out)
 }
