@@ -26,6 +26,11 @@ const IMPROVEMENTS: &[(&str, &str, &str)] = &[
     ("proto-missing-import", "*", "buf cannot build without the dependency; rollsafe compares its types by name and notes the import"),
     ("proto-syntax-error", "*", "buf stops at a file that does not parse; rollsafe reports the declaration and checks the rest"),
     ("proto-suppressions", "FIELD_NO_DELETE", "suppressed in source with a reason: `// rollsafe-allow: proto-field-removed …`"),
+    (
+        "proto-file-suppressions",
+        "FIELD_NO_DELETE",
+        "suppressed for the file with a reason: `// rollsafe-allow-file: proto-field-removed …`",
+    ),
 ];
 
 fn buf_binary() -> Option<PathBuf> {

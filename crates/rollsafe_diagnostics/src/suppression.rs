@@ -114,7 +114,11 @@ pub fn apply(findings: Vec<Finding>, files: &[FileSuppressions<'_>], known_rule:
                         location,
                         "invalid suppression",
                     )
-                    .help(format!("write it as: {} rollsafe-allow: RULE[, RULE] reason", file.line_comment)),
+                    .help(format!(
+                        "write it as: {} {}: RULE[, RULE] reason",
+                        file.line_comment,
+                        if s.scope == Scope::File { "rollsafe-allow-file" } else { "rollsafe-allow" }
+                    )),
                 );
                 continue;
             }
