@@ -83,4 +83,12 @@ fuzz_target!(|data: &[u8]| {
     assert!(!human.contains('\u{1b}'), "a raw escape character reached human output");
     let json = rollsafe_check::render::json::render(&report);
     serde_json::from_str::<serde_json::Value>(&json).expect("the JSON document parses");
+    // The CI formats: documents that parse, and workflow commands one per line.
+    for document in [rollsafe_check::render::sarif::render(&report), rollsafe_check::render::gitlab::render(&report)] {
+        serde_json::from_str::<serde_json::Value>(&document).expect("the CI document parses");
+    }
+    let github = rollsafe_check::render::github::render(&report);
+    assert_eq!(github.lines().count(), report.notices.len() + report.findings.len() + 1, "one line per annotation");
+    let junit = rollsafe_check::render::junit::render(&report, rollsafe_check::Severity::Warning);
+    assert!(!junit.chars().any(|c| (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r')), "a control character XML cannot carry");
 });
