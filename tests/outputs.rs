@@ -21,11 +21,18 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
     }
 }
 
-/// The fixture's check, run in a copy of it that is a git repository of its own.
+/// The fixture's check, run in a copy of it that is a git repository of its own (N-1 is a folder
+/// of that repository).
 fn check(name: &str) -> (tempfile::TempDir, Report) {
+    check_in(name, "")
+}
+
+/// The same with the repository's top at `top` of the copy: `after` leaves N-1 outside the
+/// repository, as a baseline read from git is.
+fn check_in(name: &str, top: &str) -> (tempfile::TempDir, Report) {
     let dir = tempfile::tempdir().expect("tempdir");
     copy_dir(&rollsafe_tests::fixtures_dir().join(name), dir.path());
-    std::fs::create_dir_all(dir.path().join(".git")).expect("a repository top");
+    std::fs::create_dir_all(dir.path().join(top).join(".git")).expect("a repository top");
     let options = CheckOptions { against: Some("../before".into()), ..CheckOptions::in_dir(dir.path().join("after")) };
     let report = rollsafe_check::check(&options).unwrap_or_else(|e| panic!("{name}: {e}"));
     assert!(!report.findings.is_empty(), "{name} has findings to render");
@@ -137,4 +144,49 @@ fn junit_fails_warnings_when_asked() {
     assert!(warnings, "the fixture has warnings");
     assert!(failures(&strict) >= failures(&normal));
     assert!(strict.contains("finding"), "{strict}");
+}
+
+/// A finding about a file the working tree no longer has (a deleted migration) still has its test
+/// case, named by the path the file had, and fails it: the report fails when the check does.
+#[test]
+fn junit_keeps_findings_about_deleted_files() {
+    let (_dir, report) = check_in("layout-history-deleted", "after");
+    let deleted: Vec<_> = report.findings.iter().filter(|f| f.primary.side != rollsafe_check::Side::Current).collect();
+    assert!(!deleted.is_empty(), "the fixture reports on deleted files");
+    let xml = render::junit::render(&report, Severity::Info);
+    for f in deleted {
+        let place = report.ci_place(&f.primary);
+        assert!(!place.lines, "{place:?}: the working tree has no such file");
+        assert!(xml.contains(&format!("name=\"{}\"", place.path)), "{} has no test case:\n{xml}", place.path);
+        assert!(xml.contains(&format!("[{}]", f.rule)), "{xml}");
+    }
+    let listed = xml.matches("] ").count() + xml.matches("]: ").count();
+    assert!(listed >= report.findings.len(), "every finding is in the report:\n{xml}");
+}
+
+/// An N-1 place in a file changed since is named by its path without a region (its lines are not
+/// the working tree's), and its message says where it was; a deleted file's finding is on the
+/// first line of the path it had.
+#[test]
+fn n1_places_in_changed_files_have_no_region() {
+    // A schema file: its N-1 definitions are in the same file, changed since.
+    let (_dir, report) = check_in("layout-structure-sql", "after");
+    let places: Vec<_> = report.findings.iter().flat_map(|f| &f.related).map(|r| report.ci_place(&r.location)).collect();
+    assert!(places.iter().any(|p| !p.lines) && places.iter().all(|p| !p.path.starts_with("..")), "{places:?}");
+    let doc: serde_json::Value = serde_json::from_str(&render::sarif::render(&report)).expect("JSON");
+    for (finding, result) in report.findings.iter().zip(doc["runs"][0]["results"].as_array().expect("results")) {
+        for (r, related) in finding.related.iter().zip(result["relatedLocations"].as_array().into_iter().flatten()) {
+            let place = report.ci_place(&r.location);
+            let region = &related["physicalLocation"]["region"];
+            assert_eq!(place.lines, !region.is_null(), "{place:?}: {related}");
+            if !place.lines {
+                assert!(related["message"]["text"].as_str().is_some_and(|t| t.contains("of the file there")), "{related}");
+            }
+        }
+        assert!(result["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64().is_some_and(|l| l >= 1));
+    }
+    let (_dir, report) = check_in("layout-history-deleted", "after");
+    let doc: serde_json::Value = serde_json::from_str(&render::sarif::render(&report)).expect("JSON");
+    let results = doc["runs"][0]["results"].as_array().expect("results");
+    assert!(results.iter().any(|r| r["locations"][0]["physicalLocation"]["region"] == serde_json::json!({"startLine": 1})), "{doc}");
 }

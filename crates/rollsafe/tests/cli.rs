@@ -313,3 +313,30 @@ fn quiet_and_colour() {
     assert!(escape(&support::rollsafe_with(root, &["check"], &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "")])), "CLICOLOR_FORCE on a pipe");
     assert!(!escape(&support::rollsafe_with(root, &["check", "--format", "json", "--color", "always"], &[])), "documents have no colour");
 }
+
+/// Files in hidden folders (`.schema/`, `.db/migrations`) are read from the working tree as they
+/// are from a git baseline: unchanged, they are not reported as removed; changed, they are checked.
+#[test]
+fn hidden_folders_are_read_on_both_sides() {
+    let repo = repo_with_release();
+    let root = repo.path();
+    write(&root.join(".db/migrations/0001_init.up.sql"), INIT);
+    write(&root.join(".db/migrations/0001_init.down.sql"), "DROP TABLE users;\n");
+    write(&root.join(".proto/shop/v1/user.proto"), "syntax = \"proto3\";\npackage shop.v1;\nmessage User { int64 id = 1; }\n");
+    write(&root.join(".schema/config.schema.json"), r#"{"type": "object", "properties": {"port": {"type": "integer"}}}"#);
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "hidden folders"]);
+    git(root, &["tag", "v1.1.0"]);
+    write(&root.join("README.md"), "unrelated\n");
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "unrelated"]);
+    let out = rollsafe(root, &["check", "--against", "v1.1.0", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(support::json(&out)["findings"], serde_json::json!([]), "unchanged files are not removed");
+
+    write(&root.join(".db/migrations/0002_drop.up.sql"), DROP);
+    write(&root.join(".db/migrations/0002_drop.down.sql"), "ALTER TABLE users ADD COLUMN full_name text;\n");
+    let out = rollsafe(root, &["check", "--against", "v1.1.0"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(stdout(&out).contains(".db/migrations/0002_drop.up.sql"), "{}", stdout(&out));
+}

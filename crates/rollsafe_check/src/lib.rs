@@ -127,14 +127,28 @@ impl Report {
         relative_to(&self.root.join(path), self.repository_top())
     }
 
-    /// A location's file as seen from the top of the repository: in the working tree, or in the
-    /// baseline's folder when N-1 is a directory (a git baseline's files have the working tree's
-    /// paths in another commit).
-    pub fn repository_path_of(&self, location: &Location) -> String {
-        match (&self.baseline_dir, location.side) {
-            (Some(dir), Side::Baseline) => relative_to(&dir.join(&location.path), self.repository_top()),
-            _ => self.repository_path(&location.path),
+    /// How the CI formats name a location's file: from the top of the repository, and whether
+    /// the location's lines are that file's lines there.
+    ///
+    /// A place in the working tree is itself. A place in N-1 is, when N-1 is a folder inside the
+    /// repository, that folder's file; otherwise (a git baseline, or a folder elsewhere) it is
+    /// named by its path in the tree, and its lines are right there only when the working tree
+    /// still holds the same file unchanged. A deleted file is named by the path it had.
+    pub fn ci_place(&self, location: &Location) -> CiPlace {
+        if location.side == Side::Current {
+            return CiPlace { path: self.repository_path(&location.path), lines: true };
         }
+        let top = self.repository_top();
+        if let (Some(dir), Side::Baseline) = (&self.baseline_dir, location.side)
+            && dir.starts_with(top)
+        {
+            return CiPlace { path: relative_to(&dir.join(&location.path), top), lines: true };
+        }
+        let unchanged = match (self.text(Side::Current, &location.path), self.text(location.side, &location.path)) {
+            (Some(now), Some(then)) => now == then,
+            _ => false,
+        };
+        CiPlace { path: self.repository_path(&location.path), lines: unchanged }
     }
 
     fn repository_top(&self) -> &Path {
@@ -294,6 +308,16 @@ fn relative_to(path: &Path, base: &Path) -> String {
     let mut out: Vec<String> = std::iter::repeat_n("..".to_string(), base_parts.len() - common).collect();
     out.extend(path_parts[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
     out.join("/")
+}
+
+/// A location as the CI formats name it: see [`Report::ci_place`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CiPlace {
+    /// From the top of the repository, `/`-separated.
+    pub path: String,
+    /// Whether the location's lines and columns are those of the file at `path` in the working
+    /// tree (else they are the lines of the file in the release the location is in).
+    pub lines: bool,
 }
 
 /// What `rollsafe init` wrote.

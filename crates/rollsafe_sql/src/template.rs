@@ -119,10 +119,28 @@ pub fn substitute(text: &str, placeholders: &Placeholders) -> Option<Substituted
         for (i, slot) in out[start..end].iter_mut().enumerate() {
             *slot = bytes.get(i).copied().unwrap_or(if bytes.is_empty() { b' ' } else { pad });
         }
+        keep_char_boundaries(text, &mut out, start, end);
     }
     // Every replacement is ASCII and covers whole placeholders, which are ASCII-delimited.
     let text = String::from_utf8(out).ok()?;
     Some(Substituted { text, notes })
+}
+
+/// The parse of the substituted text reports ranges that the original text is read with: none may
+/// end inside a character the placeholder held (`${sché}`). Where a multi-byte character of the
+/// original was, the replacement's bytes are made all of one kind (all identifier bytes, or all
+/// spaces), so no token, and so no range, starts or ends strictly inside it.
+fn keep_char_boundaries(text: &str, out: &mut [u8], start: usize, end: usize) {
+    let mut at = start;
+    while at < end {
+        let width = text[at..].chars().next().map_or(1, char::len_utf8);
+        if width > 1 {
+            let span = at..(at + width).min(end);
+            let fill = if out[span.clone()].iter().any(|b| is_ident_byte(*b)) { b'_' } else { b' ' };
+            out[span].fill(fill);
+        }
+        at += width;
+    }
 }
 
 /// Whether the placeholder at `start..end` is the whole value of a `SET search_path`.
@@ -272,6 +290,16 @@ mod tests {
 
     fn sub(text: &str) -> String {
         substitute(text, &Placeholders::default()).map_or_else(|| text.to_string(), |s| s.text)
+    }
+
+    /// A placeholder holding a multi-byte character: every statement range of the parse stays on
+    /// the original text's character boundaries (found by fuzzing).
+    #[test]
+    fn ranges_stay_on_the_original_character_boundaries() {
+        let text = "CREATE SCHEMA ${sc\u{fffd}ema};\nCREATE TABLE ${CREATE SCHEMA ${schéma};\nCREATE TABLE ${x}.t (id int);\n";
+        crate::fuzzing::front_end(text);
+        let substituted = substitute(text, &Placeholders::default()).expect("placeholders");
+        assert_eq!(substituted.text.len(), text.len());
     }
 
     #[test]

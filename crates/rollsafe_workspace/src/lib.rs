@@ -361,11 +361,22 @@ enum ReadFailure {
     Undecodable(LoadError),
 }
 
+/// `.git` (a folder, or a file in a worktree), and other version controls' folders.
+fn is_vcs_folder(entry: &ignore::DirEntry) -> bool {
+    entry.depth() > 0 && matches!(entry.file_name().to_str(), Some(".git" | ".hg" | ".svn" | ".jj"))
+}
+
 /// The relevant files under `dir`, in the walk's order.
 fn list_dir_tree(dir: &Path, config: &Config, skip: &[PathBuf]) -> Result<Vec<Listed>, LoadError> {
     let skip: Vec<PathBuf> = skip.to_vec();
-    let walker =
-        ignore::WalkBuilder::new(dir).hidden(true).require_git(false).filter_entry(move |e| !skip.iter().any(|s| e.path() == s)).build();
+    // Hidden folders are walked like any other (`.schema/`, `.db/migrations`): a baseline read from
+    // git holds the files tracked there, and skipping them here would report each one as removed.
+    // What .gitignore excludes is skipped, and so is the version control's own folder.
+    let walker = ignore::WalkBuilder::new(dir)
+        .hidden(false)
+        .require_git(false)
+        .filter_entry(move |e| !skip.iter().any(|s| e.path() == s) && !is_vcs_folder(e))
+        .build();
     let mut out = Vec::new();
     for entry in walker {
         let entry = entry.map_err(|e| err(format!("{}: {e}", dir.display())))?;

@@ -21,24 +21,27 @@ pub fn render(report: &Report) -> String {
         out.push_str(&format!("::warning title={}::{}\n", property("rollsafe"), data(&notice.message)));
     }
     for f in &report.findings {
-        let (start, end) = region(report, &f.primary);
         let mut message = f.message.clone();
         for r in &f.related {
             let (at, _) = line_cols(report, &r.location);
             let release = release_note(report, r);
-            message.push_str(&format!("\n{}:{}:{}{release}: {}", report.repository_path_of(&r.location), at.line, at.col, r.message));
+            message.push_str(&format!("\n{}:{}:{}{release}: {}", report.ci_place(&r.location).path, at.line, at.col, r.message));
         }
         if let Some(help) = &f.help {
             message.push_str(&format!("\nhelp: {help}"));
         }
+        let place = report.ci_place(&f.primary);
+        // A place whose lines are not the working tree's (a deleted file) is annotated on the file.
+        let lines = if place.lines {
+            let (start, end) = region(report, &f.primary);
+            format!(",line={},col={},endLine={},endColumn={}", start.line, start.col, end.line, end.col)
+        } else {
+            String::new()
+        };
         out.push_str(&format!(
-            "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+            "::{} file={}{lines},title={}::{}\n",
             command(f.severity),
-            property(&report.repository_path_of(&f.primary)),
-            start.line,
-            start.col,
-            end.line,
-            end.col,
+            property(&place.path),
             property(f.rule),
             data(&message),
         ));

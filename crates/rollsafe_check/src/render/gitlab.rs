@@ -22,7 +22,14 @@ pub fn render(report: &Report) -> String {
         .iter()
         .zip(&fingerprints)
         .map(|(f, fingerprint)| {
-            let (start, end) = region(report, &f.primary);
+            let place = report.ci_place(&f.primary);
+            // GitLab needs a line: a deleted file's finding is on its first.
+            let (begin, end) = if place.lines {
+                let (start, end) = region(report, &f.primary);
+                (start.line, end.line)
+            } else {
+                (1, 1)
+            };
             let mut body = String::new();
             if let Some(help) = &f.help {
                 body.push_str(&format!("**Help:** {help}\n\n"));
@@ -30,7 +37,7 @@ pub fn render(report: &Report) -> String {
             for r in &f.related {
                 let (at, _) = line_cols(report, &r.location);
                 let release = release_note(report, r);
-                body.push_str(&format!("- `{}:{}:{}`{release}: {}\n", report.repository_path_of(&r.location), at.line, at.col, r.message));
+                body.push_str(&format!("- `{}:{}:{}`{release}: {}\n", report.ci_place(&r.location).path, at.line, at.col, r.message));
             }
             body.push_str(&format!("\nSee [{}]({}).\n", f.rule, rule_url(f.rule)));
             json!({
@@ -42,8 +49,8 @@ pub fn render(report: &Report) -> String {
                 "fingerprint": fingerprint,
                 "severity": severity(f.severity),
                 "location": {
-                    "path": report.repository_path_of(&f.primary),
-                    "lines": { "begin": start.line, "end": end.line },
+                    "path": place.path,
+                    "lines": { "begin": begin, "end": end },
                 },
             })
         })

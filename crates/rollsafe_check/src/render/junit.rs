@@ -2,7 +2,8 @@
 //! `artifacts:reports:junit`, Jenkins, Azure Pipelines, CircleCI).
 //!
 //! One `<testsuite name="rollsafe">` with one `<testcase>` per checked file of the working tree
-//! ([`Report::checked_files`]), named by its path from the top of the repository. A file fails
+//! ([`Report::checked_files`]) and per deleted file a finding is about, named by its path from the
+//! top of the repository. A file fails
 //! when it has a finding at the level that fails the check (`--fail-on`): one `<failure>` whose
 //! message counts them and whose text lists each (`line:column rule: message`, then its help).
 //! Findings below that level are listed in the case's `<system-out>`, so nothing is lost and the
@@ -13,15 +14,18 @@ use super::region;
 use crate::{Finding, Report, Severity};
 
 pub fn render(report: &Report, fail_on: Severity) -> String {
-    let files = report.checked_files();
+    // A case per checked file, and one per file a finding is about that the working tree no
+    // longer has (a deleted migration or `.proto`), so that no finding is left out.
+    let mut files: Vec<String> = report.checked_files().iter().map(|f| report.repository_path(f)).collect();
+    files.extend(report.findings.iter().map(|f| report.ci_place(&f.primary).path));
+    files.sort();
+    files.dedup();
     let mut cases = String::new();
     let mut failures = 0;
-    for file in &files {
-        let findings: Vec<&Finding> =
-            report.findings.iter().filter(|f| f.primary.side == crate::Side::Current && &f.primary.path == file).collect();
+    for name in &files {
+        let findings: Vec<&Finding> = report.findings.iter().filter(|f| &report.ci_place(&f.primary).path == name).collect();
         let (failing, other): (Vec<&Finding>, Vec<&Finding>) = findings.iter().partition(|f| f.severity >= fail_on);
-        let name = report.repository_path(file);
-        cases.push_str(&format!("    <testcase classname=\"rollsafe\" name=\"{}\" file=\"{}\">\n", attribute(&name), attribute(&name)));
+        cases.push_str(&format!("    <testcase classname=\"rollsafe\" name=\"{}\" file=\"{}\">\n", attribute(name), attribute(name)));
         if !failing.is_empty() {
             failures += 1;
             let count = |s: Severity| failing.iter().filter(|f| f.severity == s).count();
@@ -73,7 +77,7 @@ fn listing(report: &Report, findings: &[&Finding]) -> String {
         let (start, _) = region(report, &f.primary);
         out.push_str(&format!(
             "{}:{}:{} {} [{}]: {}\n",
-            report.repository_path_of(&f.primary),
+            report.ci_place(&f.primary).path,
             start.line,
             start.col,
             f.severity,

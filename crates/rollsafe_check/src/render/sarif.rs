@@ -14,8 +14,9 @@
 //! - Notices about the check itself (a doubtful baseline, skipped files) are tool execution
 //!   notifications of the invocation.
 //!
-//! Paths are relative to the top of the repository ([`Report::repository_path`]), with
-//! `%SRCROOT%` as their base.
+//! Paths are relative to the top of the repository, with `%SRCROOT%` as their base; places in N-1
+//! are named as [`Report::ci_place`] says, without a region when their lines are not those of the
+//! file named.
 
 use super::{fingerprints, region, release_note, rule_description, rule_url};
 use crate::{Location, Report, Severity};
@@ -37,9 +38,14 @@ pub fn render(report: &Report) -> String {
                 .iter()
                 .enumerate()
                 .map(|(i, r)| {
-                    let mut location = location(report, &r.location);
+                    let mut location = location(report, &r.location, false);
                     location["id"] = json!(i + 1);
-                    location["message"] = json!({ "text": sentence(&format!("{}{}", r.message, release_note(report, r))) });
+                    let mut text = format!("{}{}", r.message, release_note(report, r));
+                    if !report.ci_place(&r.location).lines {
+                        let (start, _) = region(report, &r.location);
+                        text = format!("{text}; line {}, column {} of the file there", start.line, start.col);
+                    }
+                    location["message"] = json!({ "text": sentence(&text) });
                     location
                 })
                 .collect();
@@ -52,7 +58,7 @@ pub fn render(report: &Report) -> String {
                 "ruleId": f.rule,
                 "level": level(f.severity),
                 "message": { "text": message },
-                "locations": [location(report, &f.primary)],
+                "locations": [location(report, &f.primary, true)],
                 "partialFingerprints": { "rollsafe/v1": fingerprint },
             });
             if let Some(index) = rule_index(f.rule) {
@@ -120,14 +126,20 @@ fn rule(rule: &rollsafe_core::Rule) -> Value {
     })
 }
 
-fn location(report: &Report, loc: &Location) -> Value {
+/// A location with its region. A place whose lines are not those of the file named (an N-1
+/// definition in a file changed since) is named without a region, and its message says where it
+/// was; the primary location always has one (code scanning needs it): a deleted file's finding
+/// points at its first line.
+fn location(report: &Report, loc: &Location, primary: bool) -> Value {
+    let place = report.ci_place(loc);
     let (start, end) = region(report, loc);
-    json!({
-        "physicalLocation": {
-            "artifactLocation": { "uri": uri(&report.repository_path_of(loc)), "uriBaseId": "%SRCROOT%" },
-            "region": { "startLine": start.line, "startColumn": start.col, "endLine": end.line, "endColumn": end.col },
-        }
-    })
+    let mut physical = json!({ "artifactLocation": { "uri": uri(&place.path), "uriBaseId": "%SRCROOT%" } });
+    if place.lines {
+        physical["region"] = json!({ "startLine": start.line, "startColumn": start.col, "endLine": end.line, "endColumn": end.col });
+    } else if primary {
+        physical["region"] = json!({ "startLine": 1 });
+    }
+    json!({ "physicalLocation": physical })
 }
 
 fn level(severity: Severity) -> &'static str {
