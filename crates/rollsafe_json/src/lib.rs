@@ -193,9 +193,14 @@ pub fn parse_with_comments(text: &str) -> Result<Value, SyntaxError> {
 }
 
 fn parse_with(text: &str, comments: bool) -> Result<Value, SyntaxError> {
-    if let Some(hint) = utf16_hint(text) {
-        return Err(SyntaxError { range: TextRange::empty(0), message: hint.to_string() });
-    }
+    // The UTF-16 hint explains a failure; a text that parses (NUL bytes in a comment) is read.
+    parse_utf8(text, comments).map_err(|e| match utf16_hint(text) {
+        Some(hint) => SyntaxError { range: TextRange::empty(0), message: hint.to_string() },
+        None => e,
+    })
+}
+
+fn parse_utf8(text: &str, comments: bool) -> Result<Value, SyntaxError> {
     let mut p = Parser { src: text, bytes: text.as_bytes(), pos: 0, depth: 0, comments };
     if text.starts_with('\u{feff}') {
         p.pos = '\u{feff}'.len_utf8();
@@ -564,6 +569,15 @@ mod tests {
         let utf16: String = "{\"type\": \"string\"}".chars().flat_map(|c| ['\0', c]).collect();
         let e = super::parse(&utf16).expect_err("UTF-16");
         assert!(e.message.contains("UTF-16"), "{}", e.message);
+    }
+
+    /// NUL bytes in a comment do not make a text UTF-16: a value whose own text is mostly such a
+    /// comment still parses (found by fuzzing).
+    #[test]
+    fn nul_bytes_in_a_comment_are_not_utf16() {
+        let text = "{\n   //j\0\0\0\0\0\0\0json,ergmn\"\0\0\0\0\0\0\0+json\"}\n}\n";
+        crate::fuzzing::front_end(text);
+        assert!(super::parse_with_comments(text).is_ok());
     }
 
     use super::*;
