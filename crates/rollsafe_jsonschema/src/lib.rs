@@ -269,7 +269,13 @@ impl Walk<'_> {
                 None => self.problem(r.range, format!("`$ref` is a URI reference string, not {}", r.describe())),
             }
         }
-        for m in members {
+        for (i, m) in members.iter().enumerate() {
+            // A repeated key: the first is what pointers and keyword lookups read, so it alone is
+            // walked (JSON leaves repeated keys undefined; readers differ on which wins).
+            if members[..i].iter().any(|earlier| earlier.key == m.key) {
+                self.problem(m.key_range, format!("`{}` appears twice in this object; the first is read", escape_key(&m.key)));
+                continue;
+            }
             // Built only for keywords that hold schemas.
             let at = || format!("{pointer}/{}", rollsafe_json::pointer_segment(&m.key));
             let key = m.key.as_str();
@@ -290,7 +296,14 @@ impl Walk<'_> {
                 match m.value.as_object() {
                     Some(entries) => {
                         let at = at();
-                        for e in entries {
+                        for (i, e) in entries.iter().enumerate() {
+                            if entries[..i].iter().any(|earlier| earlier.key == e.key) {
+                                self.problem(
+                                    e.key_range,
+                                    format!("`{}` appears twice in this object; the first is read", escape_key(&e.key)),
+                                );
+                                continue;
+                            }
                             self.schema(&e.value, &format!("{at}/{}", rollsafe_json::pointer_segment(&e.key)), &base);
                         }
                     }
@@ -479,6 +492,18 @@ pub fn same_json(a: &Value, b: &Value) -> bool {
 mod tests {
     use super::*;
 
+    /// A repeated key: the first is walked, as pointers read it, and the repeat is a problem (found
+    /// by fuzzing: a `$ref` under the second `definitions` was recorded at an unreachable place).
+    #[test]
+    fn repeated_keys_walk_the_first() {
+        let text =
+            r##"{"definitions": {"a": {"type": "string"}}, "definitions": {"a": {"properties": {"p": {"$ref": "#/definitions/a"}}}}}"##;
+        crate::fuzzing::front_end(text);
+        let doc = crate::parse(text);
+        assert!(doc.problems.iter().any(|p| p.message.contains("appears twice")), "{:?}", doc.problems);
+        assert!(doc.refs.is_empty(), "the repeat is not walked");
+    }
+
     #[test]
     fn drafts_and_problems() {
         let doc = parse(
@@ -534,6 +559,11 @@ mod tests {
         assert!(same_json(&json(r#"{"a": 1, "b": [1.0]}"#), &json(r#"{"b": [1], "a": 1.0}"#)));
         assert!(!same_json(&json("1"), &json(r#""1""#)));
     }
+}
+
+/// A key as a message quotes it: escaped and capped.
+fn escape_key(key: &str) -> String {
+    rollsafe_text::escape::quote(key)
 }
 
 /// Entry points for the fuzz targets (`fuzz/`).
