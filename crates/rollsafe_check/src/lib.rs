@@ -82,6 +82,8 @@ pub struct Report {
     pub cwd: PathBuf,
     /// The folder holding the N-1 tree when the baseline is a directory.
     pub baseline_dir: Option<PathBuf>,
+    /// The top of the git repository holding the root (the root outside one), found once.
+    repository_top: PathBuf,
     analysis: Analysis,
 }
 
@@ -152,7 +154,7 @@ impl Report {
     }
 
     fn repository_top(&self) -> &Path {
-        self.root.ancestors().find(|dir| dir.join(".git").exists()).unwrap_or(&self.root)
+        &self.repository_top
     }
 
     /// The working tree's files that were checked (root-relative, sorted): every file a format
@@ -259,6 +261,7 @@ pub fn check(options: &CheckOptions) -> Result<Report, LoadError> {
         summary,
         baseline_label,
         baseline_source: loaded.baseline_source,
+        repository_top: repository_top(&loaded.root),
         root: loaded.root,
         cwd,
         baseline_dir: loaded.baseline_dir,
@@ -281,10 +284,16 @@ pub fn check_input(input: rollsafe_core::WorkspaceInput, root: PathBuf) -> Repor
         baseline_label,
         baseline_source: BaselineSource::Argument,
         cwd: root.clone(),
+        repository_top: repository_top(&root),
         root,
         baseline_dir: None,
         analysis,
     }
+}
+
+/// The nearest folder up from `root` holding `.git` (`root` itself outside a repository).
+fn repository_top(root: &Path) -> PathBuf {
+    root.ancestors().find(|dir| dir.join(".git").exists()).unwrap_or(root).to_path_buf()
 }
 
 /// `PATH` arguments as root-relative prefixes.

@@ -12,18 +12,22 @@
 
 use super::region;
 use crate::{Finding, Report, Severity};
+use std::collections::BTreeMap;
 
 pub fn render(report: &Report, fail_on: Severity) -> String {
     // A case per checked file, and one per file a finding is about that the working tree no
     // longer has (a deleted migration or `.proto`), so that no finding is left out.
-    let mut files: Vec<String> = report.checked_files().iter().map(|f| report.repository_path(f)).collect();
-    files.extend(report.findings.iter().map(|f| report.ci_place(&f.primary).path));
-    files.sort();
-    files.dedup();
+    // Findings by file, grouped once: a tree of thousands of files meets thousands of findings.
+    let mut by_file: BTreeMap<String, Vec<&Finding>> = BTreeMap::new();
+    for f in &report.findings {
+        by_file.entry(report.ci_place(&f.primary).path).or_default().push(f);
+    }
+    for file in report.checked_files() {
+        by_file.entry(report.repository_path(&file)).or_default();
+    }
     let mut cases = String::new();
     let mut failures = 0;
-    for name in &files {
-        let findings: Vec<&Finding> = report.findings.iter().filter(|f| &report.ci_place(&f.primary).path == name).collect();
+    for (name, findings) in &by_file {
         let (failing, other): (Vec<&Finding>, Vec<&Finding>) = findings.iter().partition(|f| f.severity >= fail_on);
         cases.push_str(&format!("    <testcase classname=\"rollsafe\" name=\"{}\" file=\"{}\">\n", attribute(name), attribute(name)));
         if !failing.is_empty() {
@@ -53,10 +57,10 @@ pub fn render(report: &Report, fail_on: Severity) -> String {
         cases.push_str("    </testcase>\n");
     }
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str(&format!("<testsuites name=\"rollsafe\" tests=\"{}\" failures=\"{failures}\" errors=\"0\">\n", files.len()));
+    out.push_str(&format!("<testsuites name=\"rollsafe\" tests=\"{}\" failures=\"{failures}\" errors=\"0\">\n", by_file.len()));
     out.push_str(&format!(
         "  <testsuite name=\"rollsafe\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">\n",
-        files.len()
+        by_file.len()
     ));
     out.push_str(&format!(
         "    <properties>\n      <property name=\"baseline\" value=\"{}\"/>\n    </properties>\n",
