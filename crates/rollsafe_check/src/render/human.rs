@@ -311,7 +311,7 @@ fn without_trailing_spaces(text: &str) -> String {
     out
 }
 
-fn plural(n: usize, word: &str) -> String {
+pub(crate) fn plural(n: usize, word: &str) -> String {
     if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
 }
 

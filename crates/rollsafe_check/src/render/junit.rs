@@ -10,6 +10,7 @@
 //! report fails exactly when the exit code does. Notices about the check itself are the suite's
 //! `<system-err>`.
 
+use super::human::plural;
 use super::region;
 use crate::{Finding, Report, Severity};
 use std::collections::BTreeMap;
@@ -93,10 +94,6 @@ fn listing(report: &Report, findings: &[&Finding]) -> String {
         }
     }
     out
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
 }
 
 /// Text content: `&` and `<` escaped, and characters XML 1.0 cannot carry at all (control
