@@ -30,6 +30,10 @@ pub struct Case {
     pub dialect: Option<String>,
     #[serde(default)]
     pub postgres: bool,
+    /// For the PostgreSQL lane: PostgreSQL refuses one of the new migrations (a statement other
+    /// objects block); applying it must fail, and rollsafe must say `refused-by-dependents`.
+    #[serde(default)]
+    pub postgres_refuses: bool,
     /// For the buf lane: the folder of `before/` and `after/` that buf takes as its module (what a
     /// `buf.yaml` would name; rollsafe infers it).
     #[serde(default, rename = "buf-root")]

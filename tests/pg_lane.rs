@@ -89,6 +89,21 @@ fn apply(db: &str, tree: &Path, path: &str) {
     assert!(out.status.success(), "applying {} to {db} failed: {}", tree.join(path).display(), String::from_utf8_lossy(&out.stderr));
 }
 
+/// Applies a migration; PostgreSQL's error when it refuses it.
+fn try_apply(db: &str, tree: &Path, path: &str) -> Result<(), String> {
+    let text = std::fs::read_to_string(tree.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let script = std::env::temp_dir().join(format!("rollsafe-lane-{}-{db}.sql", std::process::id()));
+    std::fs::write(&script, up_script(&text)).expect("write script");
+    let out = psql(db, &["-v", "ON_ERROR_STOP=1", "-v", "VERBOSITY=verbose", "-f", script.to_str().expect("UTF-8 temp path")]);
+    if out.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&out.stderr).trim().to_string()) }
+}
+
+/// Whether an error is PostgreSQL refusing a statement because of dependent objects: SQLSTATE
+/// 2BP01 (`dependent_objects_still_exist`), or 0A000 for a column type a view or rule uses.
+fn refused_because_of_dependents(error: &str) -> bool {
+    error.contains("2BP01") || (error.contains("0A000") && error.contains("used by a view or rule"))
+}
+
 fn introspect(db: &str) -> Value {
     let sql = repo_root().join("tests/pg/introspect.sql");
     let out = psql(db, &["-At", "-v", "ON_ERROR_STOP=1", "-f", sql.to_str().expect("UTF-8 path")]);
@@ -229,6 +244,28 @@ fn compare_model(db: &Value, model: &Catalog) -> Vec<String> {
                 }
             }
         }
+    }
+    let db_triggers: BTreeSet<String> = db["triggers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|t| format!("{}.{}.{} -> {}.{}", s(&t["schema"]), s(&t["table"]), s(&t["name"]), s(&t["function_schema"]), s(&t["function"])))
+        .collect();
+    let model_triggers: BTreeSet<String> = model
+        .triggers
+        .values()
+        .map(|t| {
+            let f = t.function.as_ref().map_or_else(|| "?".to_string(), |f| format!("{}.{}", f.schema, f.name));
+            format!("{}.{}.{} -> {f}", t.table.schema, t.table.name, t.name.key)
+        })
+        .collect();
+    for t in db_triggers.symmetric_difference(&model_triggers) {
+        out.push(format!("trigger {t} only in {}", if db_triggers.contains(t) { "PostgreSQL" } else { "the model" }));
+    }
+    let db_extensions: BTreeSet<String> = db["extensions"].as_array().into_iter().flatten().map(s).collect();
+    let model_extensions: BTreeSet<String> = model.extensions.keys().filter(|e| *e != "plpgsql").cloned().collect();
+    for e in db_extensions.symmetric_difference(&model_extensions) {
+        out.push(format!("extension {e} only in {}", if db_extensions.contains(e) { "PostgreSQL" } else { "the model" }));
     }
     if db["views"].as_array().map_or(0, Vec::len) != model.views.len() {
         out.push(format!("{} views in PostgreSQL, {} in the model", db["views"].as_array().map_or(0, Vec::len), model.views.len()));
@@ -484,6 +521,8 @@ fn name_still_exists(n: &Value, segs: &[String], column: bool) -> bool {
 
 struct LaneReport {
     fixtures: usize,
+    /// Fixtures whose release PostgreSQL refuses, as rollsafe says.
+    refused: usize,
     probes: usize,
     discarded: usize,
     failing_on_n: usize,
@@ -511,6 +550,31 @@ fn run_fixture(index: usize, fixture: &Fixture, report: &mut LaneReport) {
             apply(&n1_db, &fixture.before(), path);
             apply(&n_db, &fixture.before(), path);
         }
+    }
+    let refused_by_rollsafe = findings.iter().any(|f| f.rule == "refused-by-dependents");
+    if fixture.case.postgres_refuses || refused_by_rollsafe {
+        // The release cannot be deployed: PostgreSQL must refuse one of its migrations because of
+        // dependent objects, and rollsafe must have said so. Nothing after it can be compared.
+        let refusal = histories.iter().flat_map(|h| &h.current.applied).find_map(|path| try_apply(&n_db, &fixture.after(), path).err());
+        match refusal {
+            None => report
+                .problems
+                .push(format!("{}: rollsafe reports refused-by-dependents but PostgreSQL applies every migration", fixture.name)),
+            Some(error) if !refused_because_of_dependents(&error) => {
+                report.problems.push(format!("{}: PostgreSQL refuses a migration for another reason: {error}", fixture.name))
+            }
+            Some(error) if !refused_by_rollsafe => {
+                report.problems.push(format!("{}: PostgreSQL refuses a migration but rollsafe does not say so: {error}", fixture.name))
+            }
+            Some(_) => report.refused += 1,
+        }
+        if !fixture.case.postgres_refuses {
+            report.problems.push(format!("{}: rollsafe reports refused-by-dependents; mark the fixture postgres_refuses", fixture.name));
+        }
+        drop_db(&n1_db);
+        drop_db(&n_db);
+        report.fixtures += 1;
+        return;
     }
     for h in &histories {
         for path in &h.current.applied {
@@ -594,13 +658,13 @@ fn postgres_agrees_with_the_model_and_the_probes() {
         ));
         return;
     }
-    let mut report = LaneReport { fixtures: 0, probes: 0, discarded: 0, failing_on_n: 0, problems: Vec::new() };
+    let mut report = LaneReport { fixtures: 0, refused: 0, probes: 0, discarded: 0, failing_on_n: 0, problems: Vec::new() };
     for (i, fixture) in fixtures().iter().enumerate().filter(|(_, f)| f.case.postgres) {
         run_fixture(i, fixture, &mut report);
     }
     eprintln!(
-        "PostgreSQL lane: {} fixtures, {} N-1 probes ({} discarded as invalid on N-1), {} fail on N",
-        report.fixtures, report.probes, report.discarded, report.failing_on_n
+        "PostgreSQL lane: {} fixtures ({} refused as rollsafe says), {} N-1 probes ({} discarded as invalid on N-1), {} fail on N",
+        report.fixtures, report.refused, report.probes, report.discarded, report.failing_on_n
     );
     assert!(report.fixtures > 0, "no fixture is marked postgres = true");
     assert!(report.problems.is_empty(), "{} disagreement(s) with PostgreSQL:\n{}", report.problems.len(), report.problems.join("\n"));

@@ -10,7 +10,7 @@
 -- (public.mood, nextval('public.t_id_seq'::regclass)) whatever the caller's search_path was, so
 -- the text is the same on every run; like pg_dump, it stays set for the rest of the session.
 --
--- Document: {"tables", "enums", "views", "sequences", "indexes"}, each an array sorted by
+-- Document: {"tables", "enums", "views", "sequences", "indexes", "triggers", "extensions"}, each an array sorted by
 -- schema then name (byte order, COLLATE "C"); every key is always present (null when n/a).
 --   tables[]      schema, name, kind (r = table, p = partitioned table),
 --                 columns[] in attnum order: name, type (format_type), not_null, has_default,
@@ -28,6 +28,9 @@
 --                 table, name: schema, name, table, unique, columns (key columns in order; an
 --                 expression key as its text), include (INCLUDE columns), partial, predicate,
 --                 method, definition (pg_get_indexdef)
+--   triggers[]    user triggers (not the internal ones of foreign keys), by schema, table, name:
+--                 schema, table, name, function_schema, function
+--   extensions[]  installed extensions' names but plpgsql (installed everywhere)
 -- Schemas pg_* (pg_catalog, pg_toast, temp schemas) and information_schema are left out.
 SET search_path = pg_catalog;
 
@@ -173,5 +176,26 @@ SELECT json_build_object(
         SELECT 1 FROM pg_constraint con
         WHERE con.conrelid = i.indrelid AND con.conindid = i.indexrelid
           AND con.contype IN ('p', 'u', 'x'))
+  ), '[]'),
+
+  'triggers', COALESCE((
+    SELECT json_agg(json_build_object(
+        'schema', t.schema,
+        'table', t.name,
+        'name', tg.tgname,
+        'function_schema', fn.nspname,
+        'function', p.proname
+      ) ORDER BY t.schema COLLATE "C", t.name COLLATE "C", tg.tgname COLLATE "C")
+    FROM pg_trigger tg
+    JOIN rels t ON t.oid = tg.tgrelid
+    JOIN pg_proc p ON p.oid = tg.tgfoid
+    JOIN pg_namespace fn ON fn.oid = p.pronamespace
+    WHERE NOT tg.tgisinternal
+  ), '[]'),
+
+  'extensions', COALESCE((
+    SELECT json_agg(e.extname ORDER BY e.extname COLLATE "C")
+    FROM pg_extension e
+    WHERE e.extname <> 'plpgsql'
   ), '[]')
 );

@@ -100,6 +100,10 @@ pub struct Catalog {
     /// constraint are part of the constraint.
     pub indexes: ObjectMap<ObjKey, Index>,
     pub functions: ObjectMap<ObjKey, Function>,
+    /// Triggers by the table's schema and `table.trigger` (names are per table in PostgreSQL).
+    pub triggers: ObjectMap<ObjKey, Trigger>,
+    /// Installed extensions by folded name.
+    pub extensions: Shared<Map<String, Extension>>,
     /// Lookup cache for generated constraint names; not part of the model.
     names: NameCache,
 }
@@ -309,7 +313,39 @@ pub struct View {
     pub sources: Vec<ObjKey>,
     /// `SELECT * FROM t`: exposes every column of `t`.
     pub star_of: Option<ObjKey>,
+    /// The columns its query names, by relation: PostgreSQL will not drop one (without
+    /// `CASCADE`) or change its type while the view exists.
+    pub reads: Vec<(ObjKey, String)>,
+    /// Functions it calls that the history created.
+    pub calls: Vec<ObjKey>,
+    /// Every relation it reads from, in any scope of its query.
+    pub uses: Vec<ObjKey>,
     pub renamed_from: Vec<(ObjKey, Origin)>,
+}
+
+impl View {
+    pub fn label(&self) -> &'static str {
+        if self.materialized { "materialized view" } else { "view" }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trigger {
+    pub name: Name,
+    pub table: ObjKey,
+    pub timing: crate::ops::TriggerTiming,
+    pub events: Vec<crate::ops::TriggerEvent>,
+    /// The function it executes, when the history created it.
+    pub function: Option<ObjKey>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Extension {
+    pub written: String,
+    /// The schema its objects are in.
+    pub schema: String,
+    pub origin: Origin,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -419,6 +455,34 @@ pub enum Event {
     ReplayFailed {
         origin: Origin,
     },
+    TriggerDropped {
+        trigger: ObjKey,
+        origin: Origin,
+    },
+    /// An object dropped because the statement dropped or changed something it depends on
+    /// (`CASCADE`, or what PostgreSQL drops along without asking): `dropped` is the drop itself,
+    /// `by` says what took it along (`the CASCADE on DROP TABLE scores`).
+    Implicit {
+        dropped: Box<Event>,
+        by: String,
+    },
+    /// PostgreSQL refuses the statement because other objects depend on what it drops or changes;
+    /// replay does not apply it. `statement` names it (`DROP COLUMN scores.points`), `dependents`
+    /// the objects in the way (`view leaderboard`), with where each was defined.
+    Refused {
+        statement: String,
+        reason: RefusalReason,
+        dependents: Vec<(String, Origin)>,
+        origin: Origin,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RefusalReason {
+    /// A drop without `CASCADE` of something other objects depend on.
+    NeedsCascade,
+    /// `ALTER COLUMN … TYPE` of a column a view or rule reads: no `CASCADE` helps.
+    TypeOfViewColumn,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -448,7 +512,10 @@ impl Event {
             | Event::PartitionDetached { origin, .. }
             | Event::ColumnsNotModelled { origin, .. }
             | Event::UnknownObject { origin, .. }
+            | Event::TriggerDropped { origin, .. }
+            | Event::Refused { origin, .. }
             | Event::ReplayFailed { origin } => *origin,
+            Event::Implicit { dropped, .. } => dropped.origin(),
         }
     }
 }

@@ -57,14 +57,8 @@ const NO_EFFECT_PREFIXES: &[&[&str]] = &[
     &["ABORT"],
     &["SAVEPOINT"],
     &["RELEASE"],
-    &["CREATE", "EXTENSION"],
     &["ALTER", "EXTENSION"],
-    &["DROP", "EXTENSION"],
-    &["CREATE", "TRIGGER"],
-    &["CREATE", "CONSTRAINT", "TRIGGER"],
-    &["CREATE", "OR", "REPLACE", "TRIGGER"],
     &["CREATE", "EVENT", "TRIGGER"],
-    &["DROP", "TRIGGER"],
     &["DROP", "EVENT", "TRIGGER"],
     &["ALTER", "TRIGGER"],
     &["CREATE", "POLICY"],
@@ -141,6 +135,21 @@ pub(crate) fn triage(l: &mut Lowerer<'_>) -> Option<StatementKind> {
     // conditional ALTER there; PostgreSQL prepares queries only.
     if l.dialect == Dialect::MySql && (starts(&["PREPARE"]) || starts(&["EXECUTE"])) {
         return Some(StatementKind::NotModelled { what: "dynamic SQL (PREPARE/EXECUTE)".into() });
+    }
+    if starts(&["CREATE", "EXTENSION"]) || starts(&["DROP", "EXTENSION"]) {
+        return Some(extension(l).unwrap_or(StatementKind::NoSchemaEffect));
+    }
+    let event_trigger = w.get(1) == Some(&"EVENT");
+    if !event_trigger && w.first() == Some(&"CREATE") && w.iter().take(5).any(|x| *x == "TRIGGER") {
+        return Some(create_trigger(l).unwrap_or(StatementKind::NotModelled { what: "CREATE TRIGGER".into() }));
+    }
+    if starts(&["SELECT", "DIESEL_MANAGE_UPDATED_AT"])
+        && let Some(kind) = diesel_manage_updated_at(l)
+    {
+        return Some(kind);
+    }
+    if starts(&["DROP", "TRIGGER"]) {
+        return Some(drop_trigger(l).unwrap_or(StatementKind::NotModelled { what: "DROP TRIGGER".into() }));
     }
     let routine = w.first() == Some(&"CREATE") && w.iter().take(4).any(|x| matches!(*x, "FUNCTION" | "PROCEDURE"));
     if routine && !w.iter().take(4).any(|x| *x == "TRIGGER") {
@@ -476,7 +485,9 @@ fn action(l: &mut Lowerer<'_>, to: usize) -> Option<ActionKind> {
             }
             c.eat_word("COLUMN");
             let if_exists = c.eat_words(&["IF", "EXISTS"]);
-            act(ActionKind::DropColumn { name: c.ident()?, if_exists })
+            let name = c.ident()?;
+            let cascade = c.eat_word("CASCADE");
+            act(ActionKind::DropColumn { name, if_exists, cascade })
         }
         _ => None,
     }
@@ -880,16 +891,144 @@ fn drop(l: &mut Lowerer<'_>) -> Option<StatementKind> {
         .into_iter()
         .map(|name| match kind.as_str() {
             "TABLE" | "FOREIGN" => Some(Op::DropTable { name, if_exists, cascade }),
-            "VIEW" | "MATERIALIZED" => Some(Op::DropView { name, materialized, if_exists }),
+            "VIEW" | "MATERIALIZED" => Some(Op::DropView { name, materialized, if_exists, cascade }),
             "INDEX" => Some(Op::DropIndex { name, if_exists, table: table.clone() }),
             "SEQUENCE" => Some(Op::DropSequence { name, if_exists, cascade }),
             "TYPE" | "DOMAIN" => Some(Op::DropType { name, if_exists, cascade }),
             "SCHEMA" | "DATABASE" => Some(Op::DropSchema { name: name.name, if_exists, cascade }),
-            "FUNCTION" | "PROCEDURE" | "ROUTINE" => Some(Op::DropFunction { name, if_exists }),
+            "FUNCTION" | "PROCEDURE" | "ROUTINE" => Some(Op::DropFunction { name, if_exists, cascade }),
             _ => None,
         })
         .collect::<Option<_>>()?;
     Some(StatementKind::Ddl(ops))
+}
+
+/// `CREATE EXTENSION [IF NOT EXISTS] name [WITH] [SCHEMA s] …`, `DROP EXTENSION [IF EXISTS] a, b
+/// [CASCADE]`.
+fn extension(l: &mut Lowerer<'_>) -> Option<StatementKind> {
+    let c = &mut l.cur;
+    c.pos = 0;
+    if c.eat_word("CREATE") {
+        c.eat_word("EXTENSION");
+        c.eat_words(&["IF", "NOT", "EXISTS"]);
+        let name = c.ident()?;
+        let mut schema = None;
+        while !c.at_end() {
+            if c.eat_word("SCHEMA") {
+                schema = c.ident();
+            } else {
+                c.pos += 1;
+            }
+        }
+        return Some(StatementKind::Ddl(vec![Op::CreateExtension { name, schema }]));
+    }
+    c.eat_word("DROP");
+    c.eat_word("EXTENSION");
+    let if_exists = c.eat_words(&["IF", "EXISTS"]);
+    let mut names = vec![c.ident()?];
+    while c.eat_punct(',') {
+        names.push(c.ident()?);
+    }
+    let cascade = c.eat_word("CASCADE");
+    Some(StatementKind::Ddl(names.into_iter().map(|name| Op::DropExtension { name, if_exists, cascade }).collect()))
+}
+
+/// `CREATE [OR REPLACE] [CONSTRAINT] TRIGGER name {BEFORE|AFTER|INSTEAD OF} event [OR event …] ON
+/// table … EXECUTE {FUNCTION|PROCEDURE} f(…)` (PostgreSQL), and MySQL's and SQLite's forms with a
+/// body (`[DEFINER = u]`, `TEMP`, `IF NOT EXISTS`, `UPDATE OF cols`, `FOR EACH ROW BEGIN … END`).
+fn create_trigger(l: &mut Lowerer<'_>) -> Option<StatementKind> {
+    let c = &mut l.cur;
+    c.pos = 0;
+    c.eat_word("CREATE");
+    let or_replace = c.eat_words(&["OR", "REPLACE"]);
+    // DEFINER = user@host, TEMP, CONSTRAINT: up to the TRIGGER keyword.
+    while !c.at_end() && !c.at_word("TRIGGER") {
+        c.pos += 1;
+    }
+    c.eat_word("TRIGGER");
+    c.eat_words(&["IF", "NOT", "EXISTS"]);
+    let name = c.qualified_name()?.name;
+    let timing = if c.eat_word("BEFORE") {
+        TriggerTiming::Before
+    } else if c.eat_word("AFTER") {
+        TriggerTiming::After
+    } else if c.eat_words(&["INSTEAD", "OF"]) {
+        TriggerTiming::InsteadOf
+    } else {
+        // SQLite's default.
+        TriggerTiming::Before
+    };
+    let mut events = Vec::new();
+    while !c.at_end() && !c.at_word("ON") {
+        let event = match c.peek_text().to_ascii_uppercase().as_str() {
+            "INSERT" => Some(TriggerEvent::Insert),
+            "UPDATE" => Some(TriggerEvent::Update),
+            "DELETE" => Some(TriggerEvent::Delete),
+            "TRUNCATE" => Some(TriggerEvent::Truncate),
+            _ => None,
+        };
+        if let Some(e) = event
+            && !events.contains(&e)
+        {
+            events.push(e);
+        }
+        c.pos += 1;
+    }
+    if !c.eat_word("ON") {
+        return None;
+    }
+    let table = c.qualified_name()?;
+    let mut function = None;
+    while !c.at_end() {
+        if c.eat_word("EXECUTE") && (c.eat_word("FUNCTION") || c.eat_word("PROCEDURE")) {
+            function = c.qualified_name();
+            break;
+        }
+        c.pos += 1;
+    }
+    Some(StatementKind::Ddl(vec![Op::CreateTrigger(CreateTrigger { name, table, or_replace, timing, events, function })]))
+}
+
+/// `SELECT diesel_manage_updated_at('posts')`: Diesel's setup migration defines this helper,
+/// which creates the trigger `set_updated_at` (`BEFORE UPDATE … EXECUTE FUNCTION
+/// diesel_set_updated_at()`) on the table it is given, through dynamic SQL. Diesel projects call it
+/// for most of their tables, so the trigger is modelled as if written out.
+fn diesel_manage_updated_at(l: &mut Lowerer<'_>) -> Option<StatementKind> {
+    let c = &mut l.cur;
+    c.pos = 2;
+    if !c.eat_punct('(') {
+        return None;
+    }
+    let literal = c.bump().filter(|t| t.kind == TokenKind::String)?;
+    let text = literal.text(c.src);
+    let inner = text.strip_prefix('\'')?.strip_suffix('\'')?.replace("''", "'");
+    if !c.eat_punct(')') {
+        return None;
+    }
+    // The argument is a regclass: `'posts'`, `'app.posts'` or `'"Posts"'`, as a name is written.
+    let mut name_cursor = crate::cursor::Cursor::new(&inner, 0, l.dialect);
+    let table = name_cursor.qualified_name()?;
+    let plain = |s: &str| Name::plain(s);
+    Some(StatementKind::Ddl(vec![Op::CreateTrigger(CreateTrigger {
+        name: plain("set_updated_at"),
+        table,
+        or_replace: false,
+        timing: TriggerTiming::Before,
+        events: vec![TriggerEvent::Update],
+        function: Some(QualifiedName::new(None, plain("diesel_set_updated_at"))),
+    })]))
+}
+
+/// `DROP TRIGGER [IF EXISTS] name [ON table] [CASCADE | RESTRICT]`.
+fn drop_trigger(l: &mut Lowerer<'_>) -> Option<StatementKind> {
+    let c = &mut l.cur;
+    c.pos = 0;
+    c.eat_word("DROP");
+    c.eat_word("TRIGGER");
+    let if_exists = c.eat_words(&["IF", "EXISTS"]);
+    let name = c.qualified_name()?.name;
+    let table = if c.eat_word("ON") { c.qualified_name() } else { None };
+    Some(StatementKind::Ddl(vec![Op::DropTrigger { name, table, if_exists }]))
 }
 
 fn alter_sequence(l: &mut Lowerer<'_>) -> Option<StatementKind> {
@@ -1101,6 +1240,10 @@ fn create_view(l: &mut Lowerer<'_>) -> Option<StatementKind> {
         columns,
         sources: Vec::new(),
         star_of: None,
+        // The query was not read: its dependencies are unknown, and none is claimed.
+        reads: Vec::new(),
+        calls: Vec::new(),
+        relations: Vec::new(),
     })]))
 }
 

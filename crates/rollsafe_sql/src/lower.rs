@@ -115,8 +115,8 @@ impl<'a> Lowerer<'a> {
                         let name = self.qname(n);
                         Some(match object_type {
                             sql::ObjectType::Table => Op::DropTable { name, if_exists, cascade },
-                            sql::ObjectType::View => Op::DropView { name, materialized: false, if_exists },
-                            sql::ObjectType::MaterializedView => Op::DropView { name, materialized: true, if_exists },
+                            sql::ObjectType::View => Op::DropView { name, materialized: false, if_exists, cascade },
+                            sql::ObjectType::MaterializedView => Op::DropView { name, materialized: true, if_exists, cascade },
                             sql::ObjectType::Index => Op::DropIndex { name, if_exists, table: table.as_ref().map(|t| self.qname(t)) },
                             sql::ObjectType::Schema | sql::ObjectType::Database => Op::DropSchema { name: name.name, if_exists, cascade },
                             sql::ObjectType::Sequence => Op::DropSequence { name, if_exists, cascade },
@@ -222,7 +222,29 @@ impl<'a> Lowerer<'a> {
                 ddl(vec![Op::CreateFunction { name: self.qname(&f.name), or_replace: f.or_replace, trigger, writes, volatile }])
             }
             S::DropFunction(f) => {
-                ddl(f.func_desc.iter().map(|d| Op::DropFunction { name: self.qname(&d.name), if_exists: f.if_exists }).collect())
+                let cascade = matches!(f.drop_behavior, Some(sql::DropBehavior::Cascade));
+                ddl(f.func_desc.iter().map(|d| Op::DropFunction { name: self.qname(&d.name), if_exists: f.if_exists, cascade }).collect())
+            }
+            S::DropDomain(d) => ddl(vec![Op::DropType {
+                name: self.qname(&d.name),
+                if_exists: d.if_exists,
+                cascade: matches!(d.drop_behavior, Some(sql::DropBehavior::Cascade)),
+            }]),
+            S::CreateTrigger(t) => match self.create_trigger(t) {
+                Some(ct) => ddl(vec![Op::CreateTrigger(ct)]),
+                None => StatementKind::NoSchemaEffect,
+            },
+            S::DropTrigger(t) => ddl(vec![Op::DropTrigger {
+                name: self.qname(&t.trigger_name).name,
+                table: t.table_name.as_ref().map(|n| self.qname(n)),
+                if_exists: t.if_exists,
+            }]),
+            S::CreateExtension(e) => {
+                ddl(vec![Op::CreateExtension { name: self.name(&e.name), schema: e.schema.as_ref().map(|s| self.name(s)) }])
+            }
+            S::DropExtension(e) => {
+                let cascade = matches!(e.cascade_or_restrict, Some(sql::ReferentialAction::Cascade));
+                ddl(e.names.iter().map(|n| Op::DropExtension { name: self.name(n), if_exists: e.if_exists, cascade }).collect())
             }
             S::AlterFunction(_) => crate::fallback::read(self, "ALTER FUNCTION"),
             S::Set(set) => self.set(set),
@@ -259,10 +281,6 @@ impl<'a> Lowerer<'a> {
             | S::ReleaseSavepoint { .. }
             | S::Analyze(_)
             | S::Vacuum(_)
-            | S::CreateExtension(_)
-            | S::DropExtension(_)
-            | S::CreateTrigger(_)
-            | S::DropTrigger(_)
             | S::CreatePolicy(_)
             | S::AlterPolicy(_)
             | S::DropPolicy(_)
@@ -578,8 +596,12 @@ impl<'a> Lowerer<'a> {
                 ),
                 if_not_exists: *if_not_exists,
             },
-            A::DropColumn { column_names, if_exists, .. } => match column_names.as_slice() {
-                [one] => ActionKind::DropColumn { name: self.name(one), if_exists: *if_exists },
+            A::DropColumn { column_names, if_exists, drop_behavior, .. } => match column_names.as_slice() {
+                [one] => ActionKind::DropColumn {
+                    name: self.name(one),
+                    if_exists: *if_exists,
+                    cascade: matches!(drop_behavior, Some(sql::DropBehavior::Cascade)),
+                },
                 _ => return None,
             },
             A::RenameColumn { old_column_name, new_column_name } => {
@@ -698,6 +720,7 @@ impl<'a> Lowerer<'a> {
     ) -> CreateView {
         let shape = view_shape(self, query);
         let columns = if explicit_columns.is_empty() { shape.columns } else { Some(self.names(explicit_columns)) };
+        let refs = crate::query_refs::query_refs(self, query);
         CreateView {
             name: self.qname(name),
             or_replace,
@@ -706,7 +729,36 @@ impl<'a> Lowerer<'a> {
             columns,
             sources: shape.sources,
             star_of: if explicit_columns.is_empty() { shape.star_of } else { None },
+            reads: refs.reads,
+            calls: refs.calls,
+            relations: refs.relations,
         }
+    }
+
+    fn create_trigger(&self, t: &sql::CreateTrigger) -> Option<CreateTrigger> {
+        let timing = match t.period? {
+            sql::TriggerPeriod::Before => TriggerTiming::Before,
+            sql::TriggerPeriod::After | sql::TriggerPeriod::For => TriggerTiming::After,
+            sql::TriggerPeriod::InsteadOf => TriggerTiming::InsteadOf,
+        };
+        let events = t
+            .events
+            .iter()
+            .map(|e| match e {
+                sql::TriggerEvent::Insert => TriggerEvent::Insert,
+                sql::TriggerEvent::Update(_) => TriggerEvent::Update,
+                sql::TriggerEvent::Delete => TriggerEvent::Delete,
+                sql::TriggerEvent::Truncate => TriggerEvent::Truncate,
+            })
+            .collect();
+        Some(CreateTrigger {
+            name: self.qname(&t.name).name,
+            table: self.qname(&t.table_name),
+            or_replace: t.or_replace || t.or_alter,
+            timing,
+            events,
+            function: t.exec_body.as_ref().map(|b| self.qname(&b.func_desc.name)),
+        })
     }
 }
 

@@ -98,6 +98,7 @@ pub enum Op {
         name: QualifiedName,
         materialized: bool,
         if_exists: bool,
+        cascade: bool,
     },
     RenameView {
         from: QualifiedName,
@@ -169,11 +170,59 @@ pub enum Op {
     DropFunction {
         name: QualifiedName,
         if_exists: bool,
+        cascade: bool,
     },
     RenameFunction {
         from: QualifiedName,
         to: Name,
     },
+    /// `CREATE [OR REPLACE] TRIGGER name {BEFORE|AFTER|INSTEAD OF} events ON table … EXECUTE
+    /// FUNCTION f()`.
+    CreateTrigger(CreateTrigger),
+    /// `DROP TRIGGER name ON table` (PostgreSQL), `DROP TRIGGER name` (MySQL, SQLite: names are
+    /// per schema there).
+    DropTrigger {
+        name: Name,
+        table: Option<QualifiedName>,
+        if_exists: bool,
+    },
+    /// `CREATE EXTENSION name [SCHEMA s]`: brings the extension's types (see
+    /// [`crate::extensions`]).
+    CreateExtension {
+        name: Name,
+        schema: Option<Name>,
+    },
+    DropExtension {
+        name: Name,
+        if_exists: bool,
+        cascade: bool,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreateTrigger {
+    pub name: Name,
+    pub table: QualifiedName,
+    pub or_replace: bool,
+    pub timing: TriggerTiming,
+    pub events: Vec<TriggerEvent>,
+    /// The function it executes; `None` for a body written inline (MySQL, SQLite).
+    pub function: Option<QualifiedName>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TriggerTiming {
+    Before,
+    After,
+    InsteadOf,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TriggerEvent {
+    Insert,
+    Update,
+    Delete,
+    Truncate,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -319,6 +368,24 @@ pub struct CreateView {
     pub sources: Vec<QualifiedName>,
     /// `SELECT * FROM t` over a single table: the view exposes every column of `t`.
     pub star_of: Option<QualifiedName>,
+    /// The columns the query reads, anywhere in it (select list, joins, filters, subqueries):
+    /// what PostgreSQL records as the view's dependencies on columns.
+    pub reads: Vec<ColumnRef>,
+    /// Functions the query calls (by name; built-ins included, they never match a modelled one).
+    pub calls: Vec<QualifiedName>,
+    /// Every relation the query reads from, in any of its scopes.
+    pub relations: Vec<QualifiedName>,
+}
+
+/// A column a query names: `t.c` (`table` is the relation the qualifier stands for, aliases
+/// resolved) or a bare `c` (`table` is `None`, and `candidates` holds the relations of each
+/// enclosing `SELECT`, innermost first: the first of them with a relation that has the column
+/// binds it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ColumnRef {
+    pub table: Option<QualifiedName>,
+    pub candidates: Vec<Vec<QualifiedName>>,
+    pub column: Name,
 }
 
 /// One action of an `ALTER TABLE`.
@@ -337,6 +404,7 @@ pub enum ActionKind {
     DropColumn {
         name: Name,
         if_exists: bool,
+        cascade: bool,
     },
     RenameColumn {
         from: Name,

@@ -28,6 +28,11 @@ pub struct Change {
     pub defined: Option<Location>,
     /// The object as modelled in N-1 and in N.
     pub definitions: Definitions,
+    /// The object went because the statement dropped something it depends on: what took it
+    /// along (`the CASCADE on DROP TABLE scores`).
+    pub cause: Option<String>,
+    /// Other places that explain the change (the objects in the way of a refused statement).
+    pub related: Vec<(Location, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -162,6 +167,12 @@ pub enum ChangeKind {
         parent: String,
         partition: String,
     },
+    /// PostgreSQL refuses the statement (`object`) because of what depends on its target.
+    StatementRefused {
+        reason: RefusalReason,
+        /// The objects in the way (`view leaderboard`).
+        dependents: Vec<String>,
+    },
 }
 
 /// What the diff needs besides the two catalogs.
@@ -219,6 +230,8 @@ enum Subject<'e> {
     Column(&'e ObjKey, &'e str),
     Constraint(&'e ObjKey, &'e str),
     Index(&'e ObjKey),
+    Trigger(&'e ObjKey),
+    Refused(Origin),
     Partition(&'e ObjKey, &'e ObjKey),
     ColumnsOf(&'e ObjKey),
     /// An object the history never created, named by a statement.
@@ -238,6 +251,9 @@ impl<'e> Subject<'e> {
             Event::ColumnDropped { table, column, .. } => Subject::Column(table, column),
             Event::ConstraintDropped { table, name, .. } => Subject::Constraint(table, name),
             Event::IndexDropped { index, .. } => Subject::Index(index),
+            Event::TriggerDropped { trigger, .. } => Subject::Trigger(trigger),
+            Event::Refused { origin, .. } => Subject::Refused(*origin),
+            Event::Implicit { dropped, .. } => Subject::of(dropped),
             Event::PartitionDetached { parent, partition, .. } => Subject::Partition(parent, partition),
             Event::ColumnsNotModelled { table, .. } => Subject::ColumnsOf(table),
             Event::UnknownObject { kind, key, .. } => Subject::Unknown(*kind, key),
@@ -317,6 +333,7 @@ pub fn diff(input: &DiffInput<'_>) -> Vec<Change> {
     d.types();
     d.sequences_and_functions();
     d.partitions();
+    d.refusals();
     d.out
 }
 
@@ -330,7 +347,18 @@ impl Differ<'_> {
         let Some(at) = at.or_else(|| self.input.fallback.clone()).or_else(|| defined.clone()) else {
             return;
         };
-        self.out.push(Change { kind, object, at, defined, definitions });
+        self.out.push(Change { kind, object, at, defined, definitions, cause: None, related: Vec::new() });
+    }
+
+    /// Marks the change just pushed as caused by a CASCADE, if the release's last event about
+    /// its subject was an implicit drop.
+    fn caused(&mut self, subject: Subject<'_>) {
+        let Some(Event::Implicit { by, .. }) = self.last_event.get(&subject) else {
+            return;
+        };
+        if let Some(last) = self.out.last_mut() {
+            last.cause = Some(by.clone());
+        }
     }
 
     fn tables_defs(&self, old: Option<&Table>, new: Option<&Table>) -> Definitions {
@@ -448,6 +476,7 @@ impl Differ<'_> {
                         let at = self.event_loc(Subject::Table(key));
                         let definitions = self.tables_defs(Some(old), None);
                         self.push(ChangeKind::TableRemoved, old.written.clone(), at, Some(old.origin), definitions);
+                        self.caused(Subject::Table(key));
                     }
                 },
             }
@@ -542,6 +571,7 @@ impl Differ<'_> {
                         let also = self.guarantees_on_column(key, old, &oc.name.key);
                         let kind = ChangeKind::ColumnRemoved { table: t.clone(), column: oc.name.to_string(), via_view: false, also };
                         self.push(kind, object, at, Some(oc.origin), Definitions::new(Some(describe::column(oc)), None));
+                        self.caused(Subject::Column(key, &oc.name.key));
                     }
                 }
             }
@@ -1131,6 +1161,7 @@ impl Differ<'_> {
                     let definitions = Definitions::new(Some(describe::view(old, self.dialect())), None);
                     let kind = ChangeKind::ViewRemoved { materialized: old.materialized };
                     self.push(kind, old.written.clone(), at, Some(old.origin), definitions);
+                    self.caused(Subject::View(key));
                 }
             }
         }
@@ -1155,6 +1186,7 @@ impl Differ<'_> {
                         let at = self.event_loc(Subject::Type(key));
                         let definitions = Definitions::new(Some(describe::type_def(old)), None);
                         self.push(ChangeKind::TypeRemoved, old.written.clone(), at, Some(old.origin), definitions);
+                        self.caused(Subject::Type(key));
                     }
                 }
                 continue;
@@ -1203,6 +1235,7 @@ impl Differ<'_> {
             let d = self.dialect();
             let definitions = Definitions::new(Some(describe::sequence(old, d)), renamed.map(|(s, _)| describe::sequence(s, d)));
             self.push(ChangeKind::SequenceRemoved { renamed_to }, old.written.clone(), at, Some(old.origin), definitions);
+            self.caused(Subject::Sequence(key));
         }
         let (old_functions, new_functions) = (&self.input.old.functions, &self.input.new.functions);
         for (key, old) in old_functions.differing_shards(new_functions).flat_map(|(old, _)| old.iter()) {
@@ -1220,6 +1253,36 @@ impl Differ<'_> {
             let definitions =
                 Definitions::new(Some(format!("FUNCTION {}", old.written)), renamed_to.as_ref().map(|to| format!("FUNCTION {to}")));
             self.push(ChangeKind::FunctionRemoved { renamed_to }, old.written.clone(), at, Some(old.origin), definitions);
+            self.caused(Subject::Function(key));
+        }
+    }
+
+    /// Statements PostgreSQL refuses because other objects depend on what they drop or change.
+    fn refusals(&mut self) {
+        for event in self.input.events {
+            let Event::Refused { statement, reason, dependents, origin } = event else {
+                continue;
+            };
+            let Some(at) = self.loc(*origin) else {
+                continue;
+            };
+            let related: Vec<(Location, String)> = dependents
+                .iter()
+                .filter_map(|(what, o)| {
+                    let loc = if (self.input.is_new)(*o) { self.loc(*o) } else { (self.input.old_loc)(*o).or_else(|| self.loc(*o)) };
+                    loc.map(|l| (l, format!("{what} depends on it")))
+                })
+                .collect();
+            let kind = ChangeKind::StatementRefused { reason: *reason, dependents: dependents.iter().map(|(w, _)| w.clone()).collect() };
+            self.out.push(Change {
+                kind,
+                object: statement.clone(),
+                at,
+                defined: None,
+                definitions: Definitions::default(),
+                cause: None,
+                related,
+            });
         }
     }
 

@@ -35,6 +35,7 @@ mod migration_edited;
 mod migration_out_of_order;
 mod partition_detached;
 mod primary_key_changed;
+mod refused_by_dependents;
 mod required_column_added;
 mod schema_removed;
 mod sequence_removed;
@@ -50,6 +51,7 @@ mod view_renamed;
 
 /// The SQL rules, for the registry (`crate::registry`).
 pub static ALL: &[&Rule] = &[
+    &refused_by_dependents::REFUSED_BY_DEPENDENTS,
     &column_default_dropped::COLUMN_DEFAULT_DROPPED,
     &column_not_null_added::COLUMN_NOT_NULL_ADDED,
     &column_now_generated::COLUMN_NOW_GENERATED,
@@ -91,6 +93,7 @@ pub static ALL: &[&Rule] = &[
 
 /// The checks over SQL facts, one per rule that reads them.
 pub(crate) static SQL_CHECKS: &[fn(&SqlContext<'_>, &mut Vec<Finding>)] = &[
+    refused_by_dependents::check,
     column_default_changed::check,
     column_default_dropped::check,
     column_not_null_added::check,
@@ -208,10 +211,18 @@ impl SqlContext<'_> {
 
     /// A finding for a change, with the N-1 definition as related location.
     pub fn finding(&self, rule: &Rule, change: &Change, message: String, label: &str, help: String) -> Finding {
+        // An object taken along by a CASCADE is named as such: the statement names something else.
+        let message = match &change.cause {
+            Some(by) => format!("{message} (dropped by {by})"),
+            None => message,
+        };
         let mut f = Finding::new(rule.id, rule.severity, message, change.at.clone(), label).object(change.object.clone()).help(help);
         f.definitions = change.definitions.clone();
         if let Some(defined) = &change.defined {
             f = f.related(defined.clone(), format!("defined here in {}", self.baseline));
+        }
+        for (at, message) in &change.related {
+            f = f.related(at.clone(), message.clone());
         }
         f
     }

@@ -12,8 +12,11 @@ use crate::catalog::*;
 use crate::lexer::{TokenKind, tokenize};
 use crate::name::{Name, QualifiedName};
 use crate::ops::*;
+use depend::Target;
 use rollsafe_text::TextRange;
 use std::sync::Arc;
+
+mod depend;
 
 /// Replays statements from one file into `catalog`, appending to `events`.
 pub struct Replayer<'c> {
@@ -22,6 +25,9 @@ pub struct Replayer<'c> {
     source: SourceId,
     /// Schemas unqualified names resolve through, folded.
     search_path: Vec<String>,
+    /// While a `CASCADE` is followed: what it is (`the CASCADE on DROP TABLE scores`), so that
+    /// the drops it causes are recorded as [`Event::Implicit`].
+    implicit_by: Option<String>,
 }
 
 impl<'c> Replayer<'c> {
@@ -29,7 +35,7 @@ impl<'c> Replayer<'c> {
     /// migration runs in its own session in the common tools.
     pub fn new(catalog: &'c mut Catalog, events: &'c mut Vec<Event>, source: SourceId) -> Replayer<'c> {
         let search_path = vec![catalog.dialect.default_schema().to_string()];
-        Replayer { catalog, events, source, search_path }
+        Replayer { catalog, events, source, search_path, implicit_by: None }
     }
 
     /// Applies one statement. A bug in replaying it costs that statement only: the catalog keeps
@@ -123,7 +129,12 @@ impl<'c> Replayer<'c> {
             Op::CreateSchema { name, .. } => {
                 self.catalog.schemas.entry(name.key.clone()).or_insert(Schema { written: name.written.clone(), origin });
             }
-            Op::DropSchema { name, .. } => self.drop_schema(&name.key, origin),
+            Op::DropSchema { name, cascade, .. } => {
+                let statement = || format!("DROP SCHEMA {name}");
+                if !self.refused(Target::Schema(&name.key), statement, *cascade, origin) {
+                    self.drop_schema(&name.key, origin);
+                }
+            }
             Op::RenameSchema { from, to } => self.rename_schema(&from.key, to, origin),
             Op::CreateTable(ct) => self.create_table(ct, origin),
             Op::DropTable { name, cascade, if_exists } => {
@@ -131,7 +142,11 @@ impl<'c> Replayer<'c> {
                 if !*if_exists && !self.catalog.tables.contains_key(&key) && !self.catalog.views.contains_key(&key) {
                     self.unknown(UnknownKind::Table, key.clone(), format!("table {}", name), origin);
                 }
-                self.drop_table(&key, *cascade, origin);
+                let statement = format!("DROP TABLE {name}");
+                if self.catalog.tables.contains_key(&key) && self.refused(Target::Table(&key), || statement.clone(), *cascade, origin) {
+                    return;
+                }
+                self.drop_table(&key, cascade.then(|| format!("the CASCADE on {statement}")).as_deref(), origin);
             }
             Op::RenameTable { from, to } => {
                 let from_key = self.find_key(from, |k| {
@@ -157,6 +172,10 @@ impl<'c> Replayer<'c> {
                             self.move_relation(&vkey, to_key, &to.name, self.origin(action.range));
                         }
                     }
+                    return;
+                }
+                if let Some((dependents, statement, reason)) = self.alter_refusal(&key, table, actions) {
+                    self.refuse(dependents, || statement, reason, origin);
                     return;
                 }
                 let mut key = key;
@@ -194,11 +213,16 @@ impl<'c> Replayer<'c> {
                 }
             }
             Op::CreateView(cv) => self.create_view(cv, origin),
-            Op::DropView { name, .. } => {
+            Op::DropView { name, cascade, materialized, .. } => {
                 let key = self.find_key(name, |k| self.catalog.views.contains_key(k));
-                if self.catalog.views.remove(&key).is_some() {
-                    self.events.push(Event::ViewDropped { view: key, origin });
+                let what = if *materialized { "DROP MATERIALIZED VIEW" } else { "DROP VIEW" };
+                let statement = format!("{what} {name}");
+                if !self.catalog.views.contains_key(&key) || self.refused(Target::View(&key), || statement.clone(), *cascade, origin) {
+                    return;
                 }
+                self.catalog.views.remove(&key);
+                self.event(Event::ViewDropped { view: key.clone(), origin });
+                self.drop_dependents(Target::View(&key), &format!("the CASCADE on {statement}"), origin);
             }
             Op::RenameView { from, to } => {
                 let key = self.find_key(from, |k| self.catalog.views.contains_key(k));
@@ -280,9 +304,20 @@ impl<'c> Replayer<'c> {
             }
             Op::DropType { name, cascade, .. } => {
                 let key = self.find_key(name, |k| self.catalog.types.contains_key(k));
-                if self.catalog.types.remove(&key).is_some() {
-                    self.events.push(Event::TypeDropped { ty: key.clone(), origin });
-                    if *cascade {
+                let Some(ty) = self.catalog.types.get(&key) else {
+                    return;
+                };
+                let what = if matches!(ty.shape, TypeShape::Domain { .. }) { "DROP DOMAIN" } else { "DROP TYPE" };
+                let statement = format!("{what} {name}");
+                if self.refused(Target::Type(&key), || statement.clone(), *cascade, origin) {
+                    return;
+                }
+                self.catalog.types.remove(&key);
+                self.event(Event::TypeDropped { ty: key.clone(), origin });
+                if *cascade {
+                    if self.tracks_dependencies() {
+                        self.drop_dependents(Target::Type(&key), &format!("the CASCADE on {statement}"), origin);
+                    } else {
                         self.drop_columns_of_type(&key, origin);
                     }
                 }
@@ -321,12 +356,15 @@ impl<'c> Replayer<'c> {
             }
             Op::DropSequence { name, cascade, .. } => {
                 let key = self.find_key(name, |k| self.catalog.sequences.contains_key(k));
-                if self.catalog.sequences.remove(&key).is_some() {
-                    if *cascade {
-                        self.drop_defaults_using(&key, origin);
-                    }
-                    self.events.push(Event::SequenceDropped { sequence: key, origin });
+                let statement = || format!("DROP SEQUENCE {name}");
+                if !self.catalog.sequences.contains_key(&key) || self.refused(Target::Sequence(&key), statement, *cascade, origin) {
+                    return;
                 }
+                self.catalog.sequences.remove(&key);
+                if *cascade {
+                    self.drop_defaults_using(&key, origin);
+                }
+                self.event(Event::SequenceDropped { sequence: key, origin });
             }
             Op::CreateFunction { name, trigger, writes, or_replace, volatile } => {
                 let key = self.new_key(name);
@@ -354,11 +392,17 @@ impl<'c> Replayer<'c> {
                     }
                 }
             }
-            Op::DropFunction { name, .. } => {
+            Op::DropFunction { name, cascade, .. } => {
                 let key = self.find_key(name, |k| self.catalog.functions.contains_key(k));
-                if self.catalog.functions.remove(&key).is_some() {
-                    self.events.push(Event::FunctionDropped { function: key, origin });
+                let statement = format!("DROP FUNCTION {name}");
+                if !self.catalog.functions.contains_key(&key)
+                    || self.refused(Target::Function(&key), || statement.clone(), *cascade, origin)
+                {
+                    return;
                 }
+                self.catalog.functions.remove(&key);
+                self.event(Event::FunctionDropped { function: key.clone(), origin });
+                self.drop_dependents(Target::Function(&key), &format!("the CASCADE on {statement}"), origin);
             }
             Op::RenameFunction { from, to } => {
                 let key = self.find_key(from, |k| self.catalog.functions.contains_key(k));
@@ -366,10 +410,111 @@ impl<'c> Replayer<'c> {
                     let mut f = Arc::unwrap_or_clone(f);
                     f.renamed_from.push((key.clone(), origin));
                     f.written = to.written.clone();
-                    self.catalog.functions.insert(ObjKey::new(key.schema, to.key.clone()), Arc::new(f));
+                    let to_key = ObjKey::new(key.schema.clone(), to.key.clone());
+                    self.catalog.functions.insert(to_key.clone(), Arc::new(f));
+                    self.follow_function(&key, &to_key);
                 }
             }
+            Op::CreateTrigger(ct) => self.create_trigger(ct, origin),
+            Op::DropTrigger { name, table, .. } => {
+                let key = match table {
+                    Some(t) => {
+                        let tkey = self.table_key(t);
+                        self.trigger_key(&tkey, &name.key)
+                    }
+                    None => {
+                        let schema = self.search_path[0].clone();
+                        self.catalog
+                            .triggers
+                            .iter()
+                            .find(|(k, t)| k.schema == schema && t.name.key == name.key)
+                            .map_or_else(|| ObjKey::new(schema.clone(), name.key.clone()), |(k, _)| k.clone())
+                    }
+                };
+                if self.catalog.triggers.remove(&key).is_some() {
+                    self.event(Event::TriggerDropped { trigger: key, origin });
+                }
+            }
+            Op::CreateExtension { name, schema } => {
+                let schema = schema.as_ref().map_or_else(|| self.search_path[0].clone(), |s| s.key.clone());
+                if !self.catalog.extensions.contains_key(&name.key) {
+                    self.catalog.extensions.insert(name.key.clone(), Extension { written: name.written.clone(), schema, origin });
+                }
+            }
+            Op::DropExtension { name, cascade, .. } => {
+                if !self.catalog.extensions.contains_key(&name.key) {
+                    return;
+                }
+                let statement = format!("DROP EXTENSION {name}");
+                if self.refused(Target::Extension(&name.key), || statement.clone(), *cascade, origin) {
+                    return;
+                }
+                self.drop_dependents(Target::Extension(&name.key), &format!("the CASCADE on {statement}"), origin);
+                self.catalog.extensions.shift_remove(&name.key);
+            }
         }
+    }
+
+    /// Triggers and views keep calling a function renamed or moved: they hold it, not its name.
+    fn follow_function(&mut self, from: &ObjKey, to: &ObjKey) {
+        self.catalog.triggers.update(|_, t| t.function.as_ref() == Some(from), |_, t| t.function = Some(to.clone()));
+        self.catalog.views.update(
+            |_, v| v.calls.contains(from),
+            |_, v| {
+                for c in &mut v.calls {
+                    if c == from {
+                        *c = to.clone();
+                    }
+                }
+            },
+        );
+    }
+
+    fn create_trigger(&mut self, ct: &CreateTrigger, origin: Origin) {
+        let table = self.find_key(&ct.table, |k| self.catalog.tables.contains_key(k) || self.catalog.views.contains_key(k));
+        let key = self.trigger_key(&table, &ct.name.key);
+        if self.catalog.triggers.contains_key(&key) && !ct.or_replace {
+            return;
+        }
+        let function = ct.function.as_ref().map(|f| self.find_key(f, |k| self.catalog.functions.contains_key(k)));
+        let function = function.filter(|f| self.catalog.functions.contains_key(f));
+        let trigger = Trigger { name: ct.name.clone(), table, timing: ct.timing, events: ct.events.clone(), function, origin };
+        self.catalog.triggers.insert(key, Arc::new(trigger));
+    }
+
+    /// Why PostgreSQL refuses an `ALTER TABLE`, if it does: a column dropped without `CASCADE` or
+    /// retyped while other objects depend on it.
+    fn alter_refusal(
+        &self,
+        key: &ObjKey,
+        table: &QualifiedName,
+        actions: &[Action],
+    ) -> Option<(Vec<depend::Dependent>, String, RefusalReason)> {
+        if !self.tracks_dependencies() {
+            return None;
+        }
+        for action in actions {
+            match &action.kind {
+                ActionKind::DropColumn { name, cascade: false, .. } => {
+                    let dependents = self.dependents(Target::Column(key, &name.key));
+                    if !dependents.is_empty() {
+                        return Some((dependents, format!("ALTER TABLE {table} DROP COLUMN {name}"), RefusalReason::NeedsCascade));
+                    }
+                }
+                ActionKind::SetType { column, .. } => {
+                    let views: Vec<depend::Dependent> = self
+                        .dependents(Target::Column(key, &column.key))
+                        .into_iter()
+                        .filter(|d| matches!(d, depend::Dependent::View(_)))
+                        .collect();
+                    if !views.is_empty() {
+                        return Some((views, format!("ALTER TABLE {table} ALTER COLUMN {column} TYPE"), RefusalReason::TypeOfViewColumn));
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
     }
 
     fn create_table(&mut self, ct: &CreateTable, origin: Origin) {
@@ -681,7 +826,7 @@ impl<'c> Replayer<'c> {
             | ActionKind::DropIdentity { column }
             | ActionKind::DropExpression { column } => Some(column),
             ActionKind::RenameColumn { from, .. } => Some(from),
-            ActionKind::DropColumn { name, if_exists: false } => Some(name),
+            ActionKind::DropColumn { name, if_exists: false, .. } => Some(name),
             _ => None,
         };
         if let Some(column) = target
@@ -697,7 +842,13 @@ impl<'c> Replayer<'c> {
         }
         match &action.kind {
             ActionKind::AddColumn { def, .. } => self.add_column(key, def, origin),
-            ActionKind::DropColumn { name, .. } => self.drop_column(key, &name.key, origin),
+            ActionKind::DropColumn { name, cascade, .. } => {
+                if *cascade && let Some(t) = self.catalog.tables.get(key) {
+                    let by = format!("the CASCADE on DROP COLUMN {}.{name}", t.written);
+                    self.drop_dependents(Target::Column(key, &name.key), &by, origin);
+                }
+                self.drop_column(key, &name.key, origin)
+            }
             ActionKind::RenameColumn { from, to } => self.rename_column(key, from, to, origin),
             ActionKind::RedefineColumn { from, def } => {
                 if from.key != def.name.key {
@@ -894,10 +1045,10 @@ impl<'c> Replayer<'c> {
             }
             keep
         });
-        self.events.push(Event::ColumnDropped { table: key.clone(), column: column.to_string(), origin });
+        self.event(Event::ColumnDropped { table: key.clone(), column: column.to_string(), origin });
         for (name, index_backed) in gone {
             self.catalog.forget_constraint_name(&key.schema, &name, index_backed);
-            self.events.push(Event::ConstraintDropped { table: key.clone(), name, origin });
+            self.event(Event::ConstraintDropped { table: key.clone(), name, origin });
         }
         let indexes: Vec<ObjKey> = self
             .catalog
@@ -908,7 +1059,7 @@ impl<'c> Replayer<'c> {
             .collect();
         for index in indexes {
             self.catalog.indexes.remove(&index);
-            self.events.push(Event::IndexDropped { index, origin });
+            self.event(Event::IndexDropped { index, origin });
         }
         self.catalog.sequences.retain_where(|_, s| s.owned_by.as_ref().is_none_or(|(t, c)| t != key || c != column));
     }
@@ -962,6 +1113,17 @@ impl<'c> Replayer<'c> {
                 }
             },
         );
+        // Views hold the column, not its name: they read it under its new name.
+        self.catalog.views.update(
+            |_, v| v.reads.iter().any(|(t, c)| t == key && *c == from.key),
+            |_, v| {
+                for (t, c) in &mut v.reads {
+                    if t == key && *c == from.key {
+                        *c = to.key.clone();
+                    }
+                }
+            },
+        );
         self.catalog.sequences.update(
             |_, s| s.owned_by.as_ref().is_some_and(|(t, c)| t == key && *c == from.key),
             |_, s| {
@@ -982,7 +1144,7 @@ impl<'c> Replayer<'c> {
         if let Some(pos) = t.constraints.iter().position(&pred) {
             let c = t.constraints.remove(pos);
             self.catalog.forget_constraint_name(&key.schema, &c.name.key, c.kind.is_index_backed());
-            self.events.push(Event::ConstraintDropped { table: key.clone(), name: c.name.key, origin });
+            self.event(Event::ConstraintDropped { table: key.clone(), name: c.name.key, origin });
         }
     }
 
@@ -997,53 +1159,60 @@ impl<'c> Replayer<'c> {
         self.catalog.note_constraint_name(&key.schema, &to.key, index_backed);
     }
 
-    fn drop_table(&mut self, key: &ObjKey, cascade: bool, origin: Origin) {
+    /// Drops a table with its indexes, constraints, triggers and owned sequences; `cascade` (what
+    /// the CASCADE is, for messages) also drops what depends on it.
+    fn drop_table(&mut self, key: &ObjKey, cascade: Option<&str>, origin: Origin) {
+        if !self.catalog.tables.contains_key(key) {
+            return;
+        }
+        if let Some(by) = cascade {
+            if self.tracks_dependencies() {
+                self.drop_dependents(Target::Table(key), by, origin);
+            } else {
+                self.drop_direct_dependents(key, origin);
+            }
+        }
         let Some(dropped) = self.catalog.tables.remove(key) else {
             return;
         };
         for c in &dropped.constraints {
             self.catalog.forget_constraint_name(&key.schema, &c.name.key, c.kind.is_index_backed());
         }
-        self.events.push(Event::TableDropped { table: key.clone(), origin });
+        self.event(Event::TableDropped { table: key.clone(), origin });
         // Indexes and constraints go with the table; record it so findings about them point here.
         let indexes: Vec<ObjKey> = self.catalog.indexes.iter().filter(|(_, ix)| ix.table == *key).map(|(k, _)| k.clone()).collect();
         for index in indexes {
             self.catalog.indexes.remove(&index);
-            self.events.push(Event::IndexDropped { index, origin });
+            self.event(Event::IndexDropped { index, origin });
         }
         for c in &dropped.constraints {
-            self.events.push(Event::ConstraintDropped { table: key.clone(), name: c.name.key.clone(), origin });
+            self.event(Event::ConstraintDropped { table: key.clone(), name: c.name.key.clone(), origin });
+        }
+        for trigger in self.triggers_of(key) {
+            self.catalog.triggers.remove(&trigger);
+            self.event(Event::TriggerDropped { trigger, origin });
         }
         self.catalog.sequences.retain_where(|_, s| s.owned_by.as_ref().is_none_or(|(t, _)| t != key));
         self.catalog.update_tables(|_, t| t.partition_of.as_ref() == Some(key), |_, t| t.partition_of = None);
-        if cascade {
-            let dependent: Vec<ObjKey> =
-                self.catalog.views.iter().filter(|(_, v)| v.sources.contains(key)).map(|(k, _)| k.clone()).collect();
-            for v in dependent {
-                self.catalog.views.remove(&v);
-                self.events.push(Event::ViewDropped { view: v, origin });
-            }
-            let references = |c: &Constraint| matches!(&c.kind, ConstraintShape::ForeignKey { ref_table, .. } if ref_table == key);
-            let forgotten: Vec<(String, String)> = self
-                .catalog
-                .tables
-                .iter()
-                .flat_map(|(k, t)| t.constraints.iter().filter(|c| references(c)).map(move |c| (k.schema.clone(), c.name.key.clone())))
-                .collect();
-            for (schema, name) in forgotten {
-                // Foreign keys are not index-backed.
-                self.catalog.forget_constraint_name(&schema, &name, false);
-            }
-            let events = &mut self.events;
-            self.catalog.update_tables(
-                |_, t| t.constraints.iter().any(references),
-                |tkey, t| {
-                    for c in t.constraints.iter().filter(|c| references(c)) {
-                        events.push(Event::ConstraintDropped { table: tkey.clone(), name: c.name.key.clone(), origin });
-                    }
-                    t.constraints.retain(|c| !references(c));
-                },
-            );
+    }
+
+    /// `DROP TABLE … CASCADE` where dependencies are not tracked (MySQL, SQLite accept the word):
+    /// the views over the table and the foreign keys to it.
+    fn drop_direct_dependents(&mut self, key: &ObjKey, origin: Origin) {
+        let dependent: Vec<ObjKey> = self.catalog.views.iter().filter(|(_, v)| v.sources.contains(key)).map(|(k, _)| k.clone()).collect();
+        for v in dependent {
+            self.catalog.views.remove(&v);
+            self.event(Event::ViewDropped { view: v, origin });
+        }
+        let references = |c: &Constraint| matches!(&c.kind, ConstraintShape::ForeignKey { ref_table, .. } if ref_table == key);
+        let forgotten: Vec<(ObjKey, String)> = self
+            .catalog
+            .tables
+            .iter()
+            .flat_map(|(k, t)| t.constraints.iter().filter(|c| references(c)).map(move |c| (k.clone(), c.name.key.clone())))
+            .collect();
+        for (table, name) in forgotten {
+            self.drop_constraint(&table, |c| c.name.key == name && references(c), origin);
         }
     }
 
@@ -1055,24 +1224,32 @@ impl<'c> Replayer<'c> {
             return;
         }
         self.events.push(Event::SchemaDropped { schema: schema.to_string(), origin });
+        let by = format!("the CASCADE on DROP SCHEMA {schema}");
         let tables: Vec<ObjKey> = self.catalog.tables.keys().filter(|k| k.schema == schema).cloned().collect();
         for t in tables {
-            self.drop_table(&t, true, origin);
+            self.drop_table(&t, Some(&by), origin);
         }
         let views: Vec<ObjKey> = self.catalog.views.keys().filter(|k| k.schema == schema).cloned().collect();
         for v in views {
-            self.catalog.views.remove(&v);
-            self.events.push(Event::ViewDropped { view: v, origin });
+            if self.catalog.views.remove(&v).is_some() {
+                self.event(Event::ViewDropped { view: v.clone(), origin });
+                self.drop_dependents(Target::View(&v), &by, origin);
+            }
         }
         let types: Vec<ObjKey> = self.catalog.types.keys().filter(|k| k.schema == schema).cloned().collect();
         for ty in types {
             self.catalog.types.remove(&ty);
-            self.events.push(Event::TypeDropped { ty, origin });
+            self.event(Event::TypeDropped { ty: ty.clone(), origin });
+            self.drop_dependents(Target::Type(&ty), &by, origin);
         }
         let seqs: Vec<ObjKey> = self.catalog.sequences.keys().filter(|k| k.schema == schema).cloned().collect();
         for s in seqs {
             self.catalog.sequences.remove(&s);
-            self.events.push(Event::SequenceDropped { sequence: s, origin });
+            self.event(Event::SequenceDropped { sequence: s, origin });
+        }
+        let functions: Vec<ObjKey> = self.catalog.functions.keys().filter(|k| k.schema == schema).cloned().collect();
+        for f in functions {
+            self.drop_dependents(Target::Function(&f), &by, origin);
         }
         self.catalog.indexes.retain_where(|k, _| k.schema != schema);
         self.catalog.functions.retain_where(|k, _| k.schema != schema);
@@ -1146,6 +1323,7 @@ impl<'c> Replayer<'c> {
             t.written = rewrite_written(&t.written);
             self.catalog.tables.insert(to.clone(), Arc::new(t));
             self.catalog.indexes.update(|_, ix| ix.table == *from, |_, ix| ix.table = to.clone());
+            self.move_triggers(from, &to);
             let references = |c: &Constraint| matches!(&c.kind, ConstraintShape::ForeignKey { ref_table, .. } if ref_table == from);
             self.catalog.update_tables(
                 |_, t| t.partition_of.as_ref() == Some(from) || t.constraints.iter().any(references),
@@ -1162,19 +1340,7 @@ impl<'c> Replayer<'c> {
                     }
                 },
             );
-            self.catalog.views.update(
-                |_, v| v.sources.contains(from) || v.star_of.as_ref() == Some(from),
-                |_, v| {
-                    for s in &mut v.sources {
-                        if s == from {
-                            *s = to.clone();
-                        }
-                    }
-                    if v.star_of.as_ref() == Some(from) {
-                        v.star_of = Some(to.clone());
-                    }
-                },
-            );
+            self.views_follow(from, &to);
             self.catalog.sequences.update(
                 |_, s| s.owned_by.as_ref().is_some_and(|(t, _)| t == from),
                 |_, s| {
@@ -1187,13 +1353,35 @@ impl<'c> Replayer<'c> {
             let mut v = Arc::unwrap_or_clone(v);
             v.renamed_from.push((from.clone(), origin));
             v.written = rewrite_written(&v.written);
-            self.catalog.views.insert(to, Arc::new(v));
+            self.catalog.views.insert(to.clone(), Arc::new(v));
+            self.views_follow(from, &to);
+            self.move_triggers(from, &to);
         } else if let Some(s) = self.catalog.sequences.remove(from) {
             let mut s = Arc::unwrap_or_clone(s);
             s.renamed_from.push((from.clone(), origin));
             s.written = rewrite_written(&s.written);
             self.catalog.sequences.insert(to, Arc::new(s));
         }
+    }
+
+    /// Views keep reading a relation renamed or moved: they hold it, not its name.
+    fn views_follow(&mut self, from: &ObjKey, to: &ObjKey) {
+        let reads = |v: &View| {
+            v.sources.contains(from) || v.uses.contains(from) || v.star_of.as_ref() == Some(from) || v.reads.iter().any(|(t, _)| t == from)
+        };
+        self.catalog.views.update(
+            |_, v| reads(v),
+            |_, v| {
+                for s in v.sources.iter_mut().chain(v.uses.iter_mut()).chain(v.reads.iter_mut().map(|(t, _)| t)) {
+                    if s == from {
+                        *s = to.clone();
+                    }
+                }
+                if v.star_of.as_ref() == Some(from) {
+                    v.star_of = Some(to.clone());
+                }
+            },
+        );
     }
 
     fn move_type(&mut self, from: &ObjKey, to: ObjKey, to_name: &Name, origin: Origin) {
@@ -1265,7 +1453,9 @@ impl<'c> Replayer<'c> {
                 if let Some(f) = self.catalog.functions.remove(&from) {
                     let mut f = Arc::unwrap_or_clone(f);
                     f.renamed_from.push((from.clone(), origin));
-                    self.catalog.functions.insert(ObjKey::new(schema.key.clone(), from.name.clone()), Arc::new(f));
+                    let to = ObjKey::new(schema.key.clone(), from.name.clone());
+                    self.catalog.functions.insert(to.clone(), Arc::new(f));
+                    self.follow_function(&from, &to);
                 }
             }
             ObjectKind::Index => {
@@ -1383,6 +1573,36 @@ impl<'c> Replayer<'c> {
             .collect();
         let star_of = cv.star_of.as_ref().map(|s| self.table_key(s));
         let renamed_from = self.catalog.views.get(&key).map(|v| v.renamed_from.clone()).unwrap_or_default();
+        let relation = |s: &QualifiedName| self.find_key(s, |k| self.catalog.tables.contains_key(k) || self.catalog.views.contains_key(k));
+        let uses: Vec<ObjKey> = cv.relations.iter().map(relation).collect();
+        let mut reads: Vec<(ObjKey, String)> = Vec::new();
+        for r in &cv.reads {
+            let bound: Vec<ObjKey> = match &r.table {
+                Some(t) => vec![relation(t)],
+                // The innermost scope with a relation that has the column binds it.
+                None => r
+                    .candidates
+                    .iter()
+                    .map(|scope| scope.iter().map(relation).filter(|k| self.relation_has(k, &r.column.key)).collect::<Vec<_>>())
+                    .find(|hits| !hits.is_empty())
+                    .unwrap_or_default(),
+            };
+            for k in bound {
+                // A wildcard reads the columns the relation has now, as PostgreSQL expands it.
+                let columns = if r.column.key == "*" { self.relation_columns(&k) } else { vec![r.column.key.clone()] };
+                for c in columns {
+                    if !reads.iter().any(|(t, x)| *t == k && *x == c) {
+                        reads.push((k.clone(), c));
+                    }
+                }
+            }
+        }
+        let calls: Vec<ObjKey> = cv
+            .calls
+            .iter()
+            .map(|f| self.find_key(f, |k| self.catalog.functions.contains_key(k)))
+            .filter(|k| self.catalog.functions.contains_key(k))
+            .collect();
         let view = View {
             written: self.written(&cv.name),
             origin,
@@ -1390,9 +1610,31 @@ impl<'c> Replayer<'c> {
             columns: cv.columns.clone(),
             sources,
             star_of,
+            reads,
+            calls,
+            uses,
             renamed_from,
         };
         self.catalog.views.insert(key, Arc::new(view));
+    }
+}
+
+impl Replayer<'_> {
+    /// Whether a table or view has a column of that name (a view whose columns are not known has
+    /// none, as far as binding a name goes).
+    fn relation_has(&self, relation: &ObjKey, column: &str) -> bool {
+        if let Some(t) = self.catalog.tables.get(relation) {
+            return t.column(column).is_some();
+        }
+        self.catalog.views.get(relation).and_then(|v| v.columns.as_ref()).is_some_and(|cols| cols.iter().any(|c| c.key == column))
+    }
+
+    fn relation_columns(&self, relation: &ObjKey) -> Vec<String> {
+        if let Some(t) = self.catalog.tables.get(relation) {
+            return t.columns.iter().map(|c| c.name.key.clone()).collect();
+        }
+        let view = self.catalog.views.get(relation).and_then(|v| v.columns.as_ref());
+        view.map(|cols| cols.iter().map(|c| c.key.clone()).collect()).unwrap_or_default()
     }
 }
 
