@@ -6,16 +6,23 @@
 //!    migrations to another; each database's catalog (`tests/pg/introspect.sql`) must equal
 //!    rollsafe's replayed model: tables, columns (type as `format_type` prints it, nullability,
 //!    presence of a default, identity, generation), constraints (kind, columns, references,
-//!    validity, and the names PostgreSQL generated), enums, views, sequences and indexes.
+//!    validity, and the names PostgreSQL generated), enums, views, sequences, indexes, triggers
+//!    (with the function each executes), extensions and functions by signature.
 //! 2. **N-1 probe.** From the *database's* N-1 catalog (not rollsafe's), the lane writes what N-1
 //!    code does: a `SELECT` of every column of every table and view, an `INSERT` of the required
-//!    columns only, one `INSERT` per column with the largest value its N-1 type holds, and a cast to
-//!    every enum label. Probes that fail on N-1 itself (a check constraint the made-up values
+//!    columns only, one `INSERT` per column with the largest value its N-1 type holds, a cast to
+//!    every enum label, and a call of every function and procedure with N-1's argument types (also
+//!    leaving out what its defaults allow), reading its result's type or columns. Probes that fail on N-1 itself (a check constraint the made-up values
 //!    violate) are discarded. Against N, every probe that fails must be explained by a finding on
 //!    that object (an error or warning, or a note of a rule that reports breaking changes, which
 //!    a finding is downgraded to when the object is not written directly: a table its triggers
 //!    fill), and every error rollsafe reports of a kind a database can show (removed, renamed,
 //!    required, narrowed) must make a probe fail.
+//!
+//! 3. **Refusals.** The model also holds triggers, extensions and views' dependencies: a release
+//!    rollsafe says PostgreSQL refuses (`refused-by-dependents`) must fail to apply with SQLSTATE
+//!    2BP01 (or 0A000 for a column type a view uses), the fixture marked `postgres_refuses`; one
+//!    PostgreSQL refuses must be reported so.
 //!
 //! Connection: libpq's environment (`PGHOST`, `PGPORT`, `PGUSER`; `.ci/postgres.sh` prints them).
 //! Without a server the lane prints that it was skipped and passes, unless `ROLLSAFE_PG_REQUIRED`
@@ -255,12 +262,27 @@ fn compare_model(db: &Value, model: &Catalog) -> Vec<String> {
         .triggers
         .values()
         .map(|t| {
-            let f = t.function.as_ref().map_or_else(|| "?".to_string(), |f| format!("{}.{}", f.schema, f.name));
+            let f = t.function.as_ref().map_or_else(|| "?".to_string(), |f| format!("{}.{}", f.schema, rollsafe_sql::routine::key_name(&f.name)));
             format!("{}.{}.{} -> {f}", t.table.schema, t.table.name, t.name.key)
         })
         .collect();
     for t in db_triggers.symmetric_difference(&model_triggers) {
         out.push(format!("trigger {t} only in {}", if db_triggers.contains(t) { "PostgreSQL" } else { "the model" }));
+    }
+    let db_functions: BTreeSet<String> = db["functions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            let types: Vec<rollsafe_sql::ty::SqlType> =
+                f["args"].as_array().into_iter().flatten().map(|t| rollsafe_sql::ty::parse_type(&db_type(t), Dialect::Postgres).ty).collect();
+            format!("{}.{}", s(&f["schema"]), rollsafe_sql::routine::identity_key(&s(&f["name"]), &types, Dialect::Postgres))
+        })
+        .collect();
+    let model_functions: BTreeSet<String> =
+        model.functions.iter().filter(|(_, f)| !f.trigger).map(|(k, _)| format!("{}.{}", k.schema, k.name)).collect();
+    for f in db_functions.symmetric_difference(&model_functions) {
+        out.push(format!("function {f} only in {}", if db_functions.contains(f) { "PostgreSQL" } else { "the model" }));
     }
     let db_extensions: BTreeSet<String> = db["extensions"].as_array().into_iter().flatten().map(s).collect();
     let model_extensions: BTreeSet<String> = model.extensions.keys().filter(|e| *e != "plpgsql").cloned().collect();
@@ -398,6 +420,7 @@ fn probes(n1: &Value) -> Vec<Probe> {
             sql: format!("SELECT {} FROM {}.{} LIMIT 0", cols.join(", "), quote(&s(&v["schema"])), quote(&s(&v["name"]))),
         });
     }
+    out.extend(function_probes(n1));
     for t in n1["tables"].as_array().into_iter().flatten() {
         let subject = Subject { schema: s(&t["schema"]), object: s(&t["name"]) };
         let table = format!("{}.{}", quote(&subject.schema), quote(&subject.object));
@@ -432,6 +455,49 @@ fn probes(n1: &Value) -> Vec<Probe> {
                 }
             }
             out.push(Probe { subject: subject.clone(), sql: insert(&cols, &values) });
+        }
+    }
+    out
+}
+
+/// N-1's calls of every function and procedure: with every argument, and with each number of
+/// arguments its defaults allow; a function's result read as N-1 reads it (its type, or its
+/// columns). Arguments are typed NULLs, so the call resolves to the same overload N-1's does.
+fn function_probes(n1: &Value) -> Vec<Probe> {
+    let mut out = Vec::new();
+    for f in n1["functions"].as_array().into_iter().flatten() {
+        let subject = Subject { schema: s(&f["schema"]), object: s(&f["name"]) };
+        let name = format!("{}.{}", quote(&subject.schema), quote(&subject.object));
+        let args: Vec<String> = f["args"].as_array().into_iter().flatten().map(|t| format!("NULL::{}", s(t))).collect();
+        let defaults = f["defaults"].as_u64().unwrap_or(0) as usize;
+        let out_columns: Vec<String> = f["out_columns"].as_array().into_iter().flatten().map(|c| quote(&s(c))).collect();
+        let call = |n: usize| format!("{name}({})", args[..n].join(", "));
+        if f["kind"] == "p" {
+            if out_columns.is_empty() {
+                for n in args.len().saturating_sub(defaults)..=args.len() {
+                    out.push(Probe { subject: subject.clone(), sql: format!("CALL {}", call(n)) });
+                }
+            }
+            continue;
+        }
+        // Resolution happens when the query is parsed: LIMIT 0 never runs the body.
+        for n in args.len().saturating_sub(defaults)..args.len() {
+            out.push(Probe { subject: subject.clone(), sql: format!("SELECT * FROM {} LIMIT 0", call(n)) });
+        }
+        if !out_columns.is_empty() {
+            out.push(Probe { subject: subject.clone(), sql: format!("SELECT {} FROM {} LIMIT 0", out_columns.join(", "), call(args.len())) });
+        } else if f["retset"] == true {
+            out.push(Probe { subject: subject.clone(), sql: format!("SELECT * FROM {} LIMIT 0", call(args.len())) });
+        } else {
+            // The result's type as N-1 reads it.
+            let returns = s(&f["returns"]).replace('\'', "''");
+            out.push(Probe {
+                subject: subject.clone(),
+                sql: format!(
+                    "DO $probe$ BEGIN IF pg_typeof({}) <> '{returns}'::regtype THEN RAISE EXCEPTION 'result type changed'; END IF; END $probe$",
+                    call(args.len())
+                ),
+            });
         }
     }
     out
@@ -482,6 +548,10 @@ fn segments(object: &str) -> Vec<String> {
             c => current.push(c),
         }
     }
+    // A routine's argument list is not part of its name: `add_points(text, integer)`.
+    if !quoted && let Some(open) = current.find('(') {
+        current.truncate(open);
+    }
     out.push(if was_quoted { current } else { current.to_lowercase() });
     out
 }
@@ -493,7 +563,8 @@ type SubjectPicker = fn(&[String]) -> Option<&String>;
 
 fn db_visible(rule: &str) -> Option<SubjectPicker> {
     match rule {
-        "table-removed" | "table-renamed" | "view-removed" | "view-renamed" | "type-removed" | "type-renamed" => Some(|s| s.last()),
+        "table-removed" | "table-renamed" | "view-removed" | "view-renamed" | "type-removed" | "type-renamed" | "function-removed"
+        | "function-return-changed" | "function-default-removed" => Some(|s| s.last()),
         "column-removed"
         | "column-renamed"
         | "column-type-narrowed"

@@ -10,7 +10,7 @@
 -- (public.mood, nextval('public.t_id_seq'::regclass)) whatever the caller's search_path was, so
 -- the text is the same on every run; like pg_dump, it stays set for the rest of the session.
 --
--- Document: {"tables", "enums", "views", "sequences", "indexes", "triggers", "extensions"}, each an array sorted by
+-- Document: {"tables", "enums", "views", "sequences", "indexes", "triggers", "functions", "extensions"}, each an array sorted by
 -- schema then name (byte order, COLLATE "C"); every key is always present (null when n/a).
 --   tables[]      schema, name, kind (r = table, p = partitioned table),
 --                 columns[] in attnum order: name, type (format_type), not_null, has_default,
@@ -30,6 +30,10 @@
 --                 method, definition (pg_get_indexdef)
 --   triggers[]    user triggers (not the internal ones of foreign keys), by schema, table, name:
 --                 schema, table, name, function_schema, function
+--   functions[]   functions and procedures not of an extension and not returning trigger:
+--                 schema, name, kind (f|p), args (input types, format_type), defaults
+--                 (pronargdefaults), returns (format_type), retset, out_columns (names of OUT,
+--                 INOUT and TABLE arguments)
 --   extensions[]  installed extensions' names but plpgsql (installed everywhere)
 -- Schemas pg_* (pg_catalog, pg_toast, temp schemas) and information_schema are left out.
 SET search_path = pg_catalog;
@@ -191,6 +195,35 @@ SELECT json_build_object(
     JOIN pg_proc p ON p.oid = tg.tgfoid
     JOIN pg_namespace fn ON fn.oid = p.pronamespace
     WHERE NOT tg.tgisinternal
+  ), '[]'),
+
+  'functions', COALESCE((
+    SELECT json_agg(json_build_object(
+        'schema', n.nspname,
+        'name', p.proname,
+        'kind', p.prokind::text,
+        'args', COALESCE((
+            SELECT json_agg(format_type(a.t, NULL) ORDER BY a.o)
+            FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY AS a(t, o)
+          ), '[]'),
+        'defaults', p.pronargdefaults,
+        'returns', format_type(p.prorettype, NULL),
+        'retset', p.proretset,
+        'out_columns', COALESCE((
+            SELECT json_agg(a.nm ORDER BY a.o)
+            FROM unnest(p.proargnames, p.proargmodes) WITH ORDINALITY AS a(nm, md, o)
+            WHERE a.md IN ('o', 't', 'b')
+          ), '[]')
+      ) ORDER BY n.nspname COLLATE "C", p.proname COLLATE "C", pg_get_function_identity_arguments(p.oid) COLLATE "C")
+    FROM pg_proc p
+    JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE n.nspname <> 'information_schema'
+      AND n.nspname !~ '^pg_'
+      AND p.prokind IN ('f', 'p')
+      AND p.prorettype NOT IN ('trigger'::regtype, 'event_trigger'::regtype)
+      AND NOT EXISTS (
+        SELECT 1 FROM pg_depend d
+        WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
   ), '[]'),
 
   'extensions', COALESCE((

@@ -377,9 +377,17 @@ pub struct Sequence {
     pub renamed_from: Vec<(ObjKey, Origin)>,
 }
 
+/// A function or procedure. Keyed by [`crate::routine::identity_key`]: `name(int4,text)` in
+/// PostgreSQL (overloads are separate objects), the name elsewhere.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Function {
+    /// As written, with the input argument types where they are part of its identity
+    /// (`add_points(integer, integer)`).
     pub written: String,
+    /// The name alone, folded.
+    pub name: String,
+    /// Arguments, result and attributes, and the statement that last set them.
+    pub signature: Tracked<Option<crate::routine::Signature>>,
     /// Returns `trigger`/`event_trigger`: called by triggers only.
     pub trigger: bool,
     /// The tables its body inserts into, with the columns each insert names (empty: all).

@@ -877,10 +877,8 @@ fn drop(l: &mut Lowerer<'_>) -> Option<StatementKind> {
     loop {
         let name = c.qualified_name()?;
         // DROP FUNCTION f(int, text)
-        if c.peek().is_some_and(|t| t.is_punct(c.src, '(')) {
-            c.pos = c.matching_paren(c.pos)? + 1;
-        }
-        names.push(name);
+        let args = routine_arg_types(c)?;
+        names.push((name, args));
         if !c.eat_punct(',') {
             break;
         }
@@ -889,14 +887,14 @@ fn drop(l: &mut Lowerer<'_>) -> Option<StatementKind> {
     let table = if c.eat_word("ON") { c.qualified_name() } else { None };
     let ops: Vec<Op> = names
         .into_iter()
-        .map(|name| match kind.as_str() {
+        .map(|(name, args)| match kind.as_str() {
             "TABLE" | "FOREIGN" => Some(Op::DropTable { name, if_exists, cascade }),
             "VIEW" | "MATERIALIZED" => Some(Op::DropView { name, materialized, if_exists, cascade }),
             "INDEX" => Some(Op::DropIndex { name, if_exists, table: table.clone() }),
             "SEQUENCE" => Some(Op::DropSequence { name, if_exists, cascade }),
             "TYPE" | "DOMAIN" => Some(Op::DropType { name, if_exists, cascade }),
             "SCHEMA" | "DATABASE" => Some(Op::DropSchema { name: name.name, if_exists, cascade }),
-            "FUNCTION" | "PROCEDURE" | "ROUTINE" => Some(Op::DropFunction { name, if_exists, cascade }),
+            "FUNCTION" | "PROCEDURE" | "ROUTINE" => Some(Op::DropFunction { name, args, if_exists, cascade }),
             _ => None,
         })
         .collect::<Option<_>>()?;
@@ -1191,10 +1189,35 @@ fn alter_function(l: &mut Lowerer<'_>) -> Option<StatementKind> {
     let c = &mut l.cur;
     c.pos = 2; // ALTER FUNCTION|PROCEDURE|ROUTINE
     let name = c.qualified_name()?;
-    if c.peek().is_some_and(|t| t.is_punct(c.src, '(')) {
-        c.pos = c.matching_paren(c.pos)? + 1;
+    let args = routine_arg_types(c)?;
+    let change = if c.eat_words(&["RENAME", "TO"]) {
+        FunctionChange::Rename(c.ident()?)
+    } else if c.eat_words(&["SET", "SCHEMA"]) {
+        FunctionChange::SetSchema(c.ident()?)
+    } else {
+        let rest = crate::routine::read_rest(c, false, Vec::new());
+        let text = c.text(0, c.toks.len()).to_ascii_uppercase();
+        let volatility = ["IMMUTABLE", "STABLE", "VOLATILE"].iter().any(|w| text.split_whitespace().any(|x| x == *w)).then_some(rest.volatility);
+        let security_definer = text.contains("SECURITY").then_some(rest.security_definer);
+        if volatility.is_none() && security_definer.is_none() {
+            return Some(StatementKind::NoSchemaEffect);
+        }
+        FunctionChange::Attributes { volatility, security_definer }
+    };
+    Some(StatementKind::Ddl(vec![Op::AlterFunction { name, args, change }]))
+}
+
+/// The input argument types of `name(…)` in `DROP`/`ALTER FUNCTION`: `None` when no list is
+/// given (the name alone must then be unique).
+fn routine_arg_types(c: &mut Cursor<'_>) -> Option<Option<Vec<crate::ty::SqlType>>> {
+    if !c.peek().is_some_and(|t| t.is_punct(c.src, '(')) {
+        return Some(None);
     }
-    rename_or_set_schema(c, ObjectKind::Function, name, |from, to| Op::RenameFunction { from, to })
+    let open = c.pos;
+    let close = c.matching_paren(open)?;
+    c.pos = close + 1;
+    let args = crate::routine::read_args(c, open, close);
+    Some(Some(args.into_iter().filter(|a| a.is_input()).map(|a| a.ty).collect()))
 }
 
 fn alter_schema(l: &mut Lowerer<'_>) -> Option<StatementKind> {
@@ -1247,36 +1270,32 @@ fn create_view(l: &mut Lowerer<'_>) -> Option<StatementKind> {
     })]))
 }
 
-fn create_function(l: &mut Lowerer<'_>) -> Option<StatementKind> {
+pub(crate) fn create_function(l: &mut Lowerer<'_>) -> Option<StatementKind> {
     let c = &mut l.cur;
     c.eat_word("CREATE");
     let or_replace = c.eat_words(&["OR", "REPLACE"]);
     while !(c.at_word("FUNCTION") || c.at_word("PROCEDURE")) {
         c.bump()?;
     }
+    let procedure = c.at_word("PROCEDURE");
     c.pos += 1;
     let name = c.qualified_name()?;
-    // `RETURNS trigger` after the argument list (whose defaults may hold the word RETURNS too:
-    // only the first RETURNS at parenthesis depth zero counts).
-    let mut depth = 0i32;
-    let mut trigger = false;
-    while let Some(t) = c.peek() {
-        if t.is_punct(c.src, '(') {
-            depth += 1;
-        } else if t.is_punct(c.src, ')') {
-            depth -= 1;
-        } else if depth == 0 && t.is_word(c.src, "RETURNS") {
-            c.pos += 1;
-            trigger = c.peek().is_some_and(|t| t.is_word(c.src, "trigger") || t.is_word(c.src, "event_trigger"));
-            break;
-        } else if depth == 0 && (t.is_word(c.src, "AS") || t.is_word(c.src, "LANGUAGE")) {
-            break;
+    let args = match c.peek() {
+        Some(t) if t.is_punct(c.src, '(') => {
+            let open = c.pos;
+            let close = c.matching_paren(open)?;
+            c.pos = close + 1;
+            crate::routine::read_args(c, open, close)
         }
-        c.pos += 1;
-    }
+        _ => Vec::new(),
+    };
+    let signature = crate::routine::read_rest(c, procedure, args);
+    // Only triggers call a function returning `trigger` / `event_trigger`.
+    let trigger = matches!(&signature.returns, Some(crate::routine::Returns::Type { text, set: false, .. })
+        if text.eq_ignore_ascii_case("trigger") || text.eq_ignore_ascii_case("event_trigger"));
     let writes = crate::body::function_writes(c.src, c.dialect);
     let volatile = crate::body::declared_volatile(c.src, c.dialect);
-    Some(StatementKind::Ddl(vec![Op::CreateFunction { name, or_replace, trigger, writes, volatile }]))
+    Some(StatementKind::Ddl(vec![Op::CreateFunction { name, or_replace, trigger, writes, volatile, signature: Some(signature) }]))
 }
 
 fn create_type(l: &mut Lowerer<'_>) -> Option<StatementKind> {
@@ -1402,7 +1421,7 @@ mod tests {
         assert!(matches!(ops("ALTER VIEW v RENAME COLUMN a TO b")[0], Op::RenameViewColumn { .. }));
         assert!(matches!(ops("CREATE MATERIALIZED VIEW mv AS SELECT 1 AS one WITH NO DATA")[0], Op::CreateView(_)));
         assert!(matches!(ops("ALTER INDEX IF EXISTS i RENAME TO j")[0], Op::RenameIndex { .. }));
-        assert!(matches!(ops("ALTER FUNCTION f(int) RENAME TO g")[0], Op::RenameFunction { .. }));
+        assert!(matches!(&ops("ALTER FUNCTION f(int) RENAME TO g")[0], Op::AlterFunction { change: FunctionChange::Rename(_), args: Some(a), .. } if a.len() == 1));
     }
 
     #[test]

@@ -30,6 +30,7 @@ pub mod object_map;
 pub mod ops;
 mod query_refs;
 pub mod replay;
+pub mod routine;
 pub mod split;
 pub mod template;
 pub mod ty;

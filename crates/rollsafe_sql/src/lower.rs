@@ -210,20 +210,25 @@ impl<'a> Lowerer<'a> {
                 }
                 ddl(ops)
             }
-            S::CreateFunction(f) => {
-                let trigger = match &f.return_type {
-                    Some(sqlparser::ast::FunctionReturnType::DataType(t)) => {
-                        matches!(t, sqlparser::ast::DataType::Trigger) || t.to_string().eq_ignore_ascii_case("event_trigger")
-                    }
-                    _ => false,
-                };
-                let writes = crate::body::function_writes(self.cur.src, self.dialect);
-                let volatile = crate::body::declared_volatile(self.cur.src, self.dialect);
-                ddl(vec![Op::CreateFunction { name: self.qname(&f.name), or_replace: f.or_replace, trigger, writes, volatile }])
+            // Routines are read from their tokens (signature, attributes), as triage does.
+            S::CreateFunction(_) => {
+                self.cur.pos = 0;
+                crate::fallback::create_function(self).unwrap_or(StatementKind::NotModelled { what: "CREATE FUNCTION".into() })
             }
             S::DropFunction(f) => {
                 let cascade = matches!(f.drop_behavior, Some(sql::DropBehavior::Cascade));
-                ddl(f.func_desc.iter().map(|d| Op::DropFunction { name: self.qname(&d.name), if_exists: f.if_exists, cascade }).collect())
+                let arg_types = |d: &sql::FunctionDesc| -> Option<Vec<crate::ty::SqlType>> {
+                    d.args.as_ref().map(|args| {
+                        args.iter()
+                            .filter(|a| !matches!(a.mode, Some(sql::ArgMode::Out)))
+                            .map(|a| parse_type(&a.data_type.to_string(), self.dialect).ty)
+                            .collect()
+                    })
+                };
+                ddl(f.func_desc
+                    .iter()
+                    .map(|d| Op::DropFunction { name: self.qname(&d.name), args: arg_types(d), if_exists: f.if_exists, cascade })
+                    .collect())
             }
             S::DropDomain(d) => ddl(vec![Op::DropType {
                 name: self.qname(&d.name),

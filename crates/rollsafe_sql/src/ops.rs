@@ -166,15 +166,21 @@ pub enum Op {
         writes: Vec<crate::body::TableWrite>,
         /// Not declared STABLE or IMMUTABLE: evaluated again for every row.
         volatile: bool,
+        /// Arguments, result and attributes, when the text could be read.
+        signature: Option<crate::routine::Signature>,
     },
+    /// `DROP FUNCTION|PROCEDURE name [(argument types)]`; without types the name must be unique.
     DropFunction {
         name: QualifiedName,
+        args: Option<Vec<SqlType>>,
         if_exists: bool,
         cascade: bool,
     },
-    RenameFunction {
-        from: QualifiedName,
-        to: Name,
+    /// `ALTER FUNCTION|PROCEDURE name [(argument types)] …`.
+    AlterFunction {
+        name: QualifiedName,
+        args: Option<Vec<SqlType>>,
+        change: FunctionChange,
     },
     /// `CREATE [OR REPLACE] TRIGGER name {BEFORE|AFTER|INSTEAD OF} events ON table … EXECUTE
     /// FUNCTION f()`.
@@ -197,6 +203,14 @@ pub enum Op {
         if_exists: bool,
         cascade: bool,
     },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FunctionChange {
+    Rename(Name),
+    SetSchema(Name),
+    /// `IMMUTABLE`/`STABLE`/`VOLATILE`, `SECURITY DEFINER`/`INVOKER`.
+    Attributes { volatility: Option<crate::routine::Volatility>, security_definer: Option<bool> },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -158,6 +158,27 @@ pub enum ChangeKind {
     },
     FunctionRemoved {
         renamed_to: Option<String>,
+        /// Overloads of the name that remain but do not accept N-1's calls, with why.
+        other_overloads: Vec<(String, String)>,
+    },
+    /// A routine N-1 calls (or the overload its calls now resolve to) returns something else.
+    FunctionReturnChanged {
+        old: String,
+        new: String,
+        /// What changed for a caller reading the result (`column total is no longer returned`).
+        detail: String,
+        /// The overload N-1's calls resolve to now, when the N-1 routine itself is gone.
+        via: Option<String>,
+    },
+    /// An argument N-1's calls may leave out lost its default.
+    FunctionDefaultRemoved {
+        argument: String,
+    },
+    /// How the routine runs for its callers changed: volatility made weaker, or `SECURITY
+    /// DEFINER` switched. `what` says which (`IMMUTABLE → VOLATILE`).
+    FunctionBehaviourChanged {
+        what: String,
+        security: bool,
     },
     /// Comparing this table failed inside rollsafe (a bug): it is not compared, the rest is.
     NotCompared {
@@ -216,6 +237,107 @@ fn columns_by_name(table: &Table) -> FxHashMap<&str, &Column> {
         map.entry(c.name.key.as_str()).or_insert(c);
     }
     map
+}
+
+/// Why `new` does not accept every call N-1 can make to a routine of signature `old` (all its
+/// input arguments, or fewer where they have defaults); `None` when it accepts them all.
+fn why_not_accepted(old: &rollsafe_sql::routine::Signature, new: &rollsafe_sql::routine::Signature) -> Option<String> {
+    if old.procedure != new.procedure {
+        return Some(if new.procedure { "it is a procedure".into() } else { "it is a function".into() });
+    }
+    let old_inputs = old.identity_types();
+    let new_inputs = new.identity_types();
+    for count in old.required_inputs()..=old_inputs.len() {
+        if count > new_inputs.len() {
+            return Some(format!("it takes {} argument{}", new_inputs.len(), if new_inputs.len() == 1 { "" } else { "s" }));
+        }
+        if count < new.required_inputs() {
+            return Some(format!("it needs {} argument{}", new.required_inputs(), if new.required_inputs() == 1 { "" } else { "s" }));
+        }
+    }
+    for (i, (o, n)) in old_inputs.iter().zip(&new_inputs).enumerate() {
+        if !implicitly_casts(o, n) {
+            return Some(format!(
+                "argument {} is {}, and {} does not convert to it implicitly",
+                i + 1,
+                rollsafe_sql::routine::identity_type(n),
+                rollsafe_sql::routine::identity_type(o)
+            ));
+        }
+    }
+    None
+}
+
+/// Whether PostgreSQL converts a value of type `from` to `to` implicitly when it resolves a call
+/// (`pg_cast` entries of context `i`, and binary-coercible pairs).
+fn implicitly_casts(from: &rollsafe_sql::ty::SqlType, to: &rollsafe_sql::ty::SqlType) -> bool {
+    let (f, t) = (rollsafe_sql::routine::identity_type(from), rollsafe_sql::routine::identity_type(to));
+    if f == t {
+        return true;
+    }
+    if from.array_dims != to.array_dims {
+        return false;
+    }
+    matches!(
+        (f.trim_end_matches("[]"), t.trim_end_matches("[]")),
+        ("int2", "int4" | "int8" | "numeric" | "float4" | "float8")
+            | ("int4", "int8" | "numeric" | "float4" | "float8")
+            | ("int8", "numeric" | "float4" | "float8")
+            | ("numeric", "float4" | "float8")
+            | ("float4", "float8")
+            | ("varchar" | "bpchar", "text")
+            | ("text" | "bpchar", "varchar")
+            | ("date", "timestamp" | "timestamptz")
+            | ("timestamp", "timestamptz")
+            | ("time", "timetz" | "interval")
+    )
+}
+
+/// How a routine's result changed for a caller: (old, new, what changed), or `None` if a caller
+/// reads it as before (the same type, or only columns added to a `RETURNS TABLE`).
+fn return_change(old: Option<&rollsafe_sql::routine::Returns>, new: Option<&rollsafe_sql::routine::Returns>, dialect: Dialect) -> Option<(String, String, String)> {
+    use rollsafe_sql::routine::Returns;
+    let text = |r: Option<&Returns>| match r {
+        None => "nothing (a procedure)".to_string(),
+        Some(Returns::Type { text, set, .. }) => if *set { format!("SETOF {text}") } else { text.clone() },
+        Some(Returns::Table(cols)) => {
+            format!("TABLE ({})", cols.iter().map(|(n, _, t)| format!("{n} {t}")).collect::<Vec<_>>().join(", "))
+        }
+    };
+    let detail = match (old, new) {
+        (Some(Returns::Type { ty: ot, set: os, .. }), Some(Returns::Type { ty: nt, set: ns, .. })) => {
+            if os != ns {
+                Some(if *ns { "it now returns a set of rows".to_string() } else { "it now returns one value, not a set".to_string() })
+            } else {
+                match compare(ot, nt, dialect) {
+                    TypeChange::Same | TypeChange::Compatible => None,
+                    TypeChange::Narrowed(how) | TypeChange::PrecisionReduced(how) | TypeChange::Reinterpreted(how) => Some(how),
+                    TypeChange::Widened => Some("the type is wider: a client decoding the old type may not read it".into()),
+                    TypeChange::FamilyChanged => Some("the result has another type".into()),
+                }
+            }
+        }
+        (Some(Returns::Table(oc)), Some(Returns::Table(nc))) => oc.iter().find_map(|(name, ty, _)| match nc.iter().find(|(n, ..)| n.key == name.key) {
+            None => Some(format!("column {name} is no longer returned")),
+            Some((_, nty, _)) => match compare(ty, nty, dialect) {
+                TypeChange::Same | TypeChange::Compatible => None,
+                _ => Some(format!("column {name} has another type")),
+            },
+        }),
+        (None, None) => None,
+        (Some(Returns::Type { .. }), Some(Returns::Table(_))) | (Some(Returns::Table(_)), Some(Returns::Type { .. })) => {
+            Some("the result changed shape".into())
+        }
+        _ => Some("the result changed".into()),
+    }?;
+    Some((text(old), text(new), detail))
+}
+
+/// An N routine of the same schema and name that accepts every call N-1 makes to `old`.
+fn overload_taking_calls<'c>(new: &'c Catalog, key: &ObjKey, old: &Function) -> Option<&'c Function> {
+    let sig = old.signature.value.as_ref()?;
+    let mut candidates = new.functions.iter().filter(|(k, f)| k.schema == key.schema && f.name == old.name && !f.trigger);
+    candidates.find_map(|(_, f)| f.signature.value.as_ref().is_some_and(|s| why_not_accepted(sig, s).is_none()).then_some(&**f))
 }
 
 /// What an [`Event`] is about.
@@ -897,7 +1019,7 @@ impl Differ<'_> {
         let dialect = self.dialect();
         let functions = &self.input.new.functions;
         // The project's own functions, by name (a default calls them unqualified or qualified).
-        let volatile = |name: &str| functions.iter().any(|(k, f)| k.name == name && f.volatile && !f.trigger);
+        let volatile = |name: &str| functions.values().any(|f| f.name == name && f.volatile && !f.trigger);
         self.only_new_columns_with_default(old, new, columns)
             && columns.iter().all(|c| {
                 new.column(c).and_then(|nc| nc.default.value.as_deref()).is_some_and(|d| expr::computed_per_row(d, dialect, &volatile))
@@ -1237,23 +1359,88 @@ impl Differ<'_> {
             self.push(ChangeKind::SequenceRemoved { renamed_to }, old.written.clone(), at, Some(old.origin), definitions);
             self.caused(Subject::Sequence(key));
         }
+        self.functions();
+    }
+
+    /// Routines by signature: one N-1 calls is gone unless it was renamed (reported as such) or
+    /// an overload of N accepts every call N-1 can make to it; a routine kept, or the overload
+    /// that now takes its calls, is compared for what callers see (result, defaults, behaviour).
+    fn functions(&mut self) {
         let (old_functions, new_functions) = (&self.input.old.functions, &self.input.new.functions);
         for (key, old) in old_functions.differing_shards(new_functions).flat_map(|(old, _)| old.iter()) {
             // Trigger functions are called by their triggers only, never by application code: N-1
             // cannot call one, and PostgreSQL refuses to drop one a trigger still uses.
-            if old.trigger || self.removed_schemas.contains(&key.schema) || self.input.new.functions.contains_key(key) {
+            if old.trigger || self.removed_schemas.contains(&key.schema) {
                 continue;
             }
-            let renamed =
-                self.input.new.functions.values().find_map(|f| f.renamed_from.iter().find(|(k, _)| k == key).map(|(_, o)| (f, *o)));
+            if let Some(new) = new_functions.get(key) {
+                if !Arc::ptr_eq(old, new) {
+                    self.function_changed(old, new, None);
+                }
+                continue;
+            }
+            let renamed = new_functions.values().find_map(|f| f.renamed_from.iter().find(|(k, _)| k == key).map(|(_, o)| (f, *o)));
+            if renamed.is_none()
+                && let Some(overload) = overload_taking_calls(self.input.new, key, old)
+            {
+                self.function_changed(old, overload, Some(overload));
+                continue;
+            }
             let (renamed_to, at) = match renamed {
                 Some((f, origin)) => (Some(f.written.clone()), self.loc(origin)),
-                None => (None, self.event_loc(Subject::Function(key))),
+                // Without a DROP (a schema file), the routine of that name that replaced it.
+                None => (
+                    None,
+                    self.event_loc(Subject::Function(key)).or_else(|| {
+                        let replacement = new_functions.iter().find(|(k, f)| k.schema == key.schema && f.name == old.name);
+                        replacement.and_then(|(_, f)| self.loc(f.origin))
+                    }),
+                ),
+            };
+            let other_overloads = match (&renamed, &old.signature.value) {
+                (None, Some(sig)) => new_functions
+                    .iter()
+                    .filter(|(k, f)| k.schema == key.schema && f.name == old.name)
+                    .filter_map(|(_, f)| Some((f.written.clone(), why_not_accepted(sig, f.signature.value.as_ref()?)?)))
+                    .collect(),
+                _ => Vec::new(),
             };
             let definitions =
                 Definitions::new(Some(format!("FUNCTION {}", old.written)), renamed_to.as_ref().map(|to| format!("FUNCTION {to}")));
-            self.push(ChangeKind::FunctionRemoved { renamed_to }, old.written.clone(), at, Some(old.origin), definitions);
+            self.push(ChangeKind::FunctionRemoved { renamed_to, other_overloads }, old.written.clone(), at, Some(old.origin), definitions);
             self.caused(Subject::Function(key));
+        }
+    }
+
+    fn function_changed(&mut self, old: &Function, new: &Function, via: Option<&Function>) {
+        let (Some(os), Some(ns)) = (&old.signature.value, &new.signature.value) else {
+            return;
+        };
+        let at = if (self.input.is_new)(new.signature.origin) { self.loc(new.signature.origin) } else { self.loc(new.origin) };
+        let at = || at.clone();
+        let definitions = || Definitions::new(Some(format!("FUNCTION {}", old.written)), Some(format!("FUNCTION {}", new.written)));
+        let object = old.written.clone();
+        if let Some((old_text, new_text, detail)) = return_change(os.returns.as_ref(), ns.returns.as_ref(), self.dialect()) {
+            let kind = ChangeKind::FunctionReturnChanged { old: old_text, new: new_text, detail, via: via.map(|f| f.written.clone()) };
+            self.push(kind, object.clone(), at(), Some(old.origin), definitions());
+        }
+        if via.is_none() {
+            let (old_inputs, new_inputs) = (os.args.iter().filter(|a| a.is_input()), ns.args.iter().filter(|a| a.is_input()));
+            for (i, (oa, na)) in old_inputs.zip(new_inputs).enumerate() {
+                if oa.has_default && !na.has_default {
+                    let argument = oa.name.as_ref().map_or_else(|| format!("argument {}", i + 1), |n| n.to_string());
+                    self.push(ChangeKind::FunctionDefaultRemoved { argument }, object.clone(), at(), Some(old.origin), definitions());
+                }
+            }
+        }
+        if ns.volatility > os.volatility {
+            let what = format!("{} → {}", os.volatility.keyword(), ns.volatility.keyword());
+            self.push(ChangeKind::FunctionBehaviourChanged { what, security: false }, object.clone(), at(), Some(old.origin), definitions());
+        }
+        if ns.security_definer != os.security_definer {
+            let name = |definer: bool| if definer { "SECURITY DEFINER" } else { "SECURITY INVOKER" };
+            let what = format!("{} → {}", name(os.security_definer), name(ns.security_definer));
+            self.push(ChangeKind::FunctionBehaviourChanged { what, security: true }, object, at(), Some(old.origin), definitions());
         }
     }
 

@@ -71,8 +71,9 @@ fn of_type(column: &Column, ty: &ObjKey, default_schema: &str) -> bool {
 /// Whether a default expression calls `function` (`uuid_generate_v4()`, `app.next_code()`).
 fn calls_function(default: &str, function: &ObjKey, default_schema: &str) -> bool {
     let d = default.to_ascii_lowercase();
-    let qualified = format!("{}.{}(", function.schema, function.name);
-    let bare = format!("{}(", function.name);
+    let name = crate::routine::key_name(&function.name);
+    let qualified = format!("{}.{name}(", function.schema);
+    let bare = format!("{name}(");
     d.contains(&qualified)
         || (function.schema == default_schema
             && d.match_indices(&bare).any(|(at, _)| at == 0 || !d[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '.')))

@@ -12,6 +12,7 @@ use crate::catalog::*;
 use crate::lexer::{TokenKind, tokenize};
 use crate::name::{Name, QualifiedName};
 use crate::ops::*;
+use crate::routine;
 use depend::Target;
 use rollsafe_text::TextRange;
 use std::sync::Arc;
@@ -366,9 +367,13 @@ impl<'c> Replayer<'c> {
                 }
                 self.event(Event::SequenceDropped { sequence: key, origin });
             }
-            Op::CreateFunction { name, trigger, writes, or_replace, volatile } => {
-                let key = self.new_key(name);
-                let written = self.written(name);
+            Op::CreateFunction { name, trigger, writes, or_replace, volatile, signature } => {
+                let types = signature.as_ref().map(|s| s.identity_types()).unwrap_or_default();
+                let key = ObjKey::new(self.schema_for_new(name), routine::identity_key(&name.name.key, &types, self.dialect()));
+                let mut written = self.written(name);
+                if let Some(sig) = signature.as_ref().filter(|_| self.dialect() == Dialect::Postgres) {
+                    written.push_str(&sig.written_args());
+                }
                 let writes: Vec<(ObjKey, Vec<String>)> = writes
                     .iter()
                     .map(|w| {
@@ -383,36 +388,63 @@ impl<'c> Replayer<'c> {
                         f.writes = writes;
                         f.trigger = *trigger;
                         f.volatile = *volatile;
+                        set_if_changed(&mut f.signature, signature.clone(), origin);
                         self.catalog.functions.insert(key, Arc::new(f));
                     }
                     _ => {
-                        let function =
-                            Function { written, trigger: *trigger, writes, volatile: *volatile, origin, renamed_from: Vec::new() };
+                        let function = Function {
+                            written,
+                            name: name.name.key.clone(),
+                            signature: Tracked::new(signature.clone(), origin),
+                            trigger: *trigger,
+                            writes,
+                            volatile: *volatile,
+                            origin,
+                            renamed_from: Vec::new(),
+                        };
                         self.catalog.functions.insert_if_absent(key, function);
                     }
                 }
             }
-            Op::DropFunction { name, cascade, .. } => {
-                let key = self.find_key(name, |k| self.catalog.functions.contains_key(k));
-                let statement = format!("DROP FUNCTION {name}");
-                if !self.catalog.functions.contains_key(&key)
-                    || self.refused(Target::Function(&key), || statement.clone(), *cascade, origin)
-                {
+            Op::DropFunction { name, args, cascade, .. } => {
+                let Some(key) = self.find_function(name, args.as_deref()) else {
+                    return;
+                };
+                let statement = format!("DROP FUNCTION {}", self.catalog.functions.get(&key).map_or_else(|| name.to_string(), |f| f.written.clone()));
+                if self.refused(Target::Function(&key), || statement.clone(), *cascade, origin) {
                     return;
                 }
                 self.catalog.functions.remove(&key);
                 self.event(Event::FunctionDropped { function: key.clone(), origin });
                 self.drop_dependents(Target::Function(&key), &format!("the CASCADE on {statement}"), origin);
             }
-            Op::RenameFunction { from, to } => {
-                let key = self.find_key(from, |k| self.catalog.functions.contains_key(k));
-                if let Some(f) = self.catalog.functions.remove(&key) {
-                    let mut f = Arc::unwrap_or_clone(f);
-                    f.renamed_from.push((key.clone(), origin));
-                    f.written = to.written.clone();
-                    let to_key = ObjKey::new(key.schema.clone(), to.key.clone());
-                    self.catalog.functions.insert(to_key.clone(), Arc::new(f));
-                    self.follow_function(&key, &to_key);
+            Op::AlterFunction { name, args, change } => {
+                let Some(key) = self.find_function(name, args.as_deref()) else {
+                    return;
+                };
+                match change {
+                    FunctionChange::Rename(to) => {
+                        let to_key = ObjKey::new(key.schema.clone(), format!("{}{}", to.key, &key.name[routine::key_name(&key.name).len()..]));
+                        self.move_function(&key, to_key, Some(to), origin);
+                    }
+                    FunctionChange::SetSchema(schema) => {
+                        let to_key = ObjKey::new(schema.key.clone(), key.name.clone());
+                        self.move_function(&key, to_key, None, origin);
+                    }
+                    FunctionChange::Attributes { volatility, security_definer } => {
+                        if let Some(f) = self.catalog.functions.get_mut_cow(&key)
+                            && let Some(mut sig) = f.signature.value.clone()
+                        {
+                            if let Some(v) = volatility {
+                                sig.volatility = *v;
+                                f.volatile = *v == routine::Volatility::Volatile;
+                            }
+                            if let Some(d) = security_definer {
+                                sig.security_definer = *d;
+                            }
+                            set_if_changed(&mut f.signature, Some(sig), origin);
+                        }
+                    }
                 }
             }
             Op::CreateTrigger(ct) => self.create_trigger(ct, origin),
@@ -455,6 +487,48 @@ impl<'c> Replayer<'c> {
         }
     }
 
+    /// A function by name and, when given, input argument types (resolved through the search
+    /// path); without types, the only function of that name.
+    fn find_function(&self, name: &QualifiedName, args: Option<&[crate::ty::SqlType]>) -> Option<ObjKey> {
+        let schemas: Vec<String> = match &name.schema {
+            Some(s) => vec![s.key.clone()],
+            None => self.search_path.clone(),
+        };
+        for schema in schemas {
+            match args {
+                Some(types) => {
+                    let key = ObjKey::new(schema, routine::identity_key(&name.name.key, types, self.dialect()));
+                    if self.catalog.functions.contains_key(&key) {
+                        return Some(key);
+                    }
+                }
+                None => {
+                    let mut named = self.catalog.functions.iter().filter(|(k, f)| k.schema == schema && f.name == name.name.key);
+                    if let (Some((k, _)), None) = (named.next(), named.next()) {
+                        return Some(k.clone());
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// Renames a function (`to`) or moves it to another schema.
+    fn move_function(&mut self, from: &ObjKey, to: ObjKey, to_name: Option<&Name>, origin: Origin) {
+        let Some(f) = self.catalog.functions.remove(from) else {
+            return;
+        };
+        let mut f = Arc::unwrap_or_clone(f);
+        f.renamed_from.push((from.clone(), origin));
+        if let Some(n) = to_name {
+            let args = f.written.find('(').map_or("", |i| &f.written[i..]).to_string();
+            f.written = format!("{}{args}", n.written);
+            f.name = n.key.clone();
+        }
+        self.catalog.functions.insert(to.clone(), Arc::new(f));
+        self.follow_function(from, &to);
+    }
+
     /// Triggers and views keep calling a function renamed or moved: they hold it, not its name.
     fn follow_function(&mut self, from: &ObjKey, to: &ObjKey) {
         self.catalog.triggers.update(|_, t| t.function.as_ref() == Some(from), |_, t| t.function = Some(to.clone()));
@@ -476,8 +550,8 @@ impl<'c> Replayer<'c> {
         if self.catalog.triggers.contains_key(&key) && !ct.or_replace {
             return;
         }
-        let function = ct.function.as_ref().map(|f| self.find_key(f, |k| self.catalog.functions.contains_key(k)));
-        let function = function.filter(|f| self.catalog.functions.contains_key(f));
+        // Trigger functions take no arguments.
+        let function = ct.function.as_ref().and_then(|f| self.find_function(f, Some(&[])).or_else(|| self.find_function(f, None)));
         let trigger = Trigger { name: ct.name.clone(), table, timing: ct.timing, events: ct.events.clone(), function, origin };
         self.catalog.triggers.insert(key, Arc::new(trigger));
     }
@@ -1449,13 +1523,9 @@ impl<'c> Replayer<'c> {
                 self.move_type(&from, to, &name.name, origin);
             }
             ObjectKind::Function => {
-                let from = self.find_key(name, |k| self.catalog.functions.contains_key(k));
-                if let Some(f) = self.catalog.functions.remove(&from) {
-                    let mut f = Arc::unwrap_or_clone(f);
-                    f.renamed_from.push((from.clone(), origin));
+                if let Some(from) = self.find_function(name, None) {
                     let to = ObjKey::new(schema.key.clone(), from.name.clone());
-                    self.catalog.functions.insert(to.clone(), Arc::new(f));
-                    self.follow_function(&from, &to);
+                    self.move_function(&from, to, None, origin);
                 }
             }
             ObjectKind::Index => {
@@ -1597,12 +1667,21 @@ impl<'c> Replayer<'c> {
                 }
             }
         }
-        let calls: Vec<ObjKey> = cv
-            .calls
-            .iter()
-            .map(|f| self.find_key(f, |k| self.catalog.functions.contains_key(k)))
-            .filter(|k| self.catalog.functions.contains_key(k))
-            .collect();
+        // A call depends on the overload it resolves to; every overload of the name is kept.
+        let mut calls: Vec<ObjKey> = Vec::new();
+        for f in &cv.calls {
+            let schemas: Vec<String> = f.schema.as_ref().map_or_else(|| self.search_path.clone(), |s| vec![s.key.clone()]);
+            let found = schemas.iter().find_map(|schema| {
+                let keys: Vec<ObjKey> =
+                    self.catalog.functions.iter().filter(|(k, fun)| k.schema == *schema && fun.name == f.name.key).map(|(k, _)| k.clone()).collect();
+                (!keys.is_empty()).then_some(keys)
+            });
+            for k in found.into_iter().flatten() {
+                if !calls.contains(&k) {
+                    calls.push(k);
+                }
+            }
+        }
         let view = View {
             written: self.written(&cv.name),
             origin,

@@ -10,6 +10,9 @@ use crate::sql::DownCheck;
 use crate::sql::diff::Change;
 use rollsafe_diagnostics::{Finding, Fix, Location, Rule};
 
+mod function_behaviour_changed;
+mod function_default_removed;
+mod function_return_changed;
 mod column_default_changed;
 mod column_default_dropped;
 mod column_not_null_added;
@@ -51,6 +54,9 @@ mod view_renamed;
 
 /// The SQL rules, for the registry (`crate::registry`).
 pub static ALL: &[&Rule] = &[
+    &function_behaviour_changed::FUNCTION_BEHAVIOUR_CHANGED,
+    &function_default_removed::FUNCTION_DEFAULT_REMOVED,
+    &function_return_changed::FUNCTION_RETURN_CHANGED,
     &refused_by_dependents::REFUSED_BY_DEPENDENTS,
     &column_default_dropped::COLUMN_DEFAULT_DROPPED,
     &column_not_null_added::COLUMN_NOT_NULL_ADDED,
@@ -93,6 +99,9 @@ pub static ALL: &[&Rule] = &[
 
 /// The checks over SQL facts, one per rule that reads them.
 pub(crate) static SQL_CHECKS: &[fn(&SqlContext<'_>, &mut Vec<Finding>)] = &[
+    function_behaviour_changed::check,
+    function_default_removed::check,
+    function_return_changed::check,
     refused_by_dependents::check,
     column_default_changed::check,
     column_default_dropped::check,
