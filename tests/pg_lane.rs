@@ -262,7 +262,10 @@ fn compare_model(db: &Value, model: &Catalog) -> Vec<String> {
         .triggers
         .values()
         .map(|t| {
-            let f = t.function.as_ref().map_or_else(|| "?".to_string(), |f| format!("{}.{}", f.schema, rollsafe_sql::routine::key_name(&f.name)));
+            let f = t
+                .function
+                .as_ref()
+                .map_or_else(|| "?".to_string(), |f| format!("{}.{}", f.schema, rollsafe_sql::routine::key_name(&f.name)));
             format!("{}.{}.{} -> {f}", t.table.schema, t.table.name, t.name.key)
         })
         .collect();
@@ -274,8 +277,12 @@ fn compare_model(db: &Value, model: &Catalog) -> Vec<String> {
         .into_iter()
         .flatten()
         .map(|f| {
-            let types: Vec<rollsafe_sql::ty::SqlType> =
-                f["args"].as_array().into_iter().flatten().map(|t| rollsafe_sql::ty::parse_type(&db_type(t), Dialect::Postgres).ty).collect();
+            let types: Vec<rollsafe_sql::ty::SqlType> = f["args"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|t| rollsafe_sql::ty::parse_type(&db_type(t), Dialect::Postgres).ty)
+                .collect();
             format!("{}.{}", s(&f["schema"]), rollsafe_sql::routine::identity_key(&s(&f["name"]), &types, Dialect::Postgres))
         })
         .collect();
@@ -485,7 +492,10 @@ fn function_probes(n1: &Value) -> Vec<Probe> {
             out.push(Probe { subject: subject.clone(), sql: format!("SELECT * FROM {} LIMIT 0", call(n)) });
         }
         if !out_columns.is_empty() {
-            out.push(Probe { subject: subject.clone(), sql: format!("SELECT {} FROM {} LIMIT 0", out_columns.join(", "), call(args.len())) });
+            out.push(Probe {
+                subject: subject.clone(),
+                sql: format!("SELECT {} FROM {} LIMIT 0", out_columns.join(", "), call(args.len())),
+            });
         } else if f["retset"] == true {
             out.push(Probe { subject: subject.clone(), sql: format!("SELECT * FROM {} LIMIT 0", call(args.len())) });
         } else {
@@ -563,8 +573,15 @@ type SubjectPicker = fn(&[String]) -> Option<&String>;
 
 fn db_visible(rule: &str) -> Option<SubjectPicker> {
     match rule {
-        "table-removed" | "table-renamed" | "view-removed" | "view-renamed" | "type-removed" | "type-renamed" | "function-removed"
-        | "function-return-changed" | "function-default-removed" => Some(|s| s.last()),
+        "table-removed"
+        | "table-renamed"
+        | "view-removed"
+        | "view-renamed"
+        | "type-removed"
+        | "type-renamed"
+        | "function-removed"
+        | "function-return-changed"
+        | "function-default-removed" => Some(|s| s.last()),
         "column-removed"
         | "column-renamed"
         | "column-type-narrowed"

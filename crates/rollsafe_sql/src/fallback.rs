@@ -1197,7 +1197,8 @@ fn alter_function(l: &mut Lowerer<'_>) -> Option<StatementKind> {
     } else {
         let rest = crate::routine::read_rest(c, false, Vec::new());
         let text = c.text(0, c.toks.len()).to_ascii_uppercase();
-        let volatility = ["IMMUTABLE", "STABLE", "VOLATILE"].iter().any(|w| text.split_whitespace().any(|x| x == *w)).then_some(rest.volatility);
+        let volatility =
+            ["IMMUTABLE", "STABLE", "VOLATILE"].iter().any(|w| text.split_whitespace().any(|x| x == *w)).then_some(rest.volatility);
         let security_definer = text.contains("SECURITY").then_some(rest.security_definer);
         if volatility.is_none() && security_definer.is_none() {
             return Some(StatementKind::NoSchemaEffect);
@@ -1421,7 +1422,9 @@ mod tests {
         assert!(matches!(ops("ALTER VIEW v RENAME COLUMN a TO b")[0], Op::RenameViewColumn { .. }));
         assert!(matches!(ops("CREATE MATERIALIZED VIEW mv AS SELECT 1 AS one WITH NO DATA")[0], Op::CreateView(_)));
         assert!(matches!(ops("ALTER INDEX IF EXISTS i RENAME TO j")[0], Op::RenameIndex { .. }));
-        assert!(matches!(&ops("ALTER FUNCTION f(int) RENAME TO g")[0], Op::AlterFunction { change: FunctionChange::Rename(_), args: Some(a), .. } if a.len() == 1));
+        assert!(
+            matches!(&ops("ALTER FUNCTION f(int) RENAME TO g")[0], Op::AlterFunction { change: crate::ops::FunctionChange::Rename(_), args: Some(a), .. } if a.len() == 1)
+        );
     }
 
     #[test]

@@ -225,7 +225,8 @@ impl<'a> Lowerer<'a> {
                             .collect()
                     })
                 };
-                ddl(f.func_desc
+                ddl(f
+                    .func_desc
                     .iter()
                     .map(|d| Op::DropFunction { name: self.qname(&d.name), args: arg_types(d), if_exists: f.if_exists, cascade })
                     .collect())

@@ -210,7 +210,10 @@ pub enum FunctionChange {
     Rename(Name),
     SetSchema(Name),
     /// `IMMUTABLE`/`STABLE`/`VOLATILE`, `SECURITY DEFINER`/`INVOKER`.
-    Attributes { volatility: Option<crate::routine::Volatility>, security_definer: Option<bool> },
+    Attributes {
+        volatility: Option<crate::routine::Volatility>,
+        security_definer: Option<bool>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -172,16 +172,12 @@ pub(crate) fn read_args(c: &Cursor<'_>, open: usize, close: usize) -> Vec<Arg> {
             i += 1;
         }
         // The type ends at DEFAULT or `=`.
-        let end = (i..to)
-            .find(|&j| c.toks[j].is_word(c.src, "DEFAULT") || c.toks[j].is_punct(c.src, '='))
-            .unwrap_or(to);
+        let end = (i..to).find(|&j| c.toks[j].is_word(c.src, "DEFAULT") || c.toks[j].is_punct(c.src, '=')).unwrap_or(to);
         let has_default = end < to;
         // `name type`: two or more tokens, the first a word that does not begin a multi-word type.
         let ident = |j: usize| matches!(c.toks[j].kind, TokenKind::Word | TokenKind::QuotedIdent);
-        let named = end > i + 1
-            && ident(i)
-            && ident(i + 1)
-            && !(c.toks[i].kind == TokenKind::Word && starts_multiword_type(word(i), word(i + 1)));
+        let named =
+            end > i + 1 && ident(i) && ident(i + 1) && !(c.toks[i].kind == TokenKind::Word && starts_multiword_type(word(i), word(i + 1)));
         let name = if named {
             let mut nc = Cursor::new(word(i), 0, c.dialect);
             let name = nc.ident();
@@ -261,9 +257,34 @@ fn read_returns(c: &mut Cursor<'_>) -> Option<Returns> {
     let start = c.pos;
     // The type runs to the next clause keyword at depth zero.
     const CLAUSES: &[&str] = &[
-        "AS", "LANGUAGE", "IMMUTABLE", "STABLE", "VOLATILE", "STRICT", "CALLED", "RETURNS", "SECURITY", "EXTERNAL", "LEAKPROOF",
-        "NOT", "PARALLEL", "COST", "ROWS", "SUPPORT", "SET", "WINDOW", "TRANSFORM", "BEGIN", "RETURN", "DETERMINISTIC", "NO",
-        "READS", "MODIFIES", "CONTAINS", "COMMENT", "SQL",
+        "AS",
+        "LANGUAGE",
+        "IMMUTABLE",
+        "STABLE",
+        "VOLATILE",
+        "STRICT",
+        "CALLED",
+        "RETURNS",
+        "SECURITY",
+        "EXTERNAL",
+        "LEAKPROOF",
+        "NOT",
+        "PARALLEL",
+        "COST",
+        "ROWS",
+        "SUPPORT",
+        "SET",
+        "WINDOW",
+        "TRANSFORM",
+        "BEGIN",
+        "RETURN",
+        "DETERMINISTIC",
+        "NO",
+        "READS",
+        "MODIFIES",
+        "CONTAINS",
+        "COMMENT",
+        "SQL",
     ];
     let mut depth = 0i32;
     while let Some(t) = c.peek() {
@@ -271,7 +292,8 @@ fn read_returns(c: &mut Cursor<'_>) -> Option<Returns> {
             depth += 1;
         } else if t.is_punct(c.src, ')') {
             depth -= 1;
-        } else if depth == 0 && (CLAUSES.iter().any(|w| t.is_word(c.src, w)) || matches!(t.kind, TokenKind::String | TokenKind::DollarString))
+        } else if depth == 0
+            && (CLAUSES.iter().any(|w| t.is_word(c.src, w)) || matches!(t.kind, TokenKind::String | TokenKind::DollarString))
         {
             break;
         }

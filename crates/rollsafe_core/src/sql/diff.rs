@@ -295,11 +295,21 @@ fn implicitly_casts(from: &rollsafe_sql::ty::SqlType, to: &rollsafe_sql::ty::Sql
 
 /// How a routine's result changed for a caller: (old, new, what changed), or `None` if a caller
 /// reads it as before (the same type, or only columns added to a `RETURNS TABLE`).
-fn return_change(old: Option<&rollsafe_sql::routine::Returns>, new: Option<&rollsafe_sql::routine::Returns>, dialect: Dialect) -> Option<(String, String, String)> {
+fn return_change(
+    old: Option<&rollsafe_sql::routine::Returns>,
+    new: Option<&rollsafe_sql::routine::Returns>,
+    dialect: Dialect,
+) -> Option<(String, String, String)> {
     use rollsafe_sql::routine::Returns;
     let text = |r: Option<&Returns>| match r {
         None => "nothing (a procedure)".to_string(),
-        Some(Returns::Type { text, set, .. }) => if *set { format!("SETOF {text}") } else { text.clone() },
+        Some(Returns::Type { text, set, .. }) => {
+            if *set {
+                format!("SETOF {text}")
+            } else {
+                text.clone()
+            }
+        }
         Some(Returns::Table(cols)) => {
             format!("TABLE ({})", cols.iter().map(|(n, _, t)| format!("{n} {t}")).collect::<Vec<_>>().join(", "))
         }
@@ -317,13 +327,15 @@ fn return_change(old: Option<&rollsafe_sql::routine::Returns>, new: Option<&roll
                 }
             }
         }
-        (Some(Returns::Table(oc)), Some(Returns::Table(nc))) => oc.iter().find_map(|(name, ty, _)| match nc.iter().find(|(n, ..)| n.key == name.key) {
-            None => Some(format!("column {name} is no longer returned")),
-            Some((_, nty, _)) => match compare(ty, nty, dialect) {
-                TypeChange::Same | TypeChange::Compatible => None,
-                _ => Some(format!("column {name} has another type")),
-            },
-        }),
+        (Some(Returns::Table(oc)), Some(Returns::Table(nc))) => {
+            oc.iter().find_map(|(name, ty, _)| match nc.iter().find(|(n, ..)| n.key == name.key) {
+                None => Some(format!("column {name} is no longer returned")),
+                Some((_, nty, _)) => match compare(ty, nty, dialect) {
+                    TypeChange::Same | TypeChange::Compatible => None,
+                    _ => Some(format!("column {name} has another type")),
+                },
+            })
+        }
         (None, None) => None,
         (Some(Returns::Type { .. }), Some(Returns::Table(_))) | (Some(Returns::Table(_)), Some(Returns::Type { .. })) => {
             Some("the result changed shape".into())
@@ -1435,7 +1447,13 @@ impl Differ<'_> {
         }
         if ns.volatility > os.volatility {
             let what = format!("{} → {}", os.volatility.keyword(), ns.volatility.keyword());
-            self.push(ChangeKind::FunctionBehaviourChanged { what, security: false }, object.clone(), at(), Some(old.origin), definitions());
+            self.push(
+                ChangeKind::FunctionBehaviourChanged { what, security: false },
+                object.clone(),
+                at(),
+                Some(old.origin),
+                definitions(),
+            );
         }
         if ns.security_definer != os.security_definer {
             let name = |definer: bool| if definer { "SECURITY DEFINER" } else { "SECURITY INVOKER" };

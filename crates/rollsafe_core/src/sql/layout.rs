@@ -543,6 +543,9 @@ pub fn detect(paths: &[&str], config: &Config, probe: &dyn ContentProbe) -> SqlL
             }
         }
         let mut migrations: Vec<Migration> = migrations.into_values().collect();
+        let variant = (kind == LayoutKind::UpDownFiles)
+            .then(|| choose_dialect_variants(&mut migrations, config.dialect_for(&format!("{dir}/")), &mut not_read))
+            .flatten();
         sort_migrations(&mut migrations);
         claimed.extend(sql.iter().map(|s| s.to_string()));
         let tool = match kind {
@@ -561,7 +564,7 @@ pub fn detect(paths: &[&str], config: &Config, probe: &dyn ContentProbe) -> SqlL
         };
         let code_migrations = code_migrations(dir, kind, paths);
         let flyway = if tool == MigrationTool::Flyway { flyway_settings(paths, probe) } else { FlywaySettings::default() };
-        histories.push(History { dir: dir.to_string(), kind, migrations, dialect_hint: None, tool, flyway, code_migrations, not_read });
+        histories.push(History { dir: dir.to_string(), kind, migrations, dialect_hint: variant, tool, flyway, code_migrations, not_read });
     }
 
     merge_nested_flyway(&mut histories);
@@ -582,6 +585,74 @@ pub fn detect(paths: &[&str], config: &Config, probe: &dyn ContentProbe) -> SqlL
         }
     }
     SqlLayout { histories, schema_files }
+}
+
+/// The dialect a migration file is written for, by the word before `.up.sql`/`.down.sql`
+/// (`20230908_change_pk.postgres.up.sql`), and the migration's name without it.
+fn dialect_variant(id: &str) -> Option<(&str, Dialect, &'static str)> {
+    let (base, word) = id.rsplit_once('.')?;
+    let (dialect, name) = match word.to_ascii_lowercase().as_str() {
+        "postgres" | "postgresql" => (Dialect::Postgres, "postgres"),
+        "cockroach" | "cockroachdb" => (Dialect::Postgres, "cockroach"),
+        "mysql" | "mariadb" => (Dialect::MySql, "mysql"),
+        "sqlite" | "sqlite3" => (Dialect::Sqlite, "sqlite"),
+        _ => return None,
+    };
+    Some((base, dialect, name))
+}
+
+/// Histories that keep one file per database for some migrations (Ory's popx, Authelia:
+/// `x.postgres.up.sql`, `x.mysql.up.sql`, `x.sqlite3.up.sql` beside a generic `x.up.sql`). Each
+/// database runs, for every migration, the file written for it, else the generic one; replaying
+/// every variant in one history would mix databases. rollsafe analyses the history for one
+/// database: the configured dialect, else PostgreSQL, MySQL, SQLite in that order of preference
+/// among the variants present (CockroachDB's files count for PostgreSQL only where no PostgreSQL
+/// file exists). The other variants are listed as not read. Returns the dialect chosen, if the
+/// history has variants.
+fn choose_dialect_variants(
+    migrations: &mut Vec<Migration>,
+    configured: Option<Dialect>,
+    not_read: &mut Vec<(String, String)>,
+) -> Option<Dialect> {
+    let variants: Vec<(Dialect, &'static str)> = migrations.iter().filter_map(|m| dialect_variant(&m.id).map(|(_, d, n)| (d, n))).collect();
+    if variants.is_empty() {
+        return None;
+    }
+    let dialect = configured.unwrap_or_else(|| {
+        [Dialect::Postgres, Dialect::MySql, Dialect::Sqlite]
+            .into_iter()
+            .find(|d| variants.iter().any(|(v, _)| v == d))
+            .unwrap_or(Dialect::Postgres)
+    });
+    // Per migration (version and name without the dialect word): the best file for the dialect.
+    let rank = |m: &Migration| match dialect_variant(&m.id) {
+        None => 1,
+        Some((_, d, "cockroach")) if d == dialect => 2,
+        Some((_, d, _)) if d == dialect => 3,
+        Some(_) => 0,
+    };
+    let base = |m: &Migration| (m.version.clone(), dialect_variant(&m.id).map_or(m.id.clone(), |(b, ..)| b.to_string()));
+    let mut best: std::collections::HashMap<(Option<Version>, String), u8> = std::collections::HashMap::new();
+    for m in migrations.iter() {
+        let r = rank(m);
+        let e = best.entry(base(m)).or_insert(r);
+        *e = (*e).max(r);
+    }
+    migrations.retain(|m| {
+        let r = rank(m);
+        let keep = r > 0 && r == best[&base(m)];
+        if !keep {
+            let why = format!(
+                "{} is another database's variant of this migration; rollsafe analyses this history as {} (set [sql.dialects] to check another)",
+                m.id,
+                dialect.display_name()
+            );
+            // One note per migration: its up file (or its down file, if that is all there is).
+            not_read.extend(m.up.as_ref().or(m.down.as_ref()).map(|p| (p.clone(), why)));
+        }
+        keep
+    });
+    Some(dialect)
 }
 
 /// The project file nearest to a history's folder (itself or an ancestor): `Cargo.toml` or `go.mod`.

@@ -203,6 +203,13 @@ impl Replayer<'_> {
             }
         }
         out.dedup();
+        // What the statement drops by name is a target of its own, not a dependent.
+        out.retain(|d| match d {
+            Dependent::View(k) | Dependent::Domain(k) => !self.targets.contains(k),
+            Dependent::ForeignKey { table, .. } => !self.targets.contains(table),
+            Dependent::Column { table, .. } | Dependent::Default { table, .. } => !self.targets.contains(table),
+            Dependent::Trigger(_) | Dependent::Member { .. } => true,
+        });
         out
     }
 

@@ -29,6 +29,9 @@ pub struct Replayer<'c> {
     /// While a `CASCADE` is followed: what it is (`the CASCADE on DROP TABLE scores`), so that
     /// the drops it causes are recorded as [`Event::Implicit`].
     implicit_by: Option<String>,
+    /// The relations and functions the current statement drops by name (`DROP VIEW a, b`): each
+    /// is a target of its own, neither in the way of another nor dropped by its CASCADE.
+    targets: Vec<ObjKey>,
 }
 
 impl<'c> Replayer<'c> {
@@ -36,7 +39,7 @@ impl<'c> Replayer<'c> {
     /// migration runs in its own session in the common tools.
     pub fn new(catalog: &'c mut Catalog, events: &'c mut Vec<Event>, source: SourceId) -> Replayer<'c> {
         let search_path = vec![catalog.dialect.default_schema().to_string()];
-        Replayer { catalog, events, source, search_path, implicit_by: None }
+        Replayer { catalog, events, source, search_path, implicit_by: None, targets: Vec::new() }
     }
 
     /// Applies one statement. A bug in replaying it costs that statement only: the catalog keeps
@@ -54,9 +57,11 @@ impl<'c> Replayer<'c> {
         }
         match &stmt.kind {
             StatementKind::Ddl(ops) => {
+                self.targets = self.statement_targets(ops);
                 for op in ops {
                     self.op(op, stmt.range);
                 }
+                self.targets.clear();
             }
             StatementKind::SetSearchPath(names) => {
                 // An empty path (`RESET search_path`, `SET search_path TO DEFAULT`, pg_dump's '') is the default.
@@ -410,7 +415,8 @@ impl<'c> Replayer<'c> {
                 let Some(key) = self.find_function(name, args.as_deref()) else {
                     return;
                 };
-                let statement = format!("DROP FUNCTION {}", self.catalog.functions.get(&key).map_or_else(|| name.to_string(), |f| f.written.clone()));
+                let statement =
+                    format!("DROP FUNCTION {}", self.catalog.functions.get(&key).map_or_else(|| name.to_string(), |f| f.written.clone()));
                 if self.refused(Target::Function(&key), || statement.clone(), *cascade, origin) {
                     return;
                 }
@@ -424,7 +430,8 @@ impl<'c> Replayer<'c> {
                 };
                 match change {
                     FunctionChange::Rename(to) => {
-                        let to_key = ObjKey::new(key.schema.clone(), format!("{}{}", to.key, &key.name[routine::key_name(&key.name).len()..]));
+                        let to_key =
+                            ObjKey::new(key.schema.clone(), format!("{}{}", to.key, &key.name[routine::key_name(&key.name).len()..]));
                         self.move_function(&key, to_key, Some(to), origin);
                     }
                     FunctionChange::SetSchema(schema) => {
@@ -527,6 +534,22 @@ impl<'c> Replayer<'c> {
         }
         self.catalog.functions.insert(to.clone(), Arc::new(f));
         self.follow_function(from, &to);
+    }
+
+    /// What a statement's drops name, resolved as each drop resolves it.
+    fn statement_targets(&self, ops: &[Op]) -> Vec<ObjKey> {
+        if ops.len() < 2 {
+            return Vec::new();
+        }
+        ops.iter()
+            .filter_map(|op| match op {
+                Op::DropTable { name, .. } => Some(self.table_key(name)),
+                Op::DropView { name, .. } => Some(self.find_key(name, |k| self.catalog.views.contains_key(k))),
+                Op::DropFunction { name, args, .. } => self.find_function(name, args.as_deref()),
+                Op::DropType { name, .. } => Some(self.find_key(name, |k| self.catalog.types.contains_key(k))),
+                _ => None,
+            })
+            .collect()
     }
 
     /// Triggers and views keep calling a function renamed or moved: they hold it, not its name.
@@ -1672,8 +1695,13 @@ impl<'c> Replayer<'c> {
         for f in &cv.calls {
             let schemas: Vec<String> = f.schema.as_ref().map_or_else(|| self.search_path.clone(), |s| vec![s.key.clone()]);
             let found = schemas.iter().find_map(|schema| {
-                let keys: Vec<ObjKey> =
-                    self.catalog.functions.iter().filter(|(k, fun)| k.schema == *schema && fun.name == f.name.key).map(|(k, _)| k.clone()).collect();
+                let keys: Vec<ObjKey> = self
+                    .catalog
+                    .functions
+                    .iter()
+                    .filter(|(k, fun)| k.schema == *schema && fun.name == f.name.key)
+                    .map(|(k, _)| k.clone())
+                    .collect();
                 (!keys.is_empty()).then_some(keys)
             });
             for k in found.into_iter().flatten() {

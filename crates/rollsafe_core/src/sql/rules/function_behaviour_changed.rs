@@ -46,7 +46,10 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
             )
         } else {
             (
-                format!("function {f} changes from {what}: indexes, generated columns and queries of release {} may rely on the stricter class", cx.baseline),
+                format!(
+                    "function {f} changes from {what}: indexes, generated columns and queries of release {} may rely on the stricter class",
+                    cx.baseline
+                ),
                 format!("keep {f} as strict as it was, or add a new function with the weaker class and move callers to it."),
             )
         };

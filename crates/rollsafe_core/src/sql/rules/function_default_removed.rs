@@ -38,10 +38,8 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
             continue;
         };
         let f = &change.object;
-        let message = format!(
-            "argument {argument} of function {f} loses its default: calls from release {} that leave it out fail",
-            cx.baseline
-        );
+        let message =
+            format!("argument {argument} of function {f} loses its default: calls from release {} that leave it out fail", cx.baseline);
         let help = format!("keep the default of {argument} until no deployed code calls {f} without it.");
         out.push(cx.finding(&FUNCTION_DEFAULT_REMOVED, change, message, "default removed here", help));
     }

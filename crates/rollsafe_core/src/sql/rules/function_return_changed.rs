@@ -47,7 +47,10 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
                 "calls to function {f} now resolve to {overload}, which returns {new} instead of {old} ({detail}); code from release {} reads the old result",
                 cx.baseline
             ),
-            None => format!("function {f} now returns {new} instead of {old} ({detail}); code from release {} reads the old result", cx.baseline),
+            None => format!(
+                "function {f} now returns {new} instead of {old} ({detail}); code from release {} reads the old result",
+                cx.baseline
+            ),
         };
         let help = format!(
             "keep {f} returning what it did and add the new result under a new function name; drop {f} once no deployed code calls it."
