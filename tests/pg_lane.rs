@@ -11,7 +11,8 @@
 //! 2. **N-1 probe.** From the *database's* N-1 catalog (not rollsafe's), the lane writes what N-1
 //!    code does: a `SELECT` of every column of every table and view, an `INSERT` of the required
 //!    columns only, one `INSERT` per column with the largest value its N-1 type holds, a cast to
-//!    every enum label, and a call of every function and procedure with N-1's argument types (also
+//!    every enum label, `REFRESH MATERIALIZED VIEW CONCURRENTLY` of every materialized view with a
+//!    unique index, and a call of every function and procedure with N-1's argument types (also
 //!    leaving out what its defaults allow), reading its result's type or columns. Probes that fail on N-1 itself (a check constraint the made-up values
 //!    violate) are discarded. Against N, every probe that fails must be explained by a finding on
 //!    that object (an error or warning, or a note of a rule that reports breaking changes, which
@@ -421,6 +422,17 @@ fn probes(n1: &Value) -> Vec<Probe> {
         enum_labels.insert(qualified, labels);
     }
     for v in n1["views"].as_array().into_iter().flatten() {
+        // A materialized view with a unique index is one N-1 may refresh concurrently.
+        let unique_index =
+            n1["indexes"].as_array().into_iter().flatten().any(|i| {
+                s(&i["schema"]) == s(&v["schema"]) && s(&i["table"]) == s(&v["name"]) && i["unique"] == true && i["partial"] != true
+            });
+        if v["kind"] == "m" && unique_index {
+            out.push(Probe {
+                subject: Subject { schema: s(&v["schema"]), object: s(&v["name"]) },
+                sql: format!("REFRESH MATERIALIZED VIEW CONCURRENTLY {}.{}", quote(&s(&v["schema"])), quote(&s(&v["name"]))),
+            });
+        }
         let cols: Vec<String> = v["columns"].as_array().into_iter().flatten().map(|c| quote(&s(c))).collect();
         out.push(Probe {
             subject: Subject { schema: s(&v["schema"]), object: s(&v["name"]) },

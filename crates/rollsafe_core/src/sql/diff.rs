@@ -188,6 +188,11 @@ pub enum ChangeKind {
         parent: String,
         partition: String,
     },
+    /// A materialized view N-1 refreshes with `REFRESH MATERIALIZED VIEW CONCURRENTLY` lost the
+    /// unique index that needs (`object` is the view).
+    MatviewUniqueIndexLost {
+        index: String,
+    },
     /// PostgreSQL refuses the statement (`object`) because of what depends on its target.
     StatementRefused {
         reason: RefusalReason,
@@ -1256,7 +1261,40 @@ impl Differ<'_> {
         }
     }
 
+    /// `REFRESH MATERIALIZED VIEW CONCURRENTLY` needs a unique index on the view over plain
+    /// columns, without a `WHERE`: one N-1 had and N lacks (the view was recreated without it, or
+    /// the index dropped) makes N-1's concurrent refreshes fail.
+    fn matview_unique_index(&mut self, key: &ObjKey, old: &View, new: &View) {
+        let usable = |ix: &Index| ix.unique && ix.predicate.is_none() && ix.columns.iter().all(Option::is_some);
+        let old_index = self.old_unique.get(key).and_then(|ixs| ixs.iter().find(|(_, ix)| usable(ix)).copied());
+        let Some((ikey, ix)) = old_index else {
+            return;
+        };
+        if self.new_unique.get(key).is_some_and(|ixs| ixs.iter().any(|(_, ix)| usable(ix))) {
+            return;
+        }
+        let at = self.event_loc(Subject::Index(ikey)).or_else(|| self.loc(new.origin));
+        let d = self.dialect();
+        let definitions = Definitions::new(Some(describe::index(ix, d)), Some(describe::view(new, d)));
+        self.push(
+            ChangeKind::MatviewUniqueIndexLost { index: ix.name.written.clone() },
+            old.written.clone(),
+            at,
+            Some(ix.origin),
+            definitions,
+        );
+    }
+
     fn views(&mut self) {
+        // A materialized view unchanged itself whose unique index was dropped.
+        for key in tables_with_changed_unique_indexes(self.input.old, self.input.new) {
+            if let (Some(old), Some(new)) = (self.input.old.views.get(key), self.input.new.views.get(key))
+                && Arc::ptr_eq(old, new)
+                && old.materialized
+            {
+                self.matview_unique_index(key, old, new);
+            }
+        }
         let (old_views, new_views) = (&self.input.old.views, &self.input.new.views);
         // Shards N shares with N-1 hold the same views: nothing to compare.
         for (key, old) in old_views.differing_shards(new_views).flat_map(|(old, _)| old.iter()) {
@@ -1264,6 +1302,9 @@ impl Differ<'_> {
                 continue;
             }
             if let Some(new) = self.input.new.views.get(key) {
+                if old.materialized && new.materialized {
+                    self.matview_unique_index(key, old, new);
+                }
                 if let (Some(oc), Some(nc)) = (&old.columns, &new.columns) {
                     for c in oc.iter().filter(|c| !nc.iter().any(|n| n.key == c.key)) {
                         let kind = ChangeKind::ColumnRemoved {

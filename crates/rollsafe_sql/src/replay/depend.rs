@@ -284,8 +284,7 @@ impl Replayer<'_> {
     fn drop_dependent(&mut self, d: &Dependent, by: &str, origin: Origin) {
         match d {
             Dependent::View(k) => {
-                if self.catalog.views.remove(k).is_some() {
-                    self.event(Event::ViewDropped { view: k.clone(), origin });
+                if self.remove_view(k, origin) {
                     self.drop_dependents(Target::View(k), by, origin);
                 }
             }

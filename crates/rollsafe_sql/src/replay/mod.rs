@@ -226,8 +226,7 @@ impl<'c> Replayer<'c> {
                 if !self.catalog.views.contains_key(&key) || self.refused(Target::View(&key), || statement.clone(), *cascade, origin) {
                     return;
                 }
-                self.catalog.views.remove(&key);
-                self.event(Event::ViewDropped { view: key.clone(), origin });
+                self.remove_view(&key, origin);
                 self.drop_dependents(Target::View(&key), &format!("the CASCADE on {statement}"), origin);
             }
             Op::RenameView { from, to } => {
@@ -534,6 +533,24 @@ impl<'c> Replayer<'c> {
         }
         self.catalog.functions.insert(to.clone(), Arc::new(f));
         self.follow_function(from, &to);
+    }
+
+    /// Drops a view with its indexes (a materialized view's) and triggers; whether it existed.
+    fn remove_view(&mut self, key: &ObjKey, origin: Origin) -> bool {
+        if self.catalog.views.remove(key).is_none() {
+            return false;
+        }
+        self.event(Event::ViewDropped { view: key.clone(), origin });
+        let indexes: Vec<ObjKey> = self.catalog.indexes.iter().filter(|(_, ix)| ix.table == *key).map(|(k, _)| k.clone()).collect();
+        for index in indexes {
+            self.catalog.indexes.remove(&index);
+            self.event(Event::IndexDropped { index, origin });
+        }
+        for trigger in self.triggers_of(key) {
+            self.catalog.triggers.remove(&trigger);
+            self.event(Event::TriggerDropped { trigger, origin });
+        }
+        true
     }
 
     /// What a statement's drops name, resolved as each drop resolves it.
@@ -1298,8 +1315,7 @@ impl<'c> Replayer<'c> {
     fn drop_direct_dependents(&mut self, key: &ObjKey, origin: Origin) {
         let dependent: Vec<ObjKey> = self.catalog.views.iter().filter(|(_, v)| v.sources.contains(key)).map(|(k, _)| k.clone()).collect();
         for v in dependent {
-            self.catalog.views.remove(&v);
-            self.event(Event::ViewDropped { view: v, origin });
+            self.remove_view(&v, origin);
         }
         let references = |c: &Constraint| matches!(&c.kind, ConstraintShape::ForeignKey { ref_table, .. } if ref_table == key);
         let forgotten: Vec<(ObjKey, String)> = self
@@ -1328,8 +1344,7 @@ impl<'c> Replayer<'c> {
         }
         let views: Vec<ObjKey> = self.catalog.views.keys().filter(|k| k.schema == schema).cloned().collect();
         for v in views {
-            if self.catalog.views.remove(&v).is_some() {
-                self.event(Event::ViewDropped { view: v.clone(), origin });
+            if self.remove_view(&v, origin) {
                 self.drop_dependents(Target::View(&v), &by, origin);
             }
         }
@@ -1451,6 +1466,7 @@ impl<'c> Replayer<'c> {
             v.renamed_from.push((from.clone(), origin));
             v.written = rewrite_written(&v.written);
             self.catalog.views.insert(to.clone(), Arc::new(v));
+            self.catalog.indexes.update(|_, ix| ix.table == *from, |_, ix| ix.table = to.clone());
             self.views_follow(from, &to);
             self.move_triggers(from, &to);
         } else if let Some(s) = self.catalog.sequences.remove(from) {

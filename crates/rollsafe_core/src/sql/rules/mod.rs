@@ -33,6 +33,7 @@ mod function_behaviour_changed;
 mod function_default_removed;
 mod function_removed;
 mod function_return_changed;
+mod materialized_view_unique_index_dropped;
 mod migration_deleted;
 mod migration_edited;
 mod migration_out_of_order;
@@ -54,6 +55,7 @@ mod view_renamed;
 
 /// The SQL rules, for the registry (`crate::registry`).
 pub static ALL: &[&Rule] = &[
+    &materialized_view_unique_index_dropped::MATERIALIZED_VIEW_UNIQUE_INDEX_DROPPED,
     &function_behaviour_changed::FUNCTION_BEHAVIOUR_CHANGED,
     &function_default_removed::FUNCTION_DEFAULT_REMOVED,
     &function_return_changed::FUNCTION_RETURN_CHANGED,
@@ -99,6 +101,7 @@ pub static ALL: &[&Rule] = &[
 
 /// The checks over SQL facts, one per rule that reads them.
 pub(crate) static SQL_CHECKS: &[fn(&SqlContext<'_>, &mut Vec<Finding>)] = &[
+    materialized_view_unique_index_dropped::check,
     function_behaviour_changed::check,
     function_default_removed::check,
     function_return_changed::check,
