@@ -409,6 +409,21 @@ fn extent(ty: &str, enum_labels: &BTreeMap<String, Vec<String>>) -> Option<Strin
 fn probes(n1: &Value) -> Vec<Probe> {
     let mut enum_labels = BTreeMap::new();
     let mut out = Vec::new();
+    // A column of a domain takes its base type's values (the domain's checks may still refuse
+    // them on N-1: such probes are discarded).
+    let domains: BTreeMap<String, String> = n1["domains"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|d| {
+            let name = if s(&d["schema"]) == "public" { s(&d["name"]) } else { format!("{}.{}", s(&d["schema"]), s(&d["name"])) };
+            (name, db_type(&d["base"]))
+        })
+        .collect();
+    let db_type = |v: &Value| {
+        let ty = db_type(v);
+        domains.get(&ty).cloned().unwrap_or(ty)
+    };
     for e in n1["enums"].as_array().into_iter().flatten() {
         let labels: Vec<String> = e["labels"].as_array().into_iter().flatten().map(s).collect();
         let qualified = if s(&e["schema"]) == "public" { s(&e["name"]) } else { format!("{}.{}", s(&e["schema"]), s(&e["name"])) };

@@ -10,7 +10,7 @@
 -- (public.mood, nextval('public.t_id_seq'::regclass)) whatever the caller's search_path was, so
 -- the text is the same on every run; like pg_dump, it stays set for the rest of the session.
 --
--- Document: {"tables", "enums", "views", "sequences", "indexes", "triggers", "functions", "extensions"}, each an array sorted by
+-- Document: {"tables", "enums", "views", "sequences", "indexes", "triggers", "functions", "domains", "extensions"}, each an array sorted by
 -- schema then name (byte order, COLLATE "C"); every key is always present (null when n/a).
 --   tables[]      schema, name, kind (r = table, p = partitioned table),
 --                 columns[] in attnum order: name, type (format_type), not_null, has_default,
@@ -34,6 +34,7 @@
 --                 schema, name, kind (f|p), args (input types, format_type), defaults
 --                 (pronargdefaults), returns (format_type), retset, out_columns (names of OUT,
 --                 INOUT and TABLE arguments)
+--   domains[]     schema, name, base (format_type of the base type with its modifier), not_null
 --   extensions[]  installed extensions' names but plpgsql (installed everywhere)
 -- Schemas pg_* (pg_catalog, pg_toast, temp schemas) and information_schema are left out.
 SET search_path = pg_catalog;
@@ -224,6 +225,20 @@ SELECT json_build_object(
       AND NOT EXISTS (
         SELECT 1 FROM pg_depend d
         WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+  ), '[]'),
+
+  'domains', COALESCE((
+    SELECT json_agg(json_build_object(
+        'schema', n.nspname,
+        'name', t.typname,
+        'base', format_type(t.typbasetype, t.typtypmod),
+        'not_null', t.typnotnull
+      ) ORDER BY n.nspname COLLATE "C", t.typname COLLATE "C")
+    FROM pg_type t
+    JOIN pg_namespace n ON n.oid = t.typnamespace
+    WHERE t.typtype = 'd'
+      AND n.nspname <> 'information_schema'
+      AND n.nspname !~ '^pg_'
   ), '[]'),
 
   'extensions', COALESCE((

@@ -350,9 +350,26 @@ pub struct Extension {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TypeShape {
-    Enum { values: Vec<String> },
-    Domain { base: SqlType },
+    Enum {
+        values: Vec<String>,
+    },
+    Domain {
+        base: SqlType,
+        /// `NOT NULL`, with the statement that set it.
+        not_null: Option<Origin>,
+        checks: Vec<DomainCheck>,
+    },
     Other,
+}
+
+/// A check constraint of a domain: every column of the domain holds to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DomainCheck {
+    pub name: Name,
+    /// As an expression key ([`crate::expr::key`]), so that spelling does not count.
+    pub expr: String,
+    pub not_valid: bool,
+    pub origin: Origin,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

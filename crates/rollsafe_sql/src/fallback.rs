@@ -136,6 +136,9 @@ pub(crate) fn triage(l: &mut Lowerer<'_>) -> Option<StatementKind> {
     if l.dialect == Dialect::MySql && (starts(&["PREPARE"]) || starts(&["EXECUTE"])) {
         return Some(StatementKind::NotModelled { what: "dynamic SQL (PREPARE/EXECUTE)".into() });
     }
+    if starts(&["ALTER", "DOMAIN"]) {
+        return Some(alter_domain(l).unwrap_or(StatementKind::NotModelled { what: "ALTER DOMAIN".into() }));
+    }
     if starts(&["CREATE", "EXTENSION"]) || starts(&["DROP", "EXTENSION"]) {
         return Some(extension(l).unwrap_or(StatementKind::NoSchemaEffect));
     }
@@ -174,7 +177,7 @@ pub(crate) fn read(l: &mut Lowerer<'_>, parse_error: &str) -> StatementKind {
         return StatementKind::NotModelled { what: "CREATE RULE".into() };
     }
     if starts(&["ALTER", "DOMAIN"]) {
-        return StatementKind::NotModelled { what: "ALTER DOMAIN".into() };
+        return alter_domain(l).unwrap_or(StatementKind::NotModelled { what: "ALTER DOMAIN".into() });
     }
     if starts(&["ALTER", "TABLE"]) || starts(&["ALTER", "FOREIGN", "TABLE"]) {
         return alter_table(l).unwrap_or_else(not_understood);
@@ -1312,21 +1315,81 @@ fn create_type(l: &mut Lowerer<'_>) -> Option<StatementKind> {
         }
         return Some(StatementKind::Ddl(vec![Op::CreateEnum { name, values }]));
     }
-    Some(StatementKind::Ddl(vec![Op::CreateType { name, domain_of: None }]))
+    Some(StatementKind::Ddl(vec![Op::CreateType { name, domain: None }]))
 }
 
-fn create_domain(l: &mut Lowerer<'_>) -> Option<StatementKind> {
+pub(crate) fn create_domain(l: &mut Lowerer<'_>) -> Option<StatementKind> {
     let dialect = l.dialect;
     let c = &mut l.cur;
+    c.pos = 0;
     c.eat_words(&["CREATE", "DOMAIN"]);
     let name = c.qualified_name()?;
     c.eat_word("AS");
     let start = c.pos;
-    while !c.at_end() && !["DEFAULT", "CONSTRAINT", "CHECK", "NOT", "NULL", "COLLATE"].iter().any(|w| c.at_word(w)) {
+    const CLAUSES: &[&str] = &["DEFAULT", "CONSTRAINT", "CHECK", "NOT", "NULL", "COLLATE"];
+    while !c.at_end() && !CLAUSES.iter().any(|w| c.at_word(w)) {
         c.pos += 1;
     }
-    let ty = parse_type(c.text(start, c.pos), dialect).ty;
-    Some(StatementKind::Ddl(vec![Op::CreateType { name, domain_of: Some(ty) }]))
+    let base = parse_type(c.text(start, c.pos), dialect).ty;
+    let mut domain = DomainDef { base, not_null: false, checks: Vec::new() };
+    let mut constraint_name = None;
+    while !c.at_end() {
+        if c.eat_word("CONSTRAINT") {
+            constraint_name = c.ident();
+        } else if c.eat_words(&["NOT", "NULL"]) {
+            domain.not_null = true;
+            constraint_name = None;
+        } else if c.eat_word("CHECK") {
+            let open = c.pos;
+            let close = c.matching_paren(open)?;
+            domain.checks.push((constraint_name.take(), crate::expr::key(c.text(open + 1, close), dialect)));
+            c.pos = close + 1;
+        } else {
+            c.pos += 1;
+        }
+    }
+    Some(StatementKind::Ddl(vec![Op::CreateType { name, domain: Some(domain) }]))
+}
+
+/// `ALTER DOMAIN name {ADD [CONSTRAINT c] CHECK (…) [NOT VALID] | DROP CONSTRAINT [IF EXISTS] c |
+/// SET NOT NULL | DROP NOT NULL | VALIDATE CONSTRAINT c | …}`.
+fn alter_domain(l: &mut Lowerer<'_>) -> Option<StatementKind> {
+    let dialect = l.dialect;
+    let c = &mut l.cur;
+    c.pos = 2;
+    let name = c.qualified_name()?;
+    let change = if c.eat_word("ADD") {
+        let constraint = if c.eat_word("CONSTRAINT") { c.ident() } else { None };
+        if !c.eat_word("CHECK") {
+            // `ADD CONSTRAINT c NOT NULL`
+            return c
+                .eat_words(&["NOT", "NULL"])
+                .then(|| StatementKind::Ddl(vec![Op::AlterDomain { name, change: DomainChange::SetNotNull }]));
+        }
+        let open = c.pos;
+        let close = c.matching_paren(open)?;
+        let expr = crate::expr::key(c.text(open + 1, close), dialect);
+        c.pos = close + 1;
+        let not_valid = c.eat_words(&["NOT", "VALID"]);
+        DomainChange::AddCheck { name: constraint, expr, not_valid }
+    } else if c.eat_words(&["DROP", "CONSTRAINT"]) {
+        c.eat_words(&["IF", "EXISTS"]);
+        DomainChange::DropConstraint { name: c.ident()? }
+    } else if c.eat_words(&["SET", "NOT", "NULL"]) {
+        DomainChange::SetNotNull
+    } else if c.eat_words(&["DROP", "NOT", "NULL"]) {
+        DomainChange::DropNotNull
+    } else if c.eat_words(&["VALIDATE", "CONSTRAINT"]) {
+        DomainChange::ValidateConstraint { name: c.ident()? }
+    } else if c.eat_words(&["RENAME", "TO"]) {
+        return Some(StatementKind::Ddl(vec![Op::RenameType { from: name, to: c.ident()? }]));
+    } else if c.eat_words(&["SET", "SCHEMA"]) {
+        return Some(StatementKind::Ddl(vec![Op::SetSchema { kind: ObjectKind::Type, name, schema: c.ident()? }]));
+    } else {
+        // DEFAULT, OWNER, RENAME CONSTRAINT: nothing N-1 writes notices.
+        return Some(StatementKind::NoSchemaEffect);
+    };
+    Some(StatementKind::Ddl(vec![Op::AlterDomain { name, change }]))
 }
 
 fn create_schema(l: &mut Lowerer<'_>) -> Option<StatementKind> {

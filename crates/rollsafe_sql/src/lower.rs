@@ -151,13 +151,13 @@ impl<'a> Lowerer<'a> {
                     Some(sql::UserDefinedTypeRepresentation::Enum { labels }) => {
                         ddl(vec![Op::CreateEnum { name, values: labels.iter().map(|l| l.value.clone()).collect() }])
                     }
-                    _ => ddl(vec![Op::CreateType { name, domain_of: None }]),
+                    _ => ddl(vec![Op::CreateType { name, domain: None }]),
                 }
             }
-            S::CreateDomain(d) => ddl(vec![Op::CreateType {
-                name: self.qname(&d.name),
-                domain_of: Some(parse_type(&d.data_type.to_string(), self.dialect).ty),
-            }]),
+            // Read from the tokens, with its NOT NULL and CHECK constraints.
+            S::CreateDomain(_) => {
+                crate::fallback::create_domain(self).unwrap_or(StatementKind::NotModelled { what: "CREATE DOMAIN".into() })
+            }
             S::AlterType(at) => {
                 let name = self.qname(&at.name);
                 ddl(vec![match &at.operation {

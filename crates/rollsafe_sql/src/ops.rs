@@ -116,7 +116,12 @@ pub enum Op {
     /// Composite, range, base and other non-enum types, and domains.
     CreateType {
         name: QualifiedName,
-        domain_of: Option<SqlType>,
+        domain: Option<DomainDef>,
+    },
+    /// `ALTER DOMAIN name …`.
+    AlterDomain {
+        name: QualifiedName,
+        change: DomainChange,
     },
     AddEnumValue {
         name: QualifiedName,
@@ -203,6 +208,24 @@ pub enum Op {
         if_exists: bool,
         cascade: bool,
     },
+}
+
+/// `CREATE DOMAIN name AS base [NOT NULL] [CONSTRAINT c] CHECK (…) …`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DomainDef {
+    pub base: SqlType,
+    pub not_null: bool,
+    /// Check constraints: name (when given) and expression.
+    pub checks: Vec<(Option<Name>, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DomainChange {
+    AddCheck { name: Option<Name>, expr: String, not_valid: bool },
+    DropConstraint { name: Name },
+    SetNotNull,
+    DropNotNull,
+    ValidateConstraint { name: Name },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

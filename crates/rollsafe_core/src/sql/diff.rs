@@ -350,6 +350,25 @@ fn return_change(
     Some((text(old), text(new), detail))
 }
 
+/// The domain a type names in a catalog, with its key.
+fn domain_of<'c>(catalog: &'c Catalog, ty: &rollsafe_sql::ty::SqlType) -> Option<(ObjKey, &'c TypeDef)> {
+    let (schema, name) = ty.user_type()?;
+    let key = ObjKey::new(schema.unwrap_or(catalog.dialect.default_schema()), name);
+    let t = catalog.types.get(&key)?;
+    matches!(t.shape, TypeShape::Domain { .. }).then_some((key, &**t))
+}
+
+/// The base type of a domain type (arrays of it keep their dimensions); `None` for other types.
+fn domain_base(catalog: &Catalog, ty: &rollsafe_sql::ty::SqlType) -> Option<rollsafe_sql::ty::SqlType> {
+    let (_, t) = domain_of(catalog, ty)?;
+    let TypeShape::Domain { base, .. } = &t.shape else {
+        return None;
+    };
+    let mut base = base.clone();
+    base.array_dims += ty.array_dims;
+    Some(base)
+}
+
 /// An N routine of the same schema and name that accepts every call N-1 makes to `old`.
 fn overload_taking_calls<'c>(new: &'c Catalog, key: &ObjKey, old: &Function) -> Option<&'c Function> {
     let sig = old.signature.value.as_ref()?;
@@ -805,6 +824,9 @@ impl Differ<'_> {
             };
             self.push(kind, object.clone(), self.loc(nc.ty.origin), Some(oc.origin), defs());
         }
+        if oc.ty.value != nc.ty.value {
+            self.column_domain_constraints(t, oc, nc, &object);
+        }
         match (oc.not_null.value, nc.not_null.value) {
             // A validated `CHECK (col IS NOT NULL)` of N-1 already refused NULLs: N-1 writes none.
             (false, true) if self.n1_checks_not_null(old, oc) => {}
@@ -927,7 +949,44 @@ impl Differ<'_> {
                 return TypeChange::Same;
             }
         }
+        // A domain holds the values of its base type (its constraints are compared on their own).
+        let (old_base, new_base) = (domain_base(self.input.old, old), domain_base(self.input.new, new));
+        if old_base.is_some() || new_base.is_some() {
+            return compare(old_base.as_ref().unwrap_or(old), new_base.as_ref().unwrap_or(new), self.dialect());
+        }
         compare(old, new, self.dialect())
+    }
+
+    /// A column moved to a domain (from its base type or another domain) takes on the domain's
+    /// NOT NULL and checks: each one N-1's type did not have is a new requirement on its writes.
+    fn column_domain_constraints(&mut self, t: &str, oc: &Column, nc: &Column, object: &str) {
+        let Some((_, domain)) = domain_of(self.input.new, &nc.ty.value) else {
+            return;
+        };
+        let TypeShape::Domain { not_null, checks, .. } = &domain.shape else {
+            return;
+        };
+        let old_domain = domain_of(self.input.old, &oc.ty.value);
+        let (old_not_null, old_checks): (bool, Vec<String>) = match old_domain.map(|(_, d)| &d.shape) {
+            Some(TypeShape::Domain { not_null, checks, .. }) => (not_null.is_some(), checks.iter().map(|c| c.expr.clone()).collect()),
+            _ => (false, Vec::new()),
+        };
+        let defs = || Definitions::new(Some(describe::column(oc)), Some(describe::column(nc)));
+        for check in checks.iter().filter(|c| !old_checks.contains(&c.expr)) {
+            let kind = ChangeKind::ConstraintAdded {
+                table: t.to_string(),
+                name: format!("{} of domain {}", check.name, domain.written),
+                label: "check constraint",
+                not_valid: false,
+                columns: vec![nc.name.to_string()],
+            };
+            self.push(kind, object.to_string(), self.loc(nc.ty.origin), Some(oc.origin), defs());
+        }
+        if not_null.is_some() && !old_not_null && !oc.not_null.value {
+            let has_default = nc.default.value.is_some();
+            let kind = ChangeKind::NotNullAdded { table: t.to_string(), column: nc.name.to_string(), has_default };
+            self.push(kind, object.to_string(), self.loc(nc.ty.origin), Some(oc.origin), defs());
+        }
     }
 
     /// Constraint shapes compared with check expressions by meaning, not spelling.
@@ -1366,6 +1425,10 @@ impl Differ<'_> {
                 }
                 continue;
             };
+            if let (TypeShape::Domain { .. }, TypeShape::Domain { .. }) = (&old.shape, &new.shape) {
+                self.domain_changed(key, old, new);
+                continue;
+            }
             let (TypeShape::Enum { values: ov }, TypeShape::Enum { values: nv }) = (&old.shape, &new.shape) else {
                 continue;
             };
@@ -1390,6 +1453,58 @@ impl Differ<'_> {
                 let origin = new.added_values.iter().find(|(a, _)| a == v).map_or(new.origin, |(_, o)| *o);
                 let kind = ChangeKind::EnumValueAdded { ty: old.written.clone(), value: v.clone() };
                 self.push(kind, format!("{}.'{v}'", old.written), self.loc(origin), Some(old.origin), defs());
+            }
+        }
+    }
+
+    /// A constraint added to a domain (`ALTER DOMAIN … ADD CHECK`, `SET NOT NULL`) is added to
+    /// every column of the domain: each N-1 column of it is reported.
+    fn domain_changed(&mut self, key: &ObjKey, old: &TypeDef, new: &TypeDef) {
+        let (
+            TypeShape::Domain { not_null: old_nn, checks: old_checks, .. },
+            TypeShape::Domain { not_null: new_nn, checks: new_checks, .. },
+        ) = (&old.shape, &new.shape)
+        else {
+            return;
+        };
+        let added: Vec<&DomainCheck> = new_checks.iter().filter(|c| !old_checks.iter().any(|o| o.expr == c.expr)).collect();
+        let not_null_set = new_nn.filter(|_| old_nn.is_none());
+        if added.is_empty() && not_null_set.is_none() {
+            return;
+        }
+        let default_schema = self.dialect().default_schema();
+        let of_domain =
+            |c: &Column| c.ty.value.user_type().is_some_and(|(s, n)| n == key.name && s.unwrap_or(default_schema) == key.schema);
+        let mut columns: Vec<(ObjKey, String, Column)> = Vec::new();
+        for (tkey, table) in self.input.old.tables.iter() {
+            for c in table.columns.iter().filter(|c| of_domain(c)) {
+                // Still of the domain in N (a column moved off it is judged as a type change).
+                let still = self.input.new.tables.get(tkey).and_then(|t| t.column(&c.name.key)).is_some_and(of_domain);
+                if still {
+                    columns.push((tkey.clone(), table.written.clone(), c.clone()));
+                }
+            }
+        }
+        let defs = || Definitions::new(Some(describe::type_def(old)), Some(describe::type_def(new)));
+        for (tkey, table, c) in &columns {
+            let object = format!("{table}.{}", c.name);
+            for check in &added {
+                let kind = ChangeKind::ConstraintAdded {
+                    table: table.clone(),
+                    name: format!("{} of domain {}", check.name, new.written),
+                    label: "check constraint",
+                    not_valid: check.not_valid,
+                    columns: vec![c.name.to_string()],
+                };
+                self.push(kind, object.clone(), self.loc(check.origin), Some(c.origin), defs());
+            }
+            if let Some(origin) = not_null_set
+                && !c.not_null.value
+            {
+                let has_default =
+                    self.input.new.tables.get(tkey).and_then(|t| t.column(&c.name.key)).is_some_and(|n| n.default.value.is_some());
+                let kind = ChangeKind::NotNullAdded { table: table.clone(), column: c.name.to_string(), has_default };
+                self.push(kind, object.clone(), self.loc(origin), Some(c.origin), defs());
             }
         }
     }

@@ -587,61 +587,80 @@ pub fn detect(paths: &[&str], config: &Config, probe: &dyn ContentProbe) -> SqlL
     SqlLayout { histories, schema_files }
 }
 
-/// The dialect a migration file is written for, by the word before `.up.sql`/`.down.sql`
-/// (`20230908_change_pk.postgres.up.sql`), and the migration's name without it.
-fn dialect_variant(id: &str) -> Option<(&str, Dialect, &'static str)> {
-    let (base, word) = id.rsplit_once('.')?;
-    let (dialect, name) = match word.to_ascii_lowercase().as_str() {
-        "postgres" | "postgresql" => (Dialect::Postgres, "postgres"),
-        "cockroach" | "cockroachdb" => (Dialect::Postgres, "cockroach"),
-        "mysql" | "mariadb" => (Dialect::MySql, "mysql"),
-        "sqlite" | "sqlite3" => (Dialect::Sqlite, "sqlite"),
-        _ => return None,
+/// What a migration's name says about the database it is for (`x.postgres`, `x.mysql`,
+/// `x.sqlite3`, `x.cockroach`; popx's `.autocommit` after it; Authelia's generic `.all`), and the
+/// name without it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Variant {
+    /// Every database runs it unless it has a file of its own.
+    Generic,
+    For(Dialect),
+    /// CockroachDB's own files: PostgreSQL never runs them.
+    Cockroach,
+}
+
+fn dialect_variant(id: &str) -> (&str, Variant) {
+    let id_core = id.strip_suffix(".autocommit").unwrap_or(id);
+    let Some((base, word)) = id_core.rsplit_once('.') else {
+        return (id_core, Variant::Generic);
     };
-    Some((base, dialect, name))
+    let variant = match word.to_ascii_lowercase().as_str() {
+        "postgres" | "postgresql" => Variant::For(Dialect::Postgres),
+        "cockroach" | "cockroachdb" => Variant::Cockroach,
+        "mysql" | "mariadb" => Variant::For(Dialect::MySql),
+        "sqlite" | "sqlite3" => Variant::For(Dialect::Sqlite),
+        "all" => Variant::Generic,
+        _ => return (id_core, Variant::Generic),
+    };
+    (base, variant)
 }
 
 /// Histories that keep one file per database for some migrations (Ory's popx, Authelia:
-/// `x.postgres.up.sql`, `x.mysql.up.sql`, `x.sqlite3.up.sql` beside a generic `x.up.sql`). Each
-/// database runs, for every migration, the file written for it, else the generic one; replaying
-/// every variant in one history would mix databases. rollsafe analyses the history for one
-/// database: the configured dialect, else PostgreSQL, MySQL, SQLite in that order of preference
-/// among the variants present (CockroachDB's files count for PostgreSQL only where no PostgreSQL
-/// file exists). The other variants are listed as not read. Returns the dialect chosen, if the
-/// history has variants.
+/// `x.postgres.up.sql`, `x.mysql.up.sql`, `x.sqlite3.up.sql` beside a generic `x.up.sql`). A
+/// database runs, for every migration and direction, the file written for it, else the generic
+/// one, and never another database's (PostgreSQL does not run CockroachDB's); replaying every
+/// variant in one history would mix databases. rollsafe analyses the history for one database:
+/// the configured dialect, else PostgreSQL, MySQL, SQLite in that order of preference among the
+/// variants present. Each migration keeps its name without the database word, and the files of
+/// other databases new in a release get a note. Returns the dialect chosen, if the history has
+/// variants.
 fn choose_dialect_variants(
     migrations: &mut Vec<Migration>,
     configured: Option<Dialect>,
     not_read: &mut Vec<(String, String)>,
 ) -> Option<Dialect> {
-    let variants: Vec<(Dialect, &'static str)> = migrations.iter().filter_map(|m| dialect_variant(&m.id).map(|(_, d, n)| (d, n))).collect();
+    let variants: Vec<Variant> = migrations.iter().map(|m| dialect_variant(&m.id).1).filter(|v| *v != Variant::Generic).collect();
     if variants.is_empty() {
         return None;
     }
     let dialect = configured.unwrap_or_else(|| {
         [Dialect::Postgres, Dialect::MySql, Dialect::Sqlite]
             .into_iter()
-            .find(|d| variants.iter().any(|(v, _)| v == d))
+            .find(|d| variants.contains(&Variant::For(*d)))
             .unwrap_or(Dialect::Postgres)
     });
-    // Per migration (version and name without the dialect word): the best file for the dialect.
-    let rank = |m: &Migration| match dialect_variant(&m.id) {
-        None => 1,
-        Some((_, d, "cockroach")) if d == dialect => 2,
-        Some((_, d, _)) if d == dialect => 3,
-        Some(_) => 0,
+    let rank = |v: Variant| match v {
+        Variant::For(d) if d == dialect => 2,
+        Variant::Generic => 1,
+        _ => 0,
     };
-    let base = |m: &Migration| (m.version.clone(), dialect_variant(&m.id).map_or(m.id.clone(), |(b, ..)| b.to_string()));
-    let mut best: std::collections::HashMap<(Option<Version>, String), u8> = std::collections::HashMap::new();
-    for m in migrations.iter() {
-        let r = rank(m);
-        let e = best.entry(base(m)).or_insert(r);
-        *e = (*e).max(r);
+    // Per migration (version and name without the database word), the best file per direction.
+    let mut groups: BTreeMap<(Option<Version>, String), Vec<Migration>> = BTreeMap::new();
+    for m in migrations.drain(..) {
+        let base = dialect_variant(&m.id).0.to_string();
+        groups.entry((m.version.clone(), base)).or_default().push(m);
     }
-    migrations.retain(|m| {
-        let r = rank(m);
-        let keep = r > 0 && r == best[&base(m)];
-        if !keep {
+    for ((version, base), members) in groups {
+        let best = |file: fn(&Migration) -> &Option<String>| {
+            members
+                .iter()
+                .filter(|m| file(m).is_some() && rank(dialect_variant(&m.id).1) > 0)
+                .max_by_key(|m| rank(dialect_variant(&m.id).1))
+                .and_then(|m| file(m).clone())
+        };
+        let up = best(|m| &m.up);
+        let down = best(|m| &m.down);
+        for m in members.iter().filter(|m| rank(dialect_variant(&m.id).1) == 0) {
             let why = format!(
                 "{} is another database's variant of this migration; rollsafe analyses this history as {} (set [sql.dialects] to check another)",
                 m.id,
@@ -650,8 +669,10 @@ fn choose_dialect_variants(
             // One note per migration: its up file (or its down file, if that is all there is).
             not_read.extend(m.up.as_ref().or(m.down.as_ref()).map(|p| (p.clone(), why)));
         }
-        keep
-    });
+        if up.is_some() || down.is_some() {
+            migrations.push(Migration { version, id: base, up, down });
+        }
+    }
     Some(dialect)
 }
 

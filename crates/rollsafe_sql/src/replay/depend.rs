@@ -164,7 +164,7 @@ impl Replayer<'_> {
             Target::Type(key) => {
                 out.extend(columns_of(key));
                 for (k, t) in c.types.iter() {
-                    if let TypeShape::Domain { base } = &t.shape
+                    if let TypeShape::Domain { base, .. } = &t.shape
                         && base.user_type().is_some_and(|(s, n)| n == key.name && s.unwrap_or(default_schema) == key.schema)
                     {
                         out.push(Dependent::Domain(k.clone()));

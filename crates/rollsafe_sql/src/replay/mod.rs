@@ -258,10 +258,17 @@ impl<'c> Replayer<'c> {
                     },
                 );
             }
-            Op::CreateType { name, domain_of } => {
+            Op::CreateType { name, domain } => {
                 let key = self.new_key(name);
-                let shape = match domain_of {
-                    Some(base) => TypeShape::Domain { base: base.clone() },
+                let shape = match domain {
+                    Some(d) => {
+                        let mut checks: Vec<DomainCheck> = Vec::new();
+                        for (check_name, expr) in &d.checks {
+                            let name = check_name.clone().unwrap_or_else(|| Name::plain(&domain_check_name(&key.name, &checks)));
+                            checks.push(DomainCheck { name, expr: expr.clone(), not_valid: false, origin });
+                        }
+                        TypeShape::Domain { base: d.base.clone(), not_null: d.not_null.then_some(origin), checks }
+                    }
                     None => TypeShape::Other,
                 };
                 let written = self.written(name);
@@ -269,6 +276,30 @@ impl<'c> Replayer<'c> {
                     key,
                     TypeDef { written, origin, shape, renamed_values: Vec::new(), added_values: Vec::new(), renamed_from: Vec::new() },
                 );
+            }
+            Op::AlterDomain { name, change } => {
+                let key = self.find_key(name, |k| self.catalog.types.contains_key(k));
+                let Some(TypeDef { shape: TypeShape::Domain { not_null, checks, .. }, .. }) = self.catalog.types.get_mut_cow(&key) else {
+                    return;
+                };
+                match change {
+                    DomainChange::AddCheck { name: check_name, expr, not_valid } => {
+                        let name = check_name.clone().unwrap_or_else(|| Name::plain(&domain_check_name(&key.name, checks)));
+                        checks.push(DomainCheck { name, expr: expr.clone(), not_valid: *not_valid, origin });
+                    }
+                    DomainChange::DropConstraint { name } => checks.retain(|c| c.name.key != name.key),
+                    DomainChange::ValidateConstraint { name } => {
+                        for c in checks.iter_mut().filter(|c| c.name.key == name.key) {
+                            c.not_valid = false;
+                        }
+                    }
+                    DomainChange::SetNotNull => {
+                        if not_null.is_none() {
+                            *not_null = Some(origin);
+                        }
+                    }
+                    DomainChange::DropNotNull => *not_null = None,
+                }
             }
             Op::AddEnumValue { name, value, position, .. } => {
                 let key = self.find_key(name, |k| self.catalog.types.contains_key(k));
@@ -1758,6 +1789,19 @@ impl Replayer<'_> {
         }
         let view = self.catalog.views.get(relation).and_then(|v| v.columns.as_ref());
         view.map(|cols| cols.iter().map(|c| c.key.clone()).collect()).unwrap_or_default()
+    }
+}
+
+/// The name PostgreSQL gives an unnamed check constraint of a domain: `{domain}_check`, then
+/// `{domain}_check1`, … while taken.
+fn domain_check_name(domain: &str, taken: &[DomainCheck]) -> String {
+    let mut n = 0;
+    loop {
+        let candidate = pg_object_name(domain, None, &if n == 0 { "check".to_string() } else { format!("check{n}") });
+        if !taken.iter().any(|c| c.name.key == candidate) {
+            return candidate;
+        }
+        n += 1;
     }
 }
 
