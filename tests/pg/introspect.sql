@@ -29,7 +29,8 @@
 --                 expression key as its text), include (INCLUDE columns), partial, predicate,
 --                 method, definition (pg_get_indexdef)
 --   triggers[]    user triggers (not the internal ones of foreign keys), by schema, table, name:
---                 schema, table, name, function_schema, function
+--                 schema, table, name, function_schema, function, before_insert_row (a
+--                 row-level BEFORE INSERT trigger)
 --   functions[]   functions and procedures not of an extension and not returning trigger:
 --                 schema, name, kind (f|p), args (input types, format_type), defaults
 --                 (pronargdefaults), returns (format_type), retset, out_columns (names of OUT,
@@ -189,7 +190,8 @@ SELECT json_build_object(
         'table', t.name,
         'name', tg.tgname,
         'function_schema', fn.nspname,
-        'function', p.proname
+        'function', p.proname,
+        'before_insert_row', (tg.tgtype & 1) <> 0 AND (tg.tgtype & 2) <> 0 AND (tg.tgtype & 4) <> 0
       ) ORDER BY t.schema COLLATE "C", t.name COLLATE "C", tg.tgname COLLATE "C")
     FROM pg_trigger tg
     JOIN rels t ON t.oid = tg.tgrelid

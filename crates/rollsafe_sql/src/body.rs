@@ -23,6 +23,57 @@ pub struct TableWrite {
 /// The `INSERT`s of the body of a `CREATE FUNCTION` / `CREATE PROCEDURE` statement: its first
 /// dollar-quoted or single-quoted string after `AS`, or its `BEGIN ATOMIC … END` block.
 pub fn function_writes(statement: &str, dialect: Dialect) -> Vec<TableWrite> {
+    match body_text(statement, dialect) {
+        // A single-quoted body doubles its quotes; the column lists read the same either way.
+        Some(body) => inserts(body, dialect),
+        // `BEGIN ATOMIC … END` (SQL-standard bodies): the statement itself holds the inserts.
+        None => inserts(statement, dialect),
+    }
+}
+
+/// The columns of the new row a trigger body sets: `NEW.col := …` / `NEW.col = …` as a PL/pgSQL
+/// statement, `SET NEW.col = …` (MySQL), in the body of a `CREATE FUNCTION` or, for a trigger
+/// with an inline body, in the `CREATE TRIGGER` itself. Comparisons (`IF NEW.col = …`) are not
+/// assignments: an assignment starts a statement.
+pub fn new_row_assignments(statement: &str, dialect: Dialect) -> Vec<Name> {
+    let text = body_text(statement, dialect).unwrap_or(statement);
+    let tokens: Vec<_> = tokenize(text, dialect).into_iter().filter(|t| !t.is_trivia()).collect();
+    let mut out: Vec<Name> = Vec::new();
+    for i in 0..tokens.len() {
+        if !tokens[i].is_word(text, "NEW") || !tokens.get(i + 1).is_some_and(|t| t.is_punct(text, '.')) {
+            continue;
+        }
+        let Some(column) = tokens.get(i + 2).filter(|t| matches!(t.kind, TokenKind::Word | TokenKind::QuotedIdent)) else {
+            continue;
+        };
+        let assigns = match tokens.get(i + 3) {
+            Some(t) if t.is_punct(text, ':') => tokens.get(i + 4).is_some_and(|t| t.is_punct(text, '=')),
+            Some(t) if t.is_punct(text, '=') => {
+                i == 0 || {
+                    let before = tokens[i - 1];
+                    before.is_punct(text, ';')
+                        || ["SET", "BEGIN", "THEN", "ELSE", "LOOP", "DECLARE"].iter().any(|w| before.is_word(text, w))
+                        || before.is_punct(text, ',') && tokens[..i].iter().rev().take(64).any(|t| t.is_word(text, "SET"))
+                }
+            }
+            _ => false,
+        };
+        if !assigns {
+            continue;
+        }
+        let mut c = Cursor::new(column.text(text), 0, dialect);
+        if let Some(name) = c.ident()
+            && !out.contains(&name)
+        {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// The body of a `CREATE FUNCTION` / `CREATE PROCEDURE` statement: its first dollar-quoted or
+/// single-quoted string after `AS`; `None` when it has none (`BEGIN ATOMIC … END`).
+fn body_text(statement: &str, dialect: Dialect) -> Option<&str> {
     let tokens: Vec<_> = tokenize(statement, dialect).into_iter().filter(|t| !t.is_trivia()).collect();
     let after_as = tokens.iter().position(|t| t.is_word(statement, "AS")).map_or(0, |i| i + 1);
     let body = tokens[after_as.min(tokens.len())..].iter().find_map(|t| {
@@ -38,12 +89,7 @@ pub fn function_writes(statement: &str, dialect: Dialect) -> Vec<TableWrite> {
             _ => None,
         }
     });
-    match body {
-        // A single-quoted body doubles its quotes; the column lists read the same either way.
-        Some(body) => inserts(body, dialect),
-        // `BEGIN ATOMIC … END` (SQL-standard bodies): the statement itself holds the inserts.
-        None => inserts(statement, dialect),
-    }
+    body
 }
 
 /// Whether a `CREATE FUNCTION` statement leaves its function VOLATILE (PostgreSQL's default): no
@@ -134,5 +180,22 @@ mod tests {
         assert!(writes("CREATE FUNCTION f() RETURNS trigger AS 'é").is_empty());
         assert!(declared_volatile("CREATE FUNCTION f() RETURNS text AS $$ SELECT md5(random()::text) $$ LANGUAGE sql", Dialect::Postgres));
         assert!(!declared_volatile("CREATE FUNCTION f() RETURNS text LANGUAGE sql STABLE AS $$ SELECT 'x' $$", Dialect::Postgres));
+    }
+
+    #[test]
+    fn assignments_to_the_new_row_not_comparisons() {
+        let keys = |sql: &str| new_row_assignments(sql, Dialect::Postgres).into_iter().map(|n| n.key).collect::<Vec<_>>();
+        let f = "CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.slug = '' OR NEW.slug IS NULL THEN
+                    NEW.slug := lower(NEW.title);
+                END IF;
+                NEW.\"UpdatedAt\" = now();
+                RETURN NEW;
+            END $$";
+        assert_eq!(keys(f), ["slug", "UpdatedAt"]);
+        let mysql = "CREATE TRIGGER t BEFORE INSERT ON posts FOR EACH ROW SET NEW.slug = LOWER(NEW.title), NEW.created = NOW()";
+        let keys = new_row_assignments(mysql, Dialect::MySql).into_iter().map(|n| n.key).collect::<Vec<_>>();
+        assert_eq!(keys, ["slug", "created"]);
     }
 }

@@ -337,6 +337,8 @@ pub struct Trigger {
     pub events: Vec<crate::ops::TriggerEvent>,
     /// The function it executes, when the history created it.
     pub function: Option<ObjKey>,
+    /// Columns of the new row its inline body sets (a function's are the function's `fills`).
+    pub fills: Vec<String>,
     pub origin: Origin,
 }
 
@@ -411,6 +413,9 @@ pub struct Function {
     pub writes: Vec<(ObjKey, Vec<String>)>,
     /// Not declared STABLE or IMMUTABLE: evaluated again for every row.
     pub volatile: bool,
+    /// Columns of the new row it sets (`NEW.col := …`), for a trigger function, and the statement
+    /// that last set its body.
+    pub fills: Tracked<Vec<String>>,
     pub origin: Origin,
     pub renamed_from: Vec<(ObjKey, Origin)>,
 }

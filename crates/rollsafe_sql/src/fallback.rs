@@ -987,7 +987,8 @@ fn create_trigger(l: &mut Lowerer<'_>) -> Option<StatementKind> {
         }
         c.pos += 1;
     }
-    Some(StatementKind::Ddl(vec![Op::CreateTrigger(CreateTrigger { name, table, or_replace, timing, events, function })]))
+    let fills = if function.is_none() { crate::body::new_row_assignments(c.src, c.dialect) } else { Vec::new() };
+    Some(StatementKind::Ddl(vec![Op::CreateTrigger(CreateTrigger { name, table, or_replace, timing, events, function, fills })]))
 }
 
 /// `SELECT diesel_manage_updated_at('posts')`: Diesel's setup migration defines this helper,
@@ -1017,6 +1018,7 @@ fn diesel_manage_updated_at(l: &mut Lowerer<'_>) -> Option<StatementKind> {
         timing: TriggerTiming::Before,
         events: vec![TriggerEvent::Update],
         function: Some(QualifiedName::new(None, plain("diesel_set_updated_at"))),
+        fills: Vec::new(),
     })]))
 }
 
@@ -1299,7 +1301,8 @@ pub(crate) fn create_function(l: &mut Lowerer<'_>) -> Option<StatementKind> {
         if text.eq_ignore_ascii_case("trigger") || text.eq_ignore_ascii_case("event_trigger"));
     let writes = crate::body::function_writes(c.src, c.dialect);
     let volatile = crate::body::declared_volatile(c.src, c.dialect);
-    Some(StatementKind::Ddl(vec![Op::CreateFunction { name, or_replace, trigger, writes, volatile, signature: Some(signature) }]))
+    let fills = if trigger { crate::body::new_row_assignments(c.src, c.dialect) } else { Vec::new() };
+    Some(StatementKind::Ddl(vec![Op::CreateFunction { name, or_replace, trigger, writes, volatile, signature: Some(signature), fills }]))
 }
 
 fn create_type(l: &mut Lowerer<'_>) -> Option<StatementKind> {

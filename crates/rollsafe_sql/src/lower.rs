@@ -764,6 +764,7 @@ impl<'a> Lowerer<'a> {
             timing,
             events,
             function: t.exec_body.as_ref().map(|b| self.qname(&b.func_desc.name)),
+            fills: if t.exec_body.is_none() { crate::body::new_row_assignments(self.cur.src, self.dialect) } else { Vec::new() },
         })
     }
 }

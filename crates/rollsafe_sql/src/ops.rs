@@ -173,6 +173,8 @@ pub enum Op {
         volatile: bool,
         /// Arguments, result and attributes, when the text could be read.
         signature: Option<crate::routine::Signature>,
+        /// Columns of the new row its body sets (a trigger function's `NEW.col := …`).
+        fills: Vec<Name>,
     },
     /// `DROP FUNCTION|PROCEDURE name [(argument types)]`; without types the name must be unique.
     DropFunction {
@@ -248,6 +250,8 @@ pub struct CreateTrigger {
     pub events: Vec<TriggerEvent>,
     /// The function it executes; `None` for a body written inline (MySQL, SQLite).
     pub function: Option<QualifiedName>,
+    /// Columns of the new row an inline body sets (`SET NEW.col = …`).
+    pub fills: Vec<Name>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -188,6 +188,13 @@ pub enum ChangeKind {
         parent: String,
         partition: String,
     },
+    /// A `BEFORE INSERT` trigger of N-1 set a NOT NULL column without default that N-1's inserts
+    /// leave to it; in N nothing sets it (`object` is the column).
+    FillingTriggerRemoved {
+        table: String,
+        column: String,
+        trigger: String,
+    },
     /// A materialized view N-1 refreshes with `REFRESH MATERIALIZED VIEW CONCURRENTLY` lost the
     /// unique index that needs (`object` is the view).
     MatviewUniqueIndexLost {
@@ -491,6 +498,7 @@ pub fn diff(input: &DiffInput<'_>) -> Vec<Change> {
     d.types();
     d.sequences_and_functions();
     d.partitions();
+    d.filling_triggers();
     d.refusals();
     d.out
 }
@@ -1615,6 +1623,53 @@ impl Differ<'_> {
             let name = |definer: bool| if definer { "SECURITY DEFINER" } else { "SECURITY INVOKER" };
             let what = format!("{} → {}", name(os.security_definer), name(ns.security_definer));
             self.push(ChangeKind::FunctionBehaviourChanged { what, security: true }, object, at(), Some(old.origin), definitions());
+        }
+    }
+
+    /// `BEFORE INSERT` triggers of N-1 that set a NOT NULL column without default: N-1's inserts
+    /// may leave the column to them. If in N no `BEFORE INSERT` trigger of the table sets it (the
+    /// trigger dropped, or its function replaced by one that does not), those inserts fail.
+    fn filling_triggers(&mut self) {
+        let (old, new) = (self.input.old, self.input.new);
+        if old.triggers.is_empty() {
+            return;
+        }
+        // The columns each table's BEFORE INSERT triggers set, with the trigger.
+        let fills = |catalog: &Catalog, trigger: &Trigger| -> Vec<String> {
+            let mut out = trigger.fills.clone();
+            if let Some(f) = trigger.function.as_ref().and_then(|k| catalog.functions.get(k)) {
+                out.extend(f.fills.value.iter().cloned());
+            }
+            out
+        };
+        let before_insert = |t: &Trigger| {
+            t.timing == rollsafe_sql::ops::TriggerTiming::Before && t.events.contains(&rollsafe_sql::ops::TriggerEvent::Insert)
+        };
+        for (tkey, trigger) in old.triggers.iter().filter(|(_, t)| before_insert(t)) {
+            let Some(table) = old.tables.get(&trigger.table) else { continue };
+            let Some(new_table) = new.tables.get(&trigger.table) else { continue };
+            for column in fills(old, trigger) {
+                let (Some(oc), Some(nc)) = (table.column(&column), new_table.column(&column)) else { continue };
+                // N-1 inserts may leave the column to the trigger only if the database would not fill it.
+                if oc.optional_on_insert() || nc.optional_on_insert() {
+                    continue;
+                }
+                let still_filled =
+                    new.triggers.values().any(|t| t.table == trigger.table && before_insert(t) && fills(new, t).contains(&column));
+                if still_filled {
+                    continue;
+                }
+                // Where it stopped: the trigger's drop, else the function replaced without it.
+                let function_changed = trigger.function.as_ref().and_then(|k| new.functions.get(k)).map(|f| f.fills.origin);
+                let at = self.event_loc(Subject::Trigger(tkey)).or_else(|| function_changed.and_then(|o| self.loc(o)));
+                let kind = ChangeKind::FillingTriggerRemoved {
+                    table: table.written.clone(),
+                    column: oc.name.to_string(),
+                    trigger: trigger.name.to_string(),
+                };
+                let definitions = Definitions::new(Some(describe::column(oc)), Some(describe::column(nc)));
+                self.push(kind, format!("{}.{}", table.written, oc.name), at, Some(trigger.origin), definitions);
+            }
         }
     }
 

@@ -402,7 +402,8 @@ impl<'c> Replayer<'c> {
                 }
                 self.event(Event::SequenceDropped { sequence: key, origin });
             }
-            Op::CreateFunction { name, trigger, writes, or_replace, volatile, signature } => {
+            Op::CreateFunction { name, trigger, writes, or_replace, volatile, signature, fills } => {
+                let fills: Vec<String> = fills.iter().map(|n| n.key.clone()).collect();
                 let types = signature.as_ref().map(|s| s.identity_types()).unwrap_or_default();
                 let key = ObjKey::new(self.schema_for_new(name), routine::identity_key(&name.name.key, &types, self.dialect()));
                 let mut written = self.written(name);
@@ -423,6 +424,7 @@ impl<'c> Replayer<'c> {
                         f.writes = writes;
                         f.trigger = *trigger;
                         f.volatile = *volatile;
+                        set_if_changed(&mut f.fills, fills, origin);
                         set_if_changed(&mut f.signature, signature.clone(), origin);
                         self.catalog.functions.insert(key, Arc::new(f));
                     }
@@ -434,6 +436,7 @@ impl<'c> Replayer<'c> {
                             trigger: *trigger,
                             writes,
                             volatile: *volatile,
+                            fills: Tracked::new(fills, origin),
                             origin,
                             renamed_from: Vec::new(),
                         };
@@ -623,7 +626,8 @@ impl<'c> Replayer<'c> {
         }
         // Trigger functions take no arguments.
         let function = ct.function.as_ref().and_then(|f| self.find_function(f, Some(&[])).or_else(|| self.find_function(f, None)));
-        let trigger = Trigger { name: ct.name.clone(), table, timing: ct.timing, events: ct.events.clone(), function, origin };
+        let fills = ct.fills.iter().map(|n| n.key.clone()).collect();
+        let trigger = Trigger { name: ct.name.clone(), table, timing: ct.timing, events: ct.events.clone(), function, fills, origin };
         self.catalog.triggers.insert(key, Arc::new(trigger));
     }
 

@@ -47,6 +47,7 @@ mod statement_not_understood;
 mod table_recreated;
 mod table_removed;
 mod table_renamed;
+mod trigger_fill_removed;
 mod type_removed;
 mod type_renamed;
 mod unique_index_dropped;
@@ -55,6 +56,7 @@ mod view_renamed;
 
 /// The SQL rules, for the registry (`crate::registry`).
 pub static ALL: &[&Rule] = &[
+    &trigger_fill_removed::TRIGGER_FILL_REMOVED,
     &materialized_view_unique_index_dropped::MATERIALIZED_VIEW_UNIQUE_INDEX_DROPPED,
     &function_behaviour_changed::FUNCTION_BEHAVIOUR_CHANGED,
     &function_default_removed::FUNCTION_DEFAULT_REMOVED,
@@ -101,6 +103,7 @@ pub static ALL: &[&Rule] = &[
 
 /// The checks over SQL facts, one per rule that reads them.
 pub(crate) static SQL_CHECKS: &[fn(&SqlContext<'_>, &mut Vec<Finding>)] = &[
+    trigger_fill_removed::check,
     materialized_view_unique_index_dropped::check,
     function_behaviour_changed::check,
     function_default_removed::check,
