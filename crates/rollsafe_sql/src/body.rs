@@ -76,7 +76,7 @@ pub fn new_row_assignments(statement: &str, dialect: Dialect) -> Vec<Name> {
 fn body_text(statement: &str, dialect: Dialect) -> Option<&str> {
     let tokens: Vec<_> = tokenize(statement, dialect).into_iter().filter(|t| !t.is_trivia()).collect();
     let after_as = tokens.iter().position(|t| t.is_word(statement, "AS")).map_or(0, |i| i + 1);
-    let body = tokens[after_as.min(tokens.len())..].iter().find_map(|t| {
+    tokens[after_as.min(tokens.len())..].iter().find_map(|t| {
         let text = t.text(statement);
         match t.kind {
             TokenKind::DollarString => {
@@ -88,8 +88,7 @@ fn body_text(statement: &str, dialect: Dialect) -> Option<&str> {
             }
             _ => None,
         }
-    });
-    body
+    })
 }
 
 /// Whether a `CREATE FUNCTION` statement leaves its function VOLATILE (PostgreSQL's default): no
