@@ -625,7 +625,8 @@ fn db_visible(rule: &str) -> Option<SubjectPicker> {
         | "type-renamed"
         | "function-removed"
         | "function-return-changed"
-        | "function-default-removed" => Some(|s| s.last()),
+        | "function-default-removed"
+        | "compat-view-not-writable" => Some(|s| s.last()),
         "column-removed"
         | "column-renamed"
         | "column-type-narrowed"

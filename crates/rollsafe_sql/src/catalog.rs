@@ -320,6 +320,10 @@ pub struct View {
     pub calls: Vec<ObjKey>,
     /// Every relation it reads from, in any scope of its query.
     pub uses: Vec<ObjKey>,
+    /// For each output column, the column it passes through unchanged (a plain reference).
+    pub column_sources: Vec<Option<(ObjKey, String)>>,
+    /// Why the database cannot write through it on its own; `None`: automatically updatable.
+    pub not_updatable: Option<String>,
     pub renamed_from: Vec<(ObjKey, Origin)>,
 }
 

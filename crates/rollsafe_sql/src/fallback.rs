@@ -1273,6 +1273,8 @@ fn create_view(l: &mut Lowerer<'_>) -> Option<StatementKind> {
         reads: Vec::new(),
         calls: Vec::new(),
         relations: Vec::new(),
+        outputs: Vec::new(),
+        not_updatable: Some("its query could not be read".into()),
     })]))
 }
 

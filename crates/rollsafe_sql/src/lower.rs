@@ -735,6 +735,8 @@ impl<'a> Lowerer<'a> {
             columns,
             sources: shape.sources,
             star_of: if explicit_columns.is_empty() { shape.star_of } else { None },
+            outputs: shape.outputs,
+            not_updatable: shape.not_updatable,
             reads: refs.reads,
             calls: refs.calls,
             relations: refs.relations,
@@ -773,13 +775,125 @@ struct ViewShape {
     columns: Option<Vec<Name>>,
     sources: Vec<QualifiedName>,
     star_of: Option<QualifiedName>,
+    outputs: Vec<Option<ColumnRef>>,
+    not_updatable: Option<String>,
+}
+
+/// Names of the aggregate functions of PostgreSQL, MySQL and SQLite that a view's select list may
+/// call: a view that calls one is not updatable.
+const AGGREGATES: &[&str] = &[
+    "count",
+    "sum",
+    "avg",
+    "min",
+    "max",
+    "array_agg",
+    "string_agg",
+    "json_agg",
+    "jsonb_agg",
+    "json_object_agg",
+    "jsonb_object_agg",
+    "bool_and",
+    "bool_or",
+    "every",
+    "bit_and",
+    "bit_or",
+    "group_concat",
+    "stddev",
+    "variance",
+    "percentile_cont",
+    "percentile_disc",
+    "mode",
+    "xmlagg",
+    "json_arrayagg",
+    "json_objectagg",
+    "total",
+];
+
+/// Why the database cannot write through a view on its own: PostgreSQL's rules for
+/// automatically updatable views (MySQL's are alike): one table or updatable view in `FROM`, no
+/// `WITH`, `DISTINCT`, `GROUP BY`, `HAVING`, `LIMIT`/`OFFSET`, set operation, aggregate or window
+/// function.
+fn not_updatable(query: &sql::Query) -> Option<String> {
+    let sql::SetExpr::Select(select) = query.body.as_ref() else {
+        return Some("it combines queries with UNION, INTERSECT or EXCEPT, or lists VALUES".into());
+    };
+    if query.with.is_some() {
+        return Some("it has a WITH clause".into());
+    }
+    if query.limit_clause.is_some() || query.fetch.is_some() {
+        return Some("it has LIMIT, OFFSET or FETCH".into());
+    }
+    if select.distinct.is_some() {
+        return Some("it selects DISTINCT rows".into());
+    }
+    if !matches!(&select.group_by, sql::GroupByExpr::Expressions(e, _) if e.is_empty()) || select.having.is_some() {
+        return Some("it groups rows with GROUP BY or HAVING".into());
+    }
+    match select.from.as_slice() {
+        [one] if one.joins.is_empty() && matches!(one.relation, sql::TableFactor::Table { args: None, .. }) => {}
+        [] => return Some("it reads no table".into()),
+        _ => return Some("it joins tables".into()),
+    }
+    let mut aggregate = None;
+    for item in &select.projection {
+        let expr = match item {
+            sql::SelectItem::UnnamedExpr(e) | sql::SelectItem::ExprWithAlias { expr: e, .. } => e,
+            _ => continue,
+        };
+        let _ = sql::visit_expressions(expr, |e| {
+            if let sql::Expr::Function(f) = e {
+                let name = f.name.to_string().to_ascii_lowercase();
+                if f.over.is_some() {
+                    aggregate = Some(format!("it calls the window function {name}"));
+                } else if AGGREGATES.contains(&name.rsplit('.').next().unwrap_or(&name)) {
+                    aggregate = Some(format!("it calls the aggregate {name}"));
+                }
+            }
+            std::ops::ControlFlow::<()>::Continue(())
+        });
+    }
+    aggregate
 }
 
 /// Output columns and source tables of a view's query, as far as they can be read off it.
 fn view_shape(l: &Lowerer<'_>, query: &sql::Query) -> ViewShape {
+    let not_updatable = not_updatable(query);
     let sql::SetExpr::Select(select) = query.body.as_ref() else {
-        return ViewShape { columns: None, sources: Vec::new(), star_of: None };
+        return ViewShape { columns: None, sources: Vec::new(), star_of: None, outputs: Vec::new(), not_updatable };
     };
+    // The top-level relations by the name the select list uses for them.
+    let mut scope: Vec<(String, QualifiedName)> = Vec::new();
+    for from in &select.from {
+        for factor in std::iter::once(&from.relation).chain(from.joins.iter().map(|j| &j.relation)) {
+            if let sql::TableFactor::Table { name, alias, args: None, .. } = factor {
+                let q = l.qname(name);
+                let key = alias.as_ref().map_or_else(|| q.name.key.clone(), |a| l.name(&a.name).key);
+                scope.push((key, q));
+            }
+        }
+    }
+    let output = |expr: &sql::Expr| -> Option<ColumnRef> {
+        match expr {
+            sql::Expr::Identifier(i) => {
+                Some(ColumnRef { table: None, candidates: vec![scope.iter().map(|(_, q)| q.clone()).collect()], column: l.name(i) })
+            }
+            sql::Expr::CompoundIdentifier(parts) if parts.len() == 2 => {
+                let key = l.name(&parts[0]).key;
+                let table = scope.iter().find(|(k, _)| *k == key).map(|(_, q)| q.clone())?;
+                Some(ColumnRef { table: Some(table), candidates: Vec::new(), column: l.name(&parts[1]) })
+            }
+            _ => None,
+        }
+    };
+    let outputs: Vec<Option<ColumnRef>> = select
+        .projection
+        .iter()
+        .map(|item| match item {
+            sql::SelectItem::UnnamedExpr(e) | sql::SelectItem::ExprWithAlias { expr: e, .. } => output(e),
+            _ => None,
+        })
+        .collect();
     let mut sources = Vec::new();
     for from in &select.from {
         if let sql::TableFactor::Table { name, .. } = &from.relation {
@@ -810,7 +924,7 @@ fn view_shape(l: &Lowerer<'_>, query: &sql::Query) -> ViewShape {
     }
     let single_source = select.from.len() == 1 && select.from[0].joins.is_empty();
     let star_of = (star && select.projection.len() == 1 && single_source).then(|| sources.first().cloned()).flatten();
-    ViewShape { columns, sources, star_of }
+    ViewShape { columns, sources, star_of, outputs, not_updatable }
 }
 
 /// The default's text; `DEFAULT NULL` is no default.

@@ -419,6 +419,12 @@ pub struct CreateView {
     pub calls: Vec<QualifiedName>,
     /// Every relation the query reads from, in any of its scopes.
     pub relations: Vec<QualifiedName>,
+    /// For each output column (when `columns` is known): the column it passes through unchanged,
+    /// if it is a plain column reference.
+    pub outputs: Vec<Option<ColumnRef>>,
+    /// Why the database cannot write through the view on its own (a join, an aggregate, …);
+    /// `None` when it is automatically updatable.
+    pub not_updatable: Option<String>,
 }
 
 /// A column a query names: `t.c` (`table` is the relation the qualifier stands for, aliases

@@ -195,6 +195,12 @@ pub enum ChangeKind {
         column: String,
         trigger: String,
     },
+    /// A view that replaces an N-1 table under its name (a compatibility view) cannot be written
+    /// through, and no INSTEAD OF trigger writes for it.
+    ShimNotWritable {
+        view: String,
+        why: String,
+    },
     /// A materialized view N-1 refreshes with `REFRESH MATERIALIZED VIEW CONCURRENTLY` lost the
     /// unique index that needs (`object` is the view).
     MatviewUniqueIndexLost {
@@ -603,7 +609,7 @@ impl Differ<'_> {
                     let rename_at = renamed.renamed_from.iter().find(|(_, o)| (self.input.is_new)(*o)).and_then(|(_, o)| self.loc(*o));
                     match (self.input.new.views.get(key), self.input.new.tables.get(key)) {
                         // Renamed, with a view left under the old name: the compatibility shim.
-                        (Some(view), _) => self.shim_view(old, view),
+                        (Some(view), _) => self.shim_view(key, old, view),
                         // A filled copy swapped in under the old name (MySQL's and online schema
                         // change tools' rebuild): judged like the table it replaces.
                         (None, Some(swapped)) if !swapped.renamed_from.is_empty() => self.table(key, old, swapped),
@@ -637,7 +643,7 @@ impl Differ<'_> {
                         }
                         self.table(key, old, new);
                     }
-                    (None, Some(view)) => self.shim_view(old, view),
+                    (None, Some(view)) => self.shim_view(key, old, view),
                     (None, None) => {
                         let at = self.event_loc(Subject::Table(key));
                         let definitions = self.tables_defs(Some(old), None);
@@ -666,7 +672,65 @@ impl Differ<'_> {
     }
 
     /// A view under a removed table's name keeps N-1 readers working; check it still has the columns.
-    fn shim_view(&mut self, old: &Table, view: &View) {
+    fn shim_view(&mut self, key: &ObjKey, old: &Table, view: &View) {
+        self.shim_view_columns(old, view);
+        self.shim_view_types(old, view);
+        // Writes go through only if the database can (or INSTEAD OF triggers do it).
+        let instead_of =
+            self.input.new.triggers.values().any(|t| t.table == *key && t.timing == rollsafe_sql::ops::TriggerTiming::InsteadOf);
+        if let Some(why) = &view.not_updatable
+            && !instead_of
+        {
+            let kind = ChangeKind::ShimNotWritable { view: view.written.clone(), why: why.clone() };
+            let definitions = Definitions::new(Some(describe::table(old, self.dialect())), Some(describe::view(view, self.dialect())));
+            self.push(kind, old.written.clone(), self.loc(view.origin), Some(old.origin), definitions);
+        }
+    }
+
+    /// Whether N's `BEFORE INSERT` and `BEFORE UPDATE` triggers on a table set one of two columns
+    /// (from the other): a duplicate column kept in step, which N-1 can go on using.
+    fn synced_by_trigger(&self, table: &ObjKey, a: &str, b: &str) -> bool {
+        use rollsafe_sql::ops::{TriggerEvent, TriggerTiming};
+        let new = self.input.new;
+        let sets = |event: TriggerEvent| {
+            new.triggers.values().any(|t| {
+                let fills = t
+                    .fills
+                    .iter()
+                    .chain(t.function.as_ref().and_then(|f| new.functions.get(f)).into_iter().flat_map(|f| f.fills.value.iter()));
+                t.table == *table
+                    && t.timing == TriggerTiming::Before
+                    && t.events.contains(&event)
+                    && fills.into_iter().any(|c| c == a || c == b)
+            })
+        };
+        sets(TriggerEvent::Insert) && sets(TriggerEvent::Update)
+    }
+
+    /// The type N-1 reads from each column of a compatibility view: the column it passes through.
+    fn shim_view_types(&mut self, old: &Table, view: &View) {
+        let Some(columns) = &view.columns else { return };
+        for (name, source) in columns.iter().zip(&view.column_sources) {
+            let (Some(oc), Some((table, column))) = (old.column(&name.key), source) else { continue };
+            let Some(src) = self.input.new.tables.get(table).and_then(|t| t.column(column)) else { continue };
+            let verdict = self.type_verdict(&oc.ty.value, &src.ty.value);
+            if matches!(verdict, TypeChange::Same | TypeChange::Compatible) {
+                continue;
+            }
+            let kind = ChangeKind::ColumnType {
+                table: old.written.clone(),
+                column: oc.name.to_string(),
+                old: display_type(&oc.type_text),
+                new: display_type(&src.type_text),
+                default_change: None,
+                verdict,
+            };
+            let definitions = Definitions::new(Some(describe::column(oc)), Some(describe::view(view, self.dialect())));
+            self.push(kind, format!("{}.{}", old.written, oc.name), self.loc(view.origin), Some(oc.origin), definitions);
+        }
+    }
+
+    fn shim_view_columns(&mut self, old: &Table, view: &View) {
         let columns: Option<Vec<String>> = match (&view.columns, &view.star_of) {
             (Some(cols), _) => Some(cols.iter().map(|c| c.key.clone()).collect()),
             (None, Some(src)) => self
@@ -718,6 +782,10 @@ impl Differ<'_> {
                 };
                 match holder {
                     Some(nc) if nc.name.key == oc.name.key => self.column(key, old, t, oc, nc, object),
+                    // Renamed, with a column under the old name that a trigger keeps in step:
+                    // N-1 reads and writes the old name as before.
+                    Some(nc)
+                        if new_by_name.contains_key(oc.name.key.as_str()) && self.synced_by_trigger(key, &oc.name.key, &nc.name.key) => {}
                     Some(nc) => {
                         let origin = nc.renamed_from.iter().find(|(_, o)| (self.input.is_new)(*o)).map(|(_, o)| *o);
                         let kind = ChangeKind::ColumnRenamed { table: t.clone(), column: oc.name.to_string(), to: nc.name.to_string() };

@@ -1263,11 +1263,12 @@ impl<'c> Replayer<'c> {
             },
         );
         // Views hold the column, not its name: they read it under its new name.
+        let holds = |t: &ObjKey, c: &String| t == key && *c == from.key;
         self.catalog.views.update(
-            |_, v| v.reads.iter().any(|(t, c)| t == key && *c == from.key),
+            |_, v| v.reads.iter().any(|(t, c)| holds(t, c)) || v.column_sources.iter().flatten().any(|(t, c)| holds(t, c)),
             |_, v| {
-                for (t, c) in &mut v.reads {
-                    if t == key && *c == from.key {
+                for (t, c) in v.reads.iter_mut().chain(v.column_sources.iter_mut().flatten()) {
+                    if holds(t, c) {
                         *c = to.key.clone();
                     }
                 }
@@ -1515,12 +1516,17 @@ impl<'c> Replayer<'c> {
     /// Views keep reading a relation renamed or moved: they hold it, not its name.
     fn views_follow(&mut self, from: &ObjKey, to: &ObjKey) {
         let reads = |v: &View| {
-            v.sources.contains(from) || v.uses.contains(from) || v.star_of.as_ref() == Some(from) || v.reads.iter().any(|(t, _)| t == from)
+            v.sources.contains(from)
+                || v.uses.contains(from)
+                || v.star_of.as_ref() == Some(from)
+                || v.reads.iter().any(|(t, _)| t == from)
+                || v.column_sources.iter().flatten().any(|(t, _)| t == from)
         };
         self.catalog.views.update(
             |_, v| reads(v),
             |_, v| {
-                for s in v.sources.iter_mut().chain(v.uses.iter_mut()).chain(v.reads.iter_mut().map(|(t, _)| t)) {
+                let sources = v.column_sources.iter_mut().flatten().map(|(t, _)| t);
+                for s in v.sources.iter_mut().chain(v.uses.iter_mut()).chain(v.reads.iter_mut().map(|(t, _)| t)).chain(sources) {
                     if s == from {
                         *s = to.clone();
                     }
@@ -1741,6 +1747,18 @@ impl<'c> Replayer<'c> {
                 }
             }
         }
+        let column_sources: Vec<Option<(ObjKey, String)>> = cv
+            .outputs
+            .iter()
+            .map(|o| {
+                let o = o.as_ref()?;
+                let table = match &o.table {
+                    Some(t) => relation(t),
+                    None => o.candidates.first()?.iter().map(relation).find(|k| self.relation_has(k, &o.column.key))?,
+                };
+                Some((table, o.column.key.clone()))
+            })
+            .collect();
         // A call depends on the overload it resolves to; every overload of the name is kept.
         let mut calls: Vec<ObjKey> = Vec::new();
         for f in &cv.calls {
@@ -1771,6 +1789,12 @@ impl<'c> Replayer<'c> {
             reads,
             calls,
             uses,
+            column_sources,
+            not_updatable: match self.dialect() {
+                // SQLite writes through no view without INSTEAD OF triggers.
+                Dialect::Sqlite => Some("SQLite views are read-only".into()),
+                _ => cv.not_updatable.clone(),
+            },
             renamed_from,
         };
         self.catalog.views.insert(key, Arc::new(view));

@@ -23,6 +23,7 @@ mod column_type_changed;
 mod column_type_narrowed;
 mod column_type_reinterpreted;
 mod column_type_widened;
+mod compat_view_not_writable;
 mod constraint_added;
 mod down_migration_mismatch;
 mod down_migration_missing;
@@ -56,6 +57,7 @@ mod view_renamed;
 
 /// The SQL rules, for the registry (`crate::registry`).
 pub static ALL: &[&Rule] = &[
+    &compat_view_not_writable::COMPAT_VIEW_NOT_WRITABLE,
     &trigger_fill_removed::TRIGGER_FILL_REMOVED,
     &materialized_view_unique_index_dropped::MATERIALIZED_VIEW_UNIQUE_INDEX_DROPPED,
     &function_behaviour_changed::FUNCTION_BEHAVIOUR_CHANGED,
@@ -103,6 +105,7 @@ pub static ALL: &[&Rule] = &[
 
 /// The checks over SQL facts, one per rule that reads them.
 pub(crate) static SQL_CHECKS: &[fn(&SqlContext<'_>, &mut Vec<Finding>)] = &[
+    compat_view_not_writable::check,
     trigger_fill_removed::check,
     materialized_view_unique_index_dropped::check,
     function_behaviour_changed::check,
