@@ -7,13 +7,17 @@
 //!    rollsafe's replayed model: tables, columns (type as `format_type` prints it, nullability,
 //!    presence of a default, identity, generation), constraints (kind, columns, references,
 //!    validity, and the names PostgreSQL generated), enums, views, sequences, indexes, triggers
-//!    (with the function each executes), extensions and functions by signature.
+//!    (with the function each executes), extensions, functions by signature, privileges on
+//!    tables and columns by role, and row security.
 //! 2. **N-1 probe.** From the *database's* N-1 catalog (not rollsafe's), the lane writes what N-1
 //!    code does: a `SELECT` of every column of every table and view, an `INSERT` of the required
 //!    columns only, one `INSERT` per column with the largest value its N-1 type holds, a cast to
 //!    every enum label, `REFRESH MATERIALIZED VIEW CONCURRENTLY` of every materialized view with a
 //!    unique index, and a call of every function and procedure with N-1's argument types (also
-//!    leaving out what its defaults allow), reading its result's type or columns. Probes that fail on N-1 itself (a check constraint the made-up values
+//!    leaving out what its defaults allow), reading its result's type or columns, and, for every
+//!    role N-1 granted rights on a table, the same statements as that role (`SET LOCAL ROLE`:
+//!    privileges and row security bind it; the roles `app`, `reporting` and `billing` are made
+//!    by the lane, as roles belong to the cluster). Probes that fail on N-1 itself (a check constraint the made-up values
 //!    violate) are discarded. Against N, every probe that fails must be explained by a finding on
 //!    that object (an error or warning, or a note of a rule that reports breaking changes, which
 //!    a finding is downgraded to when the object is not written directly: a table its triggers
@@ -30,7 +34,7 @@
 //! is set (CI sets it).
 
 use rollsafe_core::{Analysis, Finding, Severity};
-use rollsafe_sql::catalog::{Catalog, ConstraintShape, TypeShape};
+use rollsafe_sql::catalog::{Catalog, ConstraintShape, GrantObject, TypeShape};
 use rollsafe_sql::ops::StatementKind;
 use rollsafe_sql::split::Section;
 use rollsafe_sql::{Dialect, parse_file};
@@ -61,6 +65,17 @@ fn server_available() -> Result<(), String> {
     // psql's own words, on one line: the socket or host it tried and why it failed.
     let reason = String::from_utf8_lossy(&out.stderr).split_whitespace().collect::<Vec<_>>().join(" ");
     Err(if reason.is_empty() { format!("psql exited with {}", out.status) } else { reason })
+}
+
+/// Roles the fixtures grant to: they are the cluster's, not a database's, so the lane makes them.
+const FIXTURE_ROLES: &[&str] = &["app", "reporting", "billing"];
+
+fn create_roles() {
+    for role in FIXTURE_ROLES {
+        let sql = format!("DO $$ BEGIN CREATE ROLE {role} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+        let out = psql("postgres", &["-v", "ON_ERROR_STOP=1", "-c", &sql]);
+        assert!(out.status.success(), "create role {role}: {}", String::from_utf8_lossy(&out.stderr));
+    }
 }
 
 fn recreate(db: &str) {
@@ -292,6 +307,42 @@ fn compare_model(db: &Value, model: &Catalog) -> Vec<String> {
     for f in db_functions.symmetric_difference(&model_functions) {
         out.push(format!("function {f} only in {}", if db_functions.contains(f) { "PostgreSQL" } else { "the model" }));
     }
+    let db_grants: BTreeSet<String> = db["grants"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|g| {
+            let column = g["column"].as_str().map_or_else(String::new, |c| format!(".{c}"));
+            format!("{}.{}{column} {} {}", s(&g["schema"]), s(&g["table"]), s(&g["role"]), s(&g["privilege"]))
+        })
+        .collect();
+    let mut model_grants: BTreeSet<String> = BTreeSet::new();
+    for (g, privileges) in model.grants.iter() {
+        let object = match &g.object {
+            GrantObject::Table(k) => format!("{}.{}", k.schema, k.name),
+            GrantObject::Column(k, c) => format!("{}.{}.{c}", k.schema, k.name),
+            _ => continue,
+        };
+        model_grants.extend(privileges.value.iter().map(|p| format!("{object} {} {p}", g.role)));
+    }
+    for g in db_grants.symmetric_difference(&model_grants) {
+        out.push(format!("grant {g} only in {}", if db_grants.contains(g) { "PostgreSQL" } else { "the model" }));
+    }
+    let db_rls: BTreeSet<String> = db["row_security"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| format!("{}.{} enabled={} forced={}", s(&r["schema"]), s(&r["table"]), r["enabled"], r["forced"]))
+        .collect();
+    let model_rls: BTreeSet<String> = model
+        .row_security
+        .iter()
+        .filter(|(_, r)| r.enabled.value || r.forced.value)
+        .map(|(k, r)| format!("{}.{} enabled={} forced={}", k.schema, k.name, r.enabled.value, r.forced.value))
+        .collect();
+    for r in db_rls.symmetric_difference(&model_rls) {
+        out.push(format!("row security {r} only in {}", if db_rls.contains(r) { "PostgreSQL" } else { "the model" }));
+    }
     let db_extensions: BTreeSet<String> = db["extensions"].as_array().into_iter().flatten().map(s).collect();
     let model_extensions: BTreeSet<String> = model.extensions.keys().filter(|e| *e != "plpgsql").cloned().collect();
     for e in db_extensions.symmetric_difference(&model_extensions) {
@@ -477,6 +528,31 @@ fn probes(n1: &Value) -> Vec<Probe> {
         };
         let required_cols: Vec<String> = required.iter().map(|c| quote(&s(&c["name"]))).collect();
         out.push(Probe { subject: subject.clone(), sql: insert(&required_cols, &required_values) });
+        // What N-1 does as each role granted rights on the table: permission and row security
+        // apply to it (the lane itself is a superuser, which neither binds).
+        for g in n1["grants"].as_array().into_iter().flatten() {
+            if s(&g["schema"]) != subject.schema || s(&g["table"]) != subject.object || g["role"] == "public" {
+                continue;
+            }
+            let role = quote(&s(&g["role"]));
+            let as_role = format!("SET LOCAL ROLE {role}");
+            let sql = match (s(&g["privilege"]).as_str(), g["column"].as_str()) {
+                ("SELECT", None) => format!(
+                    "{}; {as_role}; DO $probe$ BEGIN IF NOT EXISTS (SELECT 1 FROM {table}) THEN RAISE EXCEPTION 'no rows visible'; END IF; END $probe$",
+                    insert(&required_cols, &required_values)
+                ),
+                ("INSERT", None) => format!("{as_role}; {}", insert(&required_cols, &required_values)),
+                ("UPDATE", None) => match all.first() {
+                    Some(c) => format!("{as_role}; UPDATE {table} SET {c} = {c} WHERE false"),
+                    None => continue,
+                },
+                ("DELETE", None) => format!("{as_role}; DELETE FROM {table} WHERE false"),
+                ("SELECT", Some(c)) => format!("{as_role}; SELECT {} FROM {table} LIMIT 0", quote(c)),
+                ("UPDATE", Some(c)) => format!("{as_role}; UPDATE {table} SET {0} = {0} WHERE false", quote(c)),
+                _ => continue,
+            };
+            out.push(Probe { subject: subject.clone(), sql });
+        }
         // A BEFORE INSERT trigger may fill a required column: N-1 inserts may leave it out. Such
         // a probe that fails on N-1 (no trigger fills the column) is discarded.
         let filled_by_trigger = n1["triggers"]
@@ -791,6 +867,7 @@ fn postgres_agrees_with_the_model_and_the_probes() {
         ));
         return;
     }
+    create_roles();
     let mut report = LaneReport { fixtures: 0, refused: 0, probes: 0, discarded: 0, failing_on_n: 0, problems: Vec::new() };
     for (i, fixture) in fixtures().iter().enumerate().filter(|(_, f)| f.case.postgres) {
         run_fixture(i, fixture, &mut report);

@@ -10,7 +10,7 @@
 -- (public.mood, nextval('public.t_id_seq'::regclass)) whatever the caller's search_path was, so
 -- the text is the same on every run; like pg_dump, it stays set for the rest of the session.
 --
--- Document: {"tables", "enums", "views", "sequences", "indexes", "triggers", "functions", "domains", "extensions"}, each an array sorted by
+-- Document: {"tables", "enums", "views", "sequences", "indexes", "triggers", "functions", "domains", "grants", "row_security", "extensions"}, each an array sorted by
 -- schema then name (byte order, COLLATE "C"); every key is always present (null when n/a).
 --   tables[]      schema, name, kind (r = table, p = partitioned table),
 --                 columns[] in attnum order: name, type (format_type), not_null, has_default,
@@ -36,6 +36,9 @@
 --                 (pronargdefaults), returns (format_type), retset, out_columns (names of OUT,
 --                 INOUT and TABLE arguments)
 --   domains[]     schema, name, base (format_type of the base type with its modifier), not_null
+--   grants[]      privileges granted to roles other than the owner: schema, table, column (null
+--                 for the table), role (public for PUBLIC), privilege
+--   row_security[] tables with row security enabled or forced: schema, table, enabled, forced
 --   extensions[]  installed extensions' names but plpgsql (installed everywhere)
 -- Schemas pg_* (pg_catalog, pg_toast, temp schemas) and information_schema are left out.
 SET search_path = pg_catalog;
@@ -241,6 +244,35 @@ SELECT json_build_object(
     WHERE t.typtype = 'd'
       AND n.nspname <> 'information_schema'
       AND n.nspname !~ '^pg_'
+  ), '[]'),
+
+  'grants', COALESCE((
+    SELECT json_agg(json_build_object(
+        'schema', g.schema, 'table', g.name, 'column', g.column_name, 'role', g.role, 'privilege', g.privilege
+      ) ORDER BY g.schema COLLATE "C", g.name COLLATE "C", g.column_name COLLATE "C", g.role COLLATE "C", g.privilege COLLATE "C")
+    FROM (
+      SELECT r.schema, r.name, NULL::text AS column_name,
+             CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee)::text END AS role,
+             a.privilege_type::text AS privilege
+      FROM rels r
+      JOIN pg_class c ON c.oid = r.oid
+      CROSS JOIN LATERAL aclexplode(c.relacl) a
+      WHERE c.relkind IN ('r', 'p', 'v', 'm') AND a.grantee <> c.relowner
+      UNION ALL
+      SELECT r.schema, r.name, att.attname::text,
+             CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee)::text END,
+             a.privilege_type::text
+      FROM rels r
+      JOIN pg_attribute att ON att.attrelid = r.oid AND att.attnum > 0 AND NOT att.attisdropped
+      CROSS JOIN LATERAL aclexplode(att.attacl) a
+    ) g
+  ), '[]'),
+
+  'row_security', COALESCE((
+    SELECT json_agg(json_build_object('schema', r.schema, 'table', r.name, 'enabled', c.relrowsecurity, 'forced', c.relforcerowsecurity)
+      ORDER BY r.schema COLLATE "C", r.name COLLATE "C")
+    FROM rels r JOIN pg_class c ON c.oid = r.oid
+    WHERE c.relrowsecurity OR c.relforcerowsecurity
   ), '[]'),
 
   'extensions', COALESCE((

@@ -11,6 +11,8 @@
 //! migrations = ["db/migrate"]    # extra migration directories (detected ones stay)
 //! schemas = ["db/schema.sql"]    # extra declarative schema files
 //! downs-unmaintained = ["db/migrations"]  # histories whose down scripts are not kept up: no down-migration findings
+//! app-roles = ["app"]            # database roles the application connects as: rights and row security
+//!                                # taken from them are errors (warnings for other roles)
 //! [sql.placeholders]             # templated SQL (`${schema}`, `:schema`, `{{ .Schema }}`): values by name;
 //! schema = "app"                 # a placeholder not listed stands for an identifier spelled like its name
 //! [sql.dialects]                 # per-path dialects, first match wins
@@ -84,6 +86,9 @@ pub struct SqlConfig {
     /// Values of templated SQL's placeholders (psql variables, Go templates, Flyway placeholders),
     /// by name; unnamed ones stand for an identifier spelled like their name.
     pub placeholders: Vec<(String, String)>,
+    /// Database roles the application connects as, named as the database knows them (lower case
+    /// unless they were created with a quoted name).
+    pub app_roles: Vec<String>,
 }
 
 /// `[protobuf]`.
@@ -334,6 +339,11 @@ struct RawSql {
     /// Histories whose down scripts are not maintained: no down-migration findings there.
     #[serde(default)]
     downs_unmaintained: Vec<String>,
+    /// Database roles the application connects as, named as the database knows them (lower case
+    /// unless created with a quoted name). A right revoked from one of them, or row security
+    /// turned on where one of them writes, is an error; for other roles, a warning.
+    #[serde(default)]
+    app_roles: Vec<String>,
     /// Values of templated SQL's placeholders (`${schema}`, `:schema`, `{{ .Schema }}`) by name; a
     /// placeholder not listed stands for an identifier spelled like its name.
     #[serde(default)]
@@ -591,6 +601,7 @@ impl Config {
                 schemas: raw.sql.schemas,
                 downs_unmaintained: raw.sql.downs_unmaintained,
                 placeholders,
+                app_roles: raw.sql.app_roles,
             },
             protobuf: ProtobufConfig { category, roots: raw.protobuf.roots },
             contracts,

@@ -104,6 +104,15 @@ pub struct Catalog {
     pub triggers: ObjectMap<ObjKey, Trigger>,
     /// Installed extensions by folded name.
     pub extensions: Shared<Map<String, Extension>>,
+    /// Privileges granted to roles, with the statement that last changed each (an empty set:
+    /// everything revoked).
+    pub grants: Shared<Map<GrantKey, Tracked<std::collections::BTreeSet<String>>>>,
+    /// `ALTER DEFAULT PRIVILEGES`: what objects created later get.
+    pub default_privileges: Shared<Vec<DefaultPrivilege>>,
+    /// Row-level security of tables that have it switched on or forced.
+    pub row_security: Shared<Map<ObjKey, RowSecurity>>,
+    /// Row security policies by table and name.
+    pub policies: Shared<Map<(ObjKey, String), PolicyDef>>,
     /// Lookup cache for generated constraint names; not part of the model.
     names: NameCache,
 }
@@ -346,6 +355,58 @@ pub struct Trigger {
     pub origin: Origin,
 }
 
+/// Who holds privileges on what.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GrantKey {
+    pub object: GrantObject,
+    /// Folded; `public` for PUBLIC.
+    pub role: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum GrantObject {
+    /// A table or view.
+    Table(ObjKey),
+    Column(ObjKey, String),
+    Sequence(ObjKey),
+    Function(ObjKey),
+    Schema(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DefaultPrivilege {
+    /// `None`: every schema.
+    pub schema: Option<String>,
+    pub kind: crate::ops::PrivilegeObjectKind,
+    pub role: String,
+    pub privileges: std::collections::BTreeSet<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowSecurity {
+    pub enabled: Tracked<bool>,
+    pub forced: Tracked<bool>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PolicyDef {
+    pub name: Name,
+    pub permissive: bool,
+    /// `ALL`, `SELECT`, `INSERT`, `UPDATE` or `DELETE`.
+    pub command: String,
+    /// Folded; empty: PUBLIC.
+    pub roles: Vec<String>,
+    pub origin: Origin,
+}
+
+impl PolicyDef {
+    /// Whether the policy lets `role` do `command` (it names the role, or PUBLIC).
+    pub fn applies(&self, role: &str, command: &str) -> bool {
+        (self.roles.is_empty() || self.roles.iter().any(|r| r == role || r == "public"))
+            && (self.command == "ALL" || self.command == command)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Extension {
     pub written: String,
@@ -493,6 +554,11 @@ pub enum Event {
         trigger: ObjKey,
         origin: Origin,
     },
+    PolicyDropped {
+        table: ObjKey,
+        name: String,
+        origin: Origin,
+    },
     /// An object dropped because the statement dropped or changed something it depends on
     /// (`CASCADE`, or what PostgreSQL drops along without asking): `dropped` is the drop itself,
     /// `by` says what took it along (`the CASCADE on DROP TABLE scores`).
@@ -547,6 +613,7 @@ impl Event {
             | Event::ColumnsNotModelled { origin, .. }
             | Event::UnknownObject { origin, .. }
             | Event::TriggerDropped { origin, .. }
+            | Event::PolicyDropped { origin, .. }
             | Event::Refused { origin, .. }
             | Event::ReplayFailed { origin } => *origin,
             Event::Implicit { dropped, .. } => dropped.origin(),

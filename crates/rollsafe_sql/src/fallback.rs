@@ -139,6 +139,11 @@ pub(crate) fn triage(l: &mut Lowerer<'_>) -> Option<StatementKind> {
     if starts(&["ALTER", "DOMAIN"]) {
         return Some(alter_domain(l).unwrap_or(StatementKind::NotModelled { what: "ALTER DOMAIN".into() }));
     }
+    if l.dialect == Dialect::Postgres
+        && let Some(kind) = crate::privileges::read(l, &w)
+    {
+        return Some(kind);
+    }
     if starts(&["CREATE", "EXTENSION"]) || starts(&["DROP", "EXTENSION"]) {
         return Some(extension(l).unwrap_or(StatementKind::NoSchemaEffect));
     }
@@ -358,6 +363,17 @@ fn action(l: &mut Lowerer<'_>, to: usize) -> Option<ActionKind> {
                 c.pos += 1;
                 c.eat_word("CONSTRAINT");
                 return act(ActionKind::ValidateConstraint { name: c.ident()? });
+            }
+            let row_security =
+                |c: &Cursor<'_>, at: usize| c.at_word_n(at, "ROW") && c.at_word_n(at + 1, "LEVEL") && c.at_word_n(at + 2, "SECURITY");
+            match first.as_str() {
+                "ENABLE" if row_security(c, 1) => return act(ActionKind::RowSecurity { enable: Some(true), force: None }),
+                "DISABLE" if row_security(c, 1) => return act(ActionKind::RowSecurity { enable: Some(false), force: None }),
+                "FORCE" if row_security(c, 1) => return act(ActionKind::RowSecurity { enable: None, force: Some(true) }),
+                "NO" if c.at_word_n(1, "FORCE") && row_security(c, 2) => {
+                    return act(ActionKind::RowSecurity { enable: None, force: Some(false) });
+                }
+                _ => {}
             }
             act(ActionKind::NoEffect)
         }
@@ -1518,9 +1534,7 @@ mod tests {
 
     #[test]
     fn no_effect_and_not_modelled_statements() {
-        for sql in
-            ["REINDEX INDEX CONCURRENTLY i", "CLUSTER x USING i", "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO r"]
-        {
+        for sql in ["REINDEX INDEX CONCURRENTLY i", "CLUSTER x USING i", "GRANT app TO alice", "GRANT USAGE ON TYPE mood TO r"] {
             assert_eq!(parse_statement(sql, 0, Dialect::Postgres).0, StatementKind::NoSchemaEffect, "{sql}");
         }
         assert!(matches!(parse_statement("DO $$ BEGIN PERFORM 1; END $$", 0, Dialect::Postgres).0, StatementKind::NotModelled { .. }));

@@ -28,6 +28,7 @@ mod lower;
 pub mod name;
 pub mod object_map;
 pub mod ops;
+mod privileges;
 mod query_refs;
 pub mod replay;
 pub mod routine;

@@ -678,11 +678,11 @@ impl<'a> Lowerer<'a> {
                     ActionKind::DetachPartition { partition }
                 }
             }
-            A::DisableRowLevelSecurity
-            | A::EnableRowLevelSecurity
-            | A::ForceRowLevelSecurity
-            | A::NoForceRowLevelSecurity
-            | A::DisableRule { .. }
+            A::EnableRowLevelSecurity => ActionKind::RowSecurity { enable: Some(true), force: None },
+            A::DisableRowLevelSecurity => ActionKind::RowSecurity { enable: Some(false), force: None },
+            A::ForceRowLevelSecurity => ActionKind::RowSecurity { enable: None, force: Some(true) },
+            A::NoForceRowLevelSecurity => ActionKind::RowSecurity { enable: None, force: Some(false) },
+            A::DisableRule { .. }
             | A::DisableTrigger { .. }
             | A::EnableAlwaysRule { .. }
             | A::EnableAlwaysTrigger { .. }

@@ -210,6 +210,78 @@ pub enum Op {
         if_exists: bool,
         cascade: bool,
     },
+    /// `GRANT` / `REVOKE` of privileges on objects.
+    Privileges(PrivilegeChange),
+    /// `ALTER DEFAULT PRIVILEGES [IN SCHEMA s] GRANT|REVOKE … ON TABLES|SEQUENCES|FUNCTIONS …`:
+    /// what objects created later get.
+    DefaultPrivileges {
+        grant: bool,
+        /// Empty: every schema.
+        schemas: Vec<Name>,
+        kind: PrivilegeObjectKind,
+        privileges: Vec<String>,
+        roles: Vec<Name>,
+    },
+    CreatePolicy(Policy),
+    /// `ALTER POLICY name ON table [RENAME TO n] [TO roles]`.
+    AlterPolicy {
+        name: Name,
+        table: QualifiedName,
+        rename: Option<Name>,
+        roles: Option<Vec<Name>>,
+    },
+    DropPolicy {
+        name: Name,
+        table: QualifiedName,
+    },
+}
+
+/// A `GRANT` or `REVOKE`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PrivilegeChange {
+    pub grant: bool,
+    /// Upper case (`SELECT`, `INSERT`, …); `ALL` expanded by the object's kind.
+    pub privileges: Vec<String>,
+    /// Column privileges (`GRANT SELECT (a, b) ON t`).
+    pub columns: Vec<Name>,
+    pub kind: PrivilegeObjectKind,
+    /// The objects named; with `in_schemas`, every object of the kind in those schemas.
+    pub objects: Vec<QualifiedName>,
+    pub in_schemas: Vec<Name>,
+    /// Folded; `public` for PUBLIC.
+    pub roles: Vec<Name>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PrivilegeObjectKind {
+    Table,
+    Sequence,
+    Function,
+    Schema,
+}
+
+impl PrivilegeObjectKind {
+    /// What `ALL [PRIVILEGES]` means for this kind of object.
+    pub fn all(self) -> &'static [&'static str] {
+        match self {
+            PrivilegeObjectKind::Table => &["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"],
+            PrivilegeObjectKind::Sequence => &["USAGE", "SELECT", "UPDATE"],
+            PrivilegeObjectKind::Function => &["EXECUTE"],
+            PrivilegeObjectKind::Schema => &["USAGE", "CREATE"],
+        }
+    }
+}
+
+/// `CREATE POLICY name ON table [AS PERMISSIVE|RESTRICTIVE] [FOR command] [TO roles] …`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Policy {
+    pub name: Name,
+    pub table: QualifiedName,
+    pub permissive: bool,
+    /// `ALL`, `SELECT`, `INSERT`, `UPDATE` or `DELETE`.
+    pub command: String,
+    /// Empty: PUBLIC.
+    pub roles: Vec<Name>,
 }
 
 /// `CREATE DOMAIN name AS base [NOT NULL] [CONSTRAINT c] CHECK (…) …`.
@@ -534,7 +606,12 @@ pub enum ActionKind {
     DetachPartition {
         partition: QualifiedName,
     },
-    /// Storage, ownership, statistics, triggers, row security: no effect on the model.
+    /// `ENABLE`/`DISABLE ROW LEVEL SECURITY` (`enable`), `[NO] FORCE ROW LEVEL SECURITY` (`force`).
+    RowSecurity {
+        enable: Option<bool>,
+        force: Option<bool>,
+    },
+    /// Storage, ownership, statistics, triggers: no effect on the model.
     NoEffect,
 }
 

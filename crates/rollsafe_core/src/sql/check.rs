@@ -88,6 +88,7 @@ pub fn history_findings<'db>(db: &'db dyn Db, key: HistoryKey<'db>) -> Checked {
         history: Some(&facts),
         not_understood: &not_understood,
         expand_step: Some(&expand_step),
+        app_roles: &super::sql_config(db).sql.app_roles,
     };
     let mut findings = Vec::new();
     for check in SQL_CHECKS {
@@ -264,6 +265,7 @@ fn unsupported_history<'db>(db: &'db dyn Db, key: HistoryKey<'db>, name: &str) -
         history: Some(&facts),
         not_understood: &not_understood,
         expand_step: None,
+        app_roles: &super::sql_config(db).sql.app_roles,
     };
     let mut findings = Vec::new();
     for check in SQL_CHECKS {
@@ -474,6 +476,7 @@ pub fn schema_file_findings<'db>(db: &'db dyn Db, key: SchemaKey<'db>) -> Checke
         history: None,
         not_understood: &not_understood,
         expand_step: None,
+        app_roles: &super::sql_config(db).sql.app_roles,
     };
     let mut findings = Vec::new();
     for check in SQL_CHECKS {

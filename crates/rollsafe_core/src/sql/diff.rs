@@ -195,6 +195,23 @@ pub enum ChangeKind {
         column: String,
         trigger: String,
     },
+    /// A role lost privileges it had in N-1 on an object N still has (`object` names the object).
+    PrivilegeRevoked {
+        role: String,
+        /// `table users`, `column users.email`, `schema app`.
+        what: String,
+        privileges: Vec<String>,
+    },
+    /// Row security newly restricts what a role may do on a table (`object` is the table): turned
+    /// on (or forced) with no policy for the role, or the policy that let it dropped.
+    RowSecurityRestricted {
+        table: String,
+        role: String,
+        /// The rights N-1 exercises that are now filtered.
+        rights: Vec<String>,
+        /// How: `row security is enabled on documents`, `policy own_rows on notes is dropped`.
+        how: String,
+    },
     /// A view that replaces an N-1 table under its name (a compatibility view) cannot be written
     /// through, and no INSTEAD OF trigger writes for it.
     ShimNotWritable {
@@ -402,6 +419,7 @@ enum Subject<'e> {
     Constraint(&'e ObjKey, &'e str),
     Index(&'e ObjKey),
     Trigger(&'e ObjKey),
+    Policy(&'e ObjKey, &'e str),
     Refused(Origin),
     Partition(&'e ObjKey, &'e ObjKey),
     ColumnsOf(&'e ObjKey),
@@ -423,6 +441,7 @@ impl<'e> Subject<'e> {
             Event::ConstraintDropped { table, name, .. } => Subject::Constraint(table, name),
             Event::IndexDropped { index, .. } => Subject::Index(index),
             Event::TriggerDropped { trigger, .. } => Subject::Trigger(trigger),
+            Event::PolicyDropped { table, name, .. } => Subject::Policy(table, name),
             Event::Refused { origin, .. } => Subject::Refused(*origin),
             Event::Implicit { dropped, .. } => Subject::of(dropped),
             Event::PartitionDetached { parent, partition, .. } => Subject::Partition(parent, partition),
@@ -505,6 +524,8 @@ pub fn diff(input: &DiffInput<'_>) -> Vec<Change> {
     d.sequences_and_functions();
     d.partitions();
     d.filling_triggers();
+    d.privileges();
+    d.row_security();
     d.refusals();
     d.out
 }
@@ -1691,6 +1712,128 @@ impl Differ<'_> {
             let name = |definer: bool| if definer { "SECURITY DEFINER" } else { "SECURITY INVOKER" };
             let what = format!("{} → {}", name(os.security_definer), name(ns.security_definer));
             self.push(ChangeKind::FunctionBehaviourChanged { what, security: true }, object, at(), Some(old.origin), definitions());
+        }
+    }
+
+    /// How an object of a grant is named in messages, if N still has it.
+    fn grant_object(&self, object: &GrantObject) -> Option<String> {
+        let new = self.input.new;
+        let relation = |k: &ObjKey| new.tables.get(k).map(|t| t.written.clone()).or_else(|| new.views.get(k).map(|v| v.written.clone()));
+        match object {
+            GrantObject::Table(k) => relation(k).map(|n| format!("table {n}")),
+            GrantObject::Column(k, c) => {
+                let table = new.tables.get(k)?;
+                table.column(c).map(|col| format!("column {}.{}", table.written, col.name))
+            }
+            GrantObject::Sequence(k) => new.sequences.get(k).map(|s| format!("sequence {}", s.written)),
+            GrantObject::Function(k) => new.functions.get(k).map(|f| format!("function {}", f.written)),
+            GrantObject::Schema(s) => new.all_schemas().contains(s).then(|| format!("schema {s}")),
+        }
+    }
+
+    /// Privileges a role had in N-1 on an object N still has, and no longer has: N-1's
+    /// statements that use them get "permission denied".
+    fn privileges(&mut self) {
+        let (old, new) = (self.input.old, self.input.new);
+        if old.grants.is_empty() {
+            return;
+        }
+        for (key, had) in old.grants.iter() {
+            let Some(what) = self.grant_object(&key.object) else { continue };
+            let now = new.grants.get(key);
+            let lost: Vec<String> = had.value.iter().filter(|p| !now.is_some_and(|n| n.value.contains(*p))).cloned().collect();
+            if lost.is_empty() {
+                continue;
+            }
+            // Where: the REVOKE; else (the object made again without the grant) its creation.
+            let at = match now {
+                Some(n) => self.loc(n.origin),
+                None => self.recreated_at(&key.object),
+            };
+            let kind = ChangeKind::PrivilegeRevoked { role: key.role.clone(), what: what.clone(), privileges: lost };
+            let object = what.split_once(' ').map_or(what.clone(), |(_, name)| name.to_string());
+            self.push(kind, object, at, Some(had.origin), Definitions::default());
+        }
+    }
+
+    /// Where an object was created in this release (it was dropped and made again).
+    fn recreated_at(&self, object: &GrantObject) -> Option<Location> {
+        let new = self.input.new;
+        let origin = match object {
+            GrantObject::Table(k) | GrantObject::Column(k, _) => {
+                new.tables.get(k).map(|t| t.origin).or_else(|| new.views.get(k).map(|v| v.origin))
+            }
+            GrantObject::Sequence(k) => new.sequences.get(k).map(|s| s.origin),
+            GrantObject::Function(k) => new.functions.get(k).map(|f| f.origin),
+            GrantObject::Schema(s) => new.schemas.get(s).map(|s| s.origin),
+        }?;
+        self.loc(origin)
+    }
+
+    /// Row security that newly restricts a role on a table of N-1: turned on (or forced) while
+    /// no permissive policy of N lets the role do what it did, or such a policy dropped. The roles
+    /// are those N-1 granted rights on the table; forcing it also binds the table's owner.
+    fn row_security(&mut self) {
+        let (old, new) = (self.input.old, self.input.new);
+        for (table_key, rs) in new.row_security.iter() {
+            let Some(table) = old.tables.get(table_key).filter(|_| new.tables.contains_key(table_key)) else { continue };
+            let before = old.row_security.get(table_key);
+            let was_on = before.is_some_and(|b| b.enabled.value);
+            let was_forced = before.is_some_and(|b| b.forced.value);
+            let newly_on = rs.enabled.value && !was_on;
+            let newly_forced = rs.enabled.value && rs.forced.value && !(was_on && was_forced);
+            // Rights N-1 granted on the table, by role.
+            let mut roles: Vec<(String, Vec<String>)> = Vec::new();
+            for (g, privileges) in old.grants.iter() {
+                if matches!(&g.object, GrantObject::Table(k) | GrantObject::Column(k, _) if k == table_key) {
+                    let rights: Vec<String> = privileges
+                        .value
+                        .iter()
+                        .filter(|p| matches!(p.as_str(), "SELECT" | "INSERT" | "UPDATE" | "DELETE"))
+                        .cloned()
+                        .collect();
+                    match roles.iter_mut().find(|(r, _)| *r == g.role) {
+                        Some((_, existing)) => existing.extend(rights.into_iter().filter(|p| !existing.contains(p)).collect::<Vec<_>>()),
+                        None if !rights.is_empty() => roles.push((g.role.clone(), rights)),
+                        None => {}
+                    }
+                }
+            }
+            if newly_forced && !newly_on {
+                roles.push(("the table's owner".to_string(), vec!["SELECT".into(), "INSERT".into(), "UPDATE".into(), "DELETE".into()]));
+            }
+            let policies = |catalog: &Catalog, role: &str, command: &str| {
+                catalog.policies.iter().any(|((t, _), p)| t == table_key && p.permissive && p.applies(role, command))
+            };
+            for (role, rights) in roles {
+                let restricted: Vec<String> = rights.iter().filter(|r| !policies(new, &role, r)).cloned().collect();
+                if restricted.is_empty() {
+                    continue;
+                }
+                let (how, at) = if newly_on || (newly_forced && role == "the table's owner") {
+                    let origin = if newly_on { rs.enabled.origin } else { rs.forced.origin };
+                    let what = if newly_on { "enabled" } else { "forced" };
+                    (format!("row security is {what} on {}", table.written), self.loc(origin))
+                } else if was_on {
+                    // A policy that let the role do it in N-1 is gone (or no longer names it).
+                    let gone = old
+                        .policies
+                        .iter()
+                        .find(|((t, _), p)| t == table_key && p.permissive && restricted.iter().any(|r| p.applies(&role, r)));
+                    let Some(((_, name), _)) = gone else { continue };
+                    let kept = new.policies.get(&(table_key.clone(), name.clone()));
+                    let at = self.event_loc(Subject::Policy(table_key, name)).or_else(|| kept.and_then(|p| self.loc(p.origin)));
+                    let how = match kept {
+                        Some(_) => format!("policy {name} on {} no longer covers {role}", table.written),
+                        None => format!("policy {name} on {} is dropped", table.written),
+                    };
+                    (how, at)
+                } else {
+                    continue;
+                };
+                let kind = ChangeKind::RowSecurityRestricted { table: table.written.clone(), role, rights: restricted, how };
+                self.push(kind, table.written.clone(), at, Some(table.origin), Definitions::default());
+            }
         }
     }
 

@@ -17,6 +17,7 @@ use depend::Target;
 use rollsafe_text::TextRange;
 use std::sync::Arc;
 
+mod access;
 mod depend;
 
 /// Replays statements from one file into `catalog`, appending to `events`.
@@ -361,6 +362,14 @@ impl<'c> Replayer<'c> {
             Op::CreateSequence { name, data_type, .. } => {
                 let key = self.new_key(name);
                 let written = self.written(name);
+                if !self.catalog.sequences.contains_key(&key) {
+                    self.apply_default_privileges(
+                        PrivilegeObjectKind::Sequence,
+                        GrantObject::Sequence(key.clone()),
+                        &key.schema.clone(),
+                        origin,
+                    );
+                }
                 self.catalog.sequences.insert_if_absent(
                     key,
                     Sequence { written, origin, data_type: data_type.clone(), owned_by: None, renamed_from: Vec::new() },
@@ -397,6 +406,7 @@ impl<'c> Replayer<'c> {
                     return;
                 }
                 self.catalog.sequences.remove(&key);
+                self.forget_access(&key);
                 if *cascade {
                     self.drop_defaults_using(&key, origin);
                 }
@@ -440,6 +450,15 @@ impl<'c> Replayer<'c> {
                             origin,
                             renamed_from: Vec::new(),
                         };
+                        if !self.catalog.functions.contains_key(&key) {
+                            let schema = key.schema.clone();
+                            self.apply_default_privileges(
+                                PrivilegeObjectKind::Function,
+                                GrantObject::Function(key.clone()),
+                                &schema,
+                                origin,
+                            );
+                        }
                         self.catalog.functions.insert_if_absent(key, function);
                     }
                 }
@@ -454,6 +473,7 @@ impl<'c> Replayer<'c> {
                     return;
                 }
                 self.catalog.functions.remove(&key);
+                self.forget_access(&key);
                 self.event(Event::FunctionDropped { function: key.clone(), origin });
                 self.drop_dependents(Target::Function(&key), &format!("the CASCADE on {statement}"), origin);
             }
@@ -487,6 +507,13 @@ impl<'c> Replayer<'c> {
                     }
                 }
             }
+            Op::Privileges(change) => self.privileges(change, origin),
+            Op::DefaultPrivileges { grant, schemas, kind, privileges, roles } => {
+                self.default_privileges(*grant, schemas, *kind, privileges, roles)
+            }
+            Op::CreatePolicy(p) => self.create_policy(p, origin),
+            Op::AlterPolicy { name, table, rename, roles } => self.alter_policy(name, table, rename.as_ref(), roles.as_deref(), origin),
+            Op::DropPolicy { name, table } => self.drop_policy(name, table, origin),
             Op::CreateTrigger(ct) => self.create_trigger(ct, origin),
             Op::DropTrigger { name, table, .. } => {
                 let key = match table {
@@ -566,6 +593,7 @@ impl<'c> Replayer<'c> {
             f.name = n.key.clone();
         }
         self.catalog.functions.insert(to.clone(), Arc::new(f));
+        self.move_access(from, &to);
         self.follow_function(from, &to);
     }
 
@@ -584,6 +612,7 @@ impl<'c> Replayer<'c> {
             self.catalog.triggers.remove(&trigger);
             self.event(Event::TriggerDropped { trigger, origin });
         }
+        self.forget_access(key);
         true
     }
 
@@ -706,6 +735,7 @@ impl<'c> Replayer<'c> {
             }
         }
         self.catalog.tables.insert(key.clone(), Arc::new(table));
+        self.apply_default_privileges(PrivilegeObjectKind::Table, GrantObject::Table(key.clone()), &key.schema.clone(), origin);
         for (okey, like) in copied {
             self.copy_like(&okey, &key, &ct.name, like, origin);
         }
@@ -1119,6 +1149,7 @@ impl<'c> Replayer<'c> {
                     self.events.push(Event::PartitionDetached { parent: key.clone(), partition: pkey, origin });
                 }
             }
+            ActionKind::RowSecurity { enable, force } => self.row_security(key, *enable, *force, origin),
             ActionKind::NoEffect => {}
         }
         None
@@ -1211,6 +1242,7 @@ impl<'c> Replayer<'c> {
             self.event(Event::IndexDropped { index, origin });
         }
         self.catalog.sequences.retain_where(|_, s| s.owned_by.as_ref().is_none_or(|(t, c)| t != key || c != column));
+        self.column_access(key, column, None);
     }
 
     fn rename_column(&mut self, key: &ObjKey, from: &Name, to: &Name, origin: Origin) {
@@ -1282,6 +1314,7 @@ impl<'c> Replayer<'c> {
                 }
             },
         );
+        self.column_access(key, &from.key, Some(&to.key));
     }
 
     fn drop_constraint(&mut self, key: &ObjKey, pred: impl Fn(&Constraint) -> bool, origin: Origin) {
@@ -1344,6 +1377,7 @@ impl<'c> Replayer<'c> {
         }
         self.catalog.sequences.retain_where(|_, s| s.owned_by.as_ref().is_none_or(|(t, _)| t != key));
         self.catalog.update_tables(|_, t| t.partition_of.as_ref() == Some(key), |_, t| t.partition_of = None);
+        self.forget_access(key);
     }
 
     /// `DROP TABLE … CASCADE` where dependencies are not tracked (MySQL, SQLite accept the word):
@@ -1472,6 +1506,7 @@ impl<'c> Replayer<'c> {
             self.catalog.tables.insert(to.clone(), Arc::new(t));
             self.catalog.indexes.update(|_, ix| ix.table == *from, |_, ix| ix.table = to.clone());
             self.move_triggers(from, &to);
+            self.move_access(from, &to);
             let references = |c: &Constraint| matches!(&c.kind, ConstraintShape::ForeignKey { ref_table, .. } if ref_table == from);
             self.catalog.update_tables(
                 |_, t| t.partition_of.as_ref() == Some(from) || t.constraints.iter().any(references),
@@ -1502,6 +1537,7 @@ impl<'c> Replayer<'c> {
             v.renamed_from.push((from.clone(), origin));
             v.written = rewrite_written(&v.written);
             self.catalog.views.insert(to.clone(), Arc::new(v));
+            self.move_access(from, &to);
             self.catalog.indexes.update(|_, ix| ix.table == *from, |_, ix| ix.table = to.clone());
             self.views_follow(from, &to);
             self.move_triggers(from, &to);

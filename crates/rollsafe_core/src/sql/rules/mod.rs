@@ -40,8 +40,10 @@ mod migration_edited;
 mod migration_out_of_order;
 mod partition_detached;
 mod primary_key_changed;
+mod privilege_revoked;
 mod refused_by_dependents;
 mod required_column_added;
+mod row_security_restricted;
 mod schema_removed;
 mod sequence_removed;
 mod statement_not_understood;
@@ -57,6 +59,8 @@ mod view_renamed;
 
 /// The SQL rules, for the registry (`crate::registry`).
 pub static ALL: &[&Rule] = &[
+    &row_security_restricted::ROW_SECURITY_RESTRICTED,
+    &privilege_revoked::PRIVILEGE_REVOKED,
     &compat_view_not_writable::COMPAT_VIEW_NOT_WRITABLE,
     &trigger_fill_removed::TRIGGER_FILL_REMOVED,
     &materialized_view_unique_index_dropped::MATERIALIZED_VIEW_UNIQUE_INDEX_DROPPED,
@@ -105,6 +109,8 @@ pub static ALL: &[&Rule] = &[
 
 /// The checks over SQL facts, one per rule that reads them.
 pub(crate) static SQL_CHECKS: &[fn(&SqlContext<'_>, &mut Vec<Finding>)] = &[
+    row_security_restricted::check,
+    privilege_revoked::check,
     compat_view_not_writable::check,
     trigger_fill_removed::check,
     materialized_view_unique_index_dropped::check,
@@ -165,6 +171,8 @@ pub(crate) struct SqlContext<'a> {
     /// Builds the expand step of a safe sequence for a finding on a single-column `ALTER TABLE`
     /// (migration histories only: a schema file is not a sequence of steps).
     pub expand_step: Option<&'a ExpandStep<'a>>,
+    /// `[sql] app-roles`: what is taken from these roles is an error, not a warning.
+    pub app_roles: &'a [String],
 }
 
 /// Facts about a migration history's files.
