@@ -145,6 +145,13 @@ fn db_type(v: &Value) -> String {
     s(v).replace("public.", "")
 }
 
+/// What only one side of the comparison holds, as sentences (`trigger x only in PostgreSQL`).
+fn differences(out: &mut Vec<String>, what: &str, db: &BTreeSet<String>, model: &BTreeSet<String>) {
+    for item in db.symmetric_difference(model) {
+        out.push(format!("{what} {item} only in {}", if db.contains(item) { "PostgreSQL" } else { "the model" }));
+    }
+}
+
 /// Differences between the database's catalog and rollsafe's model, as sentences.
 fn compare_model(db: &Value, model: &Catalog) -> Vec<String> {
     let mut out = Vec::new();
@@ -285,9 +292,7 @@ fn compare_model(db: &Value, model: &Catalog) -> Vec<String> {
             format!("{}.{}.{} -> {f}", t.table.schema, t.table.name, t.name.key)
         })
         .collect();
-    for t in db_triggers.symmetric_difference(&model_triggers) {
-        out.push(format!("trigger {t} only in {}", if db_triggers.contains(t) { "PostgreSQL" } else { "the model" }));
-    }
+    differences(&mut out, "trigger", &db_triggers, &model_triggers);
     let db_functions: BTreeSet<String> = db["functions"]
         .as_array()
         .into_iter()
@@ -304,9 +309,7 @@ fn compare_model(db: &Value, model: &Catalog) -> Vec<String> {
         .collect();
     let model_functions: BTreeSet<String> =
         model.functions.iter().filter(|(_, f)| !f.trigger).map(|(k, _)| format!("{}.{}", k.schema, k.name)).collect();
-    for f in db_functions.symmetric_difference(&model_functions) {
-        out.push(format!("function {f} only in {}", if db_functions.contains(f) { "PostgreSQL" } else { "the model" }));
-    }
+    differences(&mut out, "function", &db_functions, &model_functions);
     let db_grants: BTreeSet<String> = db["grants"]
         .as_array()
         .into_iter()
@@ -325,9 +328,7 @@ fn compare_model(db: &Value, model: &Catalog) -> Vec<String> {
         };
         model_grants.extend(privileges.value.iter().map(|p| format!("{object} {} {p}", g.role)));
     }
-    for g in db_grants.symmetric_difference(&model_grants) {
-        out.push(format!("grant {g} only in {}", if db_grants.contains(g) { "PostgreSQL" } else { "the model" }));
-    }
+    differences(&mut out, "grant", &db_grants, &model_grants);
     let db_rls: BTreeSet<String> = db["row_security"]
         .as_array()
         .into_iter()
@@ -340,14 +341,10 @@ fn compare_model(db: &Value, model: &Catalog) -> Vec<String> {
         .filter(|(_, r)| r.enabled.value || r.forced.value)
         .map(|(k, r)| format!("{}.{} enabled={} forced={}", k.schema, k.name, r.enabled.value, r.forced.value))
         .collect();
-    for r in db_rls.symmetric_difference(&model_rls) {
-        out.push(format!("row security {r} only in {}", if db_rls.contains(r) { "PostgreSQL" } else { "the model" }));
-    }
+    differences(&mut out, "row security", &db_rls, &model_rls);
     let db_extensions: BTreeSet<String> = db["extensions"].as_array().into_iter().flatten().map(s).collect();
     let model_extensions: BTreeSet<String> = model.extensions.keys().filter(|e| *e != "plpgsql").cloned().collect();
-    for e in db_extensions.symmetric_difference(&model_extensions) {
-        out.push(format!("extension {e} only in {}", if db_extensions.contains(e) { "PostgreSQL" } else { "the model" }));
-    }
+    differences(&mut out, "extension", &db_extensions, &model_extensions);
     if db["views"].as_array().map_or(0, Vec::len) != model.views.len() {
         out.push(format!("{} views in PostgreSQL, {} in the model", db["views"].as_array().map_or(0, Vec::len), model.views.len()));
     }
@@ -359,9 +356,7 @@ fn compare_model(db: &Value, model: &Catalog) -> Vec<String> {
         .map(|q| format!("{}.{}", s(&q["schema"]), s(&q["name"])))
         .collect();
     let model_seqs: BTreeSet<String> = model.sequences.keys().map(|k| format!("{}.{}", k.schema, k.name)).collect();
-    for q in db_seqs.symmetric_difference(&model_seqs) {
-        out.push(format!("sequence {q} only in {}", if db_seqs.contains(q) { "PostgreSQL" } else { "the model" }));
-    }
+    differences(&mut out, "sequence", &db_seqs, &model_seqs);
     let db_indexes: BTreeSet<String> = db["indexes"]
         .as_array()
         .into_iter()
@@ -370,9 +365,7 @@ fn compare_model(db: &Value, model: &Catalog) -> Vec<String> {
         .collect();
     let model_indexes: BTreeSet<String> =
         model.indexes.iter().map(|(k, i)| format!("{}.{} on {} unique={}", k.schema, i.name.key, i.table.name, i.unique)).collect();
-    for i in db_indexes.symmetric_difference(&model_indexes) {
-        out.push(format!("index {i} only in {}", if db_indexes.contains(i) { "PostgreSQL" } else { "the model" }));
-    }
+    differences(&mut out, "index", &db_indexes, &model_indexes);
     out
 }
 

@@ -644,13 +644,15 @@ fn choose_dialect_variants(
         Variant::Generic => 1,
         _ => 0,
     };
-    // Per migration (version and name without the database word), the best file per direction.
+    // Per migration, the best file per direction. These tools know a migration by its version
+    // (the name is a description: a rename that fixes a typo in one file's name is no new
+    // migration), so the files of one version are one migration, named after its chosen up file.
     let mut groups: BTreeMap<(Option<Version>, String), Vec<Migration>> = BTreeMap::new();
     for m in migrations.drain(..) {
-        let base = dialect_variant(&m.id).0.to_string();
+        let base = if m.version.is_some() { String::new() } else { dialect_variant(&m.id).0.to_string() };
         groups.entry((m.version.clone(), base)).or_default().push(m);
     }
-    for ((version, base), members) in groups {
+    for ((version, _), members) in groups {
         let best = |file: fn(&Migration) -> &Option<String>| {
             members
                 .iter()
@@ -669,8 +671,14 @@ fn choose_dialect_variants(
             // One note per migration: its up file (or its down file, if that is all there is).
             not_read.extend(m.up.as_ref().or(m.down.as_ref()).map(|p| (p.clone(), why)));
         }
+        let named = members
+            .iter()
+            .filter(|m| rank(dialect_variant(&m.id).1) > 0)
+            .max_by_key(|m| (m.up.is_some() && m.up == up, rank(dialect_variant(&m.id).1)))
+            .or(members.first());
+        let id = named.map_or_else(String::new, |m| dialect_variant(&m.id).0.to_string());
         if up.is_some() || down.is_some() {
-            migrations.push(Migration { version, id: base, up, down });
+            migrations.push(Migration { version, id, up, down });
         }
     }
     Some(dialect)

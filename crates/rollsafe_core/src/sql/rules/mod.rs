@@ -236,6 +236,15 @@ impl SqlContext<'_> {
     }
 
     /// A finding for a change, with the N-1 definition as related location.
+    /// What is taken from a role the application connects as (`[sql] app-roles`) breaks it for
+    /// certain: an error, whatever the rule's level for other roles.
+    pub fn for_role(&self, role: &str, mut finding: Finding) -> Finding {
+        if self.app_roles.iter().any(|r| r == role) {
+            finding.severity = rollsafe_diagnostics::Severity::Error;
+        }
+        finding
+    }
+
     pub fn finding(&self, rule: &Rule, change: &Change, message: String, label: &str, help: String) -> Finding {
         // An object taken along by a CASCADE is named as such: the statement names something else.
         let message = match &change.cause {

@@ -1,6 +1,6 @@
 use super::SqlContext;
 use crate::sql::diff::ChangeKind;
-use rollsafe_diagnostics::{Finding, Severity, declare_rule};
+use rollsafe_diagnostics::{Finding, declare_rule};
 
 declare_rule! {
     /// ## What it detects
@@ -42,16 +42,11 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
         let ChangeKind::PrivilegeRevoked { role, what, privileges } = &change.kind else {
             continue;
         };
-        let app = cx.app_roles.iter().any(|r| r == role);
         let who = if role == "public" { "PUBLIC (every role)".to_string() } else { format!("role {role}") };
         let rights = privileges.join(", ");
         let message =
             format!("{who} loses {rights} on {what}: code from release {} connected as {role} gets permission denied", cx.baseline);
         let help = format!("keep {rights} for {role} until no deployed code needs it; revoke it in a later release.");
-        let mut finding = cx.finding(&PRIVILEGE_REVOKED, change, message, "revoked here", help);
-        if app {
-            finding.severity = Severity::Error;
-        }
-        out.push(finding);
+        out.push(cx.for_role(role, cx.finding(&PRIVILEGE_REVOKED, change, message, "revoked here", help)));
     }
 }

@@ -1,6 +1,6 @@
 use super::SqlContext;
 use crate::sql::diff::ChangeKind;
-use rollsafe_diagnostics::{Finding, Severity, declare_rule};
+use rollsafe_diagnostics::{Finding, declare_rule};
 
 declare_rule! {
     /// ## What it detects
@@ -40,16 +40,11 @@ pub(crate) fn check(cx: &SqlContext<'_>, out: &mut Vec<Finding>) {
         let ChangeKind::RowSecurityRestricted { table, role, rights, how } = &change.kind else {
             continue;
         };
-        let app = cx.app_roles.iter().any(|r| r == role);
         let who = if role == "public" { "PUBLIC (every role)".to_string() } else { role.clone() };
         let rights = rights.join(", ");
         let message =
             format!("{how}, and no policy lets {who} {rights}: code from release {} sees no rows or has its writes refused", cx.baseline);
         let help = format!("create a permissive policy for {who} covering {rights} on {table} in the same migration.");
-        let mut finding = cx.finding(&ROW_SECURITY_RESTRICTED, change, message, "restricted here", help);
-        if app {
-            finding.severity = Severity::Error;
-        }
-        out.push(finding);
+        out.push(cx.for_role(role, cx.finding(&ROW_SECURITY_RESTRICTED, change, message, "restricted here", help)));
     }
 }
