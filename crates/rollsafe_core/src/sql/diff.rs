@@ -212,6 +212,11 @@ pub enum ChangeKind {
         /// How: `row security is enabled on documents`, `policy own_rows on notes is dropped`.
         how: String,
     },
+    /// A table rebuilt in this release (dropped, then created or renamed into place) came back
+    /// without triggers or indexes it had: `DROP TABLE` took them along (`object` is the table).
+    RebuildLost {
+        lost: Vec<String>,
+    },
     /// A view that replaces an N-1 table under its name (a compatibility view) cannot be written
     /// through, and no INSTEAD OF trigger writes for it.
     ShimNotWritable {
@@ -524,6 +529,7 @@ pub fn diff(input: &DiffInput<'_>) -> Vec<Change> {
     d.sequences_and_functions();
     d.partitions();
     d.filling_triggers();
+    d.rebuild_losses();
     d.privileges();
     d.row_security();
     d.refusals();
@@ -923,6 +929,22 @@ impl Differ<'_> {
         }
         if oc.ty.value != nc.ty.value {
             self.column_domain_constraints(t, oc, nc, &object);
+        }
+        // A computed column made an ordinary one (MySQL `MODIFY`/`CHANGE`, PostgreSQL `DROP
+        // EXPRESSION`): N-1 never writes it, so its inserts now leave it without a value.
+        if oc.is_computed() && !nc.is_computed() {
+            let generation = "its generation expression".to_string();
+            let origin = [nc.generated.origin, nc.not_null.origin].into_iter().max_by_key(|o| (o.source, o.range.start)).unwrap_or(nc.origin);
+            let kind = if nc.optional_on_insert() {
+                if nc.default.value.is_some() {
+                    return;
+                }
+                ChangeKind::DefaultChanged { table: t.to_string(), column: col(), old: Some(generation), new: None }
+            } else {
+                ChangeKind::DefaultDropped { table: t.to_string(), column: col(), old: generation }
+            };
+            self.push(kind, object, self.loc(origin), Some(oc.origin), defs());
+            return;
         }
         match (oc.not_null.value, nc.not_null.value) {
             // A validated `CHECK (col IS NOT NULL)` of N-1 already refused NULLs: N-1 writes none.
@@ -1712,6 +1734,37 @@ impl Differ<'_> {
             let name = |definer: bool| if definer { "SECURITY DEFINER" } else { "SECURITY INVOKER" };
             let what = format!("{} → {}", name(os.security_definer), name(ns.security_definer));
             self.push(ChangeKind::FunctionBehaviourChanged { what, security: true }, object, at(), Some(old.origin), definitions());
+        }
+    }
+
+    /// Tables rebuilt in this release (SQLite's create-copy-drop-rename, or drop and create)
+    /// that lost triggers or plain indexes with the `DROP TABLE`: SQLite's procedure says to
+    /// create them again, and forgetting is easy. Unique indexes are `unique-index-dropped`'s.
+    fn rebuild_losses(&mut self) {
+        let (old, new) = (self.input.old, self.input.new);
+        let mut seen: BTreeSet<&ObjKey> = BTreeSet::new();
+        for event in self.input.events {
+            let Event::TableDropped { table, origin } = event else { continue };
+            let (Some(old_table), Some(_)) = (old.tables.get(table), new.tables.get(table)) else { continue };
+            if !seen.insert(table) {
+                continue;
+            }
+            let mut lost: Vec<String> = Vec::new();
+            for (k, trigger) in old.triggers.iter().filter(|(_, t)| t.table == *table) {
+                if !new.triggers.contains_key(k) {
+                    lost.push(format!("trigger {}", trigger.name));
+                }
+            }
+            for (k, ix) in old.indexes.iter().filter(|(_, ix)| ix.table == *table && !ix.unique) {
+                let again = new.indexes.contains_key(k) || new.indexes.values().any(|n| n.table == *table && n.keys == ix.keys);
+                if !again {
+                    lost.push(format!("index {}", ix.name));
+                }
+            }
+            if lost.is_empty() {
+                continue;
+            }
+            self.push(ChangeKind::RebuildLost { lost }, old_table.written.clone(), self.loc(*origin), Some(old_table.origin), Definitions::default());
         }
     }
 

@@ -10,6 +10,7 @@ use crate::sql::DownCheck;
 use crate::sql::diff::Change;
 use rollsafe_diagnostics::{Finding, Fix, Location, Rule};
 
+mod table_rebuild_lost_objects;
 mod column_default_changed;
 mod column_default_dropped;
 mod column_not_null_added;
@@ -59,6 +60,7 @@ mod view_renamed;
 
 /// The SQL rules, for the registry (`crate::registry`).
 pub static ALL: &[&Rule] = &[
+    &table_rebuild_lost_objects::TABLE_REBUILD_LOST_OBJECTS,
     &row_security_restricted::ROW_SECURITY_RESTRICTED,
     &privilege_revoked::PRIVILEGE_REVOKED,
     &compat_view_not_writable::COMPAT_VIEW_NOT_WRITABLE,
@@ -109,6 +111,7 @@ pub static ALL: &[&Rule] = &[
 
 /// The checks over SQL facts, one per rule that reads them.
 pub(crate) static SQL_CHECKS: &[fn(&SqlContext<'_>, &mut Vec<Finding>)] = &[
+    table_rebuild_lost_objects::check,
     row_security_restricted::check,
     privilege_revoked::check,
     compat_view_not_writable::check,
