@@ -34,6 +34,9 @@ pub struct Case {
     /// objects block); applying it must fail, and rollsafe must say `refused-by-dependents`.
     #[serde(default)]
     pub postgres_refuses: bool,
+    /// For the SQLite lane (`tests/sqlite_lane.rs`): apply both trees to a real SQLite.
+    #[serde(default)]
+    pub sqlite: bool,
     /// For the buf lane: the folder of `before/` and `after/` that buf takes as its module (what a
     /// `buf.yaml` would name; rollsafe infers it).
     #[serde(default, rename = "buf-root")]

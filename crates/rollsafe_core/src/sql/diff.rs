@@ -934,7 +934,8 @@ impl Differ<'_> {
         // EXPRESSION`): N-1 never writes it, so its inserts now leave it without a value.
         if oc.is_computed() && !nc.is_computed() {
             let generation = "its generation expression".to_string();
-            let origin = [nc.generated.origin, nc.not_null.origin].into_iter().max_by_key(|o| (o.source, o.range.start)).unwrap_or(nc.origin);
+            let origin =
+                [nc.generated.origin, nc.not_null.origin].into_iter().max_by_key(|o| (o.source, o.range.start)).unwrap_or(nc.origin);
             let kind = if nc.optional_on_insert() {
                 if nc.default.value.is_some() {
                     return;
@@ -1764,7 +1765,13 @@ impl Differ<'_> {
             if lost.is_empty() {
                 continue;
             }
-            self.push(ChangeKind::RebuildLost { lost }, old_table.written.clone(), self.loc(*origin), Some(old_table.origin), Definitions::default());
+            self.push(
+                ChangeKind::RebuildLost { lost },
+                old_table.written.clone(),
+                self.loc(*origin),
+                Some(old_table.origin),
+                Definitions::default(),
+            );
         }
     }
 

@@ -10,7 +10,6 @@ use crate::sql::DownCheck;
 use crate::sql::diff::Change;
 use rollsafe_diagnostics::{Finding, Fix, Location, Rule};
 
-mod table_rebuild_lost_objects;
 mod column_default_changed;
 mod column_default_dropped;
 mod column_not_null_added;
@@ -48,6 +47,7 @@ mod row_security_restricted;
 mod schema_removed;
 mod sequence_removed;
 mod statement_not_understood;
+mod table_rebuild_lost_objects;
 mod table_recreated;
 mod table_removed;
 mod table_renamed;
