@@ -37,6 +37,12 @@ pub struct Case {
     /// For the SQLite lane (`tests/sqlite_lane.rs`): apply both trees to a real SQLite.
     #[serde(default)]
     pub sqlite: bool,
+    /// For the MySQL lane (`tests/mysql_lane.rs`): apply both trees to a real MariaDB.
+    #[serde(default)]
+    pub mariadb: bool,
+    /// Why a MySQL fixture is left out of the MariaDB lane (where MariaDB and MySQL 8 differ).
+    #[serde(default, rename = "mariadb-note")]
+    pub mariadb_note: Option<String>,
     /// For the buf lane: the folder of `before/` and `after/` that buf takes as its module (what a
     /// `buf.yaml` would name; rollsafe infers it).
     #[serde(default, rename = "buf-root")]

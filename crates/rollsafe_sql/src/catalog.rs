@@ -309,6 +309,9 @@ pub struct Index {
     pub unique: bool,
     /// The `WHERE` of a partial index, as an expression key.
     pub predicate: Option<String>,
+    /// Made by InnoDB for a foreign key's columns: dropped again when an index that can serve the
+    /// key is created.
+    pub for_foreign_key: bool,
     pub origin: Origin,
 }
 

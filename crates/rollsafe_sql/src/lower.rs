@@ -75,7 +75,19 @@ impl<'a> Lowerer<'a> {
         let whole = self.whole();
         let ddl = |ops: Vec<Op>| StatementKind::Ddl(ops);
         match stmt {
-            S::CreateTable(ct) => ddl(vec![Op::CreateTable(self.create_table(ct))]),
+            S::CreateTable(ct) => {
+                let table = self.create_table(ct);
+                // MySQL's `KEY name (cols)` / `INDEX …` entries create indexes of the table.
+                let indexes: Vec<Op> = ct
+                    .constraints
+                    .iter()
+                    .filter_map(|c| match c {
+                        sql::TableConstraint::Index(ix) => Some(crate::fallback::mysql_index(self, ix, &table.name)),
+                        _ => None,
+                    })
+                    .collect();
+                ddl(std::iter::once(Op::CreateTable(table)).chain(indexes).collect())
+            }
             S::CreateVirtualTable { name, if_not_exists, .. } => ddl(vec![Op::CreateTable(CreateTable {
                 name: self.qname(name),
                 if_not_exists: *if_not_exists,

@@ -903,7 +903,54 @@ impl<'c> Replayer<'c> {
             Some(n) => n.clone(),
             None => Name::plain(&self.generate_constraint_name(table, &shape)),
         };
+        if self.dialect() == Dialect::MySql {
+            match &shape {
+                ConstraintShape::ForeignKey { columns, .. } => self.foreign_key_index(table, columns, def.name.as_ref(), origin),
+                key if key.is_index_backed() => self.drop_foreign_key_indexes_served_by(table, &key.columns().to_vec()),
+                _ => {}
+            }
+        }
         self.push_constraint(table, Constraint { name, kind: shape, not_valid: def.not_valid, origin });
+    }
+
+    /// InnoDB drops the index it made for a foreign key when another index can serve the key (its
+    /// columns start the new index's).
+    fn drop_foreign_key_indexes_served_by(&mut self, table: &ObjKey, keys: &[String]) {
+        let served =
+            |ix: &Index| ix.for_foreign_key && ix.table == *table && keys.len() >= ix.keys.len() && keys[..ix.keys.len()] == ix.keys[..];
+        let gone: Vec<ObjKey> = self.catalog.indexes.iter().filter(|(_, ix)| served(ix)).map(|(k, _)| k.clone()).collect();
+        for k in gone {
+            self.catalog.indexes.remove(&k);
+        }
+    }
+
+    /// InnoDB indexes a foreign key's columns: unless an index (or key) already starts with them, it
+    /// creates one, named as the constraint when it is named, else after its first column. The index
+    /// stays when the foreign key is dropped.
+    fn foreign_key_index(&mut self, table: &ObjKey, columns: &[String], constraint: Option<&Name>, origin: Origin) {
+        let starts_with = |keys: &[String]| keys.len() >= columns.len() && keys[..columns.len()] == *columns;
+        let t = self.catalog.tables.get(table);
+        let by_key = t.is_some_and(|t| t.constraints.iter().any(|c| c.kind.is_index_backed() && starts_with(c.kind.columns())));
+        let by_index = self.catalog.indexes.values().any(|ix| ix.table == *table && starts_with(&ix.keys));
+        if by_key || by_index || columns.is_empty() {
+            return;
+        }
+        let name = constraint.cloned().unwrap_or_else(|| Name::plain(&columns[0]));
+        let key = self.index_key(table, &name.key);
+        if self.catalog.indexes.contains_key(&key) {
+            return;
+        }
+        let index = Index {
+            name,
+            table: table.clone(),
+            columns: columns.iter().cloned().map(Some).collect(),
+            keys: columns.to_vec(),
+            unique: false,
+            predicate: None,
+            for_foreign_key: true,
+            origin,
+        };
+        self.catalog.indexes.insert(key, Arc::new(index));
     }
 
     fn push_constraint(&mut self, table: &ObjKey, constraint: Constraint) {
@@ -1714,9 +1761,22 @@ impl<'c> Replayer<'c> {
             self.add_constraint(&table, &def, origin);
             return;
         }
-        self.catalog
-            .indexes
-            .insert(key, Arc::new(Index { name, table, columns, keys, unique: ci.unique, predicate: ci.predicate.clone(), origin }));
+        self.catalog.indexes.insert(
+            key,
+            Arc::new(Index {
+                name,
+                table: table.clone(),
+                columns,
+                keys: keys.clone(),
+                unique: ci.unique,
+                predicate: ci.predicate.clone(),
+                for_foreign_key: false,
+                origin,
+            }),
+        );
+        if dialect == Dialect::MySql {
+            self.drop_foreign_key_indexes_served_by(&table, &keys);
+        }
     }
 
     /// Records an object the history never created.
@@ -1984,8 +2044,12 @@ mod tests {
     }
 
     fn replay(sql: &str) -> Catalog {
-        let parsed = crate::parse_file(sql, Dialect::Postgres);
-        let mut catalog = Catalog::new(Dialect::Postgres);
+        replay_in(sql, Dialect::Postgres)
+    }
+
+    fn replay_in(sql: &str, dialect: Dialect) -> Catalog {
+        let parsed = crate::parse_file(sql, dialect);
+        let mut catalog = Catalog::new(dialect);
         let mut events = Vec::new();
         let mut replayer = Replayer::new(&mut catalog, &mut events, SourceId(0));
         for stmt in &parsed.statements {
@@ -2011,5 +2075,20 @@ mod tests {
         // A text column's default that happens to spell the label is not the enum's.
         assert_eq!(default_of(&c, "site", "note").as_deref(), Some("'closed'"));
         assert!(default_of(&c, "site", "id").is_none_or(|d| d.contains("place_id_seq")), "{:?}", default_of(&c, "site", "id"));
+    }
+
+    #[test]
+    fn mysql_keys_in_create_table_and_foreign_key_indexes() {
+        let c = replay_in(
+            "CREATE TABLE users (id bigint PRIMARY KEY, phone varchar(20), KEY users_phone_index (phone));
+             CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint, shop_id bigint, KEY orders_shop (shop_id, id),
+               CONSTRAINT orders_user_id_foreign FOREIGN KEY (user_id) REFERENCES users (id),
+               FOREIGN KEY (shop_id) REFERENCES users (id));",
+            Dialect::MySql,
+        );
+        let mut names: Vec<String> = c.indexes.values().map(|i| format!("{}.{}", i.table.name, i.name.key)).collect();
+        names.sort();
+        // The foreign key on shop_id is served by orders_shop, which starts with it.
+        assert_eq!(names, ["orders.orders_shop", "orders.orders_user_id_foreign", "users.users_phone_index"]);
     }
 }
