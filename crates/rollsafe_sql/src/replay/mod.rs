@@ -906,7 +906,7 @@ impl<'c> Replayer<'c> {
         if self.dialect() == Dialect::MySql {
             match &shape {
                 ConstraintShape::ForeignKey { columns, .. } => self.foreign_key_index(table, columns, def.name.as_ref(), origin),
-                key if key.is_index_backed() => self.drop_foreign_key_indexes_served_by(table, &key.columns().to_vec()),
+                key if key.is_index_backed() => self.drop_foreign_key_indexes_served_by(table, key.columns()),
                 _ => {}
             }
         }
