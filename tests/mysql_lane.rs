@@ -172,8 +172,9 @@ fn compare_model(db: &Value, model: &Catalog) -> Vec<String> {
             }
         }
     }
-    // Keys by table and name, their columns in order.
-    let mut keys: BTreeMap<(String, String), (bool, Vec<(i64, String)>)> = BTreeMap::new();
+    // Keys by table and name: whether unique, and their columns by position.
+    type Key = (bool, Vec<(i64, String)>);
+    let mut keys: BTreeMap<(String, String), Key> = BTreeMap::new();
     for ix in items(&db["indexes"]) {
         let entry =
             keys.entry((s(&ix["table"]).to_lowercase(), s(&ix["name"]).to_lowercase())).or_insert((truthy(&ix["unique"]), Vec::new()));
