@@ -1801,7 +1801,14 @@ impl Differ<'_> {
         for (key, had) in old.grants.iter() {
             let Some(what) = self.grant_object(&key.object) else { continue };
             let now = new.grants.get(key);
-            let lost: Vec<String> = had.value.iter().filter(|p| !now.is_some_and(|n| n.value.contains(*p))).cloned().collect();
+            // PostgreSQL grants EXECUTE on every function to PUBLIC unless revoked from it: a role
+            // keeps it through PUBLIC.
+            let public_executes = matches!(&key.object, GrantObject::Function(_)) && {
+                let public = GrantKey { object: key.object.clone(), role: "public".to_string() };
+                new.grants.get(&public).is_none_or(|g| g.value.contains("EXECUTE"))
+            };
+            let still = |p: &String| now.is_some_and(|n| n.value.contains(p)) || (public_executes && p == "EXECUTE");
+            let lost: Vec<String> = had.value.iter().filter(|p| !still(p)).cloned().collect();
             if lost.is_empty() {
                 continue;
             }
