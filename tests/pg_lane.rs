@@ -806,7 +806,9 @@ fn run_fixture(index: usize, fixture: &Fixture, report: &mut LaneReport) {
     let explaining: Vec<&Finding> = findings.iter().filter(|f| f.severity >= Severity::Warning || breaking_rule(f.rule)).collect();
     let mentions = |f: &Finding, subject: &Subject| {
         let segs = segments(f.object.as_deref().unwrap_or(""));
-        segs.contains(&subject.object) || (f.rule == "schema-removed" && segs.first() == Some(&subject.schema))
+        // A schema removed, or its USAGE revoked, explains every probe of the objects in it.
+        let about_schema = f.rule == "schema-removed" || (f.rule == "privilege-revoked" && segs.len() == 1);
+        segs.contains(&subject.object) || (about_schema && segs.first() == Some(&subject.schema))
     };
     for (i, probe) in probes.iter().enumerate() {
         if !valid_on_n1[i] || !failed_on_n[i] {
