@@ -159,8 +159,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
     println!("first diagnostics after start (load, both replays): {}", ms(started.elapsed()));
 
     // Dropping the history's first table: an N-1 table removed, reported on the edited file.
+    // With CASCADE, as views and foreign keys depend on it (PostgreSQL refuses the plain DROP,
+    // and rollsafe says so instead).
     let first_table = history.files[0].1.split("CREATE TABLE ").nth(1).and_then(|rest| rest.split_whitespace().next()).ok_or("no table")?;
-    let breaking = format!("DROP TABLE {first_table};\n");
+    let breaking = format!("DROP TABLE {first_table} CASCADE;\n");
     let line = text.lines().count() as u32;
     let mut times = Vec::with_capacity(edits);
     let edit = |server: &mut Server, version: i64| -> Result<Duration, String> {
