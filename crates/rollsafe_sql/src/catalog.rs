@@ -652,6 +652,13 @@ impl Catalog {
         out
     }
 
+    /// The columns of the new row a trigger sets: in its inline body, or in the function it
+    /// executes.
+    pub fn trigger_fills<'a>(&'a self, trigger: &'a Trigger) -> impl Iterator<Item = &'a String> + 'a {
+        let function = trigger.function.as_ref().and_then(|f| self.functions.get(f));
+        trigger.fills.iter().chain(function.into_iter().flat_map(|f| f.fills.value.iter()))
+    }
+
     /// Whether a relation-like name (table, view, sequence, index, or the index of a primary key or
     /// unique constraint) is taken in a schema.
     pub fn relation_name_taken(&mut self, key: &ObjKey) -> bool {

@@ -721,14 +721,10 @@ impl Differ<'_> {
         let new = self.input.new;
         let sets = |event: TriggerEvent| {
             new.triggers.values().any(|t| {
-                let fills = t
-                    .fills
-                    .iter()
-                    .chain(t.function.as_ref().and_then(|f| new.functions.get(f)).into_iter().flat_map(|f| f.fills.value.iter()));
                 t.table == *table
                     && t.timing == TriggerTiming::Before
                     && t.events.contains(&event)
-                    && fills.into_iter().any(|c| c == a || c == b)
+                    && new.trigger_fills(t).any(|c| c == a || c == b)
             })
         };
         sets(TriggerEvent::Insert) && sets(TriggerEvent::Update)
@@ -1913,27 +1909,22 @@ impl Differ<'_> {
             return;
         }
         // The columns each table's BEFORE INSERT triggers set, with the trigger.
-        let fills = |catalog: &Catalog, trigger: &Trigger| -> Vec<String> {
-            let mut out = trigger.fills.clone();
-            if let Some(f) = trigger.function.as_ref().and_then(|k| catalog.functions.get(k)) {
-                out.extend(f.fills.value.iter().cloned());
-            }
-            out
-        };
         let before_insert = |t: &Trigger| {
             t.timing == rollsafe_sql::ops::TriggerTiming::Before && t.events.contains(&rollsafe_sql::ops::TriggerEvent::Insert)
         };
         for (tkey, trigger) in old.triggers.iter().filter(|(_, t)| before_insert(t)) {
             let Some(table) = old.tables.get(&trigger.table) else { continue };
             let Some(new_table) = new.tables.get(&trigger.table) else { continue };
-            for column in fills(old, trigger) {
-                let (Some(oc), Some(nc)) = (table.column(&column), new_table.column(&column)) else { continue };
+            for column in old.trigger_fills(trigger) {
+                let (Some(oc), Some(nc)) = (table.column(column), new_table.column(column)) else { continue };
                 // N-1 inserts may leave the column to the trigger only if the database would not fill it.
                 if oc.optional_on_insert() || nc.optional_on_insert() {
                     continue;
                 }
-                let still_filled =
-                    new.triggers.values().any(|t| t.table == trigger.table && before_insert(t) && fills(new, t).contains(&column));
+                let still_filled = new
+                    .triggers
+                    .values()
+                    .any(|t| t.table == trigger.table && before_insert(t) && new.trigger_fills(t).any(|c| c == column));
                 if still_filled {
                     continue;
                 }
