@@ -239,6 +239,7 @@ fn starter(db: &dyn Db, ws: Workspace) -> Option<String> {
     out.push_str("# migrations = [\"db/migrate\"]    # migration folders rollsafe did not find\n");
     out.push_str("# schemas = [\"db/schema.sql\"]    # schema files rollsafe did not find\n");
     out.push_str("# downs-unmaintained = []        # histories whose down scripts are not kept up\n");
+    out.push_str("# app-roles = [\"app\"]            # roles the application connects as: rights taken from them are errors\n");
     if distinct.len() > 1 {
         out.push_str("# [sql.dialects]                 # per folder, when detection is wrong\n");
         for (dir, dialect) in &dialects {
